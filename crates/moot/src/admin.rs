@@ -1,0 +1,78 @@
+//! `moot admin ...`: tasks for the node's administrators and their scripts.
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::Context;
+use clap::Subcommand;
+use moot_app::accounts::{create_local_user, CreatedBy, NewUser};
+use moot_core::Settings;
+
+use crate::database::{self, Role};
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a local person. The password is read from standard input, or
+    /// generated and printed once when standard input is a terminal or empty.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Make the person an administrator of this node.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::CreateUser {
+            username,
+            email,
+            admin,
+        } => {
+            let password = read_password_from_stdin()?;
+            let open = database::open(settings, Role::Tool).await?;
+            let result = create_local_user(
+                &open.db,
+                settings,
+                NewUser {
+                    username,
+                    email,
+                    password,
+                },
+                CreatedBy::Admin { make_admin: admin },
+            )
+            .await;
+            open.close().await?;
+            let created = result?;
+            let role = if created.user.is_admin {
+                "admin"
+            } else {
+                "user"
+            };
+            println!("created {role} {}", created.account.username);
+            if let Some(password) = created.generated_password {
+                println!("password: {password}");
+                eprintln!("(this password is shown once: pass it on now)");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The first line of standard input, unless it is a terminal or empty.
+fn read_password_from_stdin() -> anyhow::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut input = String::new();
+    stdin
+        .lock()
+        .take(64 * 1024)
+        .read_to_string(&mut input)
+        .context("reading the password from standard input")?;
+    let password = input.lines().next().unwrap_or_default().to_owned();
+    Ok(Some(password).filter(|p| !p.is_empty()))
+}

@@ -1,0 +1,87 @@
+//! `moot`: run a node, migrate its database, administer it.
+
+mod admin;
+mod database;
+mod logging;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use moot_core::settings::CONFIG_FILE_ENV;
+use moot_core::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "moot",
+    version,
+    about = "Moot: a federated knowledge hub for communities of practice"
+)]
+struct Cli {
+    /// Configuration file (TOML); only the keys that differ from the defaults are needed.
+    #[arg(long, global = true, env = CONFIG_FILE_ENV, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the node: HTTP server, and the embedded database unless database.url is set.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administer the node.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate the configuration and print the effective settings (secrets masked).
+    Check {
+        /// Configuration file to check (same as the global --config).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config_file = match &cli.command {
+        Command::Config(ConfigCommand::Check { config: Some(file) }) => Some(file.clone()),
+        _ => cli.config.clone(),
+    };
+    let settings = Settings::load(config_file.as_deref(), std::env::vars())?;
+    logging::check_level(&settings)?;
+
+    if let Command::Config(ConfigCommand::Check { .. }) = cli.command {
+        print!("{}", settings.to_masked_toml());
+        eprintln!("configuration is valid");
+        return Ok(());
+    }
+
+    logging::init(&settings, !matches!(cli.command, Command::Serve))?;
+    actix_web::rt::System::new().block_on(async move {
+        match cli.command {
+            Command::Serve => serve::run(settings).await,
+            Command::Migrate => database::migrate_only(&settings).await,
+            Command::Admin(command) => admin::run(command, &settings).await,
+            Command::Config(_) => unreachable!("handled above"),
+        }
+    })
+}

@@ -1,0 +1,83 @@
+//! `moot serve`: the node's main loop.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use anyhow::Context;
+use moot_api::{build_server, AppState};
+use moot_core::Settings;
+use tokio::signal::unix::{signal, Signal, SignalKind};
+
+use crate::database::{self, Role};
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    if !settings.server.tls && !settings.hostname_is_local() {
+        tracing::warn!(
+            hostname = %settings.server.hostname,
+            "serving a public hostname without server.tls: ids will be http:// and most \
+             of the fediverse will refuse to federate; set server.tls = true behind TLS"
+        );
+    }
+    let open = database::open(&settings, Role::Node).await?;
+    let address = format!("{}:{}", settings.server.bind, settings.server.port);
+    let listener = match TcpListener::bind(&address) {
+        Ok(listener) => listener,
+        Err(e) => {
+            open.close().await?;
+            return Err(e)
+                .with_context(|| format!("cannot listen on {address} (server.bind, server.port)"));
+        }
+    };
+    let public_url = settings.public_url();
+    let settings = Arc::new(settings);
+    let server = build_server(
+        listener,
+        AppState {
+            db: open.db.clone(),
+            settings: settings.clone(),
+        },
+    )?;
+    let handle = server.handle();
+    let mut signals = ShutdownSignals::install()?;
+    actix_web::rt::spawn(async move {
+        signals.next().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let graceful = handle.stop(true);
+        // A second signal means "now".
+        tokio::select! {
+            _ = graceful => {}
+            _ = signals.next() => {
+                tracing::warn!("second signal: stopping at once");
+                handle.stop(false).await;
+            }
+        }
+    });
+    tracing::info!(%address, %public_url, version = env!("CARGO_PKG_VERSION"), "Moot is listening");
+    let served = server.await;
+    open.close().await?;
+    tracing::info!("stopped");
+    served.context("HTTP server")
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM (systemd, Kubernetes), installed once so that
+/// a second signal is told apart from the first.
+struct ShutdownSignals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl ShutdownSignals {
+    fn install() -> anyhow::Result<Self> {
+        Ok(ShutdownSignals {
+            interrupt: signal(SignalKind::interrupt()).context("installing the SIGINT handler")?,
+            terminate: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}

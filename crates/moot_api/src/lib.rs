@@ -1,0 +1,8 @@
+//! Moot's HTTP interface. Handlers stay thin: parse, authorize, call the
+//! rules in `moot_app`, serialize.
+
+pub mod errors;
+pub mod health;
+pub mod server;
+
+pub use server::{build_server, AppState};

@@ -1,0 +1,57 @@
+//! Building the actix-web server: shared state, limits, routes.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+use moot_core::Settings;
+use moot_db::Database;
+
+use crate::errors::{payload_error, ApiError};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub settings: Arc<Settings>,
+}
+
+/// Registers every route; shared by the real server and in-process tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(crate::health::healthz);
+}
+
+/// A server on `listener` that handles shutdown only when told to through its
+/// handle (the caller owns signal handling, so that Ctrl-C is graceful).
+pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let body_limit = settings.server.max_body_bytes;
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(body_limit)
+                    .error_handler(|e, _| payload_error(e.into())),
+            )
+            .app_data(
+                web::FormConfig::default()
+                    .limit(body_limit)
+                    .error_handler(|e, _| payload_error(e.into())),
+            )
+            .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("moot::http"))
+            .configure(configure)
+            .default_service(web::to(|| async {
+                HttpResponse::from_error(ApiError::not_found())
+            }))
+    })
+    .listen(listener)?
+    .disable_signals()
+    .shutdown_timeout(settings.server.shutdown_timeout_secs);
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    Ok(server.run())
+}

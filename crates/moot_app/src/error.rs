@@ -1,0 +1,43 @@
+//! The errors a rule can give, in terms the API layer maps to HTTP statuses.
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed or breaks a rule about one field.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// The thing to be created exists already.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// The rules do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    /// Our fault, not the caller's: logged, never shown in detail.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<moot_db::DbError> for AppError {
+    fn from(e: moot_db::DbError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}

@@ -1,0 +1,7 @@
+//! Moot's core: configuration and the validation rules that every other crate
+//! shares. Nothing here talks to the network or the database.
+
+pub mod identifiers;
+pub mod settings;
+
+pub use settings::Settings;

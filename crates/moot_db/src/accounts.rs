@@ -1,0 +1,111 @@
+//! Accounts (people known to this node) and users (the local ones' sign-in
+//! details).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::{accounts, users};
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub domain: Option<String>,
+    pub display_name: String,
+    pub summary: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub approved: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What it takes to store a new local person.
+pub struct NewLocalUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub is_admin: bool,
+    pub approved: bool,
+}
+
+/// Which unique rule a new local user broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Username,
+    Email,
+}
+
+/// Inserts the account and its user in one transaction. A duplicate username
+/// or email (case-insensitive, enforced by unique indexes so that two
+/// concurrent sign-ups cannot both win) is reported as `Ok(Err(Taken))`.
+pub async fn insert_local_user(
+    conn: &mut AsyncPgConnection,
+    new: NewLocalUser<'_>,
+) -> QueryResult<Result<(Account, User), Taken>> {
+    let result = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            let account: Account = diesel::insert_into(accounts::table)
+                .values(accounts::username.eq(new.username))
+                .returning(Account::as_returning())
+                .get_result(conn)
+                .await?;
+            let user: User = diesel::insert_into(users::table)
+                .values((
+                    users::account_id.eq(account.id),
+                    users::email.eq(new.email),
+                    users::password_hash.eq(new.password_hash),
+                    users::is_admin.eq(new.is_admin),
+                    users::approved.eq(new.approved),
+                ))
+                .returning(User::as_returning())
+                .get_result(conn)
+                .await?;
+            Ok((account, user))
+        })
+        .await;
+    match result {
+        Ok(created) => Ok(Ok(created)),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info,
+        )) => match info.constraint_name() {
+            Some("users_email_key") => Ok(Err(Taken::Email)),
+            _ => Ok(Err(Taken::Username)),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// The local person with this username (any case), with their user row.
+pub async fn find_local_by_username(
+    conn: &mut AsyncPgConnection,
+    username: &str,
+) -> QueryResult<Option<(Account, User)>> {
+    accounts::table
+        .inner_join(users::table)
+        .filter(accounts::domain.is_null())
+        .filter(lower(accounts::username).eq(username.to_lowercase()))
+        .select((Account::as_select(), User::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// How many local people this node has.
+pub async fn count_local_users(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn).await
+}

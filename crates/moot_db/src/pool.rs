@@ -1,0 +1,121 @@
+//! The connection pool, start-up connection checks and migrations.
+
+use std::time::Duration;
+
+use diesel::result::Error as DieselError;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// The SQL migrations of the top-level `migrations/` folder, built in.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect to PostgreSQL at {target}: {reason}")]
+    Connect { target: String, reason: String },
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("database connection pool: {0}")]
+    Pool(String),
+    #[error(transparent)]
+    Query(#[from] DieselError),
+}
+
+impl From<PoolError> for DbError {
+    fn from(e: PoolError) -> Self {
+        DbError::Pool(e.to_string())
+    }
+}
+
+/// A handle on the node's database: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Database {
+    pool: DbPool,
+}
+
+impl Database {
+    /// Connects once (so a wrong URL fails start-up with a clear message),
+    /// then builds the pool. `url` is a PostgreSQL URL or key=value string.
+    pub async fn connect(url: &str, pool_size: usize, timeout: Duration) -> Result<Self, DbError> {
+        let target = describe_target(url);
+        let first = tokio::time::timeout(timeout, AsyncPgConnection::establish(url))
+            .await
+            .map_err(|_| DbError::Connect {
+                target: target.clone(),
+                reason: format!("no answer within {} s", timeout.as_secs()),
+            })?
+            .map_err(|e| DbError::Connect {
+                target: target.clone(),
+                reason: e.to_string(),
+            })?;
+        drop(first);
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        let pool = Pool::builder(manager)
+            .max_size(pool_size)
+            .runtime(deadpool::Runtime::Tokio1)
+            .wait_timeout(Some(timeout))
+            .create_timeout(Some(timeout))
+            .build()
+            .map_err(|e| DbError::Pool(e.to_string()))?;
+        Ok(Database { pool })
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// A pooled connection.
+    pub async fn conn(&self) -> Result<DbConn, DbError> {
+        Ok(self.pool.get().await?)
+    }
+
+    /// Applies every pending migration; returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<String>, DbError> {
+        // Diesel's migration runner is synchronous: run it on a blocking
+        // thread over a connection of its own.
+        let conn = Object::take(self.conn().await?);
+        tokio::task::spawn_blocking(move || {
+            let mut sync_conn = AsyncConnectionWrapper::<AsyncPgConnection>::from(conn);
+            sync_conn
+                .run_pending_migrations(MIGRATIONS)
+                .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+                .map_err(|e| DbError::Migration(e.to_string()))
+        })
+        .await
+        .map_err(|e| DbError::Migration(e.to_string()))?
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn check(&self, timeout: Duration) -> Result<(), String> {
+        let probe = async {
+            let mut conn = self.conn().await.map_err(|e| e.to_string())?;
+            diesel::sql_query("SELECT 1")
+                .execute(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        };
+        tokio::time::timeout(timeout, probe)
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {} ms", timeout.as_millis())))
+    }
+}
+
+/// Where a connection string points, without its password, for messages.
+pub fn describe_target(url: &str) -> String {
+    if url.contains("://") {
+        moot_core::settings::mask_url_password(url)
+    } else {
+        // key=value form, as used for the embedded database's socket.
+        url.split_whitespace()
+            .filter(|kv| !kv.starts_with("password="))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}

@@ -1,0 +1,13 @@
+//! Test harness for Moot: one embedded PostgreSQL per test process, a fresh
+//! database per test (cloned from a migrated template in milliseconds), and
+//! real nodes on random ports that tests reach only over HTTP.
+//!
+//! The cluster runs with durability off (it is thrown away) and is stopped
+//! and deleted when the test process exits.
+
+mod cluster;
+mod node;
+
+pub use cluster::drop_database;
+pub use cluster::{fresh_database, TestDatabase};
+pub use node::TestNode;

@@ -570,7 +570,10 @@ fn spawn_postmaster(
         .args(["-c", "listen_addresses="])
         .arg("-c")
         .arg(format!("unix_socket_directories={}", socket_dir.display()))
-        .args(["-c", "unix_socket_permissions=0700"]);
+        .args(["-c", "unix_socket_permissions=0700"])
+        // JIT compilation needs writable+executable memory (refused under the
+        // systemd unit's hardening) and does not pay off for short queries.
+        .args(["-c", "jit=off"]);
     for (name, value) in &options.server_settings {
         command.arg("-c").arg(format!("{name}={value}"));
     }

@@ -353,3 +353,65 @@ fn a_stale_postgres_from_an_earlier_node_is_restarted_cleanly() {
     node.signal(Signal::SIGINT);
     assert!(node.wait().success());
 }
+
+/// The command line and user of a running process, to start its twin.
+fn clone_of_process(pid: i32) -> Command {
+    use std::os::unix::process::CommandExt;
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let args: Vec<String> = cmdline
+        .split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let id_of = |field: &str| -> u32 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|id| id.parse().ok())
+            .unwrap()
+    };
+    let mut command = Command::new(&args[0]);
+    command
+        .args(&args[1..])
+        .uid(id_of("Uid:"))
+        .gid(id_of("Gid:"))
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    command
+}
+
+#[test]
+fn a_postgres_still_running_from_an_earlier_node_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = Node::start(&data);
+    let mut twin = clone_of_process(postmaster_pid(&data).unwrap());
+    node.signal(Signal::SIGINT);
+    assert!(node.wait().success());
+
+    // A PostgreSQL on the cluster that no node owns, as if its node had
+    // vanished without the parent-death signal reaching it.
+    let mut orphan = twin.spawn().unwrap();
+    let orphan_pid = orphan.id() as i32;
+    wait_until("the orphan is ready", || {
+        std::fs::read_to_string(data.join("postgres/postmaster.pid"))
+            .is_ok_and(|t| t.lines().next() == Some(&orphan_pid.to_string()) && t.contains("ready"))
+    });
+
+    let node = Node::start(&data);
+    assert!(
+        orphan.try_wait().unwrap().is_some(),
+        "the orphan was shut down"
+    );
+    let now = postmaster_pid(&data).unwrap();
+    assert_ne!(now, orphan_pid, "the node runs a PostgreSQL of its own");
+    assert_eq!(healthz(node.port), Some(200));
+    node.signal(Signal::SIGINT);
+    assert!(node.wait().success());
+    assert!(!process_alive(now));
+}

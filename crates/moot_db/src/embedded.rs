@@ -135,6 +135,7 @@ impl EmbeddedPostgres {
     ) -> Result<Self, EmbeddedError> {
         let bins = find_binaries(options.bin_dir.as_deref())?;
         let owner = ServerOwner::for_this_process()?;
+        let layout = &layout.reachable_by(&owner)?;
         if !layout.cluster_dir.join("PG_VERSION").exists() {
             init_cluster(layout, &bins, &owner)?;
         }
@@ -261,7 +262,11 @@ impl Drop for EmbeddedPostgres {
     }
 }
 
+/// Where clusters go when the `postgres` user cannot reach the data directory.
+const RELOCATED_CLUSTERS: &str = "/var/lib/moot-postgres";
+
 /// The files of one data directory.
+#[derive(Clone)]
 struct Layout {
     data_dir: PathBuf,
     cluster_dir: PathBuf,
@@ -281,6 +286,41 @@ impl Layout {
             cluster_dir: data_dir.join("postgres"),
             log_file: data_dir.join("postgres.log"),
             data_dir,
+        })
+    }
+
+    /// When we run as root and the `postgres` user cannot reach the data
+    /// directory (say it is under /root), the cluster goes to
+    /// `/var/lib/moot-postgres/<hash of the data directory>` instead, with a
+    /// `postgres` symlink in the data directory pointing at it.
+    fn reachable_by(&self, owner: &ServerOwner) -> Result<Layout, EmbeddedError> {
+        let link = self.data_dir.join("postgres");
+        if owner.user.is_none() || owner.can_search(&self.data_dir) {
+            return Ok(self.clone());
+        }
+        let target = if link.is_symlink() {
+            fs::read_link(&link).map_err(io(format!("reading {}", link.display())))?
+        } else if link.exists() {
+            return Err(EmbeddedError::Unreachable {
+                dir: link.display().to_string(),
+            });
+        } else {
+            let base = Path::new(RELOCATED_CLUSTERS);
+            fs::create_dir_all(base).map_err(io(format!("creating {}", base.display())))?;
+            let target = base.join(format!("{:016x}", path_hash(&self.data_dir)));
+            std::os::unix::fs::symlink(&target, &link)
+                .map_err(io(format!("linking {}", link.display())))?;
+            tracing::warn!(
+                data_dir = %self.data_dir.display(),
+                cluster = %target.display(),
+                "the postgres user cannot reach the data directory; the embedded cluster \
+                 lives outside it (linked as data_dir/postgres)"
+            );
+            target
+        };
+        Ok(Layout {
+            cluster_dir: target,
+            ..self.clone()
         })
     }
 
@@ -318,10 +358,8 @@ impl Layout {
         if socket.len() <= MAX_SOCKET_PATH {
             return Ok(self.cluster_dir.clone());
         }
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.cluster_dir.hash(&mut hasher);
-        let dir = std::env::temp_dir().join(format!("moot-pg-{:016x}", hasher.finish()));
+        let dir =
+            std::env::temp_dir().join(format!("moot-pg-{:016x}", path_hash(&self.cluster_dir)));
         fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
         owner.take_ownership(&dir)?;
         Ok(dir)
@@ -374,19 +412,28 @@ impl ServerOwner {
             .map_err(io(format!("restricting {}", dir.display())))
     }
 
-    /// Checks, as the server's user, that `dir` can be written.
-    fn ensure_reachable(&self, dir: &Path) -> Result<(), EmbeddedError> {
+    /// Whether the server's user can enter `dir` (every parent searchable).
+    fn can_search(&self, dir: &Path) -> bool {
+        self.test_as_owner("-x", dir)
+    }
+
+    /// Runs `test FLAG dir` as the server's user.
+    fn test_as_owner(&self, flag: &str, dir: &Path) -> bool {
         let Some(user) = &self.user else {
-            return Ok(());
+            return true;
         };
-        let ok = Command::new("test")
-            .arg("-w")
+        Command::new("test")
+            .arg(flag)
             .arg(dir)
             .uid(user.uid.as_raw())
             .gid(user.gid.as_raw())
             .status()
-            .is_ok_and(|s| s.success());
-        if ok {
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Checks, as the server's user, that `dir` can be written.
+    fn ensure_reachable(&self, dir: &Path) -> Result<(), EmbeddedError> {
+        if self.test_as_owner("-w", dir) {
             Ok(())
         } else {
             Err(EmbeddedError::Unreachable {
@@ -466,7 +513,7 @@ fn init_cluster(
             dir: cluster.display().to_string(),
         });
     }
-    let scratch = layout.data_dir.join("postgres.initdb");
+    let scratch = cluster.with_extension("initdb");
     if scratch.exists() {
         fs::remove_dir_all(&scratch).map_err(io(format!("removing {}", scratch.display())))?;
     }
@@ -620,6 +667,14 @@ fn spawn_postmaster(
         pid: Pid::from_raw(pid as i32),
         exited: exited_rx,
     })
+}
+
+/// A stable short name for a path.
+fn path_hash(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Escapes a value for a libpq key='value' string.

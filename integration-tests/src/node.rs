@@ -4,7 +4,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
-use moot_api::{build_server, AppState};
+use moot_api::build_server;
+use moot_app::Context;
 use moot_core::Settings;
 use moot_db::Database;
 
@@ -44,14 +45,8 @@ impl TestNode {
         adjust(&mut settings);
         let settings = Arc::new(settings);
         let db = database.connect().await;
-        let server = build_server(
-            listener,
-            AppState {
-                db: db.clone(),
-                settings: settings.clone(),
-            },
-        )
-        .expect("starting the test server");
+        let server = build_server(listener, Context::new(db.clone(), settings.clone()))
+            .expect("starting the test server");
         let handle = server.handle();
         tokio::spawn(server);
         TestNode {

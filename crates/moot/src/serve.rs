@@ -3,8 +3,9 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use anyhow::Context;
-use moot_api::{build_server, AppState};
+use anyhow::Context as _;
+use moot_api::build_server;
+use moot_app::Context;
 use moot_core::Settings;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
@@ -30,13 +31,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
     let public_url = settings.public_url();
     let settings = Arc::new(settings);
-    let server = build_server(
-        listener,
-        AppState {
-            db: open.db.clone(),
-            settings: settings.clone(),
-        },
-    )?;
+    let ctx = Context::new(open.db.clone(), settings.clone());
+    // Made once here so that the first fetch of /actor is not the one to wait.
+    moot_app::site::instance_keys(&ctx.db).await?;
+    let server = build_server(listener, ctx)?;
     let handle = server.handle();
     let mut signals = ShutdownSignals::install()?;
     actix_web::rt::spawn(async move {

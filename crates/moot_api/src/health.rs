@@ -5,13 +5,13 @@ use std::time::Duration;
 use actix_web::{get, web, HttpResponse};
 use serde_json::json;
 
-use crate::AppState;
+use moot_app::Context;
 
 /// How long the database gets to answer before the node reports it down.
 const DATABASE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[get("/healthz")]
-pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+pub async fn healthz(state: web::Data<Context>) -> HttpResponse {
     match state.db.check(DATABASE_PROBE_TIMEOUT).await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
         Err(reason) => {

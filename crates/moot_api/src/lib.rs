@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod health;
+pub mod pages;
 pub mod server;
 
-pub use server::{build_server, AppState};
+pub use server::build_server;

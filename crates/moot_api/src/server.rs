@@ -1,32 +1,26 @@
 //! Building the actix-web server: shared state, limits, routes.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
-use moot_core::Settings;
-use moot_db::Database;
+use moot_app::Context;
 
 use crate::errors::{payload_error, ApiError};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Database,
-    pub settings: Arc<Settings>,
-}
 
 /// Registers every route; shared by the real server and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::health::healthz);
+    moot_federation::configure(cfg);
+    crate::pages::configure(cfg);
 }
 
 /// A server on `listener` that handles shutdown only when told to through its
 /// handle (the caller owns signal handling, so that Ctrl-C is graceful).
-pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let settings = state.settings.clone();
+pub fn build_server(listener: TcpListener, ctx: Context) -> std::io::Result<Server> {
+    let settings = ctx.settings.clone();
     let body_limit = settings.server.max_body_bytes;
-    let state = web::Data::new(state);
+    let state = web::Data::new(ctx);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -6,7 +6,7 @@ use moot_core::settings::{RegistrationMode, Settings};
 use moot_db::accounts::{self as queries, Account, NewLocalUser, Taken, User};
 use moot_db::Database;
 
-use crate::{passwords, AppError};
+use crate::{keys, passwords, AppError};
 
 /// Who is creating the account, which decides the rules that apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +68,15 @@ pub async fn create_local_user(
     };
     passwords::check_strength(&password)?;
     let password_hash = passwords::hash(password).await?;
+    let keys = keys::generate().await?;
 
     let mut conn = db.conn().await?;
     let inserted = queries::insert_local_user(
         &mut conn,
         NewLocalUser {
             username: &username,
+            public_key_pem: &keys.public_pem,
+            private_key_pem: &keys.private_pem,
             email: &email,
             password_hash: &password_hash,
             is_admin: matches!(by, CreatedBy::Admin { make_admin: true }),

@@ -2,7 +2,11 @@
 //! these functions, so each rule lives in one place.
 
 pub mod accounts;
+pub mod context;
 pub mod error;
+pub mod keys;
 pub mod passwords;
+pub mod site;
 
+pub use context::Context;
 pub use error::AppError;

@@ -3,5 +3,6 @@
 
 pub mod identifiers;
 pub mod settings;
+pub mod urls;
 
 pub use settings::Settings;

@@ -19,6 +19,8 @@ pub struct Account {
     pub summary: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -36,6 +38,8 @@ pub struct User {
 /// What it takes to store a new local person.
 pub struct NewLocalUser<'a> {
     pub username: &'a str,
+    pub public_key_pem: &'a str,
+    pub private_key_pem: &'a str,
     pub email: &'a str,
     pub password_hash: &'a str,
     pub is_admin: bool,
@@ -59,7 +63,11 @@ pub async fn insert_local_user(
     let result = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             let account: Account = diesel::insert_into(accounts::table)
-                .values(accounts::username.eq(new.username))
+                .values((
+                    accounts::username.eq(new.username),
+                    accounts::public_key_pem.eq(new.public_key_pem),
+                    accounts::private_key_pem.eq(new.private_key_pem),
+                ))
                 .returning(Account::as_returning())
                 .get_result(conn)
                 .await?;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod embedded;
 pub mod pool;
 pub mod schema;
+pub mod site;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{Database, DbError, DbPool, MIGRATIONS};

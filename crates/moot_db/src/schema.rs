@@ -9,6 +9,17 @@ diesel::table! {
         summary -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        public_key_pem -> Text,
+        private_key_pem -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    site (id) {
+        id -> Int4,
+        public_key_pem -> Text,
+        private_key_pem -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -25,4 +36,4 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, users);
+diesel::allow_tables_to_appear_in_same_query!(accounts, users, site);

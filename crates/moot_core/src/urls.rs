@@ -1,0 +1,93 @@
+//! The one place that mints this node's public URLs and ActivityPub ids.
+//! Ids are permanent: other nodes store them, so these paths never change.
+
+use url::Url;
+
+use crate::Settings;
+
+/// Builds this node's URLs from its public scheme and hostname.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base: Url,
+}
+
+impl Urls {
+    pub fn new(settings: &Settings) -> Self {
+        Urls {
+            base: settings.public_url(),
+        }
+    }
+
+    fn at(&self, path: &str) -> Url {
+        self.base.join(path).expect("paths here are valid")
+    }
+
+    /// The node's root, e.g. `https://moot.example/`.
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `host[:port]` as used in `acct:` addresses.
+    pub fn authority(&self) -> String {
+        let host = self.base.host_str().unwrap_or_default();
+        match self.base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+
+    pub fn person(&self, username: &str) -> Url {
+        self.at(&format!("users/{username}"))
+    }
+
+    pub fn person_collection(&self, username: &str, collection: &str) -> Url {
+        self.at(&format!("users/{username}/{collection}"))
+    }
+
+    /// The person's HTML profile page.
+    pub fn person_page(&self, username: &str) -> Url {
+        self.at(&format!("@{username}"))
+    }
+
+    /// The key id signatures name: the actor id with a fragment.
+    pub fn main_key(actor: &Url) -> Url {
+        let mut key = actor.clone();
+        key.set_fragment(Some("main-key"));
+        key
+    }
+
+    pub fn shared_inbox(&self) -> Url {
+        self.at("inbox")
+    }
+
+    pub fn instance_actor(&self) -> Url {
+        self.at("actor")
+    }
+
+    pub fn about_page(&self) -> Url {
+        self.at("about")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_configured_scheme_and_host() {
+        let mut settings = Settings::defaults();
+        let urls = Urls::new(&settings);
+        assert_eq!(urls.person("jo").as_str(), "http://localhost:8080/users/jo");
+        assert_eq!(urls.authority(), "localhost:8080");
+        settings.server.hostname = "moot.example".into();
+        settings.server.tls = true;
+        let urls = Urls::new(&settings);
+        assert_eq!(urls.person("jo").as_str(), "https://moot.example/users/jo");
+        assert_eq!(
+            Urls::main_key(&urls.person("jo")).as_str(),
+            "https://moot.example/users/jo#main-key"
+        );
+        assert_eq!(urls.person_page("jo").as_str(), "https://moot.example/@jo");
+        assert_eq!(urls.authority(), "moot.example");
+    }
+}

@@ -1,0 +1,125 @@
+//! Actor documents: `Person` (local people), `Group` (communities of
+//! practice) and `Application` (the instance actor).
+
+use chrono::{DateTime, Utc};
+use moot_core::urls::Urls;
+use moot_db::accounts::Account;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorKind {
+    Person,
+    Group,
+    Application,
+    Service,
+    Organization,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: Url,
+    pub owner: Url,
+    pub public_key_pem: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_inbox: Option<Url>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[serde(rename = "@context", default)]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: ActorKind,
+    pub preferred_username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<Url>,
+    pub inbox: Url,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub following: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    pub public_key: PublicKey,
+    #[serde(default)]
+    pub manually_approves_followers: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+}
+
+/// A local person as an ActivityPub `Person`.
+pub fn person(urls: &Urls, account: &Account) -> Actor {
+    let id = urls.person(&account.username);
+    let collection = |name: &str| Some(urls.person_collection(&account.username, name));
+    Actor {
+        context: super::context::actor_context(),
+        preferred_username: account.username.clone(),
+        name: Some(account.display_name.clone()).filter(|n| !n.is_empty()),
+        summary: Some(account.summary.clone()).filter(|s| !s.is_empty()),
+        url: Some(urls.person_page(&account.username)),
+        inbox: urls.person_collection(&account.username, "inbox"),
+        outbox: collection("outbox"),
+        followers: collection("followers"),
+        following: collection("following"),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(urls.shared_inbox()),
+        }),
+        public_key: PublicKey {
+            id: Urls::main_key(&id),
+            owner: id.clone(),
+            public_key_pem: account.public_key_pem.clone(),
+        },
+        manually_approves_followers: false,
+        published: Some(account.created_at),
+        kind: ActorKind::Person,
+        id,
+    }
+}
+
+/// The preferred username of the instance actor.
+pub const INSTANCE_ACTOR_USERNAME: &str = "instance_actor";
+
+/// The node's own actor, which signs the fetches it makes.
+pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
+    let id = urls.instance_actor();
+    Actor {
+        context: super::context::actor_context(),
+        preferred_username: INSTANCE_ACTOR_USERNAME.to_owned(),
+        name: Some(name.to_owned()),
+        summary: None,
+        url: Some(urls.about_page()),
+        inbox: urls.shared_inbox(),
+        outbox: None,
+        followers: None,
+        following: None,
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(urls.shared_inbox()),
+        }),
+        public_key: PublicKey {
+            id: Urls::main_key(&id),
+            owner: id.clone(),
+            public_key_pem: public_key_pem.to_owned(),
+        },
+        // It follows nobody and nobody follows it.
+        manually_approves_followers: true,
+        published: None,
+        kind: ActorKind::Application,
+        id,
+    }
+}

@@ -1,0 +1,17 @@
+//! JSON-LD contexts that documents carry.
+
+use serde_json::{json, Value};
+
+pub const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
+pub const SECURITY: &str = "https://w3id.org/security/v1";
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// The context of actor documents: ActivityStreams, the security vocabulary
+/// (`publicKey`), and the extension terms Mastodon-family servers expect.
+pub fn actor_context() -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        SECURITY,
+        { "manuallyApprovesFollowers": "as:manuallyApprovesFollowers" }
+    ])
+}

@@ -4,7 +4,7 @@
 
 use actix_web::{get, web, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
-use moot_app::accounts::find_local;
+use moot_app::accounts::require_local;
 use moot_app::Context;
 
 use crate::errors::ApiError;
@@ -35,9 +35,7 @@ async fn profile(
     ctx: web::Data<Context>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (account, _) = find_local(&ctx.db, &username)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let (account, _) = require_local(&ctx.db, &username).await?;
     let handle = format!("@{}@{}", account.username, ctx.urls.authority());
     let shown_name = if account.display_name.is_empty() {
         account.username.clone()

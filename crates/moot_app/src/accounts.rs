@@ -141,3 +141,8 @@ pub async fn find_local(
     let mut conn = db.conn().await?;
     Ok(queries::find_local_by_username(&mut conn, username).await?)
 }
+
+/// The local person with this username, or `NotFound`.
+pub async fn require_local(db: &Database, username: &str) -> Result<(Account, User), AppError> {
+    find_local(db, username).await?.ok_or(AppError::NotFound)
+}

@@ -2,7 +2,7 @@
 //! the profile page for everyone else.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use moot_app::accounts::find_local;
+use moot_app::accounts::require_local;
 use moot_app::Context;
 
 use crate::errors::ApiError;
@@ -21,9 +21,7 @@ async fn person(
     ctx: web::Data<Context>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (account, _) = find_local(&ctx.db, &username)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let (account, _) = require_local(&ctx.db, &username).await?;
     if !wants_activitypub(&req) {
         return Ok(redirect_to_page(&ctx.urls.person_page(&account.username)));
     }
@@ -38,9 +36,7 @@ async fn person_collection(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (username, collection) = path.into_inner();
-    let (account, _) = find_local(&ctx.db, &username)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let (account, _) = require_local(&ctx.db, &username).await?;
     let id = ctx.urls.person_collection(&account.username, &collection);
     Ok(activity_json(&OrderedCollection::new(id, 0, Vec::new())))
 }

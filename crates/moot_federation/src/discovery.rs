@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
-use moot_app::accounts::find_local;
+use moot_app::accounts::require_local;
 use moot_app::Context;
 use moot_core::settings::RegistrationMode;
 use serde::Deserialize;
@@ -83,9 +83,7 @@ async fn webfinger(
             ctx.urls.about_page(),
         ),
         Some(Resource::Local(name)) => {
-            let (account, _) = find_local(&ctx.db, &name)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let (account, _) = require_local(&ctx.db, &name).await?;
             let id = ctx.urls.person(&account.username);
             let page = ctx.urls.person_page(&account.username);
             (account.username, id, page)

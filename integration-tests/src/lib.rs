@@ -7,6 +7,7 @@
 
 mod cluster;
 mod node;
+pub mod wait;
 
 pub use cluster::drop_database;
 pub use cluster::{fresh_database, TestDatabase};

@@ -19,6 +19,7 @@ pub struct TestNode {
     pub database: TestDatabase,
     pub http: reqwest::Client,
     handle: ServerHandle,
+    delivery: tokio::task::JoinHandle<()>,
 }
 
 impl TestNode {
@@ -35,7 +36,7 @@ impl TestNode {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding a test port");
         let port = listener.local_addr().unwrap().port();
         let mut settings = Settings::defaults();
-        settings.server.hostname = format!("127.0.0.1:{port}");
+        settings.server.hostname = format!("localhost:{port}");
         settings.server.port = port;
         settings.server.workers = 1;
         settings.server.shutdown_timeout_secs = 1;
@@ -45,18 +46,68 @@ impl TestNode {
         adjust(&mut settings);
         let settings = Arc::new(settings);
         let db = database.connect().await;
-        let server = build_server(listener, Context::new(db.clone(), settings.clone()))
-            .expect("starting the test server");
+        let ctx = Context::new(db.clone(), settings.clone());
+        let federation = moot_federation::config::build(ctx.clone())
+            .await
+            .expect("federation config");
+        let delivery = moot_federation::delivery::spawn(ctx.clone());
+        let server = build_server(listener, ctx, federation).expect("starting the test server");
         let handle = server.handle();
         tokio::spawn(server);
         TestNode {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url: format!("http://localhost:{port}"),
             settings,
             db,
             database,
             http: reqwest::Client::new(),
             handle,
+            delivery,
         }
+    }
+
+    /// Creates a local person and returns an access token with `scopes`.
+    pub async fn create_user(&self, username: &str, scopes: &str) -> String {
+        moot_app::accounts::create_local_user(
+            &self.db,
+            &self.settings,
+            moot_app::accounts::NewUser {
+                username: username.into(),
+                email: format!("{username}@council.example"),
+                password: Some("a long enough password".into()),
+            },
+            moot_app::accounts::CreatedBy::Admin { make_admin: false },
+        )
+        .await
+        .expect("creating a test user");
+        moot_app::tokens::issue(&self.db, username, scopes)
+            .await
+            .expect("issuing a token")
+    }
+
+    /// `user@host` of a local person, as other nodes address them.
+    pub fn handle(&self, username: &str) -> String {
+        format!("{username}@{}", self.settings.server.hostname)
+    }
+
+    /// A client API request with a bearer token; returns status and JSON.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("API request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -72,6 +123,7 @@ impl TestNode {
     }
 
     pub async fn stop(self) {
+        self.delivery.abort();
         self.handle.stop(true).await;
     }
 }

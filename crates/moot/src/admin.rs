@@ -22,6 +22,14 @@ pub enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Print a new client API access token for a person (for scripts and tests).
+    Token {
+        #[arg(long)]
+        username: String,
+        /// Space-separated OAuth scopes, e.g. "read write follow".
+        #[arg(long, default_value = "read")]
+        scopes: String,
+    },
 }
 
 pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<()> {
@@ -56,6 +64,13 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
                 println!("password: {password}");
                 eprintln!("(this password is shown once: pass it on now)");
             }
+            Ok(())
+        }
+        AdminCommand::Token { username, scopes } => {
+            let open = database::open(settings, Role::Tool).await?;
+            let result = moot_app::tokens::issue(&open.db, &username, &scopes).await;
+            open.close().await?;
+            println!("{}", result?);
             Ok(())
         }
     }

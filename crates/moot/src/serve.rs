@@ -32,9 +32,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let public_url = settings.public_url();
     let settings = Arc::new(settings);
     let ctx = Context::new(open.db.clone(), settings.clone());
-    // Made once here so that the first fetch of /actor is not the one to wait.
-    moot_app::site::instance_keys(&ctx.db).await?;
-    let server = build_server(listener, ctx)?;
+    let federation = moot_federation::config::build(ctx.clone()).await?;
+    let delivery = moot_federation::delivery::spawn(ctx.clone());
+    let server = build_server(listener, ctx, federation)?;
     let handle = server.handle();
     let mut signals = ShutdownSignals::install()?;
     actix_web::rt::spawn(async move {
@@ -52,6 +52,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     });
     tracing::info!(%address, %public_url, version = env!("CARGO_PKG_VERSION"), "Moot is listening");
     let served = server.await;
+    delivery.abort();
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")

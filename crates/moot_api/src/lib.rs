@@ -1,9 +1,13 @@
 //! Moot's HTTP interface. Handlers stay thin: parse, authorize, call the
 //! rules in `moot_app`, serialize.
 
+pub mod accounts;
+pub mod auth;
+pub mod entities;
 pub mod errors;
 pub mod health;
 pub mod pages;
+pub mod search;
 pub mod server;
 
 pub use server::build_server;

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use moot_app::Context;
@@ -13,16 +14,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::health::healthz);
     moot_federation::configure(cfg);
     crate::pages::configure(cfg);
+    crate::accounts::configure(cfg);
+    crate::search::configure(cfg);
 }
 
 /// A server on `listener` that handles shutdown only when told to through its
 /// handle (the caller owns signal handling, so that Ctrl-C is graceful).
-pub fn build_server(listener: TcpListener, ctx: Context) -> std::io::Result<Server> {
+pub fn build_server(
+    listener: TcpListener,
+    ctx: Context,
+    federation: FederationConfig<Context>,
+) -> std::io::Result<Server> {
     let settings = ctx.settings.clone();
     let body_limit = settings.server.max_body_bytes;
     let state = web::Data::new(ctx);
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(FederationMiddleware::new(federation.clone()))
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(

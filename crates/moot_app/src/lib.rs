@@ -3,10 +3,13 @@
 
 pub mod accounts;
 pub mod context;
+pub mod directory;
 pub mod error;
+pub mod follows;
 pub mod keys;
 pub mod passwords;
 pub mod site;
+pub mod tokens;
 
 pub use context::Context;
 pub use error::AppError;

@@ -2,6 +2,7 @@
 //! shares. Nothing here talks to the network or the database.
 
 pub mod identifiers;
+pub mod scopes;
 pub mod settings;
 pub mod urls;
 

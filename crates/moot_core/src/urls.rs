@@ -64,9 +64,22 @@ impl Urls {
         self.at("actor")
     }
 
+    /// A new, unique activity id.
+    pub fn new_activity(&self) -> Url {
+        let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();
+        self.at(&format!("activities/{token}"))
+    }
+
     pub fn about_page(&self) -> Url {
         self.at("about")
     }
+}
+
+/// 64 random bits from the operating system, for ids that must not collide.
+fn rand_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    u64::from_le_bytes(bytes)
 }
 
 #[cfg(test)]

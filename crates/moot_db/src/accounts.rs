@@ -21,6 +21,14 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
     pub public_key_pem: String,
     pub private_key_pem: Option<String>,
+    pub ap_id: Option<String>,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub profile_url: Option<String>,
+    pub actor_type: String,
+    pub manually_approves_followers: bool,
+    pub fetched_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -116,4 +124,88 @@ pub async fn find_local_by_username(
 /// How many local people this node has.
 pub async fn count_local_users(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn).await
+}
+
+/// What a remote actor document told us, to store or refresh.
+pub struct RemoteActor<'a> {
+    pub ap_id: &'a str,
+    pub username: &'a str,
+    pub domain: &'a str,
+    pub display_name: &'a str,
+    pub summary: &'a str,
+    pub inbox_url: &'a str,
+    pub shared_inbox_url: Option<&'a str>,
+    pub followers_url: Option<&'a str>,
+    pub profile_url: Option<&'a str>,
+    pub actor_type: &'a str,
+    pub manually_approves_followers: bool,
+    pub public_key_pem: &'a str,
+}
+
+/// Inserts or refreshes a remote actor, keyed by its ActivityPub id.
+pub async fn upsert_remote(
+    conn: &mut AsyncPgConnection,
+    actor: RemoteActor<'_>,
+) -> QueryResult<Account> {
+    let now = chrono::Utc::now();
+    let values = (
+        accounts::ap_id.eq(actor.ap_id),
+        accounts::username.eq(actor.username),
+        accounts::domain.eq(actor.domain),
+        accounts::display_name.eq(actor.display_name),
+        accounts::summary.eq(actor.summary),
+        accounts::inbox_url.eq(actor.inbox_url),
+        accounts::shared_inbox_url.eq(actor.shared_inbox_url),
+        accounts::followers_url.eq(actor.followers_url),
+        accounts::profile_url.eq(actor.profile_url),
+        accounts::actor_type.eq(actor.actor_type),
+        accounts::manually_approves_followers.eq(actor.manually_approves_followers),
+        accounts::public_key_pem.eq(actor.public_key_pem),
+        accounts::fetched_at.eq(Some(now)),
+        accounts::updated_at.eq(now),
+    );
+    diesel::insert_into(accounts::table)
+        .values(values)
+        .on_conflict(accounts::ap_id)
+        .do_update()
+        .set(values)
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<Account>> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::ap_id.eq(ap_id))
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A remote actor by `username@domain`, any case.
+pub async fn find_remote(
+    conn: &mut AsyncPgConnection,
+    username: &str,
+    domain: &str,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(lower(accounts::username).eq(username.to_lowercase()))
+        .filter(lower(accounts::domain.assume_not_null()).eq(domain.to_lowercase()))
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional()
 }

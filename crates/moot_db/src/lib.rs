@@ -3,9 +3,13 @@
 
 pub mod accounts;
 pub mod embedded;
+pub mod follows;
+pub mod outbox;
 pub mod pool;
+pub mod received;
 pub mod schema;
 pub mod site;
+pub mod tokens;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{Database, DbError, DbPool, MIGRATIONS};

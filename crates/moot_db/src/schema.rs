@@ -11,6 +11,73 @@ diesel::table! {
         updated_at -> Timestamptz,
         public_key_pem -> Text,
         private_key_pem -> Nullable<Text>,
+        ap_id -> Nullable<Text>,
+        inbox_url -> Nullable<Text>,
+        shared_inbox_url -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        profile_url -> Nullable<Text>,
+        actor_type -> Text,
+        manually_approves_followers -> Bool,
+        fetched_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    access_tokens (id) {
+        id -> Int8,
+        token_sha256 -> Bytea,
+        user_id -> Int8,
+        scopes -> Text,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> Int8,
+        follower_id -> Int8,
+        target_id -> Int8,
+        ap_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    peers (id) {
+        id -> Int8,
+        domain -> Text,
+        last_delivered_id -> Int8,
+        failing_since -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        lease_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        ap_id -> Text,
+        actor_id -> Int8,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox_deliveries (peer_id, outbox_id, inbox_url) {
+        peer_id -> Int8,
+        outbox_id -> Int8,
+        inbox_url -> Text,
+    }
+}
+
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        received_at -> Timestamptz,
     }
 }
 
@@ -36,4 +103,18 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, users, site);
+diesel::joinable!(access_tokens -> users (user_id));
+diesel::joinable!(outbox -> accounts (actor_id));
+diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
+diesel::joinable!(outbox_deliveries -> peers (peer_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    users,
+    site,
+    access_tokens,
+    follows,
+    peers,
+    outbox,
+    outbox_deliveries,
+    received_activities,
+);

@@ -7,7 +7,7 @@ use moot_app::Context;
 
 use crate::errors::ApiError;
 use crate::negotiation::{activity_json, redirect_to_page, wants_activitypub};
-use crate::protocol::{actor, collection::OrderedCollection};
+use moot_protocol::{actor, collection::OrderedCollection};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(person)

@@ -11,7 +11,7 @@ use serde_json::json;
 use url::Url;
 
 use crate::errors::ApiError;
-use crate::protocol::actor::INSTANCE_ACTOR_USERNAME;
+use moot_protocol::actor::INSTANCE_ACTOR_USERNAME;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(webfinger)

@@ -1,17 +1,29 @@
-//! Moot's ActivityPub side: how this node's actors look on the wire, how other
-//! nodes discover them (WebFinger, host-meta, NodeInfo), and, as it grows, the
-//! inbox, signatures and fetching.
+//! Moot's ActivityPub side: serving actors, discovery (WebFinger, host-meta,
+//! NodeInfo), the inbox, fetching through one guarded client, and delivery
+//! of the outbox with openssl signatures.
 
+pub mod activities;
 pub mod actors;
+pub mod client;
+pub mod config;
+pub mod delivery;
 pub mod discovery;
+pub mod error;
 pub mod errors;
+pub mod inbox;
 pub mod negotiation;
-pub mod protocol;
+pub mod objects;
+pub mod resolve;
+pub mod signing;
 
 use actix_web::web;
+
+/// Most fetches one incoming request may cause (actors, keys, threads).
+pub const MAX_FETCHES_PER_REQUEST: u32 = 20;
 
 /// Registers the federation endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     discovery::configure(cfg);
     actors::configure(cfg);
+    inbox::configure(cfg);
 }

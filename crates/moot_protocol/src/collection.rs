@@ -19,7 +19,7 @@ pub struct OrderedCollection {
 impl OrderedCollection {
     pub fn new(id: Url, total_items: i64, ordered_items: Vec<Value>) -> Self {
         OrderedCollection {
-            context: super::context::ACTIVITYSTREAMS,
+            context: crate::context::ACTIVITYSTREAMS,
             id,
             kind: "OrderedCollection",
             total_items,

@@ -68,7 +68,7 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
     let id = urls.person(&account.username);
     let collection = |name: &str| Some(urls.person_collection(&account.username, name));
     Actor {
-        context: super::context::actor_context(),
+        context: crate::context::actor_context(),
         preferred_username: account.username.clone(),
         name: Some(account.display_name.clone()).filter(|n| !n.is_empty()),
         summary: Some(account.summary.clone()).filter(|s| !s.is_empty()),
@@ -99,7 +99,7 @@ pub const INSTANCE_ACTOR_USERNAME: &str = "instance_actor";
 pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
     let id = urls.instance_actor();
     Actor {
-        context: super::context::actor_context(),
+        context: crate::context::actor_context(),
         preferred_username: INSTANCE_ACTOR_USERNAME.to_owned(),
         name: Some(name.to_owned()),
         summary: None,

@@ -1,0 +1,124 @@
+//! `/api/v1/accounts/...`: who people are and how they relate.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use moot_app::follows::Relationship;
+use moot_app::{directory, follows, Context};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Auth;
+use crate::entities;
+use crate::errors::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Fixed paths before `/{id}`, which would otherwise take them.
+    cfg.service(verify_credentials)
+        .service(lookup)
+        .service(relationships)
+        .service(get_account)
+        .service(follow);
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+async fn account_json(
+    ctx: &Context,
+    account: &moot_db::accounts::Account,
+) -> Result<HttpResponse, ApiError> {
+    let counts = directory::counts(ctx, account).await?;
+    Ok(HttpResponse::Ok().json(entities::account(ctx, account, counts)))
+}
+
+#[get("/api/v1/accounts/verify_credentials")]
+async fn verify_credentials(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let session = if auth.0.scopes.allows("profile") {
+        &auth.0
+    } else {
+        auth.require("read:accounts")?
+    };
+    let counts = directory::counts(&ctx, &session.account).await?;
+    Ok(HttpResponse::Ok().json(entities::credential_account(&ctx, &session.account, counts)))
+}
+
+#[derive(Deserialize)]
+struct LookupQuery {
+    acct: String,
+}
+
+#[get("/api/v1/accounts/lookup")]
+async fn lookup(
+    ctx: web::Data<Context>,
+    query: web::Query<LookupQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let account = directory::by_acct(&ctx, &query.acct)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    account_json(&ctx, &account).await
+}
+
+#[get("/api/v1/accounts/{id}")]
+async fn get_account(
+    ctx: web::Data<Context>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let account = directory::by_id(&ctx, parse_id(&id)?).await?;
+    account_json(&ctx, &account).await
+}
+
+fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
+    json!({
+        "id": id.to_string(),
+        "following": r.following,
+        "showing_reblogs": r.following,
+        "notifying": false,
+        "languages": null,
+        "followed_by": r.followed_by,
+        "blocking": false,
+        "blocked_by": false,
+        "muting": false,
+        "muting_notifications": false,
+        "requested": r.requested,
+        "requested_by": false,
+        "domain_blocking": false,
+        "endorsed": false,
+        "note": "",
+    })
+}
+
+#[post("/api/v1/accounts/{id}/follow")]
+async fn follow(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:follows")?;
+    let target = directory::by_id(&ctx, parse_id(&id)?).await?;
+    let relationship = follows::follow(&ctx, &session.account, &target).await?;
+    Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
+}
+
+/// `GET /api/v1/accounts/relationships?id[]=1&id[]=2` (also `id=1`).
+#[get("/api/v1/accounts/relationships")]
+async fn relationships(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:follows")?;
+    let ids: Vec<i64> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(key, _)| key == "id[]" || key == "id")
+        .filter_map(|(_, value)| value.parse().ok())
+        .take(100)
+        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Ok(other) = directory::by_id(&ctx, id).await else {
+            continue;
+        };
+        let relationship = follows::relationship(&ctx, &session.account, &other).await?;
+        out.push(relationship_json(id, relationship));
+    }
+    Ok(HttpResponse::Ok().json(out))
+}

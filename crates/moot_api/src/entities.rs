@@ -1,0 +1,114 @@
+//! The one place that turns rows into Mastodon API entities.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use moot_app::Context;
+use moot_db::accounts::Account;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Mastodon's `Account` entity.
+#[derive(Debug, Serialize)]
+pub struct AccountEntity {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub group: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<String>,
+    pub emojis: Vec<Value>,
+    pub fields: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Value>,
+}
+
+fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `counts` are (followers, following, statuses).
+pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
+    let (acct, url, uri) = match &account.domain {
+        None => (
+            account.username.clone(),
+            ctx.urls.person_page(&account.username).to_string(),
+            ctx.urls.person(&account.username).to_string(),
+        ),
+        Some(domain) => {
+            let uri = account.ap_id.clone().unwrap_or_default();
+            (
+                format!("{}@{domain}", account.username),
+                account.profile_url.clone().unwrap_or_else(|| uri.clone()),
+                uri,
+            )
+        }
+    };
+    let avatar = ctx
+        .urls
+        .base()
+        .join("avatars/original/missing.png")
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let header = ctx
+        .urls
+        .base()
+        .join("headers/original/missing.png")
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    AccountEntity {
+        id: account.id.to_string(),
+        username: account.username.clone(),
+        acct,
+        display_name: account.display_name.clone(),
+        locked: account.manually_approves_followers,
+        bot: matches!(account.actor_type.as_str(), "Service" | "Application"),
+        discoverable: true,
+        group: account.actor_type == "Group",
+        created_at: timestamp(account.created_at),
+        note: account.summary.clone(),
+        url,
+        uri,
+        avatar_static: avatar.clone(),
+        avatar,
+        header_static: header.clone(),
+        header,
+        followers_count: counts.0,
+        following_count: counts.1,
+        statuses_count: counts.2,
+        last_status_at: None,
+        emojis: Vec::new(),
+        fields: Vec::new(),
+        source: None,
+    }
+}
+
+/// The signed-in person's own account, with its `source`.
+pub fn credential_account(
+    ctx: &Context,
+    account: &Account,
+    counts: (i64, i64, i64),
+) -> AccountEntity {
+    let mut entity = self::account(ctx, account, counts);
+    entity.source = Some(json!({
+        "privacy": "public",
+        "sensitive": false,
+        "language": null,
+        "note": account.summary,
+        "fields": [],
+        "follow_requests_count": 0,
+    }));
+    entity
+}

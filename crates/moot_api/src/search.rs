@@ -1,0 +1,65 @@
+//! `GET /api/v2/search`: accounts by handle, resolving remote ones through
+//! WebFinger when `resolve=true` and the request is signed in.
+
+use activitypub_federation::config::Data;
+use actix_web::{get, web, HttpResponse};
+use moot_app::{directory, Context};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Auth;
+use crate::entities;
+use crate::errors::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(search);
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    resolve: bool,
+}
+
+/// Whether `q` looks like `user@host` (with or without a leading @).
+fn as_handle(q: &str) -> Option<&str> {
+    let handle = q.trim().trim_start_matches('@');
+    let (user, host) = handle.split_once('@')?;
+    (!user.is_empty() && !host.is_empty() && !host.contains(['@', '/', ' '])).then_some(handle)
+}
+
+#[get("/api/v2/search")]
+async fn search(
+    ctx: web::Data<Context>,
+    federation: Data<Context>,
+    auth: Auth,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require("read:search")?;
+    let mut accounts = Vec::new();
+    let wants_accounts = query.kind.as_deref().is_none_or(|k| k == "accounts");
+    if let (true, Some(handle)) = (wants_accounts, as_handle(&query.q)) {
+        let known = directory::by_acct(&ctx, handle).await?;
+        let found = match known {
+            Some(account) => Some(account),
+            None if query.resolve => {
+                match moot_federation::resolve::account_by_handle(&federation, handle).await {
+                    Ok(account) => Some(account),
+                    Err(e) => {
+                        tracing::info!(%handle, error = %e, "search: could not resolve");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(account) = found {
+            let counts = directory::counts(&ctx, &account).await?;
+            accounts.push(entities::account(&ctx, &account, counts));
+        }
+    }
+    Ok(HttpResponse::Ok().json(json!({ "accounts": accounts, "statuses": [], "hashtags": [] })))
+}

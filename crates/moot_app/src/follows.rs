@@ -1,0 +1,206 @@
+//! Following people, here or on other nodes. Local follows and follows that
+//! arrive through the inbox go through these functions alike.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_db::accounts::Account;
+use moot_db::follows::{self as queries, Follow};
+use moot_db::{outbox, received};
+use moot_protocol::activities::{self, FollowAnswer};
+use url::Url;
+
+use crate::{AppError, Context};
+
+/// The follow state between two accounts, as the client API reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relationship {
+    pub following: bool,
+    pub requested: bool,
+    pub followed_by: bool,
+}
+
+/// The ActivityPub id of any account.
+pub fn actor_id(ctx: &Context, account: &Account) -> Result<Url, AppError> {
+    match &account.ap_id {
+        Some(id) => {
+            Url::parse(id).map_err(|e| AppError::Internal(anyhow::anyhow!("stored actor id: {e}")))
+        }
+        None => Ok(ctx.urls.person(&account.username)),
+    }
+}
+
+fn inbox_of(account: &Account) -> Result<Url, AppError> {
+    let inbox = account.inbox_url.as_deref().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "remote account {} has no inbox",
+            account.id
+        ))
+    })?;
+    Url::parse(inbox).map_err(|e| AppError::Internal(anyhow::anyhow!("stored inbox: {e}")))
+}
+
+/// Stores an activity for delivery, in the caller's transaction.
+async fn send(
+    conn: &mut AsyncPgConnection,
+    sender: &Account,
+    activity: &serde_json::Value,
+    inboxes: &[Url],
+) -> Result<(), AppError> {
+    let id = activity["id"].as_str().unwrap_or_default();
+    outbox::enqueue(conn, sender.id, id, &activity.to_string(), inboxes).await?;
+    Ok(())
+}
+
+/// A local person follows `target`. Local targets that do not approve
+/// followers by hand are followed at once; remote ones get a `Follow`.
+pub async fn follow(
+    ctx: &Context,
+    follower: &Account,
+    target: &Account,
+) -> Result<Relationship, AppError> {
+    if follower.domain.is_some() {
+        return Err(AppError::Forbidden(
+            "only local people follow through this node".into(),
+        ));
+    }
+    if follower.id == target.id {
+        return Err(AppError::invalid("id", "you cannot follow yourself"));
+    }
+    let follow_id = ctx.urls.new_activity();
+    let follower_uri = actor_id(ctx, follower)?;
+    let target_uri = actor_id(ctx, target)?;
+    let remote = target.domain.is_some();
+    let accepted_now = !remote && !target.manually_approves_followers;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (_, created) = queries::insert_or_get(
+            conn,
+            follower.id,
+            target.id,
+            follow_id.as_str(),
+            accepted_now,
+        )
+        .await?;
+        if created && remote {
+            let activity = activities::follow(&follow_id, &follower_uri, &target_uri);
+            send(conn, follower, &activity, &[inbox_of(target)?]).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    relationship(ctx, follower, target).await
+}
+
+/// How `viewer` and `other` relate.
+pub async fn relationship(
+    ctx: &Context,
+    viewer: &Account,
+    other: &Account,
+) -> Result<Relationship, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let out = queries::find(&mut conn, viewer.id, other.id).await?;
+    let back = queries::find(&mut conn, other.id, viewer.id).await?;
+    Ok(Relationship {
+        following: out.as_ref().is_some_and(|f| f.accepted),
+        requested: out.as_ref().is_some_and(|f| !f.accepted),
+        followed_by: back.is_some_and(|f| f.accepted),
+    })
+}
+
+/// An incoming activity's id, recorded so that the same activity delivered
+/// twice has its effect once. Returns false for a repeat.
+async fn first_time(conn: &mut AsyncPgConnection, activity_id: &Url) -> Result<bool, AppError> {
+    Ok(received::first_time(conn, activity_id.as_str()).await?)
+}
+
+/// A remote `Follow` of a local person. Accepted at once unless the person
+/// approves followers by hand; the `Accept` goes out in the same transaction.
+pub async fn receive_follow(
+    ctx: &Context,
+    follow_id: &Url,
+    follower: &Account,
+    target: &Account,
+) -> Result<(), AppError> {
+    if target.domain.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let accept = !target.manually_approves_followers;
+    let follower_uri = actor_id(ctx, follower)?;
+    let target_uri = actor_id(ctx, target)?;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !first_time(conn, follow_id).await? {
+            return Ok(());
+        }
+        let (follow, _) =
+            queries::insert_or_get(conn, follower.id, target.id, follow_id.as_str(), accept)
+                .await?;
+        if follow.accepted {
+            let answer = activities::answer_follow(
+                FollowAnswer::Accept,
+                &ctx.urls.new_activity(),
+                &target_uri,
+                &Url::parse(&follow.ap_id).unwrap_or_else(|_| follow_id.clone()),
+                &follower_uri,
+            );
+            send(conn, target, &answer, &[inbox_of(follower)?]).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A remote `Accept` or `Reject` of a follow one of our people sent.
+pub async fn receive_follow_answer(
+    ctx: &Context,
+    activity_id: &Url,
+    answer: FollowAnswer,
+    answered_by: &Account,
+    follow_id: &Url,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !first_time(conn, activity_id).await? {
+            return Ok(());
+        }
+        let follow: Follow = queries::find_by_ap_id(conn, follow_id.as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Only the person who was asked may answer.
+        if follow.target_id != answered_by.id {
+            return Err(AppError::Forbidden(
+                "only the followed actor can answer a follow".into(),
+            ));
+        }
+        match answer {
+            FollowAnswer::Accept => queries::accept(conn, follow.id).await?,
+            FollowAnswer::Reject => queries::delete(conn, follow.id).await?,
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A remote `Undo` of a `Follow` it sent.
+pub async fn receive_unfollow(
+    ctx: &Context,
+    activity_id: &Url,
+    follower: &Account,
+    follow_id: &Url,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !first_time(conn, activity_id).await? {
+            return Ok(());
+        }
+        if let Some(follow) = queries::find_by_ap_id(conn, follow_id.as_str()).await? {
+            if follow.follower_id != follower.id {
+                return Err(AppError::Forbidden(
+                    "only the follower can undo a follow".into(),
+                ));
+            }
+            queries::delete(conn, follow.id).await?;
+        }
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,56 @@
+//! Issuing and checking client API access tokens.
+
+use base64::Engine;
+use moot_core::scopes::Scopes;
+use moot_db::accounts::{Account, User};
+use moot_db::{tokens as queries, Database};
+use openssl::sha::sha256;
+
+use crate::AppError;
+
+/// Who a valid token speaks for, and what it may do.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub user: User,
+    pub scopes: Scopes,
+}
+
+/// Issues a new token for `username`; returns it in clear (shown once).
+pub async fn issue(db: &Database, username: &str, scopes: &str) -> Result<String, AppError> {
+    let scopes = Scopes::parse(scopes).map_err(|e| AppError::invalid("scope", e))?;
+    let (_, user) = crate::accounts::find_local(db, username)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "username",
+                format!("no local person is called `{username}`"),
+            )
+        })?;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let mut conn = db.conn().await?;
+    queries::insert(
+        &mut conn,
+        &sha256(token.as_bytes()),
+        user.id,
+        &scopes.to_string(),
+    )
+    .await?;
+    Ok(token)
+}
+
+/// The session a bearer token opens, if the token is valid.
+pub async fn authenticate(db: &Database, token: &str) -> Result<Option<Session>, AppError> {
+    let mut conn = db.conn().await?;
+    let Some((scopes, user, account)) =
+        queries::find_active(&mut conn, &sha256(token.as_bytes())).await?
+    else {
+        return Ok(None);
+    };
+    let scopes = Scopes::parse(&scopes).map_err(|e| anyhow::anyhow!("stored scopes: {e}"))?;
+    Ok(Some(Session {
+        account,
+        user,
+        scopes,
+    }))
+}

@@ -1,0 +1,105 @@
+//! Follow relationships between accounts.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::follows;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = follows)]
+pub struct Follow {
+    pub id: i64,
+    pub follower_id: i64,
+    pub target_id: i64,
+    pub ap_id: String,
+    pub accepted: bool,
+}
+
+/// Records a follow request unless one exists between the two; returns the
+/// row now stored and whether it is new.
+pub async fn insert_or_get(
+    conn: &mut AsyncPgConnection,
+    follower_id: i64,
+    target_id: i64,
+    ap_id: &str,
+    accepted: bool,
+) -> QueryResult<(Follow, bool)> {
+    let inserted = diesel::insert_into(follows::table)
+        .values((
+            follows::follower_id.eq(follower_id),
+            follows::target_id.eq(target_id),
+            follows::ap_id.eq(ap_id),
+            follows::accepted.eq(accepted),
+        ))
+        .on_conflict((follows::follower_id, follows::target_id))
+        .do_nothing()
+        .returning(Follow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    match inserted {
+        Some(follow) => Ok((follow, true)),
+        None => find(conn, follower_id, target_id)
+            .await?
+            .map(|f| (f, false))
+            .ok_or(diesel::result::Error::NotFound),
+    }
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    follower_id: i64,
+    target_id: i64,
+) -> QueryResult<Option<Follow>> {
+    follows::table
+        .filter(follows::follower_id.eq(follower_id))
+        .filter(follows::target_id.eq(target_id))
+        .select(Follow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<Follow>> {
+    follows::table
+        .filter(follows::ap_id.eq(ap_id))
+        .select(Follow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn accept(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(follows::table.find(id))
+        .set(follows::accepted.eq(true))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(follows::table.find(id))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Accepted followers and accepted followings of one account.
+pub async fn counts(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult<(i64, i64)> {
+    let followers = follows::table
+        .filter(follows::target_id.eq(account_id))
+        .filter(follows::accepted)
+        .count()
+        .get_result(conn)
+        .await?;
+    let following = follows::table
+        .filter(follows::follower_id.eq(account_id))
+        .filter(follows::accepted)
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((followers, following))
+}

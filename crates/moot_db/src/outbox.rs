@@ -1,0 +1,233 @@
+//! The transactional outbox and each peer's delivery progress.
+//!
+//! `enqueue` runs inside the transaction of the change that causes the
+//! activity. Delivery workers take one peer at a time under a lease and send
+//! its rows in id order, so every peer receives activities in the order they
+//! were made, and one slow peer never holds up another.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::{accounts, outbox, outbox_deliveries, peers};
+
+/// The peer (`host[:port]`) an inbox URL belongs to.
+pub fn peer_domain(inbox: &url::Url) -> Option<String> {
+    let host = inbox.host_str()?.to_ascii_lowercase();
+    Some(match inbox.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// Stores an activity and the inboxes it goes to (one row per distinct inbox).
+pub async fn enqueue(
+    conn: &mut AsyncPgConnection,
+    actor_id: i64,
+    ap_id: &str,
+    body: &str,
+    inboxes: &[url::Url],
+) -> QueryResult<i64> {
+    let outbox_id: i64 = diesel::insert_into(outbox::table)
+        .values((
+            outbox::actor_id.eq(actor_id),
+            outbox::ap_id.eq(ap_id),
+            outbox::body.eq(body),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)
+        .await?;
+    for inbox in inboxes {
+        let Some(domain) = peer_domain(inbox) else {
+            continue;
+        };
+        let peer_id = peer_id(conn, &domain).await?;
+        diesel::insert_into(outbox_deliveries::table)
+            .values((
+                outbox_deliveries::peer_id.eq(peer_id),
+                outbox_deliveries::outbox_id.eq(outbox_id),
+                outbox_deliveries::inbox_url.eq(inbox.as_str()),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    // Wake the delivery workers of every process (they also poll).
+    diesel::sql_query("NOTIFY moot_outbox")
+        .execute(conn)
+        .await?;
+    Ok(outbox_id)
+}
+
+async fn peer_id(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<i64> {
+    diesel::insert_into(peers::table)
+        .values(peers::domain.eq(domain))
+        .on_conflict(peers::domain)
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    peers::table
+        .filter(peers::domain.eq(domain))
+        .select(peers::id)
+        .first(conn)
+        .await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = peers)]
+pub struct Peer {
+    pub id: i64,
+    pub domain: String,
+    pub last_delivered_id: i64,
+    pub attempts: i32,
+}
+
+/// Leases up to `limit` peers that have undelivered activities and are due,
+/// for `lease_secs`. A peer leased by another worker is skipped.
+pub async fn lease_due_peers(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease_secs: i64,
+) -> QueryResult<Vec<Peer>> {
+    diesel::sql_query(
+        "UPDATE peers SET lease_until = now() + make_interval(secs => $2)
+         WHERE id IN (
+             SELECT p.id FROM peers p
+             WHERE (p.lease_until IS NULL OR p.lease_until < now())
+               AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= now())
+               AND EXISTS (SELECT 1 FROM outbox_deliveries d
+                           WHERE d.peer_id = p.id AND d.outbox_id > p.last_delivered_id)
+             ORDER BY p.id
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED)
+         RETURNING id, domain, last_delivered_id, attempts",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
+    .load::<PeerRow>(conn)
+    .await
+    .map(|rows| rows.into_iter().map(Into::into).collect())
+}
+
+#[derive(QueryableByName)]
+struct PeerRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    domain: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_delivered_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    attempts: i32,
+}
+
+impl From<PeerRow> for Peer {
+    fn from(r: PeerRow) -> Self {
+        Peer {
+            id: r.id,
+            domain: r.domain,
+            last_delivered_id: r.last_delivered_id,
+            attempts: r.attempts,
+        }
+    }
+}
+
+/// One activity to send to one inbox, with what is needed to sign it.
+#[derive(Debug, Clone)]
+pub struct PendingDelivery {
+    pub outbox_id: i64,
+    pub inbox_url: String,
+    pub body: String,
+    pub actor_id: i64,
+    pub actor_username: String,
+    pub actor_private_key_pem: Option<String>,
+}
+
+/// The peer's next activities after its progress, oldest first.
+pub async fn next_for_peer(
+    conn: &mut AsyncPgConnection,
+    peer: &Peer,
+    limit: i64,
+) -> QueryResult<Vec<PendingDelivery>> {
+    let rows: Vec<(i64, String, String, i64, String, Option<String>)> = outbox_deliveries::table
+        .inner_join(outbox::table.inner_join(accounts::table))
+        .filter(outbox_deliveries::peer_id.eq(peer.id))
+        .filter(outbox_deliveries::outbox_id.gt(peer.last_delivered_id))
+        .order((outbox_deliveries::outbox_id, outbox_deliveries::inbox_url))
+        .limit(limit)
+        .select((
+            outbox_deliveries::outbox_id,
+            outbox_deliveries::inbox_url,
+            outbox::body,
+            outbox::actor_id,
+            accounts::username,
+            accounts::private_key_pem,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(outbox_id, inbox_url, body, actor_id, actor_username, actor_private_key_pem)| {
+                PendingDelivery {
+                    outbox_id,
+                    inbox_url,
+                    body,
+                    actor_id,
+                    actor_username,
+                    actor_private_key_pem,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Records that everything up to `outbox_id` reached the peer.
+pub async fn mark_delivered(
+    conn: &mut AsyncPgConnection,
+    peer_id: i64,
+    outbox_id: i64,
+) -> QueryResult<()> {
+    diesel::update(peers::table.find(peer_id))
+        .set((
+            peers::last_delivered_id.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "GREATEST(last_delivered_id, ",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(outbox_id)
+            .sql(")")),
+            peers::attempts.eq(0),
+            peers::failing_since.eq(None::<DateTime<Utc>>),
+            peers::next_attempt_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed attempt; the peer is skipped until `retry_at`.
+pub async fn mark_failed(
+    conn: &mut AsyncPgConnection,
+    peer_id: i64,
+    retry_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(peers::table.find(peer_id))
+        .set((
+            peers::attempts.eq(peers::attempts + 1),
+            peers::failing_since.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >("COALESCE(failing_since, now())")),
+            peers::next_attempt_at.eq(Some(retry_at)),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Gives the peer back before the lease runs out.
+pub async fn release(conn: &mut AsyncPgConnection, peer_id: i64) -> QueryResult<()> {
+    diesel::update(peers::table.find(peer_id))
+        .set(peers::lease_until.eq(None::<DateTime<Utc>>))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,186 @@
+//! Follow, Accept / Reject of a Follow, and Undo of a Follow.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{FollowType, UndoType};
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::Activity;
+use actix_web::http::StatusCode;
+use moot_app::Context;
+use moot_protocol::activities::FollowAnswer;
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use super::object_id;
+use crate::error::FederationError;
+use crate::objects::actor::ApActor;
+
+#[derive(Debug, Deserialize)]
+pub struct Follow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: FollowType,
+    pub actor: ObjectId<ApActor>,
+    pub object: ObjectId<ApActor>,
+}
+
+#[async_trait::async_trait]
+impl Activity for Follow {
+    type DataType = Context;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<Context>) -> Result<(), FederationError> {
+        if !self.object.is_local(data) {
+            return Err(FederationError::refused(
+                StatusCode::BAD_REQUEST,
+                "this node only takes follows of its own actors",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        let follower = self.actor.dereference(data).await?;
+        let target = self.object.dereference_local(data).await?;
+        moot_app::follows::receive_follow(
+            data.app_data(),
+            &self.id,
+            follower.account()?,
+            target.account()?,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// `Accept` or `Reject` whose object is a `Follow` (embedded or by id).
+#[derive(Debug, Deserialize)]
+pub struct AnswerFollow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AnswerType,
+    pub actor: ObjectId<ApActor>,
+    pub object: Value,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum AnswerType {
+    Accept,
+    Reject,
+}
+
+#[async_trait::async_trait]
+impl Activity for AnswerFollow {
+    type DataType = Context;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<Context>) -> Result<(), FederationError> {
+        // The follow being answered is one of ours.
+        let follow = object_id(&self.object).ok_or_else(|| {
+            FederationError::refused(
+                StatusCode::BAD_REQUEST,
+                "Accept/Reject without an object id",
+            )
+        })?;
+        if crate::objects::actor::authority(&follow).as_deref() != Some(data.domain()) {
+            return Err(FederationError::refused(
+                StatusCode::BAD_REQUEST,
+                "the answered follow was not sent by this node",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        let actor = self.actor.dereference(data).await?;
+        let follow = object_id(&self.object).expect("checked in verify");
+        let answer = match self.kind {
+            AnswerType::Accept => FollowAnswer::Accept,
+            AnswerType::Reject => FollowAnswer::Reject,
+        };
+        moot_app::follows::receive_follow_answer(
+            data.app_data(),
+            &self.id,
+            answer,
+            actor.account()?,
+            &follow,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// `Undo` of an earlier activity by the same actor. Only follows so far.
+#[derive(Debug, Deserialize)]
+pub struct Undo {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub actor: ObjectId<ApActor>,
+    pub object: Value,
+}
+
+#[async_trait::async_trait]
+impl Activity for Undo {
+    type DataType = Context;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
+        let kind = self.object.get("type").and_then(Value::as_str);
+        if kind != Some("Follow") {
+            return Err(FederationError::refused(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Undo of {} is not handled",
+                    kind.unwrap_or("an unknown object")
+                ),
+            ));
+        }
+        // Only what the actor itself did can be undone by it.
+        let undone = object_id(&self.object).ok_or_else(|| {
+            FederationError::refused(StatusCode::BAD_REQUEST, "Undo without an object id")
+        })?;
+        verify_domains_match(&undone, self.actor.inner())?;
+        let undone_actor = self.object.get("actor").and_then(Value::as_str);
+        if undone_actor != Some(self.actor.inner().as_str()) {
+            return Err(FederationError::refused(
+                StatusCode::BAD_REQUEST,
+                "an actor can only undo its own activities",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        let actor = self.actor.dereference(data).await?;
+        let follow = object_id(&self.object).expect("checked in verify");
+        moot_app::follows::receive_unfollow(data.app_data(), &self.id, actor.account()?, &follow)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+//! The one guarded HTTP client for every outbound request: timeouts, no
+//! redirects (an object is keyed by the URL it was fetched from), and no
+//! private or loopback addresses unless the configuration allows them.
+
+use std::time::Duration;
+
+use activitypub_federation::resolver::ValidatingDnsResolver;
+use moot_core::Settings;
+use reqwest::redirect::Policy;
+
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn user_agent(settings: &Settings) -> String {
+    format!(
+        "Moot/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        settings.public_url()
+    )
+}
+
+pub fn build(settings: &Settings) -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(user_agent(settings))
+        .redirect(Policy::none())
+        .timeout(TIMEOUT)
+        .connect_timeout(TIMEOUT)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .dns_resolver(ValidatingDnsResolver::new(
+            Vec::new(),
+            !settings.federation.allow_private_addresses,
+        ))
+        .build()
+        .expect("the HTTP client's settings are valid")
+}
+
+/// Whether a literal IP in a URL is one we must not contact (DNS names are
+/// checked by the resolver at connect time).
+pub fn is_forbidden_literal_ip(url: &url::Url, settings: &Settings) -> bool {
+    if settings.federation.allow_private_addresses {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            ip.is_private()
+                || ip.is_loopback()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        _ => false,
+    }
+}

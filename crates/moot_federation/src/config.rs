@@ -1,0 +1,46 @@
+//! The activitypub_federation configuration for this node.
+
+use activitypub_federation::config::{FederationConfig, UrlVerifier};
+use activitypub_federation::error::Error as ProtocolError;
+use async_trait::async_trait;
+use moot_app::Context;
+use url::Url;
+
+use crate::objects::actor::ApActor;
+
+/// The federation policy hook: called before any fetch, on every received
+/// activity's id, and before delivery. Today it refuses only addresses the
+/// guarded client must not reach; domain allow- and block-lists plug in here.
+#[derive(Clone)]
+pub struct Policy {
+    ctx: Context,
+}
+
+#[async_trait]
+impl UrlVerifier for Policy {
+    async fn verify(&self, url: &Url) -> Result<(), ProtocolError> {
+        if crate::client::is_forbidden_literal_ip(url, &self.ctx.settings) {
+            return Err(ProtocolError::UrlVerificationError("private address"));
+        }
+        Ok(())
+    }
+}
+
+pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
+    let settings = ctx.settings.clone();
+    let instance_actor = ApActor::instance_actor(&ctx).await?;
+    let local_testing = settings.federation.allow_private_addresses;
+    let config = FederationConfig::builder()
+        .domain(settings.server.hostname.clone())
+        .app_data(ctx.clone())
+        .client(crate::client::build(&settings).into())
+        .url_verifier(Box::new(Policy { ctx }))
+        .debug(local_testing)
+        .allow_http_urls(!settings.server.tls || local_testing)
+        .http_fetch_limit(crate::MAX_FETCHES_PER_REQUEST)
+        .request_timeout(crate::client::TIMEOUT)
+        .signed_fetch_actor(&instance_actor)
+        .build()
+        .await?;
+    Ok(config)
+}

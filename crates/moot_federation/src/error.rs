@@ -1,0 +1,84 @@
+//! Errors of the federation endpoints, mapped to the status a peer should see.
+
+use activitypub_federation::error::Error as ProtocolError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use moot_app::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// The peer sent something we refuse, and why.
+    #[error("{1}")]
+    Refused(StatusCode, String),
+}
+
+impl FederationError {
+    pub fn refused(status: StatusCode, message: impl Into<String>) -> Self {
+        FederationError::Refused(status, message.into())
+    }
+}
+
+impl From<moot_db::DbError> for FederationError {
+    fn from(e: moot_db::DbError) -> Self {
+        FederationError::App(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for FederationError {
+    fn from(e: diesel::result::Error) -> Self {
+        FederationError::App(e.into())
+    }
+}
+
+impl ResponseError for FederationError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            FederationError::Refused(status, _) => *status,
+            FederationError::Protocol(e) => match e {
+                ProtocolError::ActivitySignatureInvalid
+                | ProtocolError::ActivityBodyDigestInvalid => StatusCode::UNAUTHORIZED,
+                ProtocolError::NotFound | ProtocolError::ObjectDeleted(_) => StatusCode::NOT_FOUND,
+                ProtocolError::UrlVerificationError(_)
+                | ProtocolError::DomainResolveError(_)
+                | ProtocolError::ResolveInternalIpError(..) => StatusCode::FORBIDDEN,
+                ProtocolError::ParseReceivedActivity { .. }
+                | ProtocolError::ParseFetchedObject(..)
+                | ProtocolError::FetchInvalidContentType(_)
+                | ProtocolError::FetchWrongId(_)
+                | ProtocolError::UrlParse(_)
+                | ProtocolError::WebfingerResolveFailed(_)
+                | ProtocolError::RequestLimit
+                | ProtocolError::ResponseBodyLimit => StatusCode::BAD_REQUEST,
+                // A peer we could not reach to check the sender: the sender
+                // may retry later.
+                ProtocolError::Reqwest(_) | ProtocolError::ReqwestMiddleware(_) => {
+                    StatusCode::BAD_GATEWAY
+                }
+                _ => StatusCode::BAD_REQUEST,
+            },
+            FederationError::App(e) => match e {
+                AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+                AppError::AlreadyExists(_) => StatusCode::CONFLICT,
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "federation: internal error");
+            "Internal server error".to_owned()
+        } else {
+            tracing::info!(%status, error = %self, "federation: request refused");
+            self.to_string()
+        };
+        HttpResponse::build(status).json(serde_json::json!({ "error": message }))
+    }
+}

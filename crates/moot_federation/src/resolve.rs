@@ -1,0 +1,19 @@
+//! Finding remote actors by `user@host` (WebFinger, then a signed fetch).
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use moot_app::Context;
+use moot_db::accounts::Account;
+
+use crate::error::FederationError;
+use crate::objects::actor::ApActor;
+
+/// The account for `user@host`, fetching and storing it if it is new.
+pub async fn account_by_handle(
+    data: &Data<Context>,
+    handle: &str,
+) -> Result<Account, FederationError> {
+    let handle = handle.trim().trim_start_matches('@');
+    let actor: ApActor = webfinger_resolve_actor(handle, data).await?;
+    actor.account().cloned()
+}

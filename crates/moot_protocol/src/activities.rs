@@ -1,0 +1,106 @@
+//! Outbound activities, rendered once when the change that causes them is
+//! committed, and stored in the outbox as they will be sent.
+
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::context::ACTIVITYSTREAMS;
+
+/// `Follow`: `follower` asks to follow `target`.
+pub fn follow(id: &Url, follower: &Url, target: &Url) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Follow",
+        "actor": follower,
+        "object": target,
+        "to": [target],
+    })
+}
+
+/// The answer to a `Follow`: `Accept` or `Reject`, embedding the follow so the
+/// follower can match it without a fetch.
+pub fn answer_follow(
+    kind: FollowAnswer,
+    id: &Url,
+    target: &Url,
+    follow_id: &Url,
+    follower: &Url,
+) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": kind.as_str(),
+        "actor": target,
+        "object": {
+            "id": follow_id,
+            "type": "Follow",
+            "actor": follower,
+            "object": target,
+        },
+        "to": [follower],
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowAnswer {
+    Accept,
+    Reject,
+}
+
+impl FollowAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowAnswer::Accept => "Accept",
+            FollowAnswer::Reject => "Reject",
+        }
+    }
+}
+
+/// `Undo` of an earlier activity of `actor`, embedded in full.
+pub fn undo(id: &Url, actor: &Url, undone: Value, to: &[&Url]) -> Value {
+    let mut undone = undone;
+    if let Some(map) = undone.as_object_mut() {
+        map.remove("@context");
+    }
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Undo",
+        "actor": actor,
+        "object": undone,
+        "to": to,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_embeds_the_follow() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let accept = answer_follow(
+            FollowAnswer::Accept,
+            &u("https://b.example/activities/2"),
+            &u("https://b.example/users/bo"),
+            &u("https://a.example/activities/1"),
+            &u("https://a.example/users/al"),
+        );
+        assert_eq!(accept["type"], "Accept");
+        assert_eq!(accept["object"]["id"], "https://a.example/activities/1");
+        assert_eq!(accept["object"]["actor"], "https://a.example/users/al");
+        let undo = undo(
+            &u("https://a.example/activities/3"),
+            &u("https://a.example/users/al"),
+            follow(
+                &u("https://a.example/activities/1"),
+                &u("https://a.example/users/al"),
+                &u("https://b.example/users/bo"),
+            ),
+            &[&u("https://b.example/users/bo")],
+        );
+        assert_eq!(undo["object"]["type"], "Follow");
+        assert!(undo["object"].get("@context").is_none());
+    }
+}

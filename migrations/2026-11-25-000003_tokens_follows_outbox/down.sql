@@ -1,0 +1,16 @@
+DROP TABLE received_activities;
+DROP TABLE outbox_deliveries;
+DROP TABLE outbox;
+DROP TABLE peers;
+DROP TABLE follows;
+DROP INDEX accounts_ap_id_key;
+ALTER TABLE accounts
+    DROP COLUMN ap_id,
+    DROP COLUMN inbox_url,
+    DROP COLUMN shared_inbox_url,
+    DROP COLUMN followers_url,
+    DROP COLUMN profile_url,
+    DROP COLUMN actor_type,
+    DROP COLUMN manually_approves_followers,
+    DROP COLUMN fetched_at;
+DROP TABLE access_tokens;

@@ -12,6 +12,8 @@ const DIR_PREFIX: &str = "moot-test-";
 
 struct Cluster {
     connection_base: String,
+    /// `postgresql://` URL of the cluster, to which a database name is appended.
+    postgres_url_base: String,
 }
 
 static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
@@ -23,6 +25,8 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 pub struct TestDatabase {
     /// key=value connection string.
     pub url: String,
+    /// The same as a `postgresql://` URL, as `database.url` takes it.
+    pub postgres_url: String,
     pub name: String,
 }
 
@@ -50,6 +54,7 @@ pub async fn fresh_database() -> TestDatabase {
         .expect("creating a test database");
     TestDatabase {
         url: format!("{} dbname={name}", cluster.connection_base),
+        postgres_url: format!("{}{name}", cluster.postgres_url_base),
         name,
     }
 }
@@ -97,6 +102,7 @@ fn start_cluster() -> Result<Cluster, String> {
     let base = embedded
         .connection_string("postgres")
         .replace(" dbname=postgres", "");
+    let postgres_url_base = embedded.postgres_url("");
     *SERVER.lock().unwrap() = Some((embedded, dir));
     // SAFETY: registering a plain extern "C" function with the C runtime.
     unsafe { libc::atexit(stop_cluster_at_exit) };
@@ -123,6 +129,7 @@ fn start_cluster() -> Result<Cluster, String> {
     })?;
     Ok(Cluster {
         connection_base: base,
+        postgres_url_base,
     })
 }
 

@@ -7,8 +7,10 @@
 
 mod cluster;
 mod node;
+mod process;
 pub mod wait;
 
 pub use cluster::drop_database;
 pub use cluster::{fresh_database, TestDatabase};
 pub use node::TestNode;
+pub use process::{moot_binary, ProcessNode};

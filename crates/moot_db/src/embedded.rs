@@ -249,6 +249,29 @@ impl EmbeddedPostgres {
         })
     }
 
+    /// The directory holding the server's Unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    /// A `postgresql://` URL for `database` over the socket (the host is the
+    /// percent-encoded socket directory, as libpq and tokio-postgres accept).
+    pub fn postgres_url(&self, database: &str) -> String {
+        let encoded: String = self
+            .socket_dir
+            .display()
+            .to_string()
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("postgresql://{DB_USER}@{encoded}:{SOCKET_PORT}/{database}")
+    }
+
     pub fn cluster_dir(&self) -> &Path {
         &self.cluster_dir
     }

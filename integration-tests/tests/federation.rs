@@ -1,34 +1,32 @@
-//! Following across two real nodes over HTTP: WebFinger resolution, a signed
-//! Follow through the outbox, and the Accept coming back.
+//! Several real `moot serve` processes, each on its own database, talking
+//! ActivityPub over HTTP. Tests act only through public interfaces: the
+//! client API, the CLI and the ActivityPub endpoints.
 
-use moot_testkit::{wait, TestNode};
+use moot_testkit::{wait, ProcessNode};
 use reqwest::Method;
 use serde_json::Value;
 
-#[tokio::test]
-async fn a_person_follows_a_person_on_another_node() {
-    let a = TestNode::start().await;
-    let b = TestNode::start().await;
-    let alice = a.create_user("alice", "read write follow").await;
-    let bob = b.create_user("bob", "read write follow").await;
-
-    // Alice finds Bob through her own node.
-    let (status, found) = a
+/// Resolves `handle` from `node` as `token`'s owner would; returns the local id.
+async fn resolve(node: &ProcessNode, token: &str, handle: &str) -> String {
+    let (status, found) = node
         .api(
             Method::GET,
-            &format!(
-                "/api/v2/search?q=@{}&resolve=true&type=accounts",
-                b.handle("bob")
-            ),
-            &alice,
+            &format!("/api/v2/search?q=@{handle}&resolve=true&type=accounts"),
+            token,
         )
         .await;
     assert_eq!(status, 200, "{found}");
-    let bob_on_a = &found["accounts"][0];
-    assert_eq!(bob_on_a["acct"], b.handle("bob"), "{found}");
-    let bob_id = bob_on_a["id"].as_str().unwrap().to_owned();
+    assert_eq!(found["accounts"][0]["acct"], handle, "{found}");
+    found["accounts"][0]["id"].as_str().unwrap().to_owned()
+}
 
-    // She follows him: pending until his node accepts.
+#[tokio::test]
+async fn a_person_follows_a_person_on_another_node() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+
+    let bob_id = resolve(&a, &alice, &b.handle("bob")).await;
     let (status, rel) = a
         .api(
             Method::POST,
@@ -55,17 +53,16 @@ async fn a_person_follows_a_person_on_another_node() {
     })
     .await;
 
-    // On B, Bob has one follower; on A, Alice follows one person.
-    let (_, bob_on_b) = b
+    let (_, bob_self) = b
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
         .await;
-    assert_eq!(bob_on_b["followers_count"], 1, "{bob_on_b}");
+    assert_eq!(bob_self["followers_count"], 1, "{bob_self}");
     let (_, alice_self) = a
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &alice)
         .await;
     assert_eq!(alice_self["following_count"], 1, "{alice_self}");
 
-    // Following again changes nothing and sends nothing new.
+    // Following again changes nothing.
     let (status, rel) = a
         .api(
             Method::POST,
@@ -75,6 +72,4 @@ async fn a_person_follows_a_person_on_another_node() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(rel["following"], true);
-    a.stop().await;
-    b.stop().await;
 }

@@ -1,0 +1,227 @@
+//! Real `moot serve` processes on their own databases and ports, for tests
+//! that must see nodes exactly as deployed (separate processes talking HTTP).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::{fresh_database, TestDatabase};
+
+/// The `moot` binary that `cargo test --workspace` builds next to the test
+/// binaries (`target/<profile>/moot`), or `MOOT_BIN` if set.
+pub fn moot_binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            if let Some(path) = std::env::var_os("MOOT_BIN") {
+                return PathBuf::from(path);
+            }
+            let exe = std::env::current_exe().expect("test binary path");
+            // target/<profile>/deps/<test> -> target/<profile>/moot
+            let path = exe
+                .parent()
+                .and_then(|deps| deps.parent())
+                .map(|profile| profile.join("moot"))
+                .expect("test binary in target/<profile>/deps");
+            assert!(
+                path.is_file(),
+                "{} not found: run the tests with `cargo test --workspace` (which builds it) or set MOOT_BIN",
+                path.display()
+            );
+            path
+        })
+        .clone()
+}
+
+/// A running `moot serve`.
+pub struct ProcessNode {
+    pub base_url: String,
+    pub hostname: String,
+    pub database: TestDatabase,
+    pub http: reqwest::Client,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl ProcessNode {
+    pub async fn start() -> ProcessNode {
+        let database = fresh_database().await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().expect("node directory");
+        let hostname = format!("localhost:{port}");
+        let log = std::fs::File::create(dir.path().join("moot.log")).expect("node log");
+        let mut node = ProcessNode {
+            base_url: format!("http://{hostname}"),
+            child: Command::new(moot_binary())
+                .arg("serve")
+                .envs(node_env(&database, dir.path(), &hostname, port))
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .expect("starting moot serve"),
+            hostname,
+            database,
+            http: reqwest::Client::new(),
+            dir,
+        };
+        node.wait_healthy().await;
+        node
+    }
+
+    async fn wait_healthy(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("moot serve exited ({status}):\n{}", self.log());
+            }
+            let ok = self
+                .http
+                .get(format!("{}/healthz", self.base_url))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "node not healthy:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// What the node logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("moot.log")).unwrap_or_default()
+    }
+
+    /// Runs `moot <args>` against this node's configuration.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let port = self.hostname.rsplit(':').next().unwrap().parse().unwrap();
+        Command::new(moot_binary())
+            .args(args)
+            .envs(node_env(
+                &self.database,
+                self.dir.path(),
+                &self.hostname,
+                port,
+            ))
+            .stdin(Stdio::null())
+            .output()
+            .expect("running moot")
+    }
+
+    /// Creates a person with the CLI and returns a token with `scopes`.
+    pub fn create_user(&self, username: &str, scopes: &str) -> String {
+        let email = format!("{username}@council.example");
+        let made = self.cli(&[
+            "admin",
+            "create-user",
+            "--username",
+            username,
+            "--email",
+            &email,
+        ]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let token = self.cli(&["admin", "token", "--username", username, "--scopes", scopes]);
+        assert!(
+            token.status.success(),
+            "{}",
+            String::from_utf8_lossy(&token.stderr)
+        );
+        String::from_utf8(token.stdout).unwrap().trim().to_owned()
+    }
+
+    /// `user@host` of a person on this node.
+    pub fn handle(&self, username: &str) -> String {
+        format!("{username}@{}", self.hostname)
+    }
+
+    /// A client API request with a bearer token; returns status and JSON.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> (u16, serde_json::Value) {
+        crate::node::api_request(
+            &self.http,
+            method,
+            &format!("{}{path}", self.base_url),
+            token,
+            None,
+        )
+        .await
+    }
+
+    /// The same with a JSON body.
+    pub async fn api_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        crate::node::api_request(
+            &self.http,
+            method,
+            &format!("{}{path}", self.base_url),
+            token,
+            Some(body),
+        )
+        .await
+    }
+}
+
+fn node_env(
+    database: &TestDatabase,
+    dir: &std::path::Path,
+    hostname: &str,
+    port: u16,
+) -> Vec<(String, String)> {
+    [
+        ("MOOT_DATABASE__URL", database.postgres_url.clone()),
+        ("MOOT_DATA_DIR", dir.display().to_string()),
+        ("MOOT_SERVER__PORT", port.to_string()),
+        ("MOOT_SERVER__HOSTNAME", hostname.to_owned()),
+        ("MOOT_SERVER__WORKERS", "2".to_owned()),
+        ("MOOT_SERVER__SHUTDOWN_TIMEOUT_SECS", "2".to_owned()),
+        (
+            "MOOT_FEDERATION__ALLOW_PRIVATE_ADDRESSES",
+            "true".to_owned(),
+        ),
+        ("MOOT_DATABASE__POOL_SIZE", "8".to_owned()),
+        ("MOOT_LOG__LEVEL", "info".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+impl Drop for ProcessNode {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -73,3 +73,207 @@ async fn a_person_follows_a_person_on_another_node() {
     assert_eq!(status, 200);
     assert_eq!(rel["following"], true);
 }
+
+/// A's person follows B's person and waits for the Accept; returns B's
+/// person's id on A.
+async fn follow_across(a: &ProcessNode, token: &str, b: &ProcessNode, username: &str) -> String {
+    let id = resolve(a, token, &b.handle(username)).await;
+    let (status, _) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/follow"),
+            token,
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait::until("the follow is accepted", || async {
+        let (_, rels) = a
+            .api(
+                Method::GET,
+                &format!("/api/v1/accounts/relationships?id[]={id}"),
+                token,
+            )
+            .await;
+        (rels[0]["following"] == Value::Bool(true)).then_some(())
+    })
+    .await;
+    id
+}
+
+/// The newest post in `token`'s home timeline whose content contains `text`.
+async fn in_home(node: &ProcessNode, token: &str, text: &str) -> Option<Value> {
+    let (_, timeline) = node.api(Method::GET, "/api/v1/timelines/home", token).await;
+    timeline
+        .as_array()?
+        .iter()
+        .find(|s| s["content"].as_str().is_some_and(|c| c.contains(text)))
+        .cloned()
+}
+
+#[tokio::test]
+async fn posts_replies_edits_and_deletes_cross_nodes() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    follow_across(&a, &alice, &b, "bob").await;
+
+    // Bob posts; it reaches Alice's home timeline on A, rendered safely.
+    let (status, post) = b
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &bob,
+            serde_json::json!({"status": "Our **housing** toolkit <script>x</script>", "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    assert!(post["content"]
+        .as_str()
+        .unwrap()
+        .contains("<strong>housing</strong>"));
+    let post_on_b = post["id"].as_str().unwrap().to_owned();
+    let copy = wait::until("Bob's post reaches A", || in_home(&a, &alice, "housing")).await;
+    assert!(
+        !copy["content"].as_str().unwrap().contains("<script"),
+        "{copy}"
+    );
+    assert_eq!(copy["account"]["acct"], b.handle("bob"));
+    assert_eq!(copy["uri"], post["uri"]);
+    let copy_on_a = copy["id"].as_str().unwrap().to_owned();
+
+    // Alice replies on A; the reply threads under the post on B.
+    let (status, reply) = a
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &alice,
+            serde_json::json!({"status": "Thanks, very useful", "in_reply_to_id": copy_on_a}),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    wait::until("the reply threads on B", || async {
+        let (_, context) = b
+            .api(
+                Method::GET,
+                &format!("/api/v1/statuses/{post_on_b}/context"),
+                &bob,
+            )
+            .await;
+        context["descendants"]
+            .as_array()?
+            .iter()
+            .find(|d| {
+                d["content"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("very useful"))
+            })
+            .map(|d| assert_eq!(d["account"]["acct"], a.handle("alice")))
+    })
+    .await;
+
+    // Bob edits; A shows the new text.
+    let (status, _) = b
+        .api_json(
+            Method::PUT,
+            &format!("/api/v1/statuses/{post_on_b}"),
+            &bob,
+            serde_json::json!({"status": "Our **housing** toolkit, version 2"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait::until("the edit reaches A", || async {
+        let (_, s) = a
+            .api(
+                Method::GET,
+                &format!("/api/v1/statuses/{copy_on_a}"),
+                &alice,
+            )
+            .await;
+        (s["content"].as_str()?.contains("version 2") && s["edited_at"].is_string()).then_some(())
+    })
+    .await;
+
+    // Bob deletes; A's copy goes, and B serves a tombstone at its id.
+    let (status, _) = b
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/statuses/{post_on_b}"),
+            &bob,
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait::until("the delete reaches A", || async {
+        let (status, _) = a
+            .api(
+                Method::GET,
+                &format!("/api/v1/statuses/{copy_on_a}"),
+                &alice,
+            )
+            .await;
+        (status == 404).then_some(())
+    })
+    .await;
+    let gone = b
+        .http
+        .get(post["uri"].as_str().unwrap())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    let tombstone: Value = gone.json().await.unwrap();
+    assert_eq!(tombstone["type"], "Tombstone");
+}
+
+#[tokio::test]
+async fn followers_only_posts_reach_followers_and_nobody_else() {
+    let (a, b, c) = tokio::join!(
+        ProcessNode::start(),
+        ProcessNode::start(),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let carol = c.create_user("carol", "read write follow");
+    follow_across(&a, &alice, &b, "bob").await;
+    // Carol knows Bob but does not follow him.
+    resolve(&c, &carol, &b.handle("bob")).await;
+
+    let (_, post) = b
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &bob,
+            serde_json::json!({"status": "followers only: budget figures", "visibility": "private"}),
+        )
+        .await;
+    assert_eq!(post["visibility"], "private");
+    let copy = wait::until("the post reaches the follower", || {
+        in_home(&a, &alice, "budget figures")
+    })
+    .await;
+    assert_eq!(copy["visibility"], "private");
+
+    // Not fetchable without a follower's signature.
+    let uri = post["uri"].as_str().unwrap();
+    let unsigned = c
+        .http
+        .get(uri)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 404);
+    // A public post by Bob afterwards does reach... nobody on C either (no
+    // follower there), and nothing of the private one ever arrived.
+    let (_, search) = c
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={uri}&resolve=true"),
+            &carol,
+        )
+        .await;
+    assert_eq!(search["statuses"], serde_json::json!([]));
+    let (_, home) = c.api(Method::GET, "/api/v1/timelines/home", &carol).await;
+    assert_eq!(home, serde_json::json!([]));
+}

@@ -112,3 +112,56 @@ pub fn credential_account(
     }));
     entity
 }
+
+/// Mastodon's `Status` entity for a post by `author` (whose account entity
+/// the caller has built).
+pub fn status(
+    ctx: &Context,
+    status: &moot_db::statuses::Status,
+    author: AccountEntity,
+    in_reply_to_account_id: Option<i64>,
+) -> Value {
+    let uri = moot_app::statuses::status_uri(ctx, status)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let url = status.url.clone().unwrap_or_else(|| {
+        if status.ap_id.is_none() {
+            ctx.urls
+                .status_page(&author.username, status.id)
+                .to_string()
+        } else {
+            uri.clone()
+        }
+    });
+    json!({
+        "id": status.id.to_string(),
+        "uri": uri,
+        "url": url,
+        "created_at": timestamp(status.created_at),
+        "edited_at": status.edited_at.map(timestamp),
+        "account": author,
+        "content": status.content,
+        "visibility": status.visibility,
+        "sensitive": status.sensitive,
+        "spoiler_text": status.spoiler_text,
+        "language": status.language,
+        "in_reply_to_id": status.in_reply_to_id.map(|id| id.to_string()),
+        "in_reply_to_account_id": in_reply_to_account_id.map(|id| id.to_string()),
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "media_attachments": [],
+        "mentions": [],
+        "tags": [],
+        "emojis": [],
+        "reblog": null,
+        "poll": null,
+        "card": null,
+        "application": null,
+        "favourited": false,
+        "reblogged": false,
+        "muted": false,
+        "bookmarked": false,
+        "pinned": false,
+    })
+}

@@ -9,5 +9,6 @@ pub mod health;
 pub mod pages;
 pub mod search;
 pub mod server;
+pub mod statuses;
 
 pub use server::build_server;

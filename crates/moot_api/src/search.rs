@@ -31,6 +31,13 @@ fn as_handle(q: &str) -> Option<&str> {
     (!user.is_empty() && !host.is_empty() && !host.contains(['@', '/', ' '])).then_some(handle)
 }
 
+/// An http(s) URL, which may name a post.
+fn as_post_uri(q: &str) -> Option<url::Url> {
+    url::Url::parse(q.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
 #[get("/api/v2/search")]
 async fn search(
     ctx: web::Data<Context>,
@@ -38,8 +45,31 @@ async fn search(
     auth: Auth,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require("read:search")?;
+    let session = auth.require("read:search")?;
     let mut accounts = Vec::new();
+    let mut statuses = Vec::new();
+    let wants_statuses = query.kind.as_deref().is_none_or(|k| k == "statuses");
+    if let (true, Some(uri)) = (wants_statuses, as_post_uri(&query.q)) {
+        let known = moot_app::statuses::find_by_uri(&ctx, &uri).await?;
+        let found = match known {
+            Some(found) => Some(found),
+            None if query.resolve => {
+                match moot_federation::resolve::post_by_uri(&federation, &uri).await {
+                    Ok(found) => Some(found),
+                    Err(e) => {
+                        tracing::info!(%uri, error = %e, "search: could not resolve");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some((status, author)) = found {
+            if moot_app::statuses::can_view(&ctx, Some(&session.account), &status, &author).await? {
+                statuses.push(crate::statuses::render(&ctx, &status, &author).await?);
+            }
+        }
+    }
     let wants_accounts = query.kind.as_deref().is_none_or(|k| k == "accounts");
     if let (true, Some(handle)) = (wants_accounts, as_handle(&query.q)) {
         let known = directory::by_acct(&ctx, handle).await?;
@@ -61,5 +91,6 @@ async fn search(
             accounts.push(entities::account(&ctx, &account, counts));
         }
     }
-    Ok(HttpResponse::Ok().json(json!({ "accounts": accounts, "statuses": [], "hashtags": [] })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "accounts": accounts, "statuses": statuses, "hashtags": [] })))
 }

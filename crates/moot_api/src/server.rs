@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::pages::configure(cfg);
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
+    crate::statuses::configure(cfg);
 }
 
 /// A server on `listener` that handles shutdown only when told to through its

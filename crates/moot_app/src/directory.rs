@@ -40,5 +40,6 @@ pub async fn by_acct(ctx: &Context, acct: &str) -> Result<Option<Account>, AppEr
 pub async fn counts(ctx: &Context, account: &Account) -> Result<(i64, i64, i64), AppError> {
     let mut conn = ctx.db.conn().await?;
     let (followers, following) = follows::counts(&mut conn, account.id).await?;
-    Ok((followers, following, 0))
+    let statuses = moot_db::statuses::count_by_account(&mut conn, account.id).await?;
+    Ok((followers, following, statuses))
 }

@@ -9,6 +9,7 @@ pub mod follows;
 pub mod keys;
 pub mod passwords;
 pub mod site;
+pub mod statuses;
 pub mod tokens;
 
 pub use context::Context;

@@ -4,6 +4,7 @@
 pub mod identifiers;
 pub mod scopes;
 pub mod settings;
+pub mod text;
 pub mod urls;
 
 pub use settings::Settings;

@@ -64,6 +64,16 @@ impl Urls {
         self.at("actor")
     }
 
+    /// A local post's ActivityPub id.
+    pub fn status(&self, id: i64) -> Url {
+        self.at(&format!("statuses/{id}"))
+    }
+
+    /// A local post's HTML page.
+    pub fn status_page(&self, username: &str, id: i64) -> Url {
+        self.at(&format!("@{username}/{id}"))
+    }
+
     /// A new, unique activity id.
     pub fn new_activity(&self) -> Url {
         let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();

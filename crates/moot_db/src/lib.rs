@@ -9,6 +9,7 @@ pub mod pool;
 pub mod received;
 pub mod schema;
 pub mod site;
+pub mod statuses;
 pub mod tokens;
 
 pub use diesel_async::AsyncPgConnection;

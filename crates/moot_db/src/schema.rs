@@ -102,7 +102,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    statuses (id) {
+        id -> Int8,
+        ap_id -> Nullable<Text>,
+        account_id -> Int8,
+        in_reply_to_id -> Nullable<Int8>,
+        in_reply_to_ap_id -> Nullable<Text>,
+        kind -> Text,
+        content -> Text,
+        source -> Nullable<Text>,
+        spoiler_text -> Text,
+        sensitive -> Bool,
+        visibility -> Text,
+        language -> Nullable<Text>,
+        url -> Nullable<Text>,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(outbox -> accounts (actor_id));
 diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
@@ -117,4 +139,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     outbox_deliveries,
     received_activities,
+    statuses,
 );

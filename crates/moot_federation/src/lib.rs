@@ -13,6 +13,7 @@ pub mod errors;
 pub mod inbox;
 pub mod negotiation;
 pub mod objects;
+pub mod posts;
 pub mod resolve;
 pub mod signing;
 
@@ -26,4 +27,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     discovery::configure(cfg);
     actors::configure(cfg);
     inbox::configure(cfg);
+    posts::configure(cfg);
 }

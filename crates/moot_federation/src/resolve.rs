@@ -17,3 +17,16 @@ pub async fn account_by_handle(
     let actor: ApActor = webfinger_resolve_actor(handle, data).await?;
     actor.account().cloned()
 }
+
+/// The post at `uri`, fetching and storing it (and its thread's parents,
+/// within the fetch limit) if it is new.
+pub async fn post_by_uri(
+    data: &Data<Context>,
+    uri: &url::Url,
+) -> Result<(moot_db::statuses::Status, Account), FederationError> {
+    use activitypub_federation::fetch::object_id::ObjectId;
+    let post = ObjectId::<crate::objects::post::ApPost>::from(uri.clone())
+        .dereference(data)
+        .await?;
+    Ok((post.status, post.author))
+}

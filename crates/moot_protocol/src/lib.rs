@@ -6,3 +6,4 @@ pub mod activities;
 pub mod actor;
 pub mod collection;
 pub mod context;
+pub mod notes;

@@ -2,6 +2,7 @@
 //! to parse and is refused with 400.
 
 pub mod follow;
+pub mod post;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -11,6 +12,7 @@ use url::Url;
 
 use crate::error::FederationError;
 use follow::{AnswerFollow, Follow, Undo};
+use post::{CreateOrUpdate, Delete};
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -18,6 +20,21 @@ pub enum InboxActivity {
     Follow(Follow),
     Answer(AnswerFollow),
     Undo(Undo),
+    CreateOrUpdate(CreateOrUpdate),
+    Delete(Delete),
+}
+
+/// Calls the same method on whichever activity this is.
+macro_rules! each {
+    ($self:expr, $a:ident => $call:expr) => {
+        match $self {
+            InboxActivity::Follow($a) => $call,
+            InboxActivity::Answer($a) => $call,
+            InboxActivity::Undo($a) => $call,
+            InboxActivity::CreateOrUpdate($a) => $call,
+            InboxActivity::Delete($a) => $call,
+        }
+    };
 }
 
 #[async_trait::async_trait]
@@ -26,35 +43,19 @@ impl Activity for InboxActivity {
     type Error = FederationError;
 
     fn id(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => a.id(),
-            InboxActivity::Answer(a) => a.id(),
-            InboxActivity::Undo(a) => a.id(),
-        }
+        each!(self, a => a.id())
     }
 
     fn actor(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => a.actor(),
-            InboxActivity::Answer(a) => a.actor(),
-            InboxActivity::Undo(a) => a.actor(),
-        }
+        each!(self, a => a.actor())
     }
 
     async fn verify(&self, data: &Data<Context>) -> Result<(), FederationError> {
-        match self {
-            InboxActivity::Follow(a) => a.verify(data).await,
-            InboxActivity::Answer(a) => a.verify(data).await,
-            InboxActivity::Undo(a) => a.verify(data).await,
-        }
+        each!(self, a => a.verify(data).await)
     }
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
-        match self {
-            InboxActivity::Follow(a) => a.receive(data).await,
-            InboxActivity::Answer(a) => a.receive(data).await,
-            InboxActivity::Undo(a) => a.receive(data).await,
-        }
+        each!(self, a => a.receive(data).await)
     }
 }
 

@@ -2,3 +2,4 @@
 //! render them, and verify and store them when fetched.
 
 pub mod actor;
+pub mod post;

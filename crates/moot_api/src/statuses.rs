@@ -1,0 +1,236 @@
+//! `/api/v1/statuses` and the home timeline.
+
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use moot_app::statuses::{self, PostInput};
+use moot_app::{directory, Context};
+use moot_db::accounts::Account;
+use moot_db::statuses::Status;
+use moot_protocol::notes::Visibility;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::Auth;
+use crate::entities;
+use crate::errors::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create)
+        .service(show)
+        .service(edit)
+        .service(remove)
+        .service(context)
+        .service(home);
+}
+
+/// The body of `POST` and `PUT /api/v1/statuses`, as JSON or a form.
+#[derive(Deserialize)]
+struct StatusParams {
+    status: Option<String>,
+    visibility: Option<String>,
+    in_reply_to_id: Option<String>,
+    #[serde(default)]
+    spoiler_text: Option<String>,
+    #[serde(default)]
+    sensitive: Option<bool>,
+    language: Option<String>,
+}
+
+impl StatusParams {
+    fn into_input(self, default_visibility: Visibility) -> Result<PostInput, ApiError> {
+        let visibility = match self.visibility.as_deref() {
+            None | Some("") => default_visibility,
+            Some(v) => Visibility::parse(v).ok_or_else(|| {
+                ApiError::unprocessable(format!("Validation failed: visibility `{v}` is unknown"))
+            })?,
+        };
+        let in_reply_to_id = match self.in_reply_to_id.as_deref() {
+            None | Some("") => None,
+            Some(id) => Some(id.parse().map_err(|_| ApiError::not_found())?),
+        };
+        Ok(PostInput {
+            text: self.status.unwrap_or_default(),
+            visibility,
+            in_reply_to_id,
+            spoiler_text: self.spoiler_text.unwrap_or_default(),
+            sensitive: self.sensitive.unwrap_or(false),
+            language: self.language.filter(|l| !l.is_empty()),
+        })
+    }
+}
+
+/// Accepts both JSON and form bodies, as Mastodon does.
+async fn params(req: &actix_web::HttpRequest, body: web::Bytes) -> Result<StatusParams, ApiError> {
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))
+    } else {
+        serde_urlencoded::from_bytes(&body)
+            .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
+    }
+}
+
+/// A post as the client API shows it to `viewer`.
+pub async fn render(ctx: &Context, status: &Status, author: &Account) -> Result<Value, ApiError> {
+    let counts = directory::counts(ctx, author).await?;
+    let in_reply_to_account_id = match status.in_reply_to_id {
+        Some(parent) => {
+            let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+            moot_db::statuses::find(&mut conn, parent)
+                .await
+                .map_err(moot_app::AppError::from)?
+                .map(|(_, a)| a.id)
+        }
+        None => None,
+    };
+    Ok(entities::status(
+        ctx,
+        status,
+        entities::account(ctx, author, counts),
+        in_reply_to_account_id,
+    ))
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+#[post("/api/v1/statuses")]
+async fn create(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: actix_web::HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:statuses")?;
+    let input = params(&req, body).await?.into_input(Visibility::Public)?;
+    let status = statuses::create(&ctx, &session.account, input).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &session.account).await?))
+}
+
+/// Reading a post needs no token for public ones; a token shows more.
+async fn viewer(req: &actix_web::HttpRequest) -> Option<Account> {
+    use actix_web::FromRequest;
+    let auth = Auth::from_request(req, &mut actix_web::dev::Payload::None)
+        .await
+        .ok()?;
+    auth.0
+        .scopes
+        .allows("read:statuses")
+        .then_some(auth.0.account)
+}
+
+#[get("/api/v1/statuses/{id}")]
+async fn show(
+    ctx: web::Data<Context>,
+    req: actix_web::HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let (status, author) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author).await?))
+}
+
+#[put("/api/v1/statuses/{id}")]
+async fn edit(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: actix_web::HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:statuses")?;
+    let input = params(&req, body).await?.into_input(Visibility::Public)?;
+    let status = statuses::edit(&ctx, &session.account, parse_id(&id)?, input).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &session.account).await?))
+}
+
+#[delete("/api/v1/statuses/{id}")]
+async fn remove(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:statuses")?;
+    let status = statuses::delete(&ctx, &session.account, parse_id(&id)?).await?;
+    // Mastodon answers with the deleted post, its source text included.
+    let mut body = render(&ctx, &status, &session.account).await?;
+    body["text"] = json!(status.source.unwrap_or_default());
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[get("/api/v1/statuses/{id}/context")]
+async fn context(
+    ctx: web::Data<Context>,
+    req: actix_web::HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let (status, _) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    // Ancestors: walk up the thread (bounded).
+    let mut ancestors = Vec::new();
+    let mut next = status.in_reply_to_id;
+    while let (Some(parent_id), true) = (next, ancestors.len() < 100) {
+        let Some((parent, author)) = moot_db::statuses::find(&mut conn, parent_id)
+            .await
+            .map_err(moot_app::AppError::from)?
+        else {
+            break;
+        };
+        next = parent.in_reply_to_id;
+        if statuses::can_view(&ctx, viewer.as_ref(), &parent, &author).await? {
+            ancestors.push(render(&ctx, &parent, &author).await?);
+        }
+    }
+    ancestors.reverse();
+    // Descendants: breadth-first below the post (bounded).
+    let mut descendants = Vec::new();
+    let mut queue = vec![status.id];
+    while let Some(parent_id) = queue.pop() {
+        for (reply, author) in moot_db::statuses::replies(&mut conn, parent_id)
+            .await
+            .map_err(moot_app::AppError::from)?
+        {
+            if descendants.len() >= 500 {
+                break;
+            }
+            queue.push(reply.id);
+            if statuses::can_view(&ctx, viewer.as_ref(), &reply, &author).await? {
+                descendants.push(render(&ctx, &reply, &author).await?);
+            }
+        }
+    }
+    Ok(HttpResponse::Ok().json(json!({ "ancestors": ancestors, "descendants": descendants })))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    max_id: Option<String>,
+    limit: Option<i64>,
+}
+
+#[get("/api/v1/timelines/home")]
+async fn home(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:statuses")?;
+    let limit = query.limit.unwrap_or(20).clamp(1, 40);
+    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let page = moot_db::statuses::home_timeline(&mut conn, session.account.id, max_id, limit)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let mut out = Vec::with_capacity(page.len());
+    for (status, author) in &page {
+        out.push(render(&ctx, status, author).await?);
+    }
+    Ok(HttpResponse::Ok().json(out))
+}

@@ -1,0 +1,244 @@
+//! Posts, local and remote.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::accounts::Account;
+use crate::schema::{accounts, follows, statuses};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = statuses)]
+pub struct Status {
+    pub id: i64,
+    pub ap_id: Option<String>,
+    pub account_id: i64,
+    pub in_reply_to_id: Option<i64>,
+    pub in_reply_to_ap_id: Option<String>,
+    pub kind: String,
+    pub content: String,
+    pub source: Option<String>,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = statuses)]
+pub struct NewStatus<'a> {
+    pub ap_id: Option<&'a str>,
+    pub account_id: i64,
+    pub in_reply_to_id: Option<i64>,
+    pub in_reply_to_ap_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub content: &'a str,
+    pub source: Option<&'a str>,
+    pub spoiler_text: &'a str,
+    pub sensitive: bool,
+    pub visibility: &'a str,
+    pub language: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewStatus<'_>) -> QueryResult<Status> {
+    diesel::insert_into(statuses::table)
+        .values(new)
+        .returning(Status::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Stores a remote post unless its id is known already; returns the row.
+pub async fn insert_remote(
+    conn: &mut AsyncPgConnection,
+    new: &NewStatus<'_>,
+) -> QueryResult<(Status, bool)> {
+    let inserted = diesel::insert_into(statuses::table)
+        .values(new)
+        .on_conflict(statuses::ap_id)
+        .do_nothing()
+        .returning(Status::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    match inserted {
+        Some(status) => Ok((status, true)),
+        None => find_by_ap_id(conn, new.ap_id.unwrap_or_default())
+            .await?
+            .map(|s| (s, false))
+            .ok_or(diesel::result::Error::NotFound),
+    }
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<(Status, Account)>> {
+    statuses::table
+        .inner_join(accounts::table)
+        .filter(statuses::id.eq(id))
+        .select((Status::as_select(), Account::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+) -> QueryResult<Option<Status>> {
+    statuses::table
+        .filter(statuses::ap_id.eq(ap_id))
+        .select(Status::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Links replies that arrived before their parent to it.
+pub async fn adopt_orphans(
+    conn: &mut AsyncPgConnection,
+    parent_id: i64,
+    parent_ap_id: &str,
+) -> QueryResult<()> {
+    diesel::update(statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)))
+        .set(statuses::in_reply_to_id.eq(parent_id))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces the content of a post after an edit.
+pub async fn update_content(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    content: &str,
+    source: Option<&str>,
+    spoiler_text: &str,
+    sensitive: bool,
+) -> QueryResult<Status> {
+    diesel::update(statuses::table.find(id))
+        .set((
+            statuses::content.eq(content),
+            statuses::source.eq(source),
+            statuses::spoiler_text.eq(spoiler_text),
+            statuses::sensitive.eq(sensitive),
+            statuses::edited_at.eq(Some(Utc::now())),
+        ))
+        .returning(Status::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Deletes a post, keeping a tombstone row so its id is never reused and
+/// fetches of it answer "gone".
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(statuses::table.find(id))
+        .set((
+            statuses::deleted_at.eq(Some(Utc::now())),
+            statuses::content.eq(""),
+            statuses::source.eq(None::<String>),
+            statuses::spoiler_text.eq(""),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The living replies to a post.
+pub async fn replies(
+    conn: &mut AsyncPgConnection,
+    parent_id: i64,
+) -> QueryResult<Vec<(Status, Account)>> {
+    statuses::table
+        .inner_join(accounts::table)
+        .filter(statuses::in_reply_to_id.eq(parent_id))
+        .filter(statuses::deleted_at.is_null())
+        .order(statuses::id.asc())
+        .select((Status::as_select(), Account::as_select()))
+        .load(conn)
+        .await
+}
+
+/// A page of the home timeline: the viewer's own posts and those of the
+/// accounts they follow, newest first, ids below `max_id`.
+pub async fn home_timeline(
+    conn: &mut AsyncPgConnection,
+    viewer_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(Status, Account)>> {
+    let followed = follows::table
+        .filter(follows::follower_id.eq(viewer_id))
+        .filter(follows::accepted)
+        .select(follows::target_id);
+    let mut query = statuses::table
+        .inner_join(accounts::table)
+        .filter(statuses::deleted_at.is_null())
+        .filter(
+            statuses::account_id.eq(viewer_id).or(statuses::account_id
+                .eq_any(followed)
+                .and(statuses::visibility.ne("direct"))),
+        )
+        .order(statuses::id.desc())
+        .limit(limit)
+        .select((Status::as_select(), Account::as_select()))
+        .into_boxed();
+    if let Some(max_id) = max_id {
+        query = query.filter(statuses::id.lt(max_id));
+    }
+    query.load(conn).await
+}
+
+/// An account's living posts, newest first.
+pub async fn by_account(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    visibilities: &[&str],
+    limit: i64,
+) -> QueryResult<Vec<Status>> {
+    statuses::table
+        .filter(statuses::account_id.eq(account_id))
+        .filter(statuses::deleted_at.is_null())
+        .filter(statuses::visibility.eq_any(visibilities))
+        .order(statuses::id.desc())
+        .limit(limit)
+        .select(Status::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn count_by_account(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult<i64> {
+    statuses::table
+        .filter(statuses::account_id.eq(account_id))
+        .filter(statuses::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Inboxes of an account's accepted remote followers, one per peer where the
+/// peer has a shared inbox.
+pub async fn follower_inboxes(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+) -> QueryResult<Vec<String>> {
+    let rows: Vec<(Option<String>, Option<String>)> = follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(account_id))
+        .filter(follows::accepted)
+        .filter(accounts::domain.is_not_null())
+        .select((accounts::shared_inbox_url, accounts::inbox_url))
+        .load(conn)
+        .await?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .filter_map(|(shared, personal)| shared.or(personal))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}

@@ -1,0 +1,327 @@
+//! Posts on the wire: `Note`, `Article` and `Page`, the activities that carry
+//! them, and how their addressing maps to visibility.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::context::{ACTIVITYSTREAMS, PUBLIC};
+
+/// Who may see a post, as the client API names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Public,
+    Unlisted,
+    /// Followers only.
+    Private,
+    /// Mentioned people only.
+    Direct,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Private => "private",
+            Visibility::Direct => "direct",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Visibility> {
+        Some(match raw {
+            "public" => Visibility::Public,
+            "unlisted" => Visibility::Unlisted,
+            "private" => Visibility::Private,
+            "direct" => Visibility::Direct,
+            _ => return None,
+        })
+    }
+
+    /// `to` and `cc` for a post by an actor with `followers`, mentioning `mentioned`.
+    pub fn addressing(self, followers: &Url, mentioned: &[Url]) -> (Vec<String>, Vec<String>) {
+        let public = PUBLIC.to_owned();
+        let followers = followers.to_string();
+        let mut mentions: Vec<String> = mentioned.iter().map(Url::to_string).collect();
+        match self {
+            Visibility::Public => {
+                mentions.insert(0, followers);
+                (vec![public], mentions)
+            }
+            Visibility::Unlisted => {
+                mentions.insert(0, public);
+                (vec![followers], mentions)
+            }
+            Visibility::Private => (vec![followers], mentions),
+            Visibility::Direct => (mentions, Vec::new()),
+        }
+    }
+
+    /// Reads the visibility of a received post from its addressing.
+    pub fn from_addressing(to: &[String], cc: &[String], followers: Option<&str>) -> Visibility {
+        let is_public = |s: &String| s == PUBLIC || s == "as:Public" || s == "Public";
+        if to.iter().any(is_public) {
+            Visibility::Public
+        } else if cc.iter().any(is_public) {
+            Visibility::Unlisted
+        } else if followers.is_some_and(|f| to.iter().chain(cc).any(|s| s == f)) {
+            Visibility::Private
+        } else {
+            Visibility::Direct
+        }
+    }
+}
+
+/// A local post, ready to render.
+pub struct LocalNote<'a> {
+    pub id: Url,
+    pub kind: &'a str,
+    pub author: Url,
+    pub url: Url,
+    pub content: &'a str,
+    pub source: Option<&'a str>,
+    pub summary: &'a str,
+    pub sensitive: bool,
+    pub language: Option<&'a str>,
+    pub published: DateTime<Utc>,
+    pub updated: Option<DateTime<Utc>>,
+    pub in_reply_to: Option<Url>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+}
+
+/// The object of a local post.
+pub fn note(n: &LocalNote<'_>) -> Value {
+    let mut note = json!({
+        "id": n.id,
+        "type": n.kind,
+        "attributedTo": n.author,
+        "content": n.content,
+        "url": n.url,
+        "published": n.published,
+        "sensitive": n.sensitive,
+        "to": n.to,
+        "cc": n.cc,
+        "inReplyTo": n.in_reply_to,
+    });
+    if !n.summary.is_empty() {
+        note["summary"] = json!(n.summary);
+    }
+    if let Some(source) = n.source {
+        note["source"] = json!({ "content": source, "mediaType": "text/markdown" });
+    }
+    if let Some(language) = n.language {
+        note["contentMap"] = json!({ language: n.content });
+    }
+    if let Some(updated) = n.updated {
+        note["updated"] = json!(updated);
+    }
+    note
+}
+
+/// `Create` or `Update` of a post, addressed as the post is.
+pub fn wrap(kind: &str, id: &Url, actor: &Url, object: &Value) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": kind,
+        "actor": actor,
+        "published": object.get("updated").or_else(|| object.get("published")),
+        "to": object["to"],
+        "cc": object["cc"],
+        "object": object,
+    })
+}
+
+/// `Delete` of a post: the object becomes a `Tombstone`.
+pub fn delete(id: &Url, actor: &Url, object_id: &Url, to: &[String], cc: &[String]) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Delete",
+        "actor": actor,
+        "to": to,
+        "cc": cc,
+        "object": { "id": object_id, "type": "Tombstone" },
+    })
+}
+
+/// What is served at a deleted post's id.
+pub fn tombstone(id: &Url, deleted: DateTime<Utc>) -> Value {
+    json!({ "@context": ACTIVITYSTREAMS, "id": id, "type": "Tombstone", "deleted": deleted })
+}
+
+/// A received post, read leniently: servers differ in which fields are
+/// strings, arrays or objects.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteNote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub attributed_to: Value,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub in_reply_to: Value,
+    #[serde(default)]
+    pub published: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub to: Value,
+    #[serde(default)]
+    pub cc: Value,
+    #[serde(default)]
+    pub url: Value,
+    #[serde(default)]
+    pub content_map: Option<serde_json::Map<String, Value>>,
+}
+
+/// Object types received as posts.
+pub const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+
+/// A list of ids from a value that may be one id, an object with an id, or
+/// an array of either.
+pub fn ids(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Object(map) => map
+            .get("id")
+            .and_then(Value::as_str)
+            .map(|s| vec![s.to_owned()])
+            .unwrap_or_default(),
+        Value::Array(items) => items.iter().flat_map(ids).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl RemoteNote {
+    /// The author: the first `attributedTo` that is an actor (Lemmy and
+    /// PeerTube send arrays that also name the group or channel).
+    pub fn author(&self) -> Option<Url> {
+        match &self.attributed_to {
+            Value::Array(items) => items
+                .iter()
+                .find(|i| i.is_string() || i.get("type").and_then(Value::as_str) == Some("Person"))
+                .and_then(|i| ids(i).into_iter().next()),
+            other => ids(other).into_iter().next(),
+        }
+        .and_then(|s| Url::parse(&s).ok())
+    }
+
+    pub fn in_reply_to(&self) -> Option<Url> {
+        ids(&self.in_reply_to)
+            .into_iter()
+            .next()
+            .and_then(|s| Url::parse(&s).ok())
+    }
+
+    /// The HTML to show: the content (or the first language's), with the
+    /// title of an `Article` or `Page` on top. Not yet sanitized.
+    pub fn html(&self) -> String {
+        let body = self
+            .content
+            .clone()
+            .or_else(|| {
+                self.content_map
+                    .as_ref()?
+                    .values()
+                    .next()?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        match &self.name {
+            Some(title) if self.kind != "Note" && !title.is_empty() => {
+                format!("<h2>{}</h2>{body}", moot_core::text::escape(title))
+            }
+            _ => body,
+        }
+    }
+
+    pub fn url(&self) -> Option<String> {
+        match &self.url {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(items) => items.iter().find_map(|i| {
+                i.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| i.get("href").and_then(Value::as_str).map(str::to_owned))
+            }),
+            Value::Object(map) => map.get("href").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    pub fn language(&self) -> Option<String> {
+        self.content_map.as_ref()?.keys().next().cloned()
+    }
+
+    pub fn to(&self) -> Vec<String> {
+        ids(&self.to)
+    }
+
+    pub fn cc(&self) -> Vec<String> {
+        ids(&self.cc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visibility_round_trips_through_addressing() {
+        let followers = Url::parse("https://a.example/users/al/followers").unwrap();
+        for v in [
+            Visibility::Public,
+            Visibility::Unlisted,
+            Visibility::Private,
+            Visibility::Direct,
+        ] {
+            let (to, cc) = v.addressing(&followers, &[]);
+            assert_eq!(
+                Visibility::from_addressing(&to, &cc, Some(followers.as_str())),
+                v,
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lenient_remote_notes() {
+        let page: RemoteNote = serde_json::from_value(json!({
+            "id": "https://lemmy.example/post/1",
+            "type": "Page",
+            "attributedTo": "https://lemmy.example/u/x",
+            "name": "A <title>",
+            "content": "<p>body</p>",
+            "to": ["https://lemmy.example/c/group", "https://www.w3.org/ns/activitystreams#Public"],
+            "url": [{"type": "Link", "href": "https://example.org/doc.pdf"}],
+        }))
+        .unwrap();
+        assert_eq!(page.author().unwrap().as_str(), "https://lemmy.example/u/x");
+        assert_eq!(page.html(), "<h2>A &lt;title&gt;</h2><p>body</p>");
+        assert_eq!(page.url().unwrap(), "https://example.org/doc.pdf");
+        let video: RemoteNote = serde_json::from_value(json!({
+            "id": "https://tube.example/v/1", "type": "Note",
+            "attributedTo": [{"type": "Person", "id": "https://tube.example/a/bo"}, {"type": "Group", "id": "https://tube.example/c/ch"}],
+            "inReplyTo": {"id": "https://a.example/statuses/1"},
+        }))
+        .unwrap();
+        assert_eq!(
+            video.author().unwrap().as_str(),
+            "https://tube.example/a/bo"
+        );
+        assert_eq!(
+            video.in_reply_to().unwrap().as_str(),
+            "https://a.example/statuses/1"
+        );
+    }
+}

@@ -7,10 +7,12 @@
 
 mod cluster;
 mod node;
+mod peer;
 mod process;
 pub mod wait;
 
 pub use cluster::drop_database;
 pub use cluster::{fresh_database, TestDatabase};
 pub use node::TestNode;
+pub use peer::FakePeer;
 pub use process::{moot_binary, ProcessNode};

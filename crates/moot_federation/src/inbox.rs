@@ -35,6 +35,45 @@ async fn inbox(
             ));
         }
     }
+    check_key_matches_actor(&req, &body)?;
     receive_activity::<InboxActivity, ApActor, Context>(req, body, &data).await?;
     Ok(HttpResponse::Accepted().finish())
+}
+
+/// Before any fetch: the signing key must belong to the activity's actor's
+/// origin. (The signature itself is then checked against the actor's key.)
+fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<(), FederationError> {
+    #[derive(serde::Deserialize)]
+    struct ActorOnly {
+        actor: serde_json::Value,
+    }
+    let unauthorized =
+        |why: &str| FederationError::refused(StatusCode::UNAUTHORIZED, why.to_owned());
+    let key_id = req
+        .headers()
+        .get("signature")
+        .and_then(|v| v.to_str().ok())
+        .and_then(signature_key_id)
+        .and_then(|k| url::Url::parse(&k).ok())
+        .ok_or_else(|| unauthorized("the signature header has no valid keyId"))?;
+    let parsed: ActorOnly = serde_json::from_slice(body).map_err(|e| {
+        FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed activity: {e}"))
+    })?;
+    let actor = crate::activities::object_id(&parsed.actor).ok_or_else(|| {
+        FederationError::refused(StatusCode::BAD_REQUEST, "the activity has no actor")
+    })?;
+    if !crate::origin::same_origin(&key_id, &actor) {
+        return Err(unauthorized(
+            "the activity was signed by a key of another origin than its actor",
+        ));
+    }
+    Ok(())
+}
+
+/// The `keyId` parameter of a `Signature` header.
+fn signature_key_id(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (name, value) = part.trim().split_once('=')?;
+        (name.trim() == "keyId").then(|| value.trim().trim_matches('"').to_owned())
+    })
 }

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod inbox;
 pub mod negotiation;
 pub mod objects;
+pub mod origin;
 pub mod posts;
 pub mod resolve;
 pub mod signing;

@@ -3,7 +3,6 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{FollowType, UndoType};
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
@@ -15,6 +14,7 @@ use url::Url;
 use super::object_id;
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
+use crate::origin::require_same_origin;
 
 #[derive(Debug, Deserialize)]
 pub struct Follow {
@@ -165,7 +165,7 @@ impl Activity for Undo {
         let undone = object_id(&self.object).ok_or_else(|| {
             FederationError::refused(StatusCode::BAD_REQUEST, "Undo without an object id")
         })?;
-        verify_domains_match(&undone, self.actor.inner())?;
+        require_same_origin(&undone, self.actor.inner(), "undone activity and actor")?;
         let undone_actor = self.object.get("actor").and_then(Value::as_str);
         if undone_actor != Some(self.actor.inner().as_str()) {
             return Err(FederationError::refused(

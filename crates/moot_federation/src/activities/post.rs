@@ -3,7 +3,6 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::DeleteType;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
@@ -15,6 +14,7 @@ use url::Url;
 use super::object_id;
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
+use crate::origin::require_same_origin;
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 pub enum CreateOrUpdateType {
@@ -70,7 +70,7 @@ impl Activity for CreateOrUpdate {
     /// trusted as sent.)
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         let note = self.note()?;
-        verify_domains_match(&note.id, self.actor.inner())?;
+        require_same_origin(&note.id, self.actor.inner(), "post and actor")?;
         if note.author().as_ref() != Some(self.actor.inner()) {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
@@ -84,6 +84,9 @@ impl Activity for CreateOrUpdate {
         let note = self.note()?;
         let actor = self.actor.dereference(data).await?;
         let ctx = data.app_data();
+        if let (CreateOrUpdateType::Create, Some(parent)) = (self.kind, note.in_reply_to()) {
+            fetch_parent(data, parent).await;
+        }
         match self.kind {
             CreateOrUpdateType::Create => {
                 moot_app::statuses::receive_create(ctx, &self.id, actor.account()?, &note).await?
@@ -93,6 +96,20 @@ impl Activity for CreateOrUpdate {
             }
         }
         Ok(())
+    }
+}
+
+/// Most time the thread above a received reply may take to fetch.
+const PARENT_FETCH_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Fetches the parent of a received reply if it is unknown, so the reply
+/// threads; bounded by the per-request fetch count and a time budget.
+async fn fetch_parent(data: &Data<Context>, parent: Url) {
+    let id = ObjectId::<crate::objects::post::ApPost>::from(parent.clone());
+    match tokio::time::timeout(PARENT_FETCH_BUDGET, id.dereference(data)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::debug!(%parent, error = %e, "could not fetch the parent of a reply"),
+        Err(_) => tracing::info!(%parent, "gave up fetching the thread above a reply"),
     }
 }
 
@@ -123,7 +140,7 @@ impl Activity for Delete {
         let object = object_id(&self.object).ok_or_else(|| {
             FederationError::refused(StatusCode::BAD_REQUEST, "Delete without an object id")
         })?;
-        verify_domains_match(&object, self.actor.inner())?;
+        require_same_origin(&object, self.actor.inner(), "deleted object and actor")?;
         Ok(())
     }
 

@@ -1,7 +1,6 @@
 //! Actors: local people, the instance actor, and remote actors of any kind.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor as ActorTrait, Object};
 use chrono::{DateTime, Utc};
 use moot_app::Context;
@@ -10,6 +9,7 @@ use moot_protocol::actor::{self, Actor};
 use url::Url;
 
 use crate::error::FederationError;
+use crate::origin::{require_same_origin, same_origin};
 
 /// An actor as the federation library sees it.
 #[derive(Debug, Clone)]
@@ -145,9 +145,12 @@ impl Object for ApActor {
         expected_domain: &Url,
         _: &Data<Context>,
     ) -> Result<(), FederationError> {
-        verify_domains_match(&json.id, expected_domain)?;
-        verify_domains_match(&json.public_key.id, &json.id)?;
-        verify_domains_match(&json.public_key.owner, &json.id)?;
+        require_same_origin(
+            &json.id,
+            expected_domain,
+            "actor id and the URL it was fetched from",
+        )?;
+        require_same_origin(&json.public_key.id, &json.id, "key and actor")?;
         if json.public_key.owner != json.id {
             return Err(FederationError::refused(
                 actix_web::http::StatusCode::BAD_REQUEST,
@@ -170,8 +173,8 @@ impl Object for ApActor {
             .endpoints
             .as_ref()
             .and_then(|e| e.shared_inbox.as_ref())
-            .filter(|u| verify_domains_match(u, &json.id).is_ok());
-        let inbox = if verify_domains_match(&json.inbox, &json.id).is_ok() {
+            .filter(|u| same_origin(u, &json.id));
+        let inbox = if same_origin(&json.inbox, &json.id) {
             json.inbox.as_str()
         } else {
             return Err(FederationError::refused(

@@ -5,7 +5,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
 use moot_app::Context;
@@ -16,6 +15,7 @@ use url::Url;
 
 use super::actor::ApActor;
 use crate::error::FederationError;
+use crate::origin::require_same_origin;
 
 #[derive(Debug, Clone)]
 pub struct ApPost {
@@ -65,11 +65,15 @@ impl Object for ApPost {
         if !POST_TYPES.contains(&json.kind.as_str()) {
             return Err(refused("the fetched object is not a post"));
         }
-        verify_domains_match(&json.id, expected_domain)?;
+        require_same_origin(
+            &json.id,
+            expected_domain,
+            "post id and the URL it was fetched from",
+        )?;
         let author = json
             .author()
             .ok_or_else(|| refused("the post has no author"))?;
-        verify_domains_match(&author, &json.id)?;
+        require_same_origin(&author, &json.id, "post and author")?;
         Ok(())
     }
 

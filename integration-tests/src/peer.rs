@@ -1,0 +1,238 @@
+//! A scripted remote server for tests: it hosts actors with real keys (and
+//! any documents a test puts there), signs and POSTs activities as they
+//! would, and records what is delivered to it. Used to replay what other
+//! software sends and to play hostile peers.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use actix_web::dev::ServerHandle;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use serde_json::{json, Value};
+use url::Url;
+
+const AP: &str = "application/activity+json";
+
+#[derive(Default)]
+struct PeerState {
+    base: String,
+    keys: Mutex<HashMap<String, PKey<Private>>>,
+    docs: Mutex<HashMap<String, Value>>,
+    received: Mutex<Vec<Value>>,
+    fetches: AtomicUsize,
+}
+
+pub struct FakePeer {
+    /// e.g. `http://localhost:40123`
+    pub base_url: String,
+    state: Arc<PeerState>,
+    handle: ServerHandle,
+    http: reqwest::Client,
+}
+
+impl PeerState {
+    fn actor_json(&self, name: &str) -> Option<Value> {
+        let keys = self.keys.lock().unwrap();
+        let key = keys.get(name)?;
+        let id = format!("{}/users/{name}", self.base);
+        let pem = String::from_utf8(key.public_key_to_pem().ok()?).ok()?;
+        Some(json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": id,
+            "type": "Person",
+            "preferredUsername": name,
+            "name": format!("{name} (test peer)"),
+            "inbox": format!("{id}/inbox"),
+            "outbox": format!("{id}/outbox"),
+            "followers": format!("{id}/followers"),
+            "endpoints": { "sharedInbox": format!("{}/inbox", self.base) },
+            "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem },
+        }))
+    }
+}
+
+async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpResponse {
+    state.fetches.fetch_add(1, Ordering::SeqCst);
+    let path = req.path().to_owned();
+    if path == "/.well-known/webfinger" {
+        let resource = req
+            .query_string()
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("resource="))
+            .map(|r| r.replace("%3A", ":").replace("%40", "@"))
+            .unwrap_or_default();
+        let name = resource
+            .strip_prefix("acct:")
+            .and_then(|a| a.split('@').next())
+            .unwrap_or_default();
+        if state.actor_json(name).is_none() {
+            return HttpResponse::NotFound().finish();
+        }
+        return HttpResponse::Ok().content_type("application/jrd+json").json(json!({
+            "subject": resource,
+            "links": [{ "rel": "self", "type": AP, "href": format!("{}/users/{name}", state.base) }],
+        }));
+    }
+    if let Some(name) = path.strip_prefix("/users/") {
+        if let Some(actor) = state.actor_json(name) {
+            return HttpResponse::Ok().content_type(AP).json(actor);
+        }
+    }
+    // `/chain/N`: an endless thread, each post a reply to the next one.
+    if let Some(n) = path
+        .strip_prefix("/chain/")
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        return HttpResponse::Ok().content_type(AP).json(json!({
+            "id": format!("{}/chain/{n}", state.base),
+            "type": "Note",
+            "attributedTo": format!("{}/users/chainer", state.base),
+            "content": format!("<p>link {n}</p>"),
+            "inReplyTo": format!("{}/chain/{}", state.base, n + 1),
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        }));
+    }
+    match state.docs.lock().unwrap().get(&path) {
+        Some(doc) => HttpResponse::Ok().content_type(AP).json(doc),
+        None => HttpResponse::NotFound().finish(),
+    }
+}
+
+async fn receive(body: web::Bytes, state: web::Data<Arc<PeerState>>) -> HttpResponse {
+    if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
+        state.received.lock().unwrap().push(activity);
+    }
+    HttpResponse::Accepted().finish()
+}
+
+impl FakePeer {
+    pub async fn start() -> FakePeer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding the peer's port");
+        let port = listener.local_addr().unwrap().port();
+        let base_url = format!("http://localhost:{port}");
+        let state = Arc::new(PeerState {
+            base: base_url.clone(),
+            ..Default::default()
+        });
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/inbox", web::post().to(receive))
+                .route("/users/{name}/inbox", web::post().to(receive))
+                .default_service(web::get().to(serve_get))
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("peer server")
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        FakePeer {
+            base_url,
+            state,
+            handle,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// `localhost:PORT`, the peer's authority.
+    pub fn host(&self) -> String {
+        self.base_url.trim_start_matches("http://").to_owned()
+    }
+
+    /// Creates an actor with a fresh RSA key; returns its id.
+    pub fn add_actor(&self, name: &str) -> String {
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        self.state.keys.lock().unwrap().insert(name.to_owned(), key);
+        self.actor(name)
+    }
+
+    pub fn actor(&self, name: &str) -> String {
+        format!("{}/users/{name}", self.base_url)
+    }
+
+    /// Serves `doc` at `path` (e.g. `/notes/1`).
+    pub fn put(&self, path: &str, doc: Value) {
+        self.state.docs.lock().unwrap().insert(path.to_owned(), doc);
+    }
+
+    /// How many GETs the peer has answered.
+    pub fn fetches(&self) -> usize {
+        self.state.fetches.load(Ordering::SeqCst)
+    }
+
+    /// What other servers delivered to this peer's inboxes.
+    pub fn received(&self) -> Vec<Value> {
+        self.state.received.lock().unwrap().clone()
+    }
+
+    /// POSTs `body` to `inbox`, signed with `signer`'s key under `key_id`
+    /// (normally `<actor>#main-key`).
+    pub async fn post_signed_as(
+        &self,
+        signer: &str,
+        key_id: &str,
+        inbox: &str,
+        body: &[u8],
+    ) -> (u16, String) {
+        let key = self
+            .state
+            .keys
+            .lock()
+            .unwrap()
+            .get(signer)
+            .cloned()
+            .expect("known signer");
+        let inbox_url = Url::parse(inbox).unwrap();
+        let signed = moot_federation::signing::sign_post(
+            &key,
+            &Url::parse(key_id).unwrap(),
+            &inbox_url,
+            body,
+        )
+        .unwrap();
+        self.post_raw(
+            inbox,
+            body.to_vec(),
+            vec![
+                ("date", signed.date),
+                ("digest", signed.digest),
+                ("signature", signed.signature),
+            ],
+        )
+        .await
+    }
+
+    /// POSTs `activity` to `inbox`, properly signed by `actor`.
+    pub async fn post_signed(&self, actor: &str, inbox: &str, activity: &Value) -> (u16, String) {
+        let key_id = format!("{}#main-key", self.actor(actor));
+        self.post_signed_as(actor, &key_id, inbox, activity.to_string().as_bytes())
+            .await
+    }
+
+    /// POSTs raw bytes with the given headers (for hostile requests).
+    pub async fn post_raw(
+        &self,
+        inbox: &str,
+        body: Vec<u8>,
+        headers: Vec<(&str, String)>,
+    ) -> (u16, String) {
+        let mut request = self.http.post(inbox).header("content-type", AP).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.expect("POST to inbox");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+    }
+}

@@ -1,0 +1,237 @@
+//! Hostile and broken peers: every bad request is refused with a 4xx and
+//! leaves nothing stored; a good one from the same peer gets through.
+
+use moot_testkit::{FakePeer, TestNode};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+struct Scene {
+    node: TestNode,
+    peer: FakePeer,
+    token: String,
+    inbox: String,
+}
+
+async fn scene() -> Scene {
+    let node = TestNode::start().await;
+    let token = node.create_user("target", "read write follow").await;
+    let peer = FakePeer::start().await;
+    peer.add_actor("mallory");
+    let inbox = node.url("/inbox");
+    Scene {
+        node,
+        peer,
+        token,
+        inbox,
+    }
+}
+
+fn create(peer: &FakePeer, actor: &str, note_id: &str, author: &str, text: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/{}", peer.base_url, text.replace(' ', "-")),
+        "type": "Create",
+        "actor": peer.actor(actor),
+        "to": [PUBLIC],
+        "object": {
+            "id": note_id,
+            "type": "Note",
+            "attributedTo": author,
+            "content": format!("<p>{text}</p>"),
+            "to": [PUBLIC],
+        },
+    })
+}
+
+/// How many posts with this id the node has (search without fetching).
+async fn stored(s: &Scene, note_id: &str) -> usize {
+    let (status, found) = s
+        .node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={note_id}&type=statuses"),
+            &s.token,
+        )
+        .await;
+    assert_eq!(status, 200, "{found}");
+    found["statuses"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn a_well_signed_post_is_stored_once_however_often_it_arrives() {
+    let s = scene().await;
+    let note = format!("{}/notes/good", s.peer.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &note,
+        &s.peer.actor("mallory"),
+        "good post",
+    );
+    for _ in 0..3 {
+        let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+        assert_eq!(status, 202, "{body}");
+    }
+    assert_eq!(stored(&s, &note).await, 1);
+}
+
+#[tokio::test]
+async fn unsigned_or_wrongly_signed_requests_are_refused() {
+    let s = scene().await;
+    s.peer.add_actor("other");
+    let note = format!("{}/notes/forged", s.peer.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &note,
+        &s.peer.actor("mallory"),
+        "forged post",
+    );
+    let body = activity.to_string().into_bytes();
+
+    let (status, _) = s.peer.post_raw(&s.inbox, body.clone(), vec![]).await;
+    assert_eq!(status, 401, "unsigned");
+
+    // Signed with another actor's key while claiming to be mallory's key.
+    let mallory_key = format!("{}#main-key", s.peer.actor("mallory"));
+    let (status, _) = s
+        .peer
+        .post_signed_as("other", &mallory_key, &s.inbox, &body)
+        .await;
+    assert_eq!(status, 401, "wrong key");
+
+    // A body changed after signing.
+    let key_id = format!("{}#main-key", s.peer.actor("mallory"));
+    let signed_for = create(
+        &s.peer,
+        "mallory",
+        &note,
+        &s.peer.actor("mallory"),
+        "something else",
+    );
+    let key = s
+        .peer
+        .post_signed_as("mallory", &key_id, &s.inbox, &body)
+        .await;
+    assert_eq!(key.0, 202, "control: the right key works ({})", key.1);
+    let _ = signed_for;
+    assert_eq!(stored(&s, &note).await, 1);
+}
+
+#[tokio::test]
+async fn a_key_from_another_origin_than_the_actor_is_refused() {
+    let s = scene().await;
+    let elsewhere = FakePeer::start().await;
+    elsewhere.add_actor("mallory");
+    let note = format!("{}/notes/spoofed", s.peer.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &note,
+        &s.peer.actor("mallory"),
+        "spoofed",
+    );
+    // Signed by the key of a same-named actor on another origin.
+    let (status, body) = elsewhere.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(stored(&s, &note).await, 0);
+}
+
+#[tokio::test]
+async fn an_embedded_object_of_another_origin_or_author_is_refused() {
+    let s = scene().await;
+    let elsewhere = FakePeer::start().await;
+    elsewhere.add_actor("victim");
+    // The post claims to live on, and be written by, another server.
+    let foreign = format!("{}/notes/planted", elsewhere.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &foreign,
+        &elsewhere.actor("victim"),
+        "planted",
+    );
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(stored(&s, &foreign).await, 0);
+
+    // Same origin, but attributed to someone else.
+    s.peer.add_actor("bystander");
+    let note = format!("{}/notes/misattributed", s.peer.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &note,
+        &s.peer.actor("bystander"),
+        "misattributed",
+    );
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(stored(&s, &note).await, 0);
+}
+
+#[tokio::test]
+async fn a_huge_body_is_refused_before_it_is_read() {
+    let s = scene().await;
+    let mut activity = create(&s.peer, "mallory", "x", &s.peer.actor("mallory"), "huge");
+    activity["object"]["content"] = json!("a".repeat(10 * 1024 * 1024));
+    let (status, _) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 413);
+}
+
+#[tokio::test]
+async fn unknown_activity_types_and_garbage_get_a_clear_4xx() {
+    let s = scene().await;
+    let mv = json!({
+        "id": format!("{}/activities/move", s.peer.base_url),
+        "type": "Move",
+        "actor": s.peer.actor("mallory"),
+        "object": s.peer.actor("mallory"),
+        "target": "https://elsewhere.example/users/m",
+    });
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &mv).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("error"), "{body}");
+
+    let key_id = format!("{}#main-key", s.peer.actor("mallory"));
+    let (status, _) = s
+        .peer
+        .post_signed_as("mallory", &key_id, &s.inbox, b"{not json")
+        .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_reply_chain_a_thousand_deep_stops_at_the_fetch_cap() {
+    let s = scene().await;
+    s.peer.add_actor("chainer");
+    let activity = json!({
+        "id": format!("{}/activities/chain", s.peer.base_url),
+        "type": "Create",
+        "actor": s.peer.actor("chainer"),
+        "to": [PUBLIC],
+        "object": {
+            "id": format!("{}/chain/0", s.peer.base_url),
+            "type": "Note",
+            "attributedTo": s.peer.actor("chainer"),
+            "content": "<p>the bottom of a very long thread</p>",
+            "inReplyTo": format!("{}/chain/1", s.peer.base_url),
+            "to": [PUBLIC],
+        },
+    });
+    let before = s.peer.fetches();
+    let started = std::time::Instant::now();
+    let (status, body) = s.peer.post_signed("chainer", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    let fetched = s.peer.fetches() - before;
+    assert!(fetched >= 10, "the thread was followed ({fetched} fetches)");
+    assert!(
+        fetched <= moot_federation::MAX_FETCHES_PER_REQUEST as usize + 2,
+        "{fetched} fetches for one activity"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    // The reply itself is kept.
+    assert_eq!(stored(&s, &format!("{}/chain/0", s.peer.base_url)).await, 1);
+}

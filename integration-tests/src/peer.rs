@@ -35,10 +35,12 @@ pub struct FakePeer {
 }
 
 impl PeerState {
-    fn actor_json(&self, name: &str) -> Option<Value> {
+    /// The actor document served at `path`, if an actor lives there.
+    fn actor_json(&self, path: &str) -> Option<Value> {
         let keys = self.keys.lock().unwrap();
-        let key = keys.get(name)?;
-        let id = format!("{}/users/{name}", self.base);
+        let key = keys.get(path)?;
+        let id = format!("{}{path}", self.base);
+        let name = path.rsplit('/').next().unwrap_or("actor");
         let pem = String::from_utf8(key.public_key_to_pem().ok()?).ok()?;
         Some(json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
@@ -69,7 +71,7 @@ async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpRe
             .strip_prefix("acct:")
             .and_then(|a| a.split('@').next())
             .unwrap_or_default();
-        if state.actor_json(name).is_none() {
+        if state.actor_json(&format!("/users/{name}")).is_none() {
             return HttpResponse::NotFound().finish();
         }
         return HttpResponse::Ok().content_type("application/jrd+json").json(json!({
@@ -77,10 +79,8 @@ async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpRe
             "links": [{ "rel": "self", "type": AP, "href": format!("{}/users/{name}", state.base) }],
         }));
     }
-    if let Some(name) = path.strip_prefix("/users/") {
-        if let Some(actor) = state.actor_json(name) {
-            return HttpResponse::Ok().content_type(AP).json(actor);
-        }
+    if let Some(actor) = state.actor_json(&path) {
+        return HttpResponse::Ok().content_type(AP).json(actor);
     }
     // `/chain/N`: an endless thread, each post a reply to the next one.
     if let Some(n) = path
@@ -123,7 +123,7 @@ impl FakePeer {
             App::new()
                 .app_data(data.clone())
                 .route("/inbox", web::post().to(receive))
-                .route("/users/{name}/inbox", web::post().to(receive))
+                .route("/{tail:.*}/inbox", web::post().to(receive))
                 .default_service(web::get().to(serve_get))
         })
         .workers(1)
@@ -146,11 +146,28 @@ impl FakePeer {
         self.base_url.trim_start_matches("http://").to_owned()
     }
 
-    /// Creates an actor with a fresh RSA key; returns its id.
+    /// Creates an actor at `/users/<name>` with a fresh RSA key; returns its id.
     pub fn add_actor(&self, name: &str) -> String {
+        self.add_actor_at(&format!("/users/{name}"))
+    }
+
+    /// Creates an actor at any path (as other software lays them out),
+    /// unless one lives there already.
+    pub fn add_actor_at(&self, path: &str) -> String {
+        let mut keys = self.state.keys.lock().unwrap();
+        keys.entry(path.to_owned())
+            .or_insert_with(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap());
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Gives the actor a new key, as a server does when it rotates keys.
+    pub fn rotate_key(&self, name: &str) {
         let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-        self.state.keys.lock().unwrap().insert(name.to_owned(), key);
-        self.actor(name)
+        self.state
+            .keys
+            .lock()
+            .unwrap()
+            .insert(format!("/users/{name}"), key);
     }
 
     pub fn actor(&self, name: &str) -> String {

@@ -8,6 +8,9 @@
 
 use activitypub_federation::actix_web::inbox::receive_activity;
 use activitypub_federation::config::Data;
+use activitypub_federation::error::Error as ProtocolError;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::{Actor as _, Object as _};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -35,14 +38,54 @@ async fn inbox(
             ));
         }
     }
-    check_key_matches_actor(&req, &body)?;
-    receive_activity::<InboxActivity, ApActor, Context>(req, body, &data).await?;
+    let actor = check_key_matches_actor(&req, &body)?;
+    match receive_activity::<InboxActivity, ApActor, Context>(req.clone(), body.clone(), &data)
+        .await
+    {
+        Err(FederationError::Protocol(ProtocolError::ActivitySignatureInvalid))
+            if refresh_stale_key(&actor, &data).await =>
+        {
+            // The actor may have rotated its key: try once more with the new one.
+            receive_activity::<InboxActivity, ApActor, Context>(req, body, &data).await?;
+        }
+        result => {
+            result?;
+        }
+    }
     Ok(HttpResponse::Accepted().finish())
+}
+
+/// How old a cached key must be before a failing signature makes us fetch
+/// the actor again (so a flood of bad signatures cannot make us fetch much).
+const KEY_REFRESH_AFTER: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Re-fetches a remote actor whose cached key may be stale; true if the key
+/// changed.
+async fn refresh_stale_key(actor: &url::Url, data: &Data<Context>) -> bool {
+    let id = ObjectId::<ApActor>::from(actor.clone());
+    let Ok(Some(cached)) = ApActor::read_from_id(actor.clone(), data).await else {
+        return false;
+    };
+    let fresh_enough = cached
+        .account
+        .as_ref()
+        .and_then(|a| a.fetched_at)
+        .is_some_and(|t| chrono::Utc::now() - t < KEY_REFRESH_AFTER);
+    if fresh_enough || cached.account.as_ref().is_none_or(|a| a.domain.is_none()) {
+        return false;
+    }
+    match id.dereference_forced(data).await {
+        Ok(fresh) => fresh.public_key_pem() != cached.public_key_pem(),
+        Err(e) => {
+            tracing::info!(%actor, error = %e, "could not re-fetch an actor's key");
+            false
+        }
+    }
 }
 
 /// Before any fetch: the signing key must belong to the activity's actor's
 /// origin. (The signature itself is then checked against the actor's key.)
-fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<(), FederationError> {
+fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<url::Url, FederationError> {
     #[derive(serde::Deserialize)]
     struct ActorOnly {
         actor: serde_json::Value,
@@ -67,7 +110,7 @@ fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<(), Federat
             "the activity was signed by a key of another origin than its actor",
         ));
     }
-    Ok(())
+    Ok(actor)
 }
 
 /// The `keyId` parameter of a `Signature` header.

@@ -190,7 +190,8 @@ impl FakePeer {
     }
 
     /// POSTs `body` to `inbox`, signed with `signer`'s key under `key_id`
-    /// (normally `<actor>#main-key`).
+    /// (normally `<actor>#main-key`). `signer` is a name under `/users/` or
+    /// the path of an actor.
     pub async fn post_signed_as(
         &self,
         signer: &str,
@@ -198,12 +199,29 @@ impl FakePeer {
         inbox: &str,
         body: &[u8],
     ) -> (u16, String) {
+        let headers = self.signature_headers(signer, key_id, inbox, body);
+        self.post_raw(inbox, body.to_vec(), headers).await
+    }
+
+    /// The `date`, `digest` and `signature` headers for POSTing `body`.
+    pub fn signature_headers(
+        &self,
+        signer: &str,
+        key_id: &str,
+        inbox: &str,
+        body: &[u8],
+    ) -> Vec<(&'static str, String)> {
+        let path = if signer.starts_with('/') {
+            signer.to_owned()
+        } else {
+            format!("/users/{signer}")
+        };
         let key = self
             .state
             .keys
             .lock()
             .unwrap()
-            .get(signer)
+            .get(&path)
             .cloned()
             .expect("known signer");
         let inbox_url = Url::parse(inbox).unwrap();
@@ -214,16 +232,11 @@ impl FakePeer {
             body,
         )
         .unwrap();
-        self.post_raw(
-            inbox,
-            body.to_vec(),
-            vec![
-                ("date", signed.date),
-                ("digest", signed.digest),
-                ("signature", signed.signature),
-            ],
-        )
-        .await
+        vec![
+            ("date", signed.date),
+            ("digest", signed.digest),
+            ("signature", signed.signature),
+        ]
     }
 
     /// POSTs `activity` to `inbox`, properly signed by `actor`.

@@ -203,7 +203,10 @@ fn node_env(
             "true".to_owned(),
         ),
         ("MOOT_DATABASE__POOL_SIZE", "8".to_owned()),
-        ("MOOT_LOG__LEVEL", "info".to_owned()),
+        (
+            "MOOT_LOG__LEVEL",
+            std::env::var("TESTKIT_NODE_LOG").unwrap_or_else(|_| "info".to_owned()),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -212,6 +215,10 @@ fn node_env(
 
 impl Drop for ProcessNode {
     fn drop(&mut self) {
+        // A failing test shows what the node had to say.
+        if std::thread::panicking() {
+            eprintln!("---- log of {} ----\n{}", self.hostname, self.log());
+        }
         let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(5);

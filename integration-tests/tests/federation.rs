@@ -277,3 +277,178 @@ async fn followers_only_posts_reach_followers_and_nobody_else() {
     let (_, home) = c.api(Method::GET, "/api/v1/timelines/home", &carol).await;
     assert_eq!(home, serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn an_approval_group_admits_some_and_spreads_members_posts_to_every_node() {
+    let (a, b, c) = tokio::join!(
+        ProcessNode::start(),
+        ProcessNode::start(),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let dave = b.create_user("dave", "read write follow");
+    let carol = c.create_user("carol", "read write follow");
+    let made = c.cli(&[
+        "admin",
+        "create-group",
+        "--name",
+        "housing",
+        "--owner",
+        "carol",
+        "--mode",
+        "approval",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let group = c.handle("housing");
+
+    // The group is a Group actor listing its moderators.
+    let (_, on_c) = c
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=housing", &carol)
+        .await;
+    assert_eq!(on_c["group"], true, "{on_c}");
+    let group_id_on_c = on_c["id"].as_str().unwrap().to_owned();
+    let actor: Value = c
+        .http
+        .get(on_c["uri"].as_str().unwrap())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(actor["type"], "Group");
+    assert_eq!(actor["manuallyApprovesFollowers"], true);
+    assert_eq!(actor["membershipMode"], "approval");
+    assert!(actor["attributedTo"]
+        .as_str()
+        .unwrap()
+        .ends_with("/moderators"));
+
+    // Three people ask to join.
+    let mut group_ids = Vec::new();
+    for (node, token) in [(&a, &alice), (&b, &bob), (&b, &dave)] {
+        let id = resolve(node, token, &group).await;
+        let (status, rel) = node
+            .api(
+                Method::POST,
+                &format!("/api/v1/accounts/{id}/follow"),
+                token,
+            )
+            .await;
+        assert_eq!(status, 200, "{rel}");
+        assert_eq!(rel["requested"], true, "approval needed: {rel}");
+        group_ids.push(id);
+    }
+    let requests = wait::until("three join requests reach the moderator", || async {
+        let (_, pending) = c
+            .api(
+                Method::GET,
+                &format!("/api/v1/moot/groups/{group_id_on_c}/requests"),
+                &carol,
+            )
+            .await;
+        (pending.as_array()?.len() == 3).then_some(pending)
+    })
+    .await;
+    // Only moderators may see or answer requests.
+    let erin = c.create_user("erin", "read write follow");
+    let (status, _) = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/moot/groups/{group_id_on_c}/requests"),
+            &erin,
+        )
+        .await;
+    assert_eq!(status, 403, "not a moderator");
+
+    for request in requests.as_array().unwrap() {
+        let answer = if request["acct"] == b.handle("bob") {
+            "reject"
+        } else {
+            "authorize"
+        };
+        let id = request["id"].as_str().unwrap();
+        let (status, body) = c
+            .api(
+                Method::POST,
+                &format!("/api/v1/moot/groups/{group_id_on_c}/requests/{id}/{answer}"),
+                &carol,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    for (node, token, id, member) in [
+        (&a, &alice, &group_ids[0], true),
+        (&b, &bob, &group_ids[1], false),
+        (&b, &dave, &group_ids[2], true),
+    ] {
+        wait::until("the moderator's answer arrives", || async {
+            let (_, rels) = node
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/accounts/relationships?id[]={id}"),
+                    token,
+                )
+                .await;
+            let rel = &rels[0];
+            let settled = rel["requested"] == false;
+            (settled && rel["following"] == member).then_some(())
+        })
+        .await;
+    }
+
+    // Alice's post in the group reaches members on all three nodes.
+    let (status, post) = a
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &alice,
+            serde_json::json!({"status": format!("@{group} our tenancy checklist")}),
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    for (node, token) in [(&b, &dave), (&c, &carol)] {
+        let seen = wait::until("the group's Announce reaches a member", || {
+            in_home(node, token, "tenancy checklist")
+        })
+        .await;
+        assert_eq!(seen["account"]["acct"], a.handle("alice"));
+    }
+
+    // Bob, turned away, cannot post in the group from his node ...
+    let (status, body) = b
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &bob,
+            serde_json::json!({"status": format!("@{group} buy my course")}),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    // ... and a node that ignores that is refused by the group's node.
+    let peer = moot_testkit::FakePeer::start().await;
+    peer.add_actor("intruder");
+    let group_uri = on_c["uri"].as_str().unwrap();
+    let note = format!("{}/notes/1", peer.base_url);
+    let create = serde_json::json!({
+        "id": format!("{}/activities/1", peer.base_url), "type": "Create", "actor": peer.actor("intruder"),
+        "to": [group_uri], "cc": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": { "id": note, "type": "Note", "attributedTo": peer.actor("intruder"), "audience": group_uri,
+                    "content": "<p>buy my course</p>", "to": [group_uri],
+                    "cc": ["https://www.w3.org/ns/activitystreams#Public"] },
+    });
+    let (status, body) = peer
+        .post_signed("intruder", &format!("{}/inbox", c.base_url), &create)
+        .await;
+    assert_eq!(status, 403, "{body}");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    for (node, token) in [(&a, &alice), (&b, &dave), (&c, &carol)] {
+        assert!(in_home(node, token, "buy my course").await.is_none());
+    }
+}

@@ -102,21 +102,22 @@ async fn unsigned_or_wrongly_signed_requests_are_refused() {
         .await;
     assert_eq!(status, 401, "wrong key");
 
-    // A body changed after signing.
+    // A body changed after signing (the digest and signature are for another).
     let key_id = format!("{}#main-key", s.peer.actor("mallory"));
-    let signed_for = create(
-        &s.peer,
-        "mallory",
-        &note,
-        &s.peer.actor("mallory"),
-        "something else",
-    );
-    let key = s
+    let decoy = create(&s.peer, "mallory", &note, &s.peer.actor("mallory"), "decoy").to_string();
+    let headers = s
+        .peer
+        .signature_headers("mallory", &key_id, &s.inbox, decoy.as_bytes());
+    let (status, _) = s.peer.post_raw(&s.inbox, body.clone(), headers).await;
+    assert_eq!(status, 401, "tampered body");
+    assert_eq!(stored(&s, &note).await, 0, "nothing stored");
+
+    // Control: the same request properly signed goes through.
+    let (status, text) = s
         .peer
         .post_signed_as("mallory", &key_id, &s.inbox, &body)
         .await;
-    assert_eq!(key.0, 202, "control: the right key works ({})", key.1);
-    let _ = signed_for;
+    assert_eq!(status, 202, "{text}");
     assert_eq!(stored(&s, &note).await, 1);
 }
 

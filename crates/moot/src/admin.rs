@@ -22,6 +22,18 @@ pub enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Create a group (community of practice) owned by a local person.
+    CreateGroup {
+        #[arg(long)]
+        name: String,
+        /// Username of the owner, who is also its first member and moderator.
+        #[arg(long)]
+        owner: String,
+        /// open: following is joining; approval: a moderator accepts each
+        /// request; private: approval, and content for members only.
+        #[arg(long, value_parser = ["open", "approval", "private"])]
+        mode: String,
+    },
     /// Print a new client API access token for a person (for scripts and tests).
     Token {
         #[arg(long)]
@@ -64,6 +76,23 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
                 println!("password: {password}");
                 eprintln!("(this password is shown once: pass it on now)");
             }
+            Ok(())
+        }
+        AdminCommand::CreateGroup { name, owner, mode } => {
+            let mode =
+                moot_app::groups::MembershipMode::parse(&mode).expect("clap checked the mode");
+            let open = database::open(settings, Role::Tool).await?;
+            let ctx =
+                moot_app::Context::new(open.db.clone(), std::sync::Arc::new(settings.clone()));
+            let result = moot_app::groups::create(&ctx, &name, &owner, mode).await;
+            open.close().await?;
+            let group = result?;
+            println!(
+                "created group {} ({}), id {}",
+                group.username,
+                mode.as_str(),
+                group.id
+            );
             Ok(())
         }
         AdminCommand::Token { username, scopes } => {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod entities;
 pub mod errors;
+pub mod groups;
 pub mod health;
 pub mod pages;
 pub mod search;

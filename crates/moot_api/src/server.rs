@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
+    crate::groups::configure(cfg);
 }
 
 /// A server on `listener` that handles shutdown only when told to through its

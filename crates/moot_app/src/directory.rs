@@ -21,13 +21,9 @@ pub async fn by_acct(ctx: &Context, acct: &str) -> Result<Option<Account>, AppEr
         None => (acct, None),
     };
     match host {
-        None => Ok(crate::accounts::find_local(&ctx.db, user)
-            .await?
-            .map(|(a, _)| a)),
+        None => local_any(ctx, user).await,
         Some(host) if host.eq_ignore_ascii_case(&ctx.urls.authority()) => {
-            Ok(crate::accounts::find_local(&ctx.db, user)
-                .await?
-                .map(|(a, _)| a))
+            local_any(ctx, user).await
         }
         Some(host) => {
             let mut conn = ctx.db.conn().await?;
@@ -42,4 +38,10 @@ pub async fn counts(ctx: &Context, account: &Account) -> Result<(i64, i64, i64),
     let (followers, following) = follows::counts(&mut conn, account.id).await?;
     let statuses = moot_db::statuses::count_by_account(&mut conn, account.id).await?;
     Ok((followers, following, statuses))
+}
+
+/// A local person or group by name.
+pub async fn local_any(ctx: &Context, name: &str) -> Result<Option<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::find_local_any(&mut conn, name).await?)
 }

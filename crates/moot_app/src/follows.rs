@@ -131,6 +131,17 @@ pub async fn receive_follow(
         if !first_time(conn, follow_id).await? {
             return Ok(());
         }
+        // Someone banned from a group is turned away at the door.
+        if moot_db::groups::is_banned(conn, target.id, follower.id).await? {
+            let answer = activities::answer_follow(
+                FollowAnswer::Reject,
+                &ctx.urls.new_activity(),
+                &target_uri,
+                follow_id,
+                &follower_uri,
+            );
+            return send(conn, target, &answer, &[inbox_of(follower)?]).await;
+        }
         let (follow, _) =
             queries::insert_or_get(conn, follower.id, target.id, follow_id.as_str(), accept)
                 .await?;

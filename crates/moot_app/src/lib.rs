@@ -6,6 +6,7 @@ pub mod context;
 pub mod directory;
 pub mod error;
 pub mod follows;
+pub mod groups;
 pub mod keys;
 pub mod passwords;
 pub mod site;

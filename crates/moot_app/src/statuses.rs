@@ -119,12 +119,16 @@ async fn audience(
     author: &Account,
     visibility: Visibility,
     parent_author: Option<&Account>,
+    group: Option<&Account>,
 ) -> Result<Audience, AppError> {
     let followers = ctx.urls.person_collection(&author.username, "followers");
-    let mentioned: Vec<Url> = match parent_author {
+    let mut mentioned: Vec<Url> = match parent_author {
         Some(parent) if parent.id != author.id => vec![actor_id(ctx, parent)?],
         _ => Vec::new(),
     };
+    if let Some(group) = group {
+        mentioned.insert(0, actor_id(ctx, group)?);
+    }
     let (to, cc) = visibility.addressing(&followers, &mentioned);
     let mut inboxes: Vec<Url> = Vec::new();
     if visibility != Visibility::Direct {
@@ -132,11 +136,16 @@ async fn audience(
             inboxes.extend(Url::parse(&inbox).ok());
         }
     }
-    if let Some(parent) = parent_author.filter(|p| p.domain.is_some()) {
-        let inbox = parent
+    // Remote people replied to, and a remote group posted in, hear of it.
+    for remote in [parent_author, group]
+        .into_iter()
+        .flatten()
+        .filter(|a| a.domain.is_some())
+    {
+        let inbox = remote
             .shared_inbox_url
             .as_deref()
-            .or(parent.inbox_url.as_deref());
+            .or(remote.inbox_url.as_deref());
         inboxes.extend(inbox.and_then(|i| Url::parse(i).ok()));
     }
     inboxes.sort();
@@ -150,8 +159,16 @@ fn render_local(
     status: &Status,
     audience: &Audience,
     in_reply_to: Option<Url>,
-) -> serde_json::Value {
-    notes::note(&LocalNote {
+    group: Option<&Account>,
+) -> Result<serde_json::Value, AppError> {
+    let group = match group {
+        Some(g) => {
+            let host = g.domain.clone().unwrap_or_else(|| ctx.urls.authority());
+            Some((actor_id(ctx, g)?, format!("@{}@{host}", g.username)))
+        }
+        None => None,
+    };
+    Ok(notes::note(&LocalNote {
         id: ctx.urls.status(status.id),
         kind: &status.kind,
         author: ctx.urls.person(&author.username),
@@ -166,7 +183,8 @@ fn render_local(
         in_reply_to,
         to: audience.to.clone(),
         cc: audience.cc.clone(),
-    })
+        group,
+    }))
 }
 
 /// The parent of a reply, with its author, if `author` may see it.
@@ -184,6 +202,27 @@ async fn parent_of(
     }
 }
 
+/// A post's group and parent (with their authors), as stored.
+struct Surroundings {
+    parent: Option<(Status, Account)>,
+    group: Option<Account>,
+}
+
+async fn surroundings(
+    conn: &mut AsyncPgConnection,
+    status: &Status,
+) -> Result<Surroundings, AppError> {
+    let parent = match status.in_reply_to_id {
+        Some(parent_id) => queries::find(conn, parent_id).await?,
+        None => None,
+    };
+    let group = match status.group_id {
+        Some(group_id) => moot_db::accounts::find_by_id(conn, group_id).await?,
+        None => None,
+    };
+    Ok(Surroundings { parent, group })
+}
+
 /// A local post as the ActivityPub object served at its id.
 pub async fn object_json(
     ctx: &Context,
@@ -191,34 +230,78 @@ pub async fn object_json(
     author: &Account,
 ) -> Result<serde_json::Value, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let parent = match status.in_reply_to_id {
-        Some(parent_id) => queries::find(&mut conn, parent_id).await?,
-        None => None,
-    };
+    let around = surroundings(&mut conn, status).await?;
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let audience = audience(
         ctx,
         &mut conn,
         author,
         visibility,
-        parent.as_ref().map(|(_, a)| a),
+        around.parent.as_ref().map(|(_, a)| a),
+        around.group.as_ref(),
     )
     .await?;
     let parent_uri = status
         .in_reply_to_ap_id
         .as_deref()
         .and_then(|u| Url::parse(u).ok());
-    Ok(render_local(ctx, author, status, &audience, parent_uri))
+    render_local(
+        ctx,
+        author,
+        status,
+        &audience,
+        parent_uri,
+        around.group.as_ref(),
+    )
+}
+
+/// The group a local author's text addresses by mentioning it, if any.
+async fn mentioned_group(ctx: &Context, text: &str) -> Result<Option<Account>, AppError> {
+    for mention in moot_core::text::mentions(text) {
+        if let Some(account) = crate::directory::by_acct(ctx, &mention).await? {
+            if account.actor_type == "Group" {
+                return Ok(Some(account));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Checks that `author` may post in `group`: by the group's own rules if
+/// it is ours, by known membership if it is elsewhere (its node decides).
+async fn check_group_post(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    author: &Account,
+) -> Result<(), AppError> {
+    if group.domain.is_none() {
+        return crate::groups::check_can_post(conn, group, author).await;
+    }
+    let member = moot_db::follows::find(conn, author.id, group.id)
+        .await?
+        .is_some_and(|f| f.accepted);
+    if member {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "join {} before posting in it",
+            group.username
+        )))
+    }
 }
 
 /// Publishes a local post; the `Create` goes to the outbox in the same
-/// transaction.
+/// transaction, and a local group it is made in announces it.
 pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result<Status, AppError> {
     check_input(&input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
+    let group = mentioned_group(ctx, &input.text).await?;
     let content = text::render_markdown(&input.text);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
+        if let Some(group) = &group {
+            check_group_post(conn, group, author).await?;
+        }
         let parent_uri = parent
             .as_ref()
             .map(|(s, _)| status_uri(ctx, s))
@@ -239,6 +322,7 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
                 language: input.language.as_deref(),
                 url: None,
                 created_at: Utc::now(),
+                group_id: group.as_ref().map(|g| g.id),
             },
         )
         .await?;
@@ -248,15 +332,27 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
             author,
             input.visibility,
             parent.as_ref().map(|(_, a)| a),
+            group.as_ref(),
         )
         .await?;
-        let object = render_local(ctx, author, &status, &audience, parent_uri);
-        publish(ctx, conn, author, "Create", &object, &audience.inboxes).await?;
+        let object = render_local(ctx, author, &status, &audience, parent_uri, group.as_ref())?;
+        publish(
+            ctx,
+            conn,
+            author,
+            "Create",
+            &object,
+            &audience.inboxes,
+            group.as_ref(),
+        )
+        .await?;
         Ok(status)
     })
     .await
 }
 
+/// Sends an activity about a local post to its audience; a local group the
+/// post is in announces it to the group's followers too.
 async fn publish(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
@@ -264,18 +360,25 @@ async fn publish(
     kind: &str,
     object: &serde_json::Value,
     inboxes: &[Url],
+    group: Option<&Account>,
 ) -> Result<(), AppError> {
-    if inboxes.is_empty() {
-        return Ok(());
+    let activity = if kind == "Delete" {
+        object.clone()
+    } else {
+        notes::wrap(
+            kind,
+            &ctx.urls.new_activity(),
+            &ctx.urls.person(&author.username),
+            object,
+        )
+    };
+    if !inboxes.is_empty() {
+        let id = activity["id"].as_str().unwrap_or_default().to_owned();
+        outbox::enqueue(conn, author.id, &id, &activity.to_string(), inboxes).await?;
     }
-    let activity = notes::wrap(
-        kind,
-        &ctx.urls.new_activity(),
-        &ctx.urls.person(&author.username),
-        object,
-    );
-    let id = activity["id"].as_str().unwrap_or_default().to_owned();
-    outbox::enqueue(conn, author.id, &id, &activity.to_string(), inboxes).await?;
+    if let Some(group) = group.filter(|g| g.domain.is_none()) {
+        crate::groups::announce(ctx, conn, group, &activity).await?;
+    }
     Ok(())
 }
 
@@ -284,7 +387,7 @@ async fn own_post(
     ctx: &Context,
     author: &Account,
     id: i64,
-) -> Result<(Status, Option<(Status, Account)>), AppError> {
+) -> Result<(Status, Surroundings), AppError> {
     let mut conn = ctx.db.conn().await?;
     let (status, owner) = queries::find(&mut conn, id)
         .await?
@@ -292,11 +395,8 @@ async fn own_post(
     if owner.id != author.id || status.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
-    let parent = match status.in_reply_to_id {
-        Some(parent_id) => queries::find(&mut conn, parent_id).await?,
-        None => None,
-    };
-    Ok((status, parent))
+    let around = surroundings(&mut conn, &status).await?;
+    Ok((status, around))
 }
 
 /// Edits a local post; the `Update` reaches everyone who got the post.
@@ -307,7 +407,7 @@ pub async fn edit(
     input: PostInput,
 ) -> Result<Status, AppError> {
     check_input(&input)?;
-    let (status, parent) = own_post(ctx, author, id).await?;
+    let (status, around) = own_post(ctx, author, id).await?;
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let content = text::render_markdown(&input.text);
     let mut conn = ctx.db.conn().await?;
@@ -321,20 +421,31 @@ pub async fn edit(
             input.sensitive,
         )
         .await?;
+        let group = around.group.as_ref();
         let audience = audience(
             ctx,
             conn,
             author,
             visibility,
-            parent.as_ref().map(|(_, a)| a),
+            around.parent.as_ref().map(|(_, a)| a),
+            group,
         )
         .await?;
         let parent_uri = edited
             .in_reply_to_ap_id
             .as_deref()
             .and_then(|u| Url::parse(u).ok());
-        let object = render_local(ctx, author, &edited, &audience, parent_uri);
-        publish(ctx, conn, author, "Update", &object, &audience.inboxes).await?;
+        let object = render_local(ctx, author, &edited, &audience, parent_uri, group)?;
+        publish(
+            ctx,
+            conn,
+            author,
+            "Update",
+            &object,
+            &audience.inboxes,
+            group,
+        )
+        .await?;
         Ok(edited)
     })
     .await
@@ -342,37 +453,38 @@ pub async fn edit(
 
 /// Deletes a local post; a `Delete` with a `Tombstone` follows it out.
 pub async fn delete(ctx: &Context, author: &Account, id: i64) -> Result<Status, AppError> {
-    let (status, parent) = own_post(ctx, author, id).await?;
+    let (status, around) = own_post(ctx, author, id).await?;
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         queries::mark_deleted(conn, status.id).await?;
+        let group = around.group.as_ref();
         let audience = audience(
             ctx,
             conn,
             author,
             visibility,
-            parent.as_ref().map(|(_, a)| a),
+            around.parent.as_ref().map(|(_, a)| a),
+            group,
         )
         .await?;
-        if !audience.inboxes.is_empty() {
-            let activity = notes::delete(
-                &ctx.urls.new_activity(),
-                &ctx.urls.person(&author.username),
-                &ctx.urls.status(status.id),
-                &audience.to,
-                &audience.cc,
-            );
-            let activity_id = activity["id"].as_str().unwrap_or_default().to_owned();
-            outbox::enqueue(
-                conn,
-                author.id,
-                &activity_id,
-                &activity.to_string(),
-                &audience.inboxes,
-            )
-            .await?;
-        }
+        let activity = notes::delete(
+            &ctx.urls.new_activity(),
+            &ctx.urls.person(&author.username),
+            &ctx.urls.status(status.id),
+            &audience.to,
+            &audience.cc,
+        );
+        publish(
+            ctx,
+            conn,
+            author,
+            "Delete",
+            &activity,
+            &audience.inboxes,
+            group,
+        )
+        .await?;
         Ok(())
     })
     .await?;
@@ -381,20 +493,46 @@ pub async fn delete(ctx: &Context, author: &Account, id: i64) -> Result<Status, 
 
 /// A post received from `actor`'s node (its origin already checked by the
 /// federation layer). Stored once, however often it arrives.
+///
+/// A post made in one of our groups is checked against the group's rules
+/// (members only, no bans); if refused, nothing is stored and nobody hears
+/// of it. Otherwise the group announces the activity, unchanged, to its
+/// followers.
 pub async fn receive_create(
     ctx: &Context,
+    activity: &serde_json::Value,
     activity_id: &Url,
     actor: &Account,
     note: &RemoteNote,
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        if received::first_time(conn, activity_id.as_str()).await? {
-            store_remote_in(ctx, conn, actor, note).await?;
+        if !received::first_time(conn, activity_id.as_str()).await? {
+            return Ok(());
+        }
+        let group = crate::groups::find_addressed(ctx, conn, &note.addressees()).await?;
+        if let Some(group) = &group {
+            crate::groups::check_can_post(conn, group, actor).await?;
+        }
+        let status = store_remote_in(ctx, conn, actor, note).await?;
+        if let Some(group) = &group {
+            queries::set_group(conn, status.id, group.id).await?;
+            crate::groups::announce(ctx, conn, group, activity).await?;
         }
         Ok(())
     })
     .await
+}
+
+/// A post seen through a remote group's `Announce`: fetched from its own
+/// origin by the federation layer, then filed under that group.
+pub async fn file_under_group(
+    ctx: &Context,
+    status_id: i64,
+    group: &Account,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::set_group(&mut conn, status_id, group.id).await?)
 }
 
 /// Stores a remote post by `author` that was fetched (not delivered), e.g.
@@ -449,6 +587,7 @@ async fn store_remote_in(
             language: note.language().as_deref(),
             url: note.url().as_deref(),
             created_at: note.published.unwrap_or_else(Utc::now),
+            group_id: None,
         },
     )
     .await?;
@@ -476,6 +615,7 @@ pub async fn find_by_uri(ctx: &Context, uri: &Url) -> Result<Option<(Status, Acc
 /// An edit of a remote post by its author.
 pub async fn receive_update(
     ctx: &Context,
+    activity: &serde_json::Value,
     activity_id: &Url,
     actor: &Account,
     note: &RemoteNote,
@@ -506,14 +646,34 @@ pub async fn receive_update(
             )
             .await?;
         }
-        Ok(())
+        announce_in_local_group(ctx, conn, &status, activity).await
     })
     .await
+}
+
+/// A local group re-announces edits and deletions of posts made in it.
+async fn announce_in_local_group(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    status: &Status,
+    activity: &serde_json::Value,
+) -> Result<(), AppError> {
+    let Some(group_id) = status.group_id else {
+        return Ok(());
+    };
+    let Some(group) = moot_db::accounts::find_by_id(conn, group_id).await? else {
+        return Ok(());
+    };
+    if crate::groups::local_group(conn, &group).await?.is_some() {
+        crate::groups::announce(ctx, conn, &group, activity).await?;
+    }
+    Ok(())
 }
 
 /// The deletion of a remote post by its author: it becomes a tombstone.
 pub async fn receive_delete(
     ctx: &Context,
+    activity: &serde_json::Value,
     activity_id: &Url,
     actor: &Account,
     object: &Url,
@@ -532,7 +692,16 @@ pub async fn receive_delete(
             ));
         }
         queries::mark_deleted(conn, status.id).await?;
-        Ok(())
+        announce_in_local_group(ctx, conn, &status, activity).await
     })
     .await
+}
+
+/// Marks a remote post deleted after its origin confirmed it is gone.
+pub async fn confirm_gone(ctx: &Context, uri: &Url) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    if let Some(status) = queries::find_by_ap_id(&mut conn, uri.as_str()).await? {
+        queries::mark_deleted(&mut conn, status.id).await?;
+    }
+    Ok(())
 }

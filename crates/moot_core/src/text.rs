@@ -143,3 +143,46 @@ mod tests {
         assert!(clean.contains("class=\"mention\""), "{clean}");
     }
 }
+
+/// The `@name` and `@name@host` mentions in a local author's text, in order,
+/// without the leading `@`.
+pub fn mentions(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices('@') {
+        // A mention starts a word: not part of an email address.
+        if text[..i]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '@')
+        {
+            continue;
+        }
+        let rest = &text[i + 1..];
+        let end = rest
+            .find(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '.' | '-' | ':'))
+            })
+            .unwrap_or(rest.len());
+        let candidate = rest[..end].trim_end_matches(['.', ':', '-']);
+        let mut parts = candidate.splitn(2, '@');
+        let name = parts.next().unwrap_or_default();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        if !found.iter().any(|f: &String| f == candidate) {
+            found.push(candidate.to_owned());
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod mention_tests {
+    #[test]
+    fn finds_mentions_not_emails() {
+        assert_eq!(
+            super::mentions("Hi @jo and @housing@moot.example:8080, mail me at a@b.org. @jo"),
+            vec!["jo".to_owned(), "housing@moot.example:8080".to_owned()]
+        );
+    }
+}

@@ -209,3 +209,17 @@ pub async fn find_remote(
         .await
         .optional()
 }
+
+/// A local account of any kind (person or group) by name, any case.
+pub async fn find_local_any(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::domain.is_null())
+        .filter(lower(accounts::username).eq(name.to_lowercase()))
+        .select(Account::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod embedded;
 pub mod follows;
+pub mod groups;
 pub mod outbox;
 pub mod pool;
 pub mod received;

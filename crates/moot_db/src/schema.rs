@@ -120,11 +120,37 @@ diesel::table! {
         created_at -> Timestamptz,
         edited_at -> Nullable<Timestamptz>,
         deleted_at -> Nullable<Timestamptz>,
+        group_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    groups (account_id) {
+        account_id -> Int8,
+        membership_mode -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    group_roles (group_id, account_id) {
+        group_id -> Int8,
+        account_id -> Int8,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    group_bans (group_id, account_id) {
+        group_id -> Int8,
+        account_id -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
+diesel::joinable!(groups -> accounts (account_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(outbox -> accounts (actor_id));
 diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
@@ -140,4 +166,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_deliveries,
     received_activities,
     statuses,
+    groups,
+    group_roles,
+    group_bans,
 );

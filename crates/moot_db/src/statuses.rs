@@ -26,6 +26,7 @@ pub struct Status {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub group_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -44,6 +45,7 @@ pub struct NewStatus<'a> {
     pub language: Option<&'a str>,
     pub url: Option<&'a str>,
     pub created_at: DateTime<Utc>,
+    pub group_id: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewStatus<'_>) -> QueryResult<Status> {
@@ -133,6 +135,15 @@ pub async fn update_content(
         .await
 }
 
+/// Records the group a post was made in.
+pub async fn set_group(conn: &mut AsyncPgConnection, id: i64, group_id: i64) -> QueryResult<()> {
+    diesel::update(statuses::table.find(id))
+        .set(statuses::group_id.eq(Some(group_id)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Deletes a post, keeping a tombstone row so its id is never reused and
 /// fetches of it answer "gone".
 pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
@@ -175,13 +186,21 @@ pub async fn home_timeline(
         .filter(follows::follower_id.eq(viewer_id))
         .filter(follows::accepted)
         .select(follows::target_id);
+    let followed_groups = follows::table
+        .filter(follows::follower_id.eq(viewer_id))
+        .filter(follows::accepted)
+        .select(follows::target_id.nullable());
     let mut query = statuses::table
         .inner_join(accounts::table)
         .filter(statuses::deleted_at.is_null())
         .filter(
-            statuses::account_id.eq(viewer_id).or(statuses::account_id
-                .eq_any(followed)
-                .and(statuses::visibility.ne("direct"))),
+            statuses::account_id
+                .eq(viewer_id)
+                .or(statuses::account_id
+                    .eq_any(followed)
+                    .and(statuses::visibility.ne("direct")))
+                // Posts made in the groups the viewer belongs to.
+                .or(statuses::group_id.eq_any(followed_groups)),
         )
         .order(statuses::id.desc())
         .limit(limit)

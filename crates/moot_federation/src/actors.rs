@@ -2,7 +2,6 @@
 //! the profile page for everyone else.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use moot_app::accounts::require_local;
 use moot_app::Context;
 
 use crate::errors::ApiError;
@@ -11,6 +10,7 @@ use moot_protocol::{actor, collection::OrderedCollection};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(person)
+        .service(moderators)
         .service(person_collection)
         .service(instance_actor);
 }
@@ -21,11 +21,52 @@ async fn person(
     ctx: web::Data<Context>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (account, _) = require_local(&ctx.db, &username).await?;
+    let account = local_account(&ctx, &username).await?;
     if !wants_activitypub(&req) {
         return Ok(redirect_to_page(&ctx.urls.person_page(&account.username)));
     }
-    Ok(activity_json(&actor::person(&ctx.urls, &account)))
+    let document = crate::objects::actor::local_actor_json(&ctx, &account)
+        .await
+        .map_err(|e| match e {
+            crate::error::FederationError::App(app) => ApiError::from(app),
+            other => ApiError::new(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                other.to_string(),
+            ),
+        })?;
+    Ok(activity_json(&document))
+}
+
+/// A local person or group by name, or 404.
+async fn local_account(ctx: &Context, name: &str) -> Result<moot_db::accounts::Account, ApiError> {
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    moot_db::accounts::find_local_any(&mut conn, name)
+        .await
+        .map_err(moot_app::AppError::from)?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A group's moderators (owner included), as FEP-1b12's `attributedTo`.
+#[get("/users/{username}/moderators")]
+async fn moderators(
+    ctx: web::Data<Context>,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let account = local_account(&ctx, &username).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let names = moot_db::groups::moderator_names(&mut conn, account.id)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let items: Vec<serde_json::Value> = names
+        .iter()
+        .map(|n| serde_json::Value::String(ctx.urls.person(n).to_string()))
+        .collect();
+    let id = ctx.urls.person_collection(&account.username, "moderators");
+    Ok(activity_json(&OrderedCollection::new(
+        id,
+        items.len() as i64,
+        items,
+    )))
 }
 
 /// A person's outbox, followers and following. Nothing is published or
@@ -36,7 +77,7 @@ async fn person_collection(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (username, collection) = path.into_inner();
-    let (account, _) = require_local(&ctx.db, &username).await?;
+    let account = local_account(&ctx, &username).await?;
     let id = ctx.urls.person_collection(&account.username, &collection);
     Ok(activity_json(&OrderedCollection::new(id, 0, Vec::new())))
 }

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
-use moot_app::accounts::require_local;
 use moot_app::Context;
 use moot_core::settings::RegistrationMode;
 use serde::Deserialize;
@@ -83,7 +82,9 @@ async fn webfinger(
             ctx.urls.about_page(),
         ),
         Some(Resource::Local(name)) => {
-            let (account, _) = require_local(&ctx.db, &name).await?;
+            let account = moot_app::directory::local_any(&ctx, &name)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             let id = ctx.urls.person(&account.username);
             let page = ctx.urls.person_page(&account.username);
             (account.username, id, page)

@@ -73,6 +73,20 @@ pub fn undo(id: &Url, actor: &Url, undone: Value, to: &[&Url]) -> Value {
     })
 }
 
+/// `Announce` by a group of an activity made in it, embedded unchanged
+/// (FEP-1b12), to the group's followers.
+pub fn announce(id: &Url, group: &Url, followers: &Url, activity: &Value) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Announce",
+        "actor": group,
+        "to": [crate::context::PUBLIC],
+        "cc": [followers],
+        "object": activity,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,15 @@ pub struct Actor {
     pub manually_approves_followers: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
+    /// For groups: the collection of moderators (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<Value>,
+    /// For groups: whether only moderators may post (Lemmy's term).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting_restricted_to_mods: Option<bool>,
+    /// For Moot groups: `open`, `approval` or `private`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership_mode: Option<String>,
 }
 
 /// A local person as an ActivityPub `Person`.
@@ -85,11 +94,29 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
             owner: id.clone(),
             public_key_pem: account.public_key_pem.clone(),
         },
-        manually_approves_followers: false,
+        manually_approves_followers: account.manually_approves_followers,
         published: Some(account.created_at),
+        attributed_to: None,
+        posting_restricted_to_mods: None,
+        membership_mode: None,
         kind: ActorKind::Person,
         id,
     }
+}
+
+/// A local group as an ActivityPub `Group` (FEP-1b12): its moderators are
+/// listed at `attributedTo`, and Moot's membership mode is carried along.
+pub fn group(urls: &Urls, account: &Account, membership_mode: &str) -> Actor {
+    let mut actor = person(urls, account);
+    actor.kind = ActorKind::Group;
+    actor.context = crate::context::group_context(urls);
+    actor.attributed_to = Some(Value::String(
+        urls.person_collection(&account.username, "moderators")
+            .to_string(),
+    ));
+    actor.posting_restricted_to_mods = Some(false);
+    actor.membership_mode = Some(membership_mode.to_owned());
+    actor
 }
 
 /// The preferred username of the instance actor.
@@ -119,6 +146,9 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         // It follows nobody and nobody follows it.
         manually_approves_followers: true,
         published: None,
+        attributed_to: None,
+        posting_restricted_to_mods: None,
+        membership_mode: None,
         kind: ActorKind::Application,
         id,
     }

@@ -15,3 +15,18 @@ pub fn actor_context() -> Value {
         { "manuallyApprovesFollowers": "as:manuallyApprovesFollowers" }
     ])
 }
+
+/// The context of group documents: the actor context plus the terms groups
+/// use (Lemmy's `postingRestrictedToMods`, Moot's `membershipMode`).
+pub fn group_context(urls: &moot_core::urls::Urls) -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        SECURITY,
+        {
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "lemmy": "https://join-lemmy.org/ns#",
+            "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
+            "membershipMode": format!("{}ns#membershipMode", urls.base()),
+        }
+    ])
+}

@@ -89,6 +89,8 @@ pub struct LocalNote<'a> {
     pub in_reply_to: Option<Url>,
     pub to: Vec<String>,
     pub cc: Vec<String>,
+    /// The group the post is made in (FEP-1b12), with its `@name@host`.
+    pub group: Option<(Url, String)>,
 }
 
 /// The object of a local post.
@@ -116,6 +118,10 @@ pub fn note(n: &LocalNote<'_>) -> Value {
     }
     if let Some(updated) = n.updated {
         note["updated"] = json!(updated);
+    }
+    if let Some((group, handle)) = &n.group {
+        note["audience"] = json!(group);
+        note["tag"] = json!([{ "type": "Mention", "href": group, "name": handle }]);
     }
     note
 }
@@ -182,6 +188,10 @@ pub struct RemoteNote {
     pub url: Value,
     #[serde(default)]
     pub content_map: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    pub audience: Value,
+    #[serde(default)]
+    pub tag: Value,
 }
 
 /// Object types received as posts.
@@ -269,6 +279,22 @@ impl RemoteNote {
 
     pub fn cc(&self) -> Vec<String> {
         ids(&self.cc)
+    }
+
+    /// Every actor the post is addressed to or mentions, and its audience:
+    /// where to look for the group it is made in.
+    pub fn addressees(&self) -> Vec<String> {
+        let mut all = ids(&self.audience);
+        all.extend(self.to());
+        all.extend(self.cc());
+        if let Value::Array(tags) = &self.tag {
+            all.extend(
+                tags.iter()
+                    .filter(|t| t.get("type").and_then(Value::as_str) == Some("Mention"))
+                    .filter_map(|t| t.get("href").and_then(Value::as_str).map(str::to_owned)),
+            );
+        }
+        all
     }
 }
 

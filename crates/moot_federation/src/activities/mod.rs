@@ -1,6 +1,7 @@
 //! Activities this node accepts in its inboxes. A type not listed here fails
 //! to parse and is refused with 400.
 
+pub mod announce;
 pub mod follow;
 pub mod post;
 
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::FederationError;
+use announce::Announce;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
 
@@ -22,6 +24,7 @@ pub enum InboxActivity {
     Undo(Undo),
     CreateOrUpdate(CreateOrUpdate),
     Delete(Delete),
+    Announce(Announce),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -33,6 +36,7 @@ macro_rules! each {
             InboxActivity::Undo($a) => $call,
             InboxActivity::CreateOrUpdate($a) => $call,
             InboxActivity::Delete($a) => $call,
+            InboxActivity::Announce($a) => $call,
         }
     };
 }

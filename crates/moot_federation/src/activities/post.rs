@@ -30,6 +30,25 @@ pub struct CreateOrUpdate {
     pub kind: CreateOrUpdateType,
     pub actor: ObjectId<ApActor>,
     pub object: Value,
+    /// Everything else, kept so a group can announce the activity unchanged.
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, Value>,
+}
+
+/// An activity as it was received, rebuilt from its parsed parts.
+fn as_received(
+    id: &Url,
+    kind: &str,
+    actor: &Url,
+    object: &Value,
+    rest: &serde_json::Map<String, Value>,
+) -> Value {
+    let mut all = rest.clone();
+    all.insert("id".into(), Value::String(id.to_string()));
+    all.insert("type".into(), Value::String(kind.to_owned()));
+    all.insert("actor".into(), Value::String(actor.to_string()));
+    all.insert("object".into(), object.clone());
+    Value::Object(all)
 }
 
 impl CreateOrUpdate {
@@ -87,12 +106,21 @@ impl Activity for CreateOrUpdate {
         if let (CreateOrUpdateType::Create, Some(parent)) = (self.kind, note.in_reply_to()) {
             fetch_parent(data, parent).await;
         }
+        let raw = as_received(
+            &self.id,
+            &format!("{:?}", self.kind),
+            self.actor.inner(),
+            &self.object,
+            &self.rest,
+        );
         match self.kind {
             CreateOrUpdateType::Create => {
-                moot_app::statuses::receive_create(ctx, &self.id, actor.account()?, &note).await?
+                moot_app::statuses::receive_create(ctx, &raw, &self.id, actor.account()?, &note)
+                    .await?
             }
             CreateOrUpdateType::Update => {
-                moot_app::statuses::receive_update(ctx, &self.id, actor.account()?, &note).await?
+                moot_app::statuses::receive_update(ctx, &raw, &self.id, actor.account()?, &note)
+                    .await?
             }
         }
         Ok(())
@@ -121,6 +149,8 @@ pub struct Delete {
     pub kind: DeleteType,
     pub actor: ObjectId<ApActor>,
     pub object: Value,
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, Value>,
 }
 
 #[async_trait::async_trait]
@@ -153,8 +183,21 @@ impl Activity for Delete {
             return Ok(());
         }
         let actor = self.actor.dereference(data).await?;
-        moot_app::statuses::receive_delete(data.app_data(), &self.id, actor.account()?, &object)
-            .await?;
+        let raw = as_received(
+            &self.id,
+            "Delete",
+            self.actor.inner(),
+            &self.object,
+            &self.rest,
+        );
+        moot_app::statuses::receive_delete(
+            data.app_data(),
+            &raw,
+            &self.id,
+            actor.account()?,
+            &object,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -79,6 +79,15 @@ impl ApActor {
     }
 }
 
+/// A local person or group as its actor document.
+pub async fn local_actor_json(ctx: &Context, account: &Account) -> Result<Actor, FederationError> {
+    let mut conn = ctx.db.conn().await?;
+    match moot_app::groups::local_group(&mut conn, account).await? {
+        Some(group) => Ok(actor::group(&ctx.urls, account, &group.membership_mode)),
+        None => Ok(actor::person(&ctx.urls, account)),
+    }
+}
+
 /// `host[:port]`, the way an account's domain is stored.
 pub fn authority(url: &Url) -> Option<String> {
     let host = url.host_str()?.to_ascii_lowercase();
@@ -116,9 +125,9 @@ impl Object for ApActor {
             .strip_prefix(ctx.urls.base().as_str())
             .and_then(|path| path.strip_prefix("users/"))
         {
-            let found = moot_app::accounts::find_local(&ctx.db, name).await?;
+            let found = moot_app::directory::local_any(ctx, name).await?;
             return found
-                .map(|(account, _)| ApActor::from_account(ctx, account))
+                .map(|account| ApActor::from_account(ctx, account))
                 .transpose();
         }
         let mut conn = ctx.db.conn().await?;

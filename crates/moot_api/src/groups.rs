@@ -1,0 +1,58 @@
+//! Moot's extension of the client API for group moderators:
+//! `/api/v1/moot/groups/:id/requests` (join requests) and their answers.
+
+use actix_web::{get, post, web, HttpResponse};
+use moot_app::{directory, groups, Context};
+use moot_protocol::activities::FollowAnswer;
+
+use crate::auth::Auth;
+use crate::entities;
+use crate::errors::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(requests).service(answer);
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+#[get("/api/v1/moot/groups/{id}/requests")]
+async fn requests(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:follows")?;
+    let pending = groups::pending_requests(&ctx, &session.account, parse_id(&id)?).await?;
+    let mut out = Vec::with_capacity(pending.len());
+    for account in &pending {
+        let counts = directory::counts(&ctx, account).await?;
+        out.push(entities::account(&ctx, account, counts));
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[post("/api/v1/moot/groups/{id}/requests/{account_id}/{answer:authorize|reject}")]
+async fn answer(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:follows")?;
+    let (group_id, account_id, answer) = path.into_inner();
+    let answer = if answer == "authorize" {
+        FollowAnswer::Accept
+    } else {
+        FollowAnswer::Reject
+    };
+    groups::answer_request(
+        &ctx,
+        &session.account,
+        parse_id(&group_id)?,
+        parse_id(&account_id)?,
+        answer,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+}

@@ -1,0 +1,251 @@
+//! Communities of practice as FEP-1b12 groups: creating them, deciding join
+//! requests, and the rule for posting in them, which is the same for local
+//! and remote authors.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_core::identifiers;
+use moot_db::accounts::{self as account_queries, Account};
+use moot_db::groups::{self as queries, Group};
+use moot_db::{follows, outbox, statuses};
+use moot_protocol::activities::{self, FollowAnswer};
+use url::Url;
+
+use crate::follows::actor_id;
+use crate::{keys, AppError, Context};
+
+/// How people join a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipMode {
+    /// Following is joining.
+    Open,
+    /// A moderator accepts or rejects each request.
+    Approval,
+    /// Approval, and the group's content is for members only.
+    Private,
+}
+
+impl MembershipMode {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "open" => MembershipMode::Open,
+            "approval" => MembershipMode::Approval,
+            "private" => MembershipMode::Private,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembershipMode::Open => "open",
+            MembershipMode::Approval => "approval",
+            MembershipMode::Private => "private",
+        }
+    }
+}
+
+/// Creates a local group owned by `owner_username`, who is its first member.
+pub async fn create(
+    ctx: &Context,
+    name: &str,
+    owner_username: &str,
+    mode: MembershipMode,
+) -> Result<Account, AppError> {
+    let name = identifiers::normalize_username(name)
+        .map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let (owner, _) = crate::accounts::find_local(&ctx.db, owner_username)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "owner",
+                format!("no local person is called `{owner_username}`"),
+            )
+        })?;
+    let pair = keys::generate().await?;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let group = queries::insert_local(
+            conn,
+            &name,
+            &name,
+            mode.as_str(),
+            &pair.public_pem,
+            &pair.private_pem,
+            owner.id,
+        )
+        .await?
+        .ok_or_else(|| AppError::AlreadyExists(format!("the name `{name}` is already taken")))?;
+        let join = ctx.urls.new_activity();
+        follows::insert_or_get(conn, owner.id, group.id, join.as_str(), true).await?;
+        Ok(group)
+    })
+    .await
+}
+
+/// The group behind an account, if it is one of ours.
+pub async fn local_group(
+    conn: &mut AsyncPgConnection,
+    account: &Account,
+) -> Result<Option<Group>, AppError> {
+    if account.domain.is_some() || account.actor_type != "Group" {
+        return Ok(None);
+    }
+    Ok(queries::find(conn, account.id).await?)
+}
+
+/// May `author` post in `group`? Members who are not banned may.
+pub async fn check_can_post(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    author: &Account,
+) -> Result<(), AppError> {
+    if queries::is_banned(conn, group.id, author.id).await? {
+        return Err(AppError::Forbidden("you are banned from this group".into()));
+    }
+    let member = follows::find(conn, author.id, group.id)
+        .await?
+        .is_some_and(|f| f.accepted);
+    if !member {
+        return Err(AppError::Forbidden(format!(
+            "only members can post in {}",
+            group.username
+        )));
+    }
+    Ok(())
+}
+
+/// The local group among `uris` (a post's audience, addressees and
+/// mentions), if any.
+pub async fn find_addressed(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    uris: &[String],
+) -> Result<Option<Account>, AppError> {
+    for uri in uris {
+        let Some(name) = uri
+            .strip_prefix(ctx.urls.base().as_str())
+            .and_then(|p| p.strip_prefix("users/"))
+        else {
+            continue;
+        };
+        if let Some(account) = find_local_account(conn, name).await? {
+            if local_group(conn, &account).await?.is_some() {
+                return Ok(Some(account));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A local account of any kind (person or group) by name.
+async fn find_local_account(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+) -> Result<Option<Account>, AppError> {
+    Ok(account_queries::find_local_any(conn, name).await?)
+}
+
+/// The group re-distributes an activity made in it, unchanged inside an
+/// `Announce`, to its followers on other nodes (FEP-1b12).
+pub async fn announce(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    activity: &serde_json::Value,
+) -> Result<(), AppError> {
+    let inboxes: Vec<Url> = statuses::follower_inboxes(conn, group.id)
+        .await?
+        .iter()
+        .filter_map(|i| Url::parse(i).ok())
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let group_uri = ctx.urls.person(&group.username);
+    let followers = ctx.urls.person_collection(&group.username, "followers");
+    let mut inner = activity.clone();
+    if let Some(map) = inner.as_object_mut() {
+        map.remove("@context");
+    }
+    let announce = activities::announce(&ctx.urls.new_activity(), &group_uri, &followers, &inner);
+    let id = announce["id"].as_str().unwrap_or_default().to_owned();
+    outbox::enqueue(conn, group.id, &id, &announce.to_string(), &inboxes).await?;
+    Ok(())
+}
+
+/// Requests to join a group, for its moderators.
+pub async fn pending_requests(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    Ok(queries::pending_requests(&mut conn, group_id)
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
+}
+
+async fn require_moderator(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    who: &Account,
+) -> Result<(), AppError> {
+    match queries::role_of(conn, group_id, who.id).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::Forbidden(
+            "only the group's owner and moderators can do this".into(),
+        )),
+    }
+}
+
+/// A moderator accepts or rejects a request to join; the answer goes to the
+/// requester's node in the same transaction.
+pub async fn answer_request(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    requester_id: i64,
+    answer: FollowAnswer,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    let group = account_queries::find_by_id(&mut conn, group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let requester = account_queries::find_by_id(&mut conn, requester_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let follow = follows::find(&mut conn, requester.id, group.id)
+        .await?
+        .filter(|f| !f.accepted)
+        .ok_or(AppError::NotFound)?;
+    let group_uri = actor_id(ctx, &group)?;
+    let requester_uri = actor_id(ctx, &requester)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        match answer {
+            FollowAnswer::Accept => follows::accept(conn, follow.id).await?,
+            FollowAnswer::Reject => follows::delete(conn, follow.id).await?,
+        }
+        if requester.domain.is_some() {
+            let follow_id = Url::parse(&follow.ap_id).map_err(|e| AppError::Internal(e.into()))?;
+            let activity = activities::answer_follow(
+                answer,
+                &ctx.urls.new_activity(),
+                &group_uri,
+                &follow_id,
+                &requester_uri,
+            );
+            let inbox = requester
+                .inbox_url
+                .as_deref()
+                .and_then(|i| Url::parse(i).ok())
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("requester has no inbox")))?;
+            let id = activity["id"].as_str().unwrap_or_default().to_owned();
+            outbox::enqueue(conn, group.id, &id, &activity.to_string(), &[inbox]).await?;
+        }
+        Ok(())
+    })
+    .await
+}

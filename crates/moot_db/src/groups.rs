@@ -1,0 +1,137 @@
+//! Groups (communities of practice): their mode, roles and bans. Membership
+//! is following the group, so it lives in `follows`.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::accounts::Account;
+use crate::follows::Follow;
+use crate::schema::{accounts, follows, group_bans, group_roles, groups};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = groups)]
+pub struct Group {
+    pub account_id: i64,
+    pub membership_mode: String,
+}
+
+/// Stores a new local group account with its mode and owner.
+pub async fn insert_local(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    display_name: &str,
+    mode: &str,
+    public_key_pem: &str,
+    private_key_pem: &str,
+    owner_id: i64,
+) -> QueryResult<Option<Account>> {
+    let inserted: Option<Account> = diesel::insert_into(accounts::table)
+        .values((
+            accounts::username.eq(name),
+            accounts::display_name.eq(display_name),
+            accounts::actor_type.eq("Group"),
+            accounts::manually_approves_followers.eq(mode != "open"),
+            accounts::public_key_pem.eq(public_key_pem),
+            accounts::private_key_pem.eq(private_key_pem),
+        ))
+        .on_conflict_do_nothing()
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    let Some(group) = inserted else {
+        return Ok(None);
+    };
+    diesel::insert_into(groups::table)
+        .values((
+            groups::account_id.eq(group.id),
+            groups::membership_mode.eq(mode),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::insert_into(group_roles::table)
+        .values((
+            group_roles::group_id.eq(group.id),
+            group_roles::account_id.eq(owner_id),
+            group_roles::role.eq("owner"),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(Some(group))
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult<Option<Group>> {
+    groups::table
+        .find(account_id)
+        .select(Group::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// `owner` or `moderator`, if `account_id` holds a role in the group.
+pub async fn role_of(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    account_id: i64,
+) -> QueryResult<Option<String>> {
+    group_roles::table
+        .find((group_id, account_id))
+        .select(group_roles::role)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn is_banned(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    account_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        group_bans::table.find((group_id, account_id)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+pub async fn ban(conn: &mut AsyncPgConnection, group_id: i64, account_id: i64) -> QueryResult<()> {
+    diesel::insert_into(group_bans::table)
+        .values((
+            group_bans::group_id.eq(group_id),
+            group_bans::account_id.eq(account_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Join requests waiting for a moderator, oldest first.
+pub async fn pending_requests(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+) -> QueryResult<Vec<(Follow, Account)>> {
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(group_id))
+        .filter(follows::accepted.eq(false))
+        .order(follows::id.asc())
+        .select((Follow::as_select(), Account::as_select()))
+        .load(conn)
+        .await
+}
+
+/// Usernames of a group's owner and moderators.
+pub async fn moderator_names(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+) -> QueryResult<Vec<String>> {
+    group_roles::table
+        .inner_join(accounts::table.on(accounts::id.eq(group_roles::account_id)))
+        .filter(group_roles::group_id.eq(group_id))
+        .order(accounts::username.asc())
+        .select(accounts::username)
+        .load(conn)
+        .await
+}

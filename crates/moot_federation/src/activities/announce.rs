@@ -1,0 +1,124 @@
+//! `Announce`: a group re-distributing what was posted in it (FEP-1b12), or
+//! a boost. The embedded activity is never trusted as sent: the post it is
+//! about is fetched from its own origin.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::error::Error as ProtocolError;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::AnnounceType;
+use activitypub_federation::traits::Activity;
+use moot_app::Context;
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use super::object_id;
+use crate::error::FederationError;
+use crate::objects::actor::ApActor;
+use crate::objects::post::ApPost;
+
+#[derive(Debug, Deserialize)]
+pub struct Announce {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AnnounceType,
+    pub actor: ObjectId<ApActor>,
+    pub object: Value,
+}
+
+/// What an announced thing is about.
+enum Announced {
+    /// A post was made or edited (or is simply shared): fetch it.
+    Post { id: Url, changed: bool },
+    /// A post was deleted: check with its origin.
+    Deleted(Url),
+    /// Something we do not act on (likes, moderation ...).
+    Other(String),
+}
+
+fn classify(object: &Value) -> Option<Announced> {
+    let kind = object.get("type").and_then(Value::as_str);
+    Some(match kind {
+        None => Announced::Post {
+            id: object_id(object)?,
+            changed: false,
+        },
+        Some("Create") => Announced::Post {
+            id: object_id(&object["object"])?,
+            changed: false,
+        },
+        Some("Update") => Announced::Post {
+            id: object_id(&object["object"])?,
+            changed: true,
+        },
+        Some("Delete") => Announced::Deleted(object_id(&object["object"])?),
+        Some(k) if moot_protocol::notes::POST_TYPES.contains(&k) => Announced::Post {
+            id: object_id(object)?,
+            changed: false,
+        },
+        Some(other) => Announced::Other(other.to_owned()),
+    })
+}
+
+#[async_trait::async_trait]
+impl Activity for Announce {
+    type DataType = Context;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
+        classify(&self.object).map(|_| ()).ok_or_else(|| {
+            FederationError::refused(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "Announce without an object id",
+            )
+        })
+    }
+
+    async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        let ctx = data.app_data();
+        let announcer = self.actor.dereference(data).await?;
+        let announcer = announcer.account()?;
+        match classify(&self.object).expect("checked in verify") {
+            Announced::Post { id, .. }
+                if moot_app::statuses::local_status_id(ctx, &id).is_some() => {}
+            Announced::Post { id, changed } => {
+                let post = ObjectId::<ApPost>::from(id);
+                let post = if changed {
+                    post.dereference_forced(data).await?
+                } else {
+                    post.dereference(data).await?
+                };
+                if announcer.actor_type == "Group" {
+                    moot_app::statuses::file_under_group(ctx, post.status.id, announcer).await?;
+                }
+            }
+            Announced::Deleted(id) => {
+                // Believe a deletion only from the post's own origin.
+                match ObjectId::<ApPost>::from(id.clone())
+                    .dereference_forced(data)
+                    .await
+                {
+                    Err(FederationError::Protocol(
+                        ProtocolError::ObjectDeleted(_) | ProtocolError::NotFound,
+                    )) => moot_app::statuses::confirm_gone(ctx, &id).await?,
+                    Err(FederationError::App(moot_app::AppError::NotFound)) => {
+                        moot_app::statuses::confirm_gone(ctx, &id).await?
+                    }
+                    _ => {
+                        tracing::info!(%id, "announced deletion not confirmed by the post's origin")
+                    }
+                }
+            }
+            Announced::Other(kind) => tracing::debug!(%kind, "announced activity not acted on"),
+        }
+        Ok(())
+    }
+}

@@ -236,3 +236,36 @@ async fn a_reply_chain_a_thousand_deep_stops_at_the_fetch_cap() {
     // The reply itself is kept.
     assert_eq!(stored(&s, &format!("{}/chain/0", s.peer.base_url)).await, 1);
 }
+
+#[tokio::test]
+async fn a_blocked_domain_is_refused_before_any_fetch() {
+    let peer = FakePeer::start().await;
+    peer.add_actor("mallory");
+    let blocked = peer.host();
+    let node = TestNode::start_with(|s| s.federation.blocked_domains = vec![blocked]).await;
+    let token = node.create_user("target", "read write follow").await;
+    let note = format!("{}/notes/blocked", peer.base_url);
+    let activity = create(
+        &peer,
+        "mallory",
+        &note,
+        &peer.actor("mallory"),
+        "from a blocked domain",
+    );
+    let before = peer.fetches();
+    let (status, body) = peer
+        .post_signed("mallory", &node.url("/inbox"), &activity)
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(peer.fetches(), before, "not even the key was fetched");
+    // Nor does the node fetch from it on a person's behalf.
+    let (_, found) = node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q=@mallory@{}&resolve=true", peer.host()),
+            &token,
+        )
+        .await;
+    assert_eq!(found["accounts"], json!([]));
+    assert_eq!(peer.fetches(), before);
+}

@@ -98,6 +98,7 @@ pub struct RegistrationSettings {
 pub struct FederationSettings {
     pub enabled: bool,
     pub allow_private_addresses: bool,
+    pub blocked_domains: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -253,6 +254,10 @@ impl Settings {
                 "instance.contact_email",
                 format!("`{}` is not an email address", self.instance.contact_email),
             ));
+        }
+        for domain in &mut self.federation.blocked_domains {
+            *domain = crate::identifiers::normalize_hostname(domain)
+                .map_err(|m| ("federation.blocked_domains", m))?;
         }
         for domain in &mut self.registration.allowed_email_domains {
             *domain = crate::identifiers::normalize_domain(domain)

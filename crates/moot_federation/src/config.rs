@@ -8,9 +8,8 @@ use url::Url;
 
 use crate::objects::actor::ApActor;
 
-/// The federation policy hook: called before any fetch, on every received
-/// activity's id, and before delivery. Today it refuses only addresses the
-/// guarded client must not reach; domain allow- and block-lists plug in here.
+/// The federation library's hook into our policy: called before any fetch
+/// and on every received activity's id.
 #[derive(Clone)]
 pub struct Policy {
     ctx: Context,
@@ -21,6 +20,11 @@ impl UrlVerifier for Policy {
     async fn verify(&self, url: &Url) -> Result<(), ProtocolError> {
         if crate::client::is_forbidden_literal_ip(url, &self.ctx.settings) {
             return Err(ProtocolError::UrlVerificationError("private address"));
+        }
+        if !crate::policy::allows(&self.ctx.settings, url) {
+            return Err(ProtocolError::UrlVerificationError(
+                "domain blocked by this node's federation policy",
+            ));
         }
         Ok(())
     }

@@ -130,6 +130,10 @@ impl DeliveryWorker {
         let Ok(inbox) = Url::parse(&delivery.inbox_url) else {
             return Outcome::Refused(StatusCode::BAD_REQUEST);
         };
+        if !crate::policy::allows(&self.ctx.settings, &inbox) {
+            // Blocked since it was queued: dropped, never sent.
+            return Outcome::Refused(StatusCode::FORBIDDEN);
+        }
         let Some(pem) = &delivery.actor_private_key_pem else {
             tracing::error!(
                 actor = delivery.actor_id,

@@ -38,7 +38,7 @@ async fn inbox(
             ));
         }
     }
-    let actor = check_key_matches_actor(&req, &body)?;
+    let actor = check_key_matches_actor(&req, &body, &data)?;
     match receive_activity::<InboxActivity, ApActor, Context>(req.clone(), body.clone(), &data)
         .await
     {
@@ -85,7 +85,11 @@ async fn refresh_stale_key(actor: &url::Url, data: &Data<Context>) -> bool {
 
 /// Before any fetch: the signing key must belong to the activity's actor's
 /// origin. (The signature itself is then checked against the actor's key.)
-fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<url::Url, FederationError> {
+fn check_key_matches_actor(
+    req: &HttpRequest,
+    body: &[u8],
+    data: &Data<Context>,
+) -> Result<url::Url, FederationError> {
     #[derive(serde::Deserialize)]
     struct ActorOnly {
         actor: serde_json::Value,
@@ -105,6 +109,13 @@ fn check_key_matches_actor(req: &HttpRequest, body: &[u8]) -> Result<url::Url, F
     let actor = crate::activities::object_id(&parsed.actor).ok_or_else(|| {
         FederationError::refused(StatusCode::BAD_REQUEST, "the activity has no actor")
     })?;
+    // The policy decides on the domain alone, before any key is fetched.
+    if !crate::policy::allows(&data.app_data().settings, &key_id) {
+        return Err(FederationError::refused(
+            StatusCode::FORBIDDEN,
+            "this node does not federate with your domain",
+        ));
+    }
     if !crate::origin::same_origin(&key_id, &actor) {
         return Err(unauthorized(
             "the activity was signed by a key of another origin than its actor",

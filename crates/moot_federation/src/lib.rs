@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod negotiation;
 pub mod objects;
 pub mod origin;
+pub mod policy;
 pub mod posts;
 pub mod resolve;
 pub mod signing;

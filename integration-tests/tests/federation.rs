@@ -452,3 +452,118 @@ async fn an_approval_group_admits_some_and_spreads_members_posts_to_every_node()
         assert!(in_home(node, token, "buy my course").await.is_none());
     }
 }
+
+#[tokio::test]
+async fn a_private_groups_posts_reach_members_and_no_one_else() {
+    let (a, b, c) = tokio::join!(
+        ProcessNode::start(),
+        ProcessNode::start(),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let carol = c.create_user("carol", "read write follow");
+    let made = c.cli(&[
+        "admin",
+        "create-group",
+        "--name",
+        "casework",
+        "--owner",
+        "carol",
+        "--mode",
+        "private",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let group = c.handle("casework");
+    let (_, on_c) = c
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=casework", &carol)
+        .await;
+    let group_id = on_c["id"].as_str().unwrap().to_owned();
+
+    // Alice joins (approved); Bob only knows of the group.
+    let id = resolve(&a, &alice, &group).await;
+    a.api(
+        Method::POST,
+        &format!("/api/v1/accounts/{id}/follow"),
+        &alice,
+    )
+    .await;
+    resolve(&b, &bob, &group).await;
+    let request = wait::until("the join request arrives", || async {
+        let (_, pending) = c
+            .api(
+                Method::GET,
+                &format!("/api/v1/moot/groups/{group_id}/requests"),
+                &carol,
+            )
+            .await;
+        pending.as_array()?.first().cloned()
+    })
+    .await;
+    let (status, _) = c
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/moot/groups/{group_id}/requests/{}/authorize",
+                request["id"].as_str().unwrap()
+            ),
+            &carol,
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait::until("Alice is a member", || async {
+        let (_, rels) = a
+            .api(
+                Method::GET,
+                &format!("/api/v1/accounts/relationships?id[]={id}"),
+                &alice,
+            )
+            .await;
+        (rels[0]["following"] == true).then_some(())
+    })
+    .await;
+
+    // Carol posts in the group: members only, whatever she asked for.
+    let (status, post) = c
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &carol,
+            serde_json::json!({"status": format!("@{group} confidential case notes"), "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    assert_eq!(post["visibility"], "private");
+    let uri = post["uri"].as_str().unwrap().to_owned();
+
+    // Alice's node fetches it (signed, for a member) and shows it to her.
+    let seen = wait::until("the post reaches the member", || {
+        in_home(&a, &alice, "confidential case notes")
+    })
+    .await;
+    assert_eq!(seen["visibility"], "private");
+
+    // Not to an unsigned fetch, nor to a node with no member.
+    let unsigned = c
+        .http
+        .get(&uri)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 404);
+    let (_, found) = b
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={uri}&resolve=true&type=statuses"),
+            &bob,
+        )
+        .await;
+    assert_eq!(found["statuses"], serde_json::json!([]));
+    let (_, home) = b.api(Method::GET, "/api/v1/timelines/home", &bob).await;
+    assert_eq!(home, serde_json::json!([]));
+}

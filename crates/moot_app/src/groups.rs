@@ -92,6 +92,16 @@ pub async fn local_group(
     Ok(queries::find(conn, account.id).await?)
 }
 
+/// The membership mode of a group, local or remote (as it publishes it).
+pub async fn mode_of(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+) -> Result<Option<MembershipMode>, AppError> {
+    Ok(queries::find(conn, group.id)
+        .await?
+        .and_then(|g| MembershipMode::parse(&g.membership_mode)))
+}
+
 /// May `author` post in `group`? Members who are not banned may.
 pub async fn check_can_post(
     conn: &mut AsyncPgConnection,
@@ -166,7 +176,14 @@ pub async fn announce(
     if let Some(map) = inner.as_object_mut() {
         map.remove("@context");
     }
-    let announce = activities::announce(&ctx.urls.new_activity(), &group_uri, &followers, &inner);
+    let private = mode_of(conn, group).await? == Some(MembershipMode::Private);
+    let announce = activities::announce(
+        &ctx.urls.new_activity(),
+        &group_uri,
+        &followers,
+        &inner,
+        private,
+    );
     let id = announce["id"].as_str().unwrap_or_default().to_owned();
     outbox::enqueue(conn, group.id, &id, &announce.to_string(), &inboxes).await?;
     Ok(())

@@ -78,10 +78,24 @@ pub async fn can_view(
             let Some(viewer) = viewer else {
                 return Ok(false);
             };
+            // Followers of the author, or members of the group it was made in.
             let mut conn = ctx.db.conn().await?;
-            Ok(follows::find(&mut conn, viewer.id, author.id)
+            let audience = status.group_id.unwrap_or(author.id);
+            if follows::find(&mut conn, viewer.id, audience)
                 .await?
-                .is_some_and(|f| f.accepted))
+                .is_some_and(|f| f.accepted)
+            {
+                return Ok(true);
+            }
+            // Another node's instance actor fetches for its people: it may
+            // see what one of them may see.
+            let is_instance_actor = matches!(viewer.actor_type.as_str(), "Application" | "Service");
+            match (&viewer.domain, is_instance_actor) {
+                (Some(domain), true) => {
+                    Ok(follows::has_follower_on(&mut conn, audience, domain).await?)
+                }
+                _ => Ok(false),
+            }
         }
         // Mentions are not tracked yet: direct posts are for their author only.
         _ => Ok(false),
@@ -129,9 +143,16 @@ async fn audience(
     if let Some(group) = group {
         mentioned.insert(0, actor_id(ctx, group)?);
     }
-    let (to, cc) = visibility.addressing(&followers, &mentioned);
+    // Followers-only posts in a group are for the group's members, not the
+    // author's followers.
+    let group_only = group.is_some() && visibility == Visibility::Private;
+    let (to, cc) = if group_only {
+        (mentioned.iter().map(Url::to_string).collect(), Vec::new())
+    } else {
+        visibility.addressing(&followers, &mentioned)
+    };
     let mut inboxes: Vec<Url> = Vec::new();
-    if visibility != Visibility::Direct {
+    if visibility != Visibility::Direct && !group_only {
         for inbox in queries::follower_inboxes(conn, author.id).await? {
             inboxes.extend(Url::parse(&inbox).ok());
         }
@@ -299,8 +320,15 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
     let content = text::render_markdown(&input.text);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
+        let mut input = input;
         if let Some(group) = &group {
             check_group_post(conn, group, author).await?;
+            // In a private group, posts are for its members only.
+            if crate::groups::mode_of(conn, group).await?
+                == Some(crate::groups::MembershipMode::Private)
+            {
+                input.visibility = Visibility::Private;
+            }
         }
         let parent_uri = parent
             .as_ref()
@@ -531,8 +559,12 @@ pub async fn file_under_group(
     status_id: i64,
     group: &Account,
 ) -> Result<(), AppError> {
+    // A post addressed to the group alone reads as "direct" from its
+    // addressing; within the group it is for the group's members.
     let mut conn = ctx.db.conn().await?;
-    Ok(queries::set_group(&mut conn, status_id, group.id).await?)
+    queries::set_group(&mut conn, status_id, group.id).await?;
+    queries::narrow_direct_to_members(&mut conn, status_id).await?;
+    Ok(())
 }
 
 /// Stores a remote post by `author` that was fetched (not delivered), e.g.

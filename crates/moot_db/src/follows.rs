@@ -103,3 +103,22 @@ pub async fn counts(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResul
         .await?;
     Ok((followers, following))
 }
+
+/// Whether `target` has an accepted follower on the node `domain`: lets
+/// that node's instance actor fetch what the target's followers may see.
+pub async fn has_follower_on(
+    conn: &mut AsyncPgConnection,
+    target_id: i64,
+    domain: &str,
+) -> QueryResult<bool> {
+    use crate::schema::accounts;
+    diesel::select(diesel::dsl::exists(
+        follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+            .filter(follows::target_id.eq(target_id))
+            .filter(follows::accepted)
+            .filter(accounts::domain.eq(domain)),
+    ))
+    .get_result(conn)
+    .await
+}

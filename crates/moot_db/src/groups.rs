@@ -135,3 +135,22 @@ pub async fn moderator_names(
         .load(conn)
         .await
 }
+
+/// Records the membership mode a remote group publishes.
+pub async fn upsert_mode(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    mode: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(groups::table)
+        .values((
+            groups::account_id.eq(account_id),
+            groups::membership_mode.eq(mode),
+        ))
+        .on_conflict(groups::account_id)
+        .do_update()
+        .set(groups::membership_mode.eq(mode))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

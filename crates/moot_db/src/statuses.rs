@@ -144,6 +144,20 @@ pub async fn set_group(conn: &mut AsyncPgConnection, id: i64, group_id: i64) -> 
         .map(|_| ())
 }
 
+/// A post made in a group and addressed to it alone is for its members.
+pub async fn narrow_direct_to_members(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(
+        statuses::table
+            .find(id)
+            .filter(statuses::visibility.eq("direct"))
+            .filter(statuses::group_id.is_not_null()),
+    )
+    .set(statuses::visibility.eq("private"))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Deletes a post, keeping a tombstone row so its id is never reused and
 /// fetches of it answer "gone".
 pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {

@@ -75,14 +75,20 @@ pub fn undo(id: &Url, actor: &Url, undone: Value, to: &[&Url]) -> Value {
 
 /// `Announce` by a group of an activity made in it, embedded unchanged
 /// (FEP-1b12), to the group's followers.
-pub fn announce(id: &Url, group: &Url, followers: &Url, activity: &Value) -> Value {
+/// A private group's announces go to its members only.
+pub fn announce(id: &Url, group: &Url, followers: &Url, activity: &Value, private: bool) -> Value {
+    let (to, cc) = if private {
+        (json!([followers]), json!([]))
+    } else {
+        (json!([crate::context::PUBLIC]), json!([followers]))
+    };
     json!({
         "@context": ACTIVITYSTREAMS,
         "id": id,
         "type": "Announce",
         "actor": group,
-        "to": [crate::context::PUBLIC],
-        "cc": [followers],
+        "to": to,
+        "cc": cc,
         "object": activity,
     })
 }

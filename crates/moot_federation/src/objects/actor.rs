@@ -3,6 +3,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor as ActorTrait, Object};
 use chrono::{DateTime, Utc};
+use moot_app::groups::MembershipMode;
 use moot_app::Context;
 use moot_db::accounts::{self as queries, Account, RemoteActor};
 use moot_protocol::actor::{self, Actor};
@@ -210,6 +211,13 @@ impl Object for ApActor {
             },
         )
         .await?;
+        if let Some(mode) = json
+            .membership_mode
+            .as_deref()
+            .filter(|m| MembershipMode::parse(m).is_some())
+        {
+            moot_db::groups::upsert_mode(&mut conn, account.id, mode).await?;
+        }
         ApActor::from_account(ctx, account)
     }
 }

@@ -567,3 +567,59 @@ async fn a_private_groups_posts_reach_members_and_no_one_else() {
     let (_, home) = b.api(Method::GET, "/api/v1/timelines/home", &bob).await;
     assert_eq!(home, serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn likes_and_their_undo_cross_nodes() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    follow_across(&a, &alice, &b, "bob").await;
+    let (_, post) = b
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &bob,
+            serde_json::json!({"status": "minutes of the meeting"}),
+        )
+        .await;
+    let on_b = post["id"].as_str().unwrap().to_owned();
+    let copy = wait::until("the post reaches A", || {
+        in_home(&a, &alice, "minutes of the meeting")
+    })
+    .await;
+    let on_a = copy["id"].as_str().unwrap().to_owned();
+
+    let (status, liked) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/statuses/{on_a}/favourite"),
+            &alice,
+        )
+        .await;
+    assert_eq!(status, 200, "{liked}");
+    assert_eq!(liked["favourited"], true);
+    assert_eq!(liked["favourites_count"], 1);
+    wait::until("the Like reaches B", || async {
+        let (_, s) = b
+            .api(Method::GET, &format!("/api/v1/statuses/{on_b}"), &bob)
+            .await;
+        (s["favourites_count"] == 1).then_some(())
+    })
+    .await;
+
+    let (status, _) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/statuses/{on_a}/unfavourite"),
+            &alice,
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait::until("the Undo reaches B", || async {
+        let (_, s) = b
+            .api(Method::GET, &format!("/api/v1/statuses/{on_b}"), &bob)
+            .await;
+        (s["favourites_count"] == 0).then_some(())
+    })
+    .await;
+}

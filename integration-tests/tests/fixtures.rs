@@ -104,6 +104,20 @@ impl Replay {
         found["statuses"].as_array().map_or(0, Vec::len)
     }
 
+    async fn likes(&self, id: &str) -> i64 {
+        let (_, found) = self
+            .node
+            .api(
+                Method::GET,
+                &format!("/api/v2/search?q={id}&type=statuses"),
+                &self.token,
+            )
+            .await;
+        found["statuses"][0]["favourites_count"]
+            .as_i64()
+            .unwrap_or(-1)
+    }
+
     async fn followers(&self) -> i64 {
         let (_, me) = self
             .node
@@ -222,6 +236,55 @@ async fn replay(r: &Replay, original: &Value) -> Outcome {
             assert_eq!(status, 202, "{body}");
             assert_eq!(r.followers().await, before - 1, "the follower is gone");
             Outcome::Accepted("follower removed")
+        }
+        ("Like" | "Dislike", _) => {
+            let id = id_of(&activity["object"]).unwrap();
+            r.seed_post(&actor, &id).await;
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            if kind == "Like" {
+                assert_eq!(r.likes(&id).await, 1, "the like is counted");
+                Outcome::Accepted("like counted")
+            } else {
+                Outcome::Accepted("dislike stored")
+            }
+        }
+        ("Undo", "Like" | "Dislike") => {
+            let id = id_of(&activity["object"]["object"]).unwrap();
+            r.seed_post(&actor, &id).await;
+            let reaction = activity["object"].clone();
+            assert_eq!(r.send(&reaction).await.0, 202);
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            assert_eq!(r.likes(&id).await, 0, "no like left");
+            Outcome::Accepted("reaction withdrawn")
+        }
+        ("Flag", _) => {
+            // Reports are about our people: point it at one.
+            activity["object"] = json!([r.me]);
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            Outcome::Accepted("report stored")
+        }
+        ("Announce", "Create" | "Update" | "Page" | "Note") => {
+            // The announced post is fetched from its origin: serve it there.
+            let inner = &activity["object"];
+            let post = if inner.get("object").is_some() {
+                inner["object"].clone()
+            } else {
+                inner.clone()
+            };
+            let id = id_of(&post).unwrap();
+            if post.is_object() {
+                r.peer.put(Url::parse(&id).unwrap().path(), post.clone());
+            }
+            let author = id_of(&post["attributedTo"]).or_else(|| id_of(&post["attributedTo"][0]));
+            if let Some(author) = author {
+                r.peer.add_actor_at(Url::parse(&author).unwrap().path());
+            }
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            Outcome::Accepted("announced post fetched from its origin")
         }
         _ => {
             let (status, body) = r.send(&activity).await;

@@ -66,7 +66,9 @@ async fn search(
         };
         if let Some((status, author)) = found {
             if moot_app::statuses::can_view(&ctx, Some(&session.account), &status, &author).await? {
-                statuses.push(crate::statuses::render(&ctx, &status, &author).await?);
+                statuses.push(
+                    crate::statuses::render(&ctx, &status, &author, Some(&session.account)).await?,
+                );
             }
         }
     }

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(edit)
         .service(remove)
         .service(context)
+        .service(favourite)
         .service(home);
 }
 
@@ -75,7 +76,12 @@ async fn params(req: &actix_web::HttpRequest, body: web::Bytes) -> Result<Status
 }
 
 /// A post as the client API shows it to `viewer`.
-pub async fn render(ctx: &Context, status: &Status, author: &Account) -> Result<Value, ApiError> {
+pub async fn render(
+    ctx: &Context,
+    status: &Status,
+    author: &Account,
+    viewer: Option<&Account>,
+) -> Result<Value, ApiError> {
     let counts = directory::counts(ctx, author).await?;
     let in_reply_to_account_id = match status.in_reply_to_id {
         Some(parent) => {
@@ -87,12 +93,17 @@ pub async fn render(ctx: &Context, status: &Status, author: &Account) -> Result<
         }
         None => None,
     };
-    Ok(entities::status(
+    let mut body = entities::status(
         ctx,
         status,
         entities::account(ctx, author, counts),
         in_reply_to_account_id,
-    ))
+    );
+    let (likes, boosts, liked) = moot_app::reactions::counts(ctx, status.id, viewer).await?;
+    body["favourites_count"] = json!(likes);
+    body["reblogs_count"] = json!(boosts);
+    body["favourited"] = json!(liked);
+    Ok(body)
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -109,7 +120,8 @@ async fn create(
     let session = auth.require("write:statuses")?;
     let input = params(&req, body).await?.into_input(Visibility::Public)?;
     let status = statuses::create(&ctx, &session.account, input).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &session.account).await?))
+    Ok(HttpResponse::Ok()
+        .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
 }
 
 /// Reading a post needs no token for public ones; a token shows more.
@@ -132,7 +144,7 @@ async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
     let (status, author) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author).await?))
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, viewer.as_ref()).await?))
 }
 
 #[put("/api/v1/statuses/{id}")]
@@ -146,7 +158,8 @@ async fn edit(
     let session = auth.require("write:statuses")?;
     let input = params(&req, body).await?.into_input(Visibility::Public)?;
     let status = statuses::edit(&ctx, &session.account, parse_id(&id)?, input).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &session.account).await?))
+    Ok(HttpResponse::Ok()
+        .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
 }
 
 #[delete("/api/v1/statuses/{id}")]
@@ -158,7 +171,7 @@ async fn remove(
     let session = auth.require("write:statuses")?;
     let status = statuses::delete(&ctx, &session.account, parse_id(&id)?).await?;
     // Mastodon answers with the deleted post, its source text included.
-    let mut body = render(&ctx, &status, &session.account).await?;
+    let mut body = render(&ctx, &status, &session.account, Some(&session.account)).await?;
     body["text"] = json!(status.source.unwrap_or_default());
     Ok(HttpResponse::Ok().json(body))
 }
@@ -184,7 +197,7 @@ async fn context(
         };
         next = parent.in_reply_to_id;
         if statuses::can_view(&ctx, viewer.as_ref(), &parent, &author).await? {
-            ancestors.push(render(&ctx, &parent, &author).await?);
+            ancestors.push(render(&ctx, &parent, &author, viewer.as_ref()).await?);
         }
     }
     ancestors.reverse();
@@ -201,11 +214,29 @@ async fn context(
             }
             queue.push(reply.id);
             if statuses::can_view(&ctx, viewer.as_ref(), &reply, &author).await? {
-                descendants.push(render(&ctx, &reply, &author).await?);
+                descendants.push(render(&ctx, &reply, &author, viewer.as_ref()).await?);
             }
         }
     }
     Ok(HttpResponse::Ok().json(json!({ "ancestors": ancestors, "descendants": descendants })))
+}
+
+#[post("/api/v1/statuses/{id}/{action:favourite|unfavourite}")]
+async fn favourite(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:favourites")?;
+    let (id, action) = path.into_inner();
+    let id = parse_id(&id)?;
+    let status = if action == "favourite" {
+        moot_app::reactions::favourite(&ctx, &session.account, id).await?
+    } else {
+        moot_app::reactions::unfavourite(&ctx, &session.account, id).await?
+    };
+    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
 }
 
 #[derive(Deserialize)]
@@ -230,7 +261,7 @@ async fn home(
     drop(conn);
     let mut out = Vec::with_capacity(page.len());
     for (status, author) in &page {
-        out.push(render(&ctx, status, author).await?);
+        out.push(render(&ctx, status, author, Some(&session.account)).await?);
     }
     Ok(HttpResponse::Ok().json(out))
 }

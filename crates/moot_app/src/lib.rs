@@ -9,6 +9,7 @@ pub mod follows;
 pub mod groups;
 pub mod keys;
 pub mod passwords;
+pub mod reactions;
 pub mod site;
 pub mod statuses;
 pub mod tokens;

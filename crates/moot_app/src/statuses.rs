@@ -683,8 +683,8 @@ pub async fn receive_update(
     .await
 }
 
-/// A local group re-announces edits and deletions of posts made in it.
-async fn announce_in_local_group(
+/// A local group re-announces edits, deletions and likes of posts made in it.
+pub(crate) async fn announce_in_local_group(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
     status: &Status,

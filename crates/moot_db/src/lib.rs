@@ -7,6 +7,7 @@ pub mod follows;
 pub mod groups;
 pub mod outbox;
 pub mod pool;
+pub mod reactions;
 pub mod received;
 pub mod schema;
 pub mod site;

@@ -148,6 +148,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reactions (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        kind -> Text,
+        ap_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reblogs (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        ap_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Int8,
+        reporter_id -> Int8,
+        target_account_id -> Nullable<Int8>,
+        status_ids -> Array<Int8>,
+        comment -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -169,4 +202,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_roles,
     group_bans,
+    reactions,
+    reblogs,
+    reports,
 );

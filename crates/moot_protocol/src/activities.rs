@@ -93,6 +93,18 @@ pub fn announce(id: &Url, group: &Url, followers: &Url, activity: &Value, privat
     })
 }
 
+/// `Like` of a post by `actor`.
+pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Like",
+        "actor": actor,
+        "object": object,
+        "to": to,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

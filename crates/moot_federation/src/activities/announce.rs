@@ -87,8 +87,18 @@ impl Activity for Announce {
         let announcer = self.actor.dereference(data).await?;
         let announcer = announcer.account()?;
         match classify(&self.object).expect("checked in verify") {
+            // Our own post: a boost is counted; a group's announce of it is
+            // news to no one here.
             Announced::Post { id, .. }
-                if moot_app::statuses::local_status_id(ctx, &id).is_some() => {}
+                if moot_app::statuses::local_status_id(ctx, &id).is_some() =>
+            {
+                if announcer.actor_type != "Group" {
+                    if let Some((status, _)) = moot_app::statuses::find_by_uri(ctx, &id).await? {
+                        moot_app::reactions::receive_boost(ctx, &self.id, announcer, &status)
+                            .await?;
+                    }
+                }
+            }
             Announced::Post { id, changed } => {
                 let post = ObjectId::<ApPost>::from(id);
                 let post = if changed {
@@ -98,6 +108,9 @@ impl Activity for Announce {
                 };
                 if announcer.actor_type == "Group" {
                     moot_app::statuses::file_under_group(ctx, post.status.id, announcer).await?;
+                } else {
+                    moot_app::reactions::receive_boost(ctx, &self.id, announcer, &post.status)
+                        .await?;
                 }
             }
             Announced::Deleted(id) => {

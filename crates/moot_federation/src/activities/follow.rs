@@ -127,7 +127,7 @@ impl Activity for AnswerFollow {
     }
 }
 
-/// `Undo` of an earlier activity by the same actor. Only follows so far.
+/// `Undo` of an earlier Follow, Like, Dislike or Announce by the same actor.
 #[derive(Debug, Deserialize)]
 pub struct Undo {
     pub id: Url,
@@ -152,7 +152,7 @@ impl Activity for Undo {
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         let kind = self.object.get("type").and_then(Value::as_str);
-        if kind != Some("Follow") {
+        if !matches!(kind, Some("Follow" | "Like" | "Dislike" | "Announce")) {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
                 format!(
@@ -178,9 +178,23 @@ impl Activity for Undo {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
-        let follow = object_id(&self.object).expect("checked in verify");
-        moot_app::follows::receive_unfollow(data.app_data(), &self.id, actor.account()?, &follow)
-            .await?;
+        let undone = object_id(&self.object).expect("checked in verify");
+        let kind = self
+            .object
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let ctx = data.app_data();
+        match kind {
+            "Follow" => {
+                moot_app::follows::receive_unfollow(ctx, &self.id, actor.account()?, &undone)
+                    .await?
+            }
+            other => {
+                moot_app::reactions::receive_undo(ctx, &self.id, actor.account()?, other, &undone)
+                    .await?
+            }
+        }
         Ok(())
     }
 }

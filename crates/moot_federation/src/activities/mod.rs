@@ -4,6 +4,7 @@
 pub mod announce;
 pub mod follow;
 pub mod post;
+pub mod reaction;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -15,6 +16,7 @@ use crate::error::FederationError;
 use announce::Announce;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
+use reaction::{Flag, React};
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -25,6 +27,8 @@ pub enum InboxActivity {
     CreateOrUpdate(CreateOrUpdate),
     Delete(Delete),
     Announce(Announce),
+    React(React),
+    Flag(Flag),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -37,6 +41,8 @@ macro_rules! each {
             InboxActivity::CreateOrUpdate($a) => $call,
             InboxActivity::Delete($a) => $call,
             InboxActivity::Announce($a) => $call,
+            InboxActivity::React($a) => $call,
+            InboxActivity::Flag($a) => $call,
         }
     };
 }

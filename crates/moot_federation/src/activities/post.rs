@@ -36,7 +36,7 @@ pub struct CreateOrUpdate {
 }
 
 /// An activity as it was received, rebuilt from its parsed parts.
-fn as_received(
+pub(crate) fn as_received(
     id: &Url,
     kind: &str,
     actor: &Url,

@@ -1,0 +1,146 @@
+//! Likes and dislikes, boosts, and reports.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::{reactions, reblogs, reports};
+
+/// Records a Like or Dislike; false if the account had already reacted so.
+pub async fn add(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+    kind: &str,
+    ap_id: &str,
+) -> QueryResult<bool> {
+    diesel::insert_into(reactions::table)
+        .values((
+            reactions::account_id.eq(account_id),
+            reactions::status_id.eq(status_id),
+            reactions::kind.eq(kind),
+            reactions::ap_id.eq(ap_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// The id of `account`'s reaction of `kind` to a post, if any.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+    kind: &str,
+) -> QueryResult<Option<String>> {
+    reactions::table
+        .filter(reactions::account_id.eq(account_id))
+        .filter(reactions::status_id.eq(status_id))
+        .filter(reactions::kind.eq(kind))
+        .select(reactions::ap_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Removes a reaction by its activity id, if it is `account_id`'s.
+pub async fn remove_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    ap_id: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        reactions::table
+            .filter(reactions::ap_id.eq(ap_id))
+            .filter(reactions::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .await
+}
+
+pub async fn count(conn: &mut AsyncPgConnection, status_id: i64, kind: &str) -> QueryResult<i64> {
+    reactions::table
+        .filter(reactions::status_id.eq(status_id))
+        .filter(reactions::kind.eq(kind))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+pub async fn add_reblog(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+    ap_id: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(reblogs::table)
+        .values((
+            reblogs::account_id.eq(account_id),
+            reblogs::status_id.eq(status_id),
+            reblogs::ap_id.eq(ap_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn remove_reblog_by_ap_id(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    ap_id: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        reblogs::table
+            .filter(reblogs::ap_id.eq(ap_id))
+            .filter(reblogs::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .await
+}
+
+pub async fn count_reblogs(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<i64> {
+    reblogs::table
+        .filter(reblogs::status_id.eq(status_id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+pub async fn add_report(
+    conn: &mut AsyncPgConnection,
+    reporter_id: i64,
+    target_account_id: Option<i64>,
+    status_ids: &[i64],
+    comment: &str,
+    ap_id: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(reports::table)
+        .values((
+            reports::reporter_id.eq(reporter_id),
+            reports::target_account_id.eq(target_account_id),
+            reports::status_ids.eq(status_ids),
+            reports::comment.eq(comment),
+            reports::ap_id.eq(ap_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// (reporter, target account, posts, comment) of every report, newest first.
+pub async fn all_reports(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(i64, Option<i64>, Vec<i64>, String)>> {
+    reports::table
+        .order(reports::id.desc())
+        .select((
+            reports::reporter_id,
+            reports::target_account_id,
+            reports::status_ids,
+            reports::comment,
+        ))
+        .load(conn)
+        .await
+}

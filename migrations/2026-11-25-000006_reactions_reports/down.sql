@@ -1,0 +1,3 @@
+DROP TABLE reports;
+DROP TABLE reblogs;
+DROP TABLE reactions;

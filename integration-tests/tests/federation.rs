@@ -623,3 +623,56 @@ async fn likes_and_their_undo_cross_nodes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_direct_message_reaches_only_the_person_mentioned() {
+    let (a, b, c) = tokio::join!(
+        ProcessNode::start(),
+        ProcessNode::start(),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let carol = c.create_user("carol", "read write follow");
+    resolve(&a, &alice, &b.handle("bob")).await;
+    // Carol follows Alice, but is not mentioned.
+    follow_across(&c, &carol, &a, "alice").await;
+
+    let (status, post) = a
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &alice,
+            serde_json::json!({"status": format!("@{} the draft contract, between us", b.handle("bob")), "visibility": "direct"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    let seen = wait::until("the message reaches Bob", || {
+        in_home(&b, &bob, "the draft contract")
+    })
+    .await;
+    assert_eq!(seen["visibility"], "direct");
+
+    let uri = post["uri"].as_str().unwrap();
+    let unsigned = a
+        .http
+        .get(uri)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 404);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        in_home(&c, &carol, "the draft contract").await.is_none(),
+        "a follower not mentioned sees nothing"
+    );
+    let (_, found) = c
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={uri}&resolve=true&type=statuses"),
+            &carol,
+        )
+        .await;
+    assert_eq!(found["statuses"], serde_json::json!([]));
+}

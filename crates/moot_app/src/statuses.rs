@@ -71,34 +71,46 @@ pub async fn can_view(
     if status.deleted_at.is_some() {
         return Ok(false);
     }
-    match Visibility::parse(&status.visibility) {
-        Some(Visibility::Public | Visibility::Unlisted) => Ok(true),
-        _ if viewer.is_some_and(|v| v.id == author.id) => Ok(true),
-        Some(Visibility::Private) => {
-            let Some(viewer) = viewer else {
-                return Ok(false);
-            };
-            // Followers of the author, or members of the group it was made in.
-            let mut conn = ctx.db.conn().await?;
-            let audience = status.group_id.unwrap_or(author.id);
-            if follows::find(&mut conn, viewer.id, audience)
-                .await?
-                .is_some_and(|f| f.accepted)
-            {
-                return Ok(true);
-            }
-            // Another node's instance actor fetches for its people: it may
-            // see what one of them may see.
-            let is_instance_actor = matches!(viewer.actor_type.as_str(), "Application" | "Service");
-            match (&viewer.domain, is_instance_actor) {
-                (Some(domain), true) => {
-                    Ok(follows::has_follower_on(&mut conn, audience, domain).await?)
-                }
-                _ => Ok(false),
-            }
+    let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
+    if matches!(visibility, Visibility::Public | Visibility::Unlisted) {
+        return Ok(true);
+    }
+    let Some(viewer) = viewer else {
+        return Ok(false);
+    };
+    if viewer.id == author.id {
+        return Ok(true);
+    }
+    let mut conn = ctx.db.conn().await?;
+    // The people a post mentions are in its audience.
+    if queries::mentions(&mut conn, status.id, viewer.id).await? {
+        return Ok(true);
+    }
+    // Another node's instance actor fetches for its people: it may see what
+    // one of them may see.
+    let instance_of = match (&viewer.domain, viewer.actor_type.as_str()) {
+        (Some(domain), "Application" | "Service") => Some(domain.as_str()),
+        _ => None,
+    };
+    if let Some(domain) = instance_of {
+        if queries::mentions_someone_on(&mut conn, status.id, domain).await? {
+            return Ok(true);
         }
-        // Mentions are not tracked yet: direct posts are for their author only.
-        _ => Ok(false),
+    }
+    if visibility == Visibility::Direct {
+        return Ok(false);
+    }
+    // Followers-only: followers of the author, or members of the group.
+    let audience = status.group_id.unwrap_or(author.id);
+    if follows::find(&mut conn, viewer.id, audience)
+        .await?
+        .is_some_and(|f| f.accepted)
+    {
+        return Ok(true);
+    }
+    match instance_of {
+        Some(domain) => Ok(follows::has_follower_on(&mut conn, audience, domain).await?),
+        None => Ok(false),
     }
 }
 
@@ -132,14 +144,19 @@ async fn audience(
     conn: &mut AsyncPgConnection,
     author: &Account,
     visibility: Visibility,
-    parent_author: Option<&Account>,
+    addressed: &[&Account],
     group: Option<&Account>,
 ) -> Result<Audience, AppError> {
     let followers = ctx.urls.person_collection(&author.username, "followers");
-    let mut mentioned: Vec<Url> = match parent_author {
-        Some(parent) if parent.id != author.id => vec![actor_id(ctx, parent)?],
-        _ => Vec::new(),
-    };
+    let addressed: Vec<&Account> = addressed
+        .iter()
+        .copied()
+        .filter(|a| a.id != author.id)
+        .collect();
+    let mut mentioned: Vec<Url> = addressed
+        .iter()
+        .map(|a| actor_id(ctx, a))
+        .collect::<Result<_, _>>()?;
     if let Some(group) = group {
         mentioned.insert(0, actor_id(ctx, group)?);
     }
@@ -157,10 +174,12 @@ async fn audience(
             inboxes.extend(Url::parse(&inbox).ok());
         }
     }
-    // Remote people replied to, and a remote group posted in, hear of it.
-    for remote in [parent_author, group]
-        .into_iter()
-        .flatten()
+    // Remote people replied to or mentioned, and a remote group posted in,
+    // hear of it.
+    for remote in addressed
+        .iter()
+        .copied()
+        .chain(group)
         .filter(|a| a.domain.is_some())
     {
         let inbox = remote
@@ -180,15 +199,19 @@ fn render_local(
     status: &Status,
     audience: &Audience,
     in_reply_to: Option<Url>,
+    addressed: &[&Account],
     group: Option<&Account>,
 ) -> Result<serde_json::Value, AppError> {
-    let group = match group {
-        Some(g) => {
-            let host = g.domain.clone().unwrap_or_else(|| ctx.urls.authority());
-            Some((actor_id(ctx, g)?, format!("@{}@{host}", g.username)))
-        }
-        None => None,
+    let handle = |a: &Account| -> Result<(Url, String), AppError> {
+        let host = a.domain.clone().unwrap_or_else(|| ctx.urls.authority());
+        Ok((actor_id(ctx, a)?, format!("@{}@{host}", a.username)))
     };
+    let group = group.map(handle).transpose()?;
+    let mentions = addressed
+        .iter()
+        .filter(|a| a.id != author.id)
+        .map(|a| handle(a))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(notes::note(&LocalNote {
         id: ctx.urls.status(status.id),
         kind: &status.kind,
@@ -205,6 +228,7 @@ fn render_local(
         to: audience.to.clone(),
         cc: audience.cc.clone(),
         group,
+        mentions,
     }))
 }
 
@@ -227,6 +251,23 @@ async fn parent_of(
 struct Surroundings {
     parent: Option<(Status, Account)>,
     group: Option<Account>,
+    /// The people the post mentions.
+    mentioned: Vec<Account>,
+}
+
+impl Surroundings {
+    /// Everyone the post is addressed to by name: the author replied to
+    /// and the people mentioned.
+    fn addressed(&self) -> Vec<&Account> {
+        let mut all: Vec<&Account> = self.parent.iter().map(|(_, a)| a).collect();
+        all.extend(
+            self.mentioned
+                .iter()
+                .filter(|m| all.iter().all(|a| a.id != m.id))
+                .collect::<Vec<_>>(),
+        );
+        all
+    }
 }
 
 async fn surroundings(
@@ -241,7 +282,12 @@ async fn surroundings(
         Some(group_id) => moot_db::accounts::find_by_id(conn, group_id).await?,
         None => None,
     };
-    Ok(Surroundings { parent, group })
+    let mentioned = queries::mentioned_accounts(conn, status.id).await?;
+    Ok(Surroundings {
+        parent,
+        group,
+        mentioned,
+    })
 }
 
 /// A local post as the ActivityPub object served at its id.
@@ -258,7 +304,7 @@ pub async fn object_json(
         &mut conn,
         author,
         visibility,
-        around.parent.as_ref().map(|(_, a)| a),
+        &around.addressed(),
         around.group.as_ref(),
     )
     .await?;
@@ -272,21 +318,29 @@ pub async fn object_json(
         status,
         &audience,
         parent_uri,
+        &around.addressed(),
         around.group.as_ref(),
     )
 }
 
-/// The group a local author's text addresses by mentioning it, if any.
-async fn mentioned_group(ctx: &Context, text: &str) -> Result<Option<Account>, AppError> {
-    for mention in moot_core::text::mentions(text) {
-        if let Some(account) = crate::directory::by_acct(ctx, &mention).await? {
-            if account.actor_type == "Group" {
-                return Ok(Some(account));
+/// The group and the people a local author's text mentions (those this
+/// node knows; the first group mentioned is the one the post is made in).
+async fn mentioned(ctx: &Context, text: &str) -> Result<(Option<Account>, Vec<Account>), AppError> {
+    let (mut group, mut people) = (None, Vec::new());
+    for mention in moot_core::text::mentions(text).iter().take(MAX_MENTIONS) {
+        match crate::directory::by_acct(ctx, mention).await? {
+            Some(account) if account.actor_type == "Group" => {
+                group.get_or_insert(account);
             }
+            Some(account) => people.push(account),
+            None => {}
         }
     }
-    Ok(None)
+    Ok((group, people))
 }
+
+/// Most people one post may mention (a cap on fan-out and abuse).
+const MAX_MENTIONS: usize = 50;
 
 /// Checks that `author` may post in `group`: by the group's own rules if
 /// it is ours, by known membership if it is elsewhere (its node decides).
@@ -316,7 +370,7 @@ async fn check_group_post(
 pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result<Status, AppError> {
     check_input(&input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
-    let group = mentioned_group(ctx, &input.text).await?;
+    let (group, people) = mentioned(ctx, &input.text).await?;
     let content = text::render_markdown(&input.text);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
@@ -354,16 +408,28 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
             },
         )
         .await?;
+        let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        queries::add_mentions(conn, status.id, &people_ids).await?;
+        let mut addressed: Vec<&Account> = parent.iter().map(|(_, a)| a).collect();
+        addressed.extend(people.iter());
         let audience = audience(
             ctx,
             conn,
             author,
             input.visibility,
-            parent.as_ref().map(|(_, a)| a),
+            &addressed,
             group.as_ref(),
         )
         .await?;
-        let object = render_local(ctx, author, &status, &audience, parent_uri, group.as_ref())?;
+        let object = render_local(
+            ctx,
+            author,
+            &status,
+            &audience,
+            parent_uri,
+            &addressed,
+            group.as_ref(),
+        )?;
         publish(
             ctx,
             conn,
@@ -450,20 +516,20 @@ pub async fn edit(
         )
         .await?;
         let group = around.group.as_ref();
-        let audience = audience(
-            ctx,
-            conn,
-            author,
-            visibility,
-            around.parent.as_ref().map(|(_, a)| a),
-            group,
-        )
-        .await?;
+        let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
         let parent_uri = edited
             .in_reply_to_ap_id
             .as_deref()
             .and_then(|u| Url::parse(u).ok());
-        let object = render_local(ctx, author, &edited, &audience, parent_uri, group)?;
+        let object = render_local(
+            ctx,
+            author,
+            &edited,
+            &audience,
+            parent_uri,
+            &around.addressed(),
+            group,
+        )?;
         publish(
             ctx,
             conn,
@@ -487,15 +553,7 @@ pub async fn delete(ctx: &Context, author: &Account, id: i64) -> Result<Status, 
     conn.transaction::<_, AppError, _>(async |conn| {
         queries::mark_deleted(conn, status.id).await?;
         let group = around.group.as_ref();
-        let audience = audience(
-            ctx,
-            conn,
-            author,
-            visibility,
-            around.parent.as_ref().map(|(_, a)| a),
-            group,
-        )
-        .await?;
+        let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
         let activity = notes::delete(
             &ctx.urls.new_activity(),
             &ctx.urls.person(&author.username),
@@ -625,6 +683,20 @@ async fn store_remote_in(
     .await?;
     if created {
         queries::adopt_orphans(conn, status.id, note.id.as_str()).await?;
+        // Local people the post mentions (or is addressed to) can see it.
+        let mut local_people = Vec::new();
+        for uri in note.addressees() {
+            let Some(name) = uri
+                .strip_prefix(ctx.urls.base().as_str())
+                .and_then(|p| p.strip_prefix("users/"))
+            else {
+                continue;
+            };
+            if let Some(account) = moot_db::accounts::find_local_any(conn, name).await? {
+                local_people.push(account.id);
+            }
+        }
+        queries::add_mentions(conn, status.id, &local_people).await?;
     }
     Ok(status)
 }

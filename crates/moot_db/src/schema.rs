@@ -181,6 +181,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    status_mentions (status_id, account_id) {
+        status_id -> Int8,
+        account_id -> Int8,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -205,4 +212,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reactions,
     reblogs,
     reports,
+    status_mentions,
 );

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::Account;
-use crate::schema::{accounts, follows, statuses};
+use crate::schema::{accounts, follows, status_mentions, statuses};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = statuses)]
@@ -200,6 +200,9 @@ pub async fn home_timeline(
         .filter(follows::follower_id.eq(viewer_id))
         .filter(follows::accepted)
         .select(follows::target_id);
+    let mentioned = status_mentions::table
+        .filter(status_mentions::account_id.eq(viewer_id))
+        .select(status_mentions::status_id);
     let followed_groups = follows::table
         .filter(follows::follower_id.eq(viewer_id))
         .filter(follows::accepted)
@@ -214,7 +217,9 @@ pub async fn home_timeline(
                     .eq_any(followed)
                     .and(statuses::visibility.ne("direct")))
                 // Posts made in the groups the viewer belongs to.
-                .or(statuses::group_id.eq_any(followed_groups)),
+                .or(statuses::group_id.eq_any(followed_groups))
+                // Posts that mention the viewer, direct messages included.
+                .or(statuses::id.eq_any(mentioned)),
         )
         .order(statuses::id.desc())
         .limit(limit)
@@ -274,4 +279,69 @@ pub async fn follower_inboxes(
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)
+}
+
+/// Records who a post mentions.
+pub async fn add_mentions(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    account_ids: &[i64],
+) -> QueryResult<()> {
+    let rows: Vec<_> = account_ids
+        .iter()
+        .map(|id| {
+            (
+                status_mentions::status_id.eq(status_id),
+                status_mentions::account_id.eq(*id),
+            )
+        })
+        .collect();
+    diesel::insert_into(status_mentions::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Whether a post mentions `account_id`.
+pub async fn mentions(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    account_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        status_mentions::table.find((status_id, account_id)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Whether a post mentions someone on the node `domain`.
+pub async fn mentions_someone_on(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    domain: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        status_mentions::table
+            .inner_join(accounts::table.on(accounts::id.eq(status_mentions::account_id)))
+            .filter(status_mentions::status_id.eq(status_id))
+            .filter(accounts::domain.eq(domain)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// The accounts a post mentions.
+pub async fn mentioned_accounts(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+) -> QueryResult<Vec<Account>> {
+    status_mentions::table
+        .inner_join(accounts::table.on(accounts::id.eq(status_mentions::account_id)))
+        .filter(status_mentions::status_id.eq(status_id))
+        .select(Account::as_select())
+        .load(conn)
+        .await
 }

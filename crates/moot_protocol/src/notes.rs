@@ -91,6 +91,8 @@ pub struct LocalNote<'a> {
     pub cc: Vec<String>,
     /// The group the post is made in (FEP-1b12), with its `@name@host`.
     pub group: Option<(Url, String)>,
+    /// The people it mentions, with their `@name@host`.
+    pub mentions: Vec<(Url, String)>,
 }
 
 /// The object of a local post.
@@ -119,9 +121,20 @@ pub fn note(n: &LocalNote<'_>) -> Value {
     if let Some(updated) = n.updated {
         note["updated"] = json!(updated);
     }
+    let mut tags: Vec<Value> = n
+        .mentions
+        .iter()
+        .map(|(href, name)| json!({ "type": "Mention", "href": href, "name": name }))
+        .collect();
     if let Some((group, handle)) = &n.group {
         note["audience"] = json!(group);
-        note["tag"] = json!([{ "type": "Mention", "href": group, "name": handle }]);
+        tags.insert(
+            0,
+            json!({ "type": "Mention", "href": group, "name": handle }),
+        );
+    }
+    if !tags.is_empty() {
+        note["tag"] = json!(tags);
     }
     note
 }

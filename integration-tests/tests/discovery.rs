@@ -233,3 +233,72 @@ async fn host_meta_and_nodeinfo_describe_the_node() {
     }
     assert_eq!(get(&node, "/nodeinfo/3.0", "*/*").await.status(), 404);
 }
+
+#[tokio::test]
+async fn posts_have_a_page_for_browsers_and_json_for_servers() {
+    let node = TestNode::start().await;
+    let token = node.create_user("writer", "read write").await;
+    let (status, post) = node
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            &token,
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    let created: Value = node
+        .http
+        .post(node.url("/api/v1/statuses"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"status": "A *public* note <b onclick=x>bold</b>"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uri = created["uri"].as_str().unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let browser = no_redirects
+        .get(uri)
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(browser.status(), 302);
+    let page_url = browser.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(page_url, created["url"]);
+    let page = node
+        .http
+        .get(&page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<em>public</em>"), "{page}");
+    assert!(!page.contains("onclick"), "{page}");
+    let note: Value = node
+        .http
+        .get(uri)
+        .header(ACCEPT, AP)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(note["type"], "Note");
+    assert_eq!(
+        note["attributedTo"],
+        format!("{}/users/writer", node.base_url)
+    );
+    assert_eq!(
+        note["to"][0],
+        "https://www.w3.org/ns/activitystreams#Public"
+    );
+}

@@ -10,7 +10,7 @@ use moot_app::Context;
 use crate::errors::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(profile).service(about);
+    cfg.service(profile).service(post).service(about);
 }
 
 fn layout(title: &str, body: Markup) -> HttpResponse {
@@ -49,6 +49,32 @@ async fn profile(
             p { (handle) }
             @if !account.summary.is_empty() { p { (account.summary) } }
             p { "Follow from any fediverse app by searching for " code { (handle) } "." }
+        },
+    ))
+}
+
+/// A public post's page. Its content was sanitized when stored.
+#[get("/@{username}/{id}")]
+async fn post(
+    ctx: web::Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (username, id) = path.into_inner();
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let (status, author) = moot_app::statuses::get_visible(&ctx, None, id).await?;
+    if !author.username.eq_ignore_ascii_case(&username) || author.domain.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let handle = format!("@{}@{}", author.username, ctx.urls.authority());
+    Ok(layout(
+        &format!("Post by {handle}"),
+        html! {
+            article {
+                p { a href=(ctx.urls.person_page(&author.username).as_str()) { (handle) } }
+                @if !status.spoiler_text.is_empty() { p { strong { (status.spoiler_text) } } }
+                (maud::PreEscaped(&status.content))
+                p { time datetime=(status.created_at.to_rfc3339()) { (status.created_at.format("%e %B %Y, %H:%M UTC")) } }
+            }
         },
     ))
 }

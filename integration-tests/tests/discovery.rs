@@ -301,4 +301,29 @@ async fn posts_have_a_page_for_browsers_and_json_for_servers() {
         note["to"][0],
         "https://www.w3.org/ns/activitystreams#Public"
     );
+
+    // The outbox lists it; NodeInfo counts it.
+    let outbox: Value = node
+        .http
+        .get(node.url("/users/writer/outbox"))
+        .header(ACCEPT, AP)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outbox["totalItems"], 1);
+    assert_eq!(outbox["orderedItems"][0]["type"], "Create");
+    assert_eq!(outbox["orderedItems"][0]["object"]["id"], uri);
+    let info: Value = node
+        .http
+        .get(node.url("/nodeinfo/2.1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["usage"]["localPosts"], 1);
 }

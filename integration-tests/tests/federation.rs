@@ -57,6 +57,17 @@ async fn a_person_follows_a_person_on_another_node() {
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
         .await;
     assert_eq!(bob_self["followers_count"], 1, "{bob_self}");
+    let followers: Value = b
+        .http
+        .get(format!("{}/users/bob/followers", b.base_url))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers["totalItems"], 1);
     let (_, alice_self) = a
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &alice)
         .await;

@@ -345,3 +345,13 @@ pub async fn mentioned_accounts(
         .load(conn)
         .await
 }
+
+/// Living posts written on this node.
+pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    statuses::table
+        .filter(statuses::ap_id.is_null())
+        .filter(statuses::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+}

@@ -11,6 +11,7 @@ use moot_protocol::{actor, collection::OrderedCollection};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(person)
         .service(moderators)
+        .service(outbox)
         .service(person_collection)
         .service(instance_actor);
 }
@@ -69,17 +70,57 @@ async fn moderators(
     )))
 }
 
-/// A person's outbox, followers and following. Nothing is published or
-/// followed yet, so they are empty; they fill as posting and following land.
-#[get("/users/{username}/{collection:outbox|followers|following}")]
+/// An actor's followers and following: their sizes only (who follows
+/// whom is not published, as on most Mastodon servers by default).
+#[get("/users/{username}/{collection:followers|following}")]
 async fn person_collection(
     ctx: web::Data<Context>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (username, collection) = path.into_inner();
     let account = local_account(&ctx, &username).await?;
+    let (followers, following, _) = moot_app::directory::counts(&ctx, &account).await?;
+    let total = if collection == "followers" {
+        followers
+    } else {
+        following
+    };
     let id = ctx.urls.person_collection(&account.username, &collection);
-    Ok(activity_json(&OrderedCollection::new(id, 0, Vec::new())))
+    Ok(activity_json(&OrderedCollection::new(
+        id,
+        total,
+        Vec::new(),
+    )))
+}
+
+/// An actor's outbox: its latest public posts, as `Create` activities.
+#[get("/users/{username}/outbox")]
+async fn outbox(
+    ctx: web::Data<Context>,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let account = local_account(&ctx, &username).await?;
+    let (_, _, total) = moot_app::directory::counts(&ctx, &account).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let recent = moot_db::statuses::by_account(&mut conn, account.id, &["public"], 20)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let actor = ctx.urls.person(&account.username);
+    let mut items = Vec::with_capacity(recent.len());
+    for status in &recent {
+        let object = moot_app::statuses::object_json(&ctx, status, &account).await?;
+        let create_id = format!("{}/activity", ctx.urls.status(status.id));
+        let create_id =
+            url::Url::parse(&create_id).map_err(|e| moot_app::AppError::Internal(e.into()))?;
+        let mut create = moot_protocol::notes::wrap("Create", &create_id, &actor, &object);
+        if let Some(map) = create.as_object_mut() {
+            map.remove("@context");
+        }
+        items.push(create);
+    }
+    let id = ctx.urls.person_collection(&account.username, "outbox");
+    Ok(activity_json(&OrderedCollection::new(id, total, items)))
 }
 
 #[get("/actor")]

@@ -150,10 +150,15 @@ async fn nodeinfo(
 ) -> Result<HttpResponse, ApiError> {
     let users = {
         let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        moot_db::accounts::count_local_users(&mut conn)
+        let users = moot_db::accounts::count_local_users(&mut conn)
             .await
-            .map_err(moot_app::AppError::from)?
+            .map_err(moot_app::AppError::from)?;
+        let posts = moot_db::statuses::count_local(&mut conn)
+            .await
+            .map_err(moot_app::AppError::from)?;
+        (users, posts)
     };
+    let (users, local_posts) = users;
     let mut software = json!({ "name": "moot", "version": env!("CARGO_PKG_VERSION") });
     if version.as_str() == "2.1" {
         software["repository"] = json!(env!("CARGO_PKG_REPOSITORY"));
@@ -168,7 +173,7 @@ async fn nodeinfo(
         "protocols": ["activitypub"],
         "services": { "inbound": [], "outbound": [] },
         "openRegistrations": open,
-        "usage": { "users": { "total": users }, "localPosts": 0 },
+        "usage": { "users": { "total": users }, "localPosts": local_posts },
         "metadata": {
             "nodeName": ctx.settings.instance.name,
             "nodeDescription": ctx.settings.instance.description,

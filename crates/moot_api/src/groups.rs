@@ -10,7 +10,7 @@ use crate::entities;
 use crate::errors::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(requests).service(answer);
+    cfg.service(requests).service(answer).service(ban);
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -52,6 +52,24 @@ async fn answer(
         parse_id(&group_id)?,
         parse_id(&account_id)?,
         answer,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+}
+
+#[post("/api/v1/moot/groups/{id}/bans/{account_id}")]
+async fn ban(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:blocks")?;
+    let (group_id, account_id) = path.into_inner();
+    groups::ban(
+        &ctx,
+        &session.account,
+        parse_id(&group_id)?,
+        parse_id(&account_id)?,
     )
     .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({})))

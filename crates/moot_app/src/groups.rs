@@ -266,3 +266,33 @@ pub async fn answer_request(
     })
     .await
 }
+
+/// A moderator bans someone from a group: their membership ends, their
+/// posts in it are refused, and a new request to join is rejected.
+pub async fn ban(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    banned_id: i64,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    if queries::role_of(&mut conn, group_id, banned_id)
+        .await?
+        .as_deref()
+        == Some("owner")
+    {
+        return Err(AppError::Forbidden("the owner cannot be banned".into()));
+    }
+    account_queries::find_by_id(&mut conn, banned_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        queries::ban(conn, group_id, banned_id).await?;
+        if let Some(membership) = follows::find(conn, banned_id, group_id).await? {
+            follows::delete(conn, membership.id).await?;
+        }
+        Ok(())
+    })
+    .await
+}

@@ -250,7 +250,7 @@ async fn posts_have_a_page_for_browsers_and_json_for_servers() {
         .http
         .post(node.url("/api/v1/statuses"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"status": "A *public* note <b onclick=x>bold</b>"}))
+        .json(&serde_json::json!({"status": "A *public* note on #Housing <b onclick=x>bold</b>"}))
         .send()
         .await
         .unwrap()
@@ -314,6 +314,8 @@ async fn posts_have_a_page_for_browsers_and_json_for_servers() {
         .await
         .unwrap();
     assert_eq!(outbox["totalItems"], 1);
+    assert_eq!(note["tag"][0]["type"], "Hashtag");
+    assert_eq!(note["tag"][0]["name"], "#housing");
     assert_eq!(outbox["orderedItems"][0]["type"], "Create");
     assert_eq!(outbox["orderedItems"][0]["object"]["id"], uri);
     let info: Value = node

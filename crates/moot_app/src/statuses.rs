@@ -229,6 +229,10 @@ fn render_local(
         cc: audience.cc.clone(),
         group,
         mentions,
+        hashtags: text::hashtags(status.source.as_deref().unwrap_or_default())
+            .into_iter()
+            .map(|name| (ctx.urls.tag(&name), name))
+            .collect(),
     }))
 }
 

@@ -176,6 +176,29 @@ pub fn mentions(text: &str) -> Vec<String> {
     found
 }
 
+/// The `#hashtags` in a local author's text, lower-cased, without `#`.
+pub fn hashtags(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices('#') {
+        if text[..i]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '&')
+        {
+            continue;
+        }
+        let tag: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let tag = tag.to_lowercase();
+        if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit()) && !found.contains(&tag) {
+            found.push(tag);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod mention_tests {
     #[test]
@@ -183,6 +206,16 @@ mod mention_tests {
         assert_eq!(
             super::mentions("Hi @jo and @housing@moot.example:8080, mail me at a@b.org. @jo"),
             vec!["jo".to_owned(), "housing@moot.example:8080".to_owned()]
+        );
+    }
+
+    #[test]
+    fn finds_hashtags() {
+        assert_eq!(
+            super::hashtags(
+                "#Housing tips for #housing and #SEND_review, not a#b or #123 or &#39;"
+            ),
+            vec!["housing".to_owned(), "send_review".to_owned()]
         );
     }
 }

@@ -74,6 +74,11 @@ impl Urls {
         self.at(&format!("@{username}/{id}"))
     }
 
+    /// The page of a hashtag.
+    pub fn tag(&self, name: &str) -> Url {
+        self.at(&format!("tags/{name}"))
+    }
+
     /// A new, unique activity id.
     pub fn new_activity(&self) -> Url {
         let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();

@@ -93,6 +93,8 @@ pub struct LocalNote<'a> {
     pub group: Option<(Url, String)>,
     /// The people it mentions, with their `@name@host`.
     pub mentions: Vec<(Url, String)>,
+    /// Its hashtags, each with the URL of the node's page for the tag.
+    pub hashtags: Vec<(Url, String)>,
 }
 
 /// The object of a local post.
@@ -126,6 +128,9 @@ pub fn note(n: &LocalNote<'_>) -> Value {
         .iter()
         .map(|(href, name)| json!({ "type": "Mention", "href": href, "name": name }))
         .collect();
+    tags.extend(n.hashtags.iter().map(
+        |(href, name)| json!({ "type": "Hashtag", "href": href, "name": format!("#{name}") }),
+    ));
     if let Some((group, handle)) = &n.group {
         note["audience"] = json!(group);
         tags.insert(
@@ -205,6 +210,8 @@ pub struct RemoteNote {
     pub audience: Value,
     #[serde(default)]
     pub tag: Value,
+    #[serde(default)]
+    pub attachment: Value,
 }
 
 /// Object types received as posts.
@@ -261,11 +268,54 @@ impl RemoteNote {
                     .map(str::to_owned)
             })
             .unwrap_or_default();
-        match &self.name {
+        let body = match &self.name {
             Some(title) if self.kind != "Note" && !title.is_empty() => {
                 format!("<h2>{}</h2>{body}", moot_core::text::escape(title))
             }
             _ => body,
+        };
+        format!("{body}{}", self.attachment_links())
+    }
+
+    /// Attachments (documents, images, links) shown as links after the text,
+    /// with their name or media type.
+    fn attachment_links(&self) -> String {
+        let items = match &self.attachment {
+            Value::Array(items) => items.clone(),
+            Value::Object(_) => vec![self.attachment.clone()],
+            _ => Vec::new(),
+        };
+        let links: Vec<String> = items
+            .iter()
+            .filter_map(|item| {
+                let href = item
+                    .get("url")
+                    .and_then(|u| {
+                        u.as_str()
+                            .map(str::to_owned)
+                            .or_else(|| ids(u).into_iter().next())
+                    })
+                    .or_else(|| item.get("href").and_then(Value::as_str).map(str::to_owned))?;
+                let href = Url::parse(&href)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))?;
+                let label = item
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.is_empty())
+                    .or_else(|| item.get("mediaType").and_then(Value::as_str))
+                    .unwrap_or("attachment");
+                let escaped_href = moot_core::text::escape(href.as_str());
+                Some(format!(
+                    "<a href=\"{escaped_href}\">{}</a>",
+                    moot_core::text::escape(label)
+                ))
+            })
+            .collect();
+        if links.is_empty() {
+            String::new()
+        } else {
+            format!("<p>{}</p>", links.join("<br>"))
         }
     }
 
@@ -362,5 +412,29 @@ mod tests {
             video.in_reply_to().unwrap().as_str(),
             "https://a.example/statuses/1"
         );
+    }
+
+    #[test]
+    fn attachments_become_safe_links() {
+        let note: RemoteNote = serde_json::from_value(json!({
+            "id": "https://a.example/n/1", "type": "Note", "attributedTo": "https://a.example/u/x",
+            "content": "<p>see the plan</p>",
+            "attachment": [
+                {"type": "Document", "mediaType": "application/pdf", "url": "https://a.example/plan.pdf", "name": "Plan <2027>"},
+                {"type": "Link", "href": "https://b.example/page"},
+                {"type": "Document", "url": "javascript:alert(1)"},
+            ],
+        }))
+        .unwrap();
+        let html = note.html();
+        assert!(
+            html.contains(r#"<a href="https://a.example/plan.pdf">Plan &lt;2027&gt;</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://b.example/page">attachment</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains("javascript"), "{html}");
     }
 }

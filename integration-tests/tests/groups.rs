@@ -99,3 +99,65 @@ async fn an_open_group_admits_at_once_and_a_ban_shuts_the_door() {
         "only the owner remains"
     );
 }
+
+#[tokio::test]
+async fn the_owner_appoints_moderators_from_the_members() {
+    let node = TestNode::start().await;
+    let owner = node.create_user("owner", "read write follow").await;
+    let helper = node.create_user("helper", "read write follow").await;
+    let ctx = moot_app::Context::new(node.db.clone(), node.settings.clone());
+    moot_app::groups::create(
+        &ctx,
+        "planning",
+        "owner",
+        moot_app::groups::MembershipMode::Approval,
+    )
+    .await
+    .unwrap();
+    let (_, group) = node
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=planning", &owner)
+        .await;
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let (_, me) = node
+        .api(Method::GET, "/api/v1/accounts/verify_credentials", &helper)
+        .await;
+    let helper_id = me["id"].as_str().unwrap().to_owned();
+    let appoint = format!("/api/v1/moot/groups/{group_id}/moderators/{helper_id}");
+
+    let (status, _) = node.api(Method::POST, &appoint, &owner).await;
+    assert_eq!(status, 422, "not a member yet");
+    node.api(
+        Method::POST,
+        &format!("/api/v1/accounts/{group_id}/follow"),
+        &helper,
+    )
+    .await;
+    let requests = format!("/api/v1/moot/groups/{group_id}/requests");
+    let (_, pending) = node.api(Method::GET, &requests, &owner).await;
+    assert_eq!(pending[0]["id"], helper_id.as_str());
+    node.api(
+        Method::POST,
+        &format!("{requests}/{helper_id}/authorize"),
+        &owner,
+    )
+    .await;
+
+    let (status, _) = node.api(Method::POST, &appoint, &helper).await;
+    assert_eq!(status, 403, "only the owner appoints");
+    let (status, body) = node.api(Method::POST, &appoint, &owner).await;
+    assert_eq!(status, 200, "{body}");
+    // The new moderator sees join requests and is listed on the group.
+    let (status, _) = node.api(Method::GET, &requests, &helper).await;
+    assert_eq!(status, 200);
+    let moderators: Value = node
+        .http
+        .get(node.url("/users/planning/moderators"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(moderators["totalItems"], 2);
+}

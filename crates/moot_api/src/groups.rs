@@ -10,7 +10,10 @@ use crate::entities;
 use crate::errors::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(requests).service(answer).service(ban);
+    cfg.service(requests)
+        .service(answer)
+        .service(ban)
+        .service(appoint);
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -66,6 +69,24 @@ async fn ban(
     let session = auth.require("write:blocks")?;
     let (group_id, account_id) = path.into_inner();
     groups::ban(
+        &ctx,
+        &session.account,
+        parse_id(&group_id)?,
+        parse_id(&account_id)?,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+}
+
+#[post("/api/v1/moot/groups/{id}/moderators/{account_id}")]
+async fn appoint(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let (group_id, account_id) = path.into_inner();
+    groups::appoint_moderator(
         &ctx,
         &session.account,
         parse_id(&group_id)?,

@@ -296,3 +296,48 @@ pub async fn ban(
     })
     .await
 }
+
+/// The owner makes a local member a moderator.
+pub async fn appoint_moderator(
+    ctx: &Context,
+    owner: &Account,
+    group_id: i64,
+    member_id: i64,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    if queries::role_of(&mut conn, group_id, owner.id)
+        .await?
+        .as_deref()
+        != Some("owner")
+    {
+        return Err(AppError::Forbidden(
+            "only the group's owner can appoint moderators".into(),
+        ));
+    }
+    let member = account_queries::find_by_id(&mut conn, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if member.domain.is_some() {
+        return Err(AppError::invalid(
+            "account_id",
+            "moderators of a group are people of its node",
+        ));
+    }
+    let is_member = follows::find(&mut conn, member.id, group_id)
+        .await?
+        .is_some_and(|f| f.accepted);
+    if !is_member {
+        return Err(AppError::invalid(
+            "account_id",
+            "only members can become moderators",
+        ));
+    }
+    if queries::role_of(&mut conn, group_id, member.id)
+        .await?
+        .as_deref()
+        == Some("owner")
+    {
+        return Ok(());
+    }
+    Ok(queries::set_role(&mut conn, group_id, member.id, "moderator").await?)
+}

@@ -154,3 +154,24 @@ pub async fn upsert_mode(
         .await
         .map(|_| ())
 }
+
+/// Gives `account_id` a role in the group (replacing any other role).
+pub async fn set_role(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    account_id: i64,
+    role: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(group_roles::table)
+        .values((
+            group_roles::group_id.eq(group_id),
+            group_roles::account_id.eq(account_id),
+            group_roles::role.eq(role),
+        ))
+        .on_conflict((group_roles::group_id, group_roles::account_id))
+        .do_update()
+        .set(group_roles::role.eq(role))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

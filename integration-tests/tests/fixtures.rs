@@ -17,7 +17,13 @@ fn fixtures() -> PathBuf {
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "the shared fixtures belong beside the repository, at {}: {e}",
+            dir.display()
+        )
+    });
+    for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             out.extend(json_files(&path));

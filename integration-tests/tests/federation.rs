@@ -83,6 +83,24 @@ async fn a_person_follows_a_person_on_another_node() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(rel["following"], true);
+
+    // Unfollowing reaches B.
+    let (status, rel) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{bob_id}/unfollow"),
+            &alice,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(rel["following"], false);
+    wait::until("the Undo reaches B", || async {
+        let (_, me) = b
+            .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
+            .await;
+        (me["followers_count"] == 0).then_some(())
+    })
+    .await;
 }
 
 /// A's person follows B's person and waits for the Accept; returns B's

@@ -16,7 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lookup)
         .service(relationships)
         .service(get_account)
-        .service(follow);
+        .service(follow)
+        .service(unfollow);
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -96,6 +97,18 @@ async fn follow(
     let session = auth.require("write:follows")?;
     let target = directory::by_id(&ctx, parse_id(&id)?).await?;
     let relationship = follows::follow(&ctx, &session.account, &target).await?;
+    Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
+}
+
+#[post("/api/v1/accounts/{id}/unfollow")]
+async fn unfollow(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:follows")?;
+    let target = directory::by_id(&ctx, parse_id(&id)?).await?;
+    let relationship = follows::unfollow(&ctx, &session.account, &target).await?;
     Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
 }
 

@@ -90,6 +90,38 @@ pub async fn follow(
     relationship(ctx, follower, target).await
 }
 
+/// A local person stops following `target` (or withdraws a request; for a
+/// group, leaves it). A remote target gets an `Undo` of the original Follow.
+pub async fn unfollow(
+    ctx: &Context,
+    follower: &Account,
+    target: &Account,
+) -> Result<Relationship, AppError> {
+    let follower_uri = actor_id(ctx, follower)?;
+    let target_uri = actor_id(ctx, target)?;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let Some(follow) = queries::find(conn, follower.id, target.id).await? else {
+            return Ok(());
+        };
+        queries::delete(conn, follow.id).await?;
+        if target.domain.is_some() {
+            let follow_id = Url::parse(&follow.ap_id).map_err(|e| AppError::Internal(e.into()))?;
+            let original = activities::follow(&follow_id, &follower_uri, &target_uri);
+            let undo = activities::undo(
+                &ctx.urls.new_activity(),
+                &follower_uri,
+                original,
+                &[&target_uri],
+            );
+            send(conn, follower, &undo, &[inbox_of(target)?]).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    relationship(ctx, follower, target).await
+}
+
 /// How `viewer` and `other` relate.
 pub async fn relationship(
     ctx: &Context,

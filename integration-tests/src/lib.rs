@@ -15,4 +15,4 @@ pub use cluster::drop_database;
 pub use cluster::{fresh_database, TestDatabase};
 pub use node::TestNode;
 pub use peer::FakePeer;
-pub use process::{moot_binary, ProcessNode};
+pub use process::{moot_binary, ChildGuard, ProcessNode};

@@ -50,7 +50,7 @@ impl TestNode {
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");
-        let delivery = moot_federation::delivery::spawn(ctx.clone());
+        let delivery = moot_federation::delivery::spawn(ctx.clone(), Default::default());
         let server = build_server(listener, ctx, federation).expect("starting the test server");
         let handle = server.handle();
         tokio::spawn(server);

@@ -46,6 +46,11 @@ pub struct ProcessNode {
 
 impl ProcessNode {
     pub async fn start() -> ProcessNode {
+        ProcessNode::start_with(&["serve"]).await
+    }
+
+    /// Starts `moot <args>` (a `serve` variant) as the node's process.
+    pub async fn start_with(args: &[&str]) -> ProcessNode {
         let database = fresh_database().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -58,7 +63,7 @@ impl ProcessNode {
         let mut node = ProcessNode {
             base_url: format!("http://{hostname}"),
             child: Command::new(moot_binary())
-                .arg("serve")
+                .args(args)
                 .envs(node_env(&database, dir.path(), &hostname, port))
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().unwrap())
@@ -117,6 +122,26 @@ impl ProcessNode {
             .stdin(Stdio::null())
             .output()
             .expect("running moot")
+    }
+
+    /// Starts another process with this node's configuration (e.g. a
+    /// `moot deliver` worker); it is killed when the returned guard drops.
+    pub fn spawn(&self, args: &[&str]) -> ChildGuard {
+        let port = self.hostname.rsplit(':').next().unwrap().parse().unwrap();
+        let child = Command::new(moot_binary())
+            .args(args)
+            .envs(node_env(
+                &self.database,
+                self.dir.path(),
+                &self.hostname,
+                port,
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting moot");
+        ChildGuard(child)
     }
 
     /// Creates a person with the CLI and returns a token with `scopes`.
@@ -230,5 +255,15 @@ impl Drop for ProcessNode {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A helper process, stopped when dropped.
+pub struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

@@ -705,3 +705,52 @@ async fn a_direct_message_reaches_only_the_person_mentioned() {
         .await;
     assert_eq!(found["statuses"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn delivery_can_run_in_separate_worker_processes() {
+    let (a, b) = tokio::join!(
+        ProcessNode::start_with(&["serve", "--no-delivery"]),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let bob_id = resolve(&a, &alice, &b.handle("bob")).await;
+    let (status, _) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{bob_id}/follow"),
+            &alice,
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Queued, not sent: this node does not deliver.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (_, me) = b
+        .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
+        .await;
+    assert_eq!(me["followers_count"], 0);
+    // Two shard workers start; the one owning B's peer delivers the Follow.
+    let _workers = [
+        a.spawn(&["deliver", "--shard", "0/2"]),
+        a.spawn(&["deliver", "--shard", "1/2"]),
+    ];
+    wait::until("a worker delivers the Follow", || async {
+        let (_, me) = b
+            .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
+            .await;
+        (me["followers_count"] == 1).then_some(())
+    })
+    .await;
+    // B's Accept comes back to A's HTTP process, which records it.
+    wait::until("the Accept reaches A", || async {
+        let (_, rels) = a
+            .api(
+                Method::GET,
+                &format!("/api/v1/accounts/relationships?id[]={bob_id}"),
+                &alice,
+            )
+            .await;
+        (rels[0]["following"] == true).then_some(())
+    })
+    .await;
+}

@@ -29,7 +29,17 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the node: HTTP server, and the embedded database unless database.url is set.
-    Serve,
+    Serve {
+        /// Do not deliver to other nodes here (run `moot deliver` workers instead).
+        #[arg(long)]
+        no_delivery: bool,
+    },
+    /// Deliver queued activities to other nodes, for the peers of one shard.
+    Deliver {
+        /// This worker's share of the peers, as INDEX/COUNT (e.g. 0/2 and 1/2).
+        #[arg(long, default_value = "0/1")]
+        shard: moot_federation::delivery::Shard,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Administer the node.
@@ -75,10 +85,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    logging::init(&settings, !matches!(cli.command, Command::Serve))?;
+    let long_running = matches!(cli.command, Command::Serve { .. } | Command::Deliver { .. });
+    logging::init(&settings, !long_running)?;
     actix_web::rt::System::new().block_on(async move {
         match cli.command {
-            Command::Serve => serve::run(settings).await,
+            Command::Serve { no_delivery } => serve::run(settings, !no_delivery).await,
+            Command::Deliver { shard } => serve::deliver(settings, shard).await,
             Command::Migrate => database::migrate_only(&settings).await,
             Command::Admin(command) => admin::run(command, &settings).await,
             Command::Config(_) => unreachable!("handled above"),

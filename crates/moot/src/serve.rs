@@ -11,7 +11,9 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::database::{self, Role};
 
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+/// Runs the node; with `deliver` false, its HTTP side only (another process
+/// runs `moot deliver`).
+pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     if !settings.server.tls && !settings.hostname_is_local() {
         tracing::warn!(
             hostname = %settings.server.hostname,
@@ -33,7 +35,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let settings = Arc::new(settings);
     let ctx = Context::new(open.db.clone(), settings.clone());
     let federation = moot_federation::config::build(ctx.clone()).await?;
-    let delivery = moot_federation::delivery::spawn(ctx.clone());
+    let delivery =
+        deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
     let server = build_server(listener, ctx, federation)?;
     let handle = server.handle();
     let mut signals = ShutdownSignals::install()?;
@@ -52,7 +55,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     });
     tracing::info!(%address, %public_url, version = env!("CARGO_PKG_VERSION"), "Moot is listening");
     let served = server.await;
-    delivery.abort();
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")
@@ -79,4 +84,22 @@ impl ShutdownSignals {
             _ = self.terminate.recv() => {}
         }
     }
+}
+
+/// `moot deliver --shard I/N`: a delivery worker only, for the peers of its
+/// shard, until SIGINT or SIGTERM.
+pub async fn deliver(
+    settings: Settings,
+    shard: moot_federation::delivery::Shard,
+) -> anyhow::Result<()> {
+    let open = database::open(&settings, Role::Tool).await?;
+    let ctx = Context::new(open.db.clone(), Arc::new(settings));
+    let worker = moot_federation::delivery::spawn(ctx, shard);
+    tracing::info!(
+        shard = format!("{}/{}", shard.index, shard.count),
+        "delivering"
+    );
+    ShutdownSignals::install()?.next().await;
+    worker.abort();
+    open.close().await
 }

@@ -24,6 +24,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
+    pub delivery: DeliverySettings,
     pub log: LogSettings,
     pub instance: InstanceSettings,
     pub registration: RegistrationSettings,
@@ -49,6 +50,12 @@ pub struct DatabaseSettings {
     pub pool_size: usize,
     pub connect_timeout_secs: u64,
     pub postgres_bin_dir: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,6 +249,12 @@ impl Settings {
             return Err((
                 "database.connect_timeout_secs",
                 "must be between 1 and 600".into(),
+            ));
+        }
+        if !(1..=365).contains(&self.delivery.retention_days) {
+            return Err((
+                "delivery.retention_days",
+                "must be between 1 and 365".into(),
             ));
         }
         if self.log.level.trim().is_empty() {

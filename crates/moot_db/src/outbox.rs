@@ -80,14 +80,18 @@ pub struct Peer {
     pub domain: String,
     pub last_delivered_id: i64,
     pub attempts: i32,
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
 /// Leases up to `limit` peers that have undelivered activities and are due,
 /// for `lease_secs`. A peer leased by another worker is skipped.
+/// With `shard = (i, n)`, only peers whose id is `i` modulo `n` are taken,
+/// so `n` worker processes share the peers without overlap.
 pub async fn lease_due_peers(
     conn: &mut AsyncPgConnection,
     limit: i64,
     lease_secs: i64,
+    shard: (i64, i64),
 ) -> QueryResult<Vec<Peer>> {
     diesel::sql_query(
         "UPDATE peers SET lease_until = now() + make_interval(secs => $2)
@@ -95,15 +99,18 @@ pub async fn lease_due_peers(
              SELECT p.id FROM peers p
              WHERE (p.lease_until IS NULL OR p.lease_until < now())
                AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= now())
+               AND p.id % $4 = $3
                AND EXISTS (SELECT 1 FROM outbox_deliveries d
                            WHERE d.peer_id = p.id AND d.outbox_id > p.last_delivered_id)
              ORDER BY p.id
              LIMIT $1
              FOR UPDATE SKIP LOCKED)
-         RETURNING id, domain, last_delivered_id, attempts",
+         RETURNING id, domain, last_delivered_id, attempts, failing_since",
     )
     .bind::<diesel::sql_types::BigInt, _>(limit)
     .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
+    .bind::<diesel::sql_types::BigInt, _>(shard.0)
+    .bind::<diesel::sql_types::BigInt, _>(shard.1)
     .load::<PeerRow>(conn)
     .await
     .map(|rows| rows.into_iter().map(Into::into).collect())
@@ -119,6 +126,8 @@ struct PeerRow {
     last_delivered_id: i64,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    failing_since: Option<DateTime<Utc>>,
 }
 
 impl From<PeerRow> for Peer {
@@ -128,6 +137,7 @@ impl From<PeerRow> for Peer {
             domain: r.domain,
             last_delivered_id: r.last_delivered_id,
             attempts: r.attempts,
+            failing_since: r.failing_since,
         }
     }
 }
@@ -230,4 +240,25 @@ pub async fn release(conn: &mut AsyncPgConnection, peer_id: i64) -> QueryResult<
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Deletes activities older than `days` that every peer has received, and
+/// received-activity ids older than that. Returns (activities, ids) removed.
+pub async fn prune(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usize, usize)> {
+    let activities = diesel::sql_query(
+        "DELETE FROM outbox o
+         WHERE o.created_at < now() - make_interval(days => $1)
+           AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d JOIN peers p ON p.id = d.peer_id
+                           WHERE d.outbox_id = o.id AND p.last_delivered_id < o.id)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(days)
+    .execute(conn)
+    .await?;
+    let ids = diesel::sql_query(
+        "DELETE FROM received_activities WHERE received_at < now() - make_interval(days => $1)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(days)
+    .execute(conn)
+    .await?;
+    Ok((activities, ids))
 }

@@ -28,29 +28,77 @@ const LEASE_SECS: i64 = 120;
 /// Activities read per round trip for one peer.
 const BATCH: i64 = 32;
 const MAX_BACKOFF_SECS: i64 = 3600;
+/// A peer failing this long is dead (skipped but for rare probes).
+const DEAD_AFTER: chrono::Duration = chrono::Duration::days(3);
+/// How often a dead peer is probed.
+const DEAD_RETRY_SECS: i64 = 6 * 3600;
 
 /// What came of one POST.
 enum Outcome {
     Delivered,
     /// The peer refused it for good (4xx other than 429): logged and skipped.
     Refused(StatusCode),
-    /// Try again later.
-    Retry(String),
+    /// Try again later (no sooner than `after` seconds, if the peer said so).
+    Retry {
+        reason: String,
+        after: Option<i64>,
+    },
 }
 
 pub struct DeliveryWorker {
     ctx: Context,
     client: reqwest::Client,
     keys: KeyCache,
+    shard: Shard,
 }
 
-/// Starts the delivery loop on the current runtime.
-pub fn spawn(ctx: Context) -> tokio::task::JoinHandle<()> {
+/// Which peers a worker process owns: those whose id is `index` modulo
+/// `count`. The default, 0 of 1, is all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: i64,
+    pub count: i64,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard { index: 0, count: 1 }
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N`, e.g. `0/2` and `1/2` for two workers.
+    fn from_str(raw: &str) -> Result<Self, String> {
+        let bad = || format!("`{raw}` is not a shard like 0/2 (index/count, index below count)");
+        let (index, count) = raw.split_once('/').ok_or_else(bad)?;
+        let (index, count): (i64, i64) = (
+            index.trim().parse().map_err(|_| bad())?,
+            count.trim().parse().map_err(|_| bad())?,
+        );
+        if !(1..=1024).contains(&count) || !(0..count).contains(&index) {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// How often old outbox rows and received ids are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+/// Starts the delivery loop for `shard` on the current runtime.
+pub fn spawn(ctx: Context, shard: Shard) -> tokio::task::JoinHandle<()> {
     let worker = Arc::new(DeliveryWorker {
         client: crate::client::build(&ctx.settings),
         ctx,
         keys: KeyCache::default(),
+        shard,
     });
+    if shard.index == 0 {
+        let pruner = worker.clone();
+        tokio::spawn(async move { pruner.prune_forever().await });
+    }
     tokio::spawn(async move { worker.run().await })
 }
 
@@ -79,7 +127,29 @@ impl DeliveryWorker {
 
     async fn lease(&self) -> Result<Vec<Peer>, moot_db::DbError> {
         let mut conn = self.ctx.db.conn().await?;
-        Ok(outbox::lease_due_peers(&mut conn, PEERS_AT_ONCE, LEASE_SECS).await?)
+        let shard = (self.shard.index, self.shard.count);
+        Ok(outbox::lease_due_peers(&mut conn, PEERS_AT_ONCE, LEASE_SECS, shard).await?)
+    }
+
+    /// Removes what every peer has received, once it is older than the
+    /// retention period (and old received ids), every few minutes.
+    async fn prune_forever(self: Arc<Self>) {
+        let days = self.ctx.settings.delivery.retention_days as i32;
+        loop {
+            let pruned = async {
+                let mut conn = self.ctx.db.conn().await?;
+                Ok::<_, moot_db::DbError>(outbox::prune(&mut conn, days).await?)
+            }
+            .await;
+            match pruned {
+                Ok((0, 0)) => {}
+                Ok((activities, ids)) => {
+                    tracing::info!(activities, ids, "pruned delivered activities")
+                }
+                Err(e) => tracing::warn!(error = %e, "pruning the outbox failed"),
+            }
+            tokio::time::sleep(PRUNE_EVERY).await;
+        }
     }
 
     /// Sends the peer's backlog in order until it is empty or a send fails.
@@ -100,8 +170,9 @@ impl DeliveryWorker {
                             peer = %peer.domain, inbox = %delivery.inbox_url, %status,
                             "delivery refused by the peer; not retrying"
                         ),
-                        Outcome::Retry(reason) => {
-                            let delay = backoff_secs(peer.attempts);
+                        Outcome::Retry { reason, after } => {
+                            let failing_for = peer.failing_since.map(|t| Utc::now() - t);
+                            let delay = retry_delay(peer.attempts, after, failing_for);
                             tracing::info!(peer = %peer.domain, %reason, retry_in_secs = delay, "delivery failed");
                             let mut conn = self.ctx.db.conn().await?;
                             let retry_at = Utc::now() + chrono::Duration::seconds(delay);
@@ -143,13 +214,23 @@ impl DeliveryWorker {
         };
         let key = match self.keys.get_or_parse(delivery.actor_id, pem) {
             Ok(key) => key,
-            Err(e) => return Outcome::Retry(format!("parsing the signing key: {e}")),
+            Err(e) => {
+                return Outcome::Retry {
+                    reason: format!("parsing the signing key: {e}"),
+                    after: None,
+                }
+            }
         };
         let key_id = Urls::main_key(&self.ctx.urls.person(&delivery.actor_username));
         let body = delivery.body.as_bytes();
         let signed = match signing::sign_post(&key, &key_id, &inbox, body) {
             Ok(signed) => signed,
-            Err(e) => return Outcome::Retry(format!("signing: {e}")),
+            Err(e) => {
+                return Outcome::Retry {
+                    reason: format!("signing: {e}"),
+                    after: None,
+                }
+            }
         };
         let response = self
             .client
@@ -166,26 +247,78 @@ impl DeliveryWorker {
             Ok(r)
                 if r.status() == StatusCode::TOO_MANY_REQUESTS || r.status().is_server_error() =>
             {
-                Outcome::Retry(format!("peer answered {}", r.status()))
+                let after = r
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(retry_after_secs);
+                Outcome::Retry {
+                    reason: format!("peer answered {}", r.status()),
+                    after,
+                }
             }
             Ok(r) => Outcome::Refused(r.status()),
-            Err(e) => Outcome::Retry(e.to_string()),
+            Err(e) => Outcome::Retry {
+                reason: e.to_string(),
+                after: None,
+            },
         }
     }
 }
 
 /// Seconds to wait after `attempts` failures: doubling from 1 s, capped at
-/// an hour, with up to 25 % jitter so peers coming back are not stampeded.
-fn backoff_secs(attempts: i32) -> i64 {
-    let base = 1i64 << attempts.clamp(0, 12);
-    let capped = base.min(MAX_BACKOFF_SECS);
-    capped + (rand_jitter() * capped as f64 * 0.25) as i64
+/// an hour, with up to 25 % jitter so peers coming back are not stampeded;
+/// never sooner than the peer's `Retry-After` (itself capped at a day). A
+/// peer failing for longer than `DEAD_AFTER` is dead: tried only every
+/// `DEAD_RETRY_SECS` until it answers, then it catches up from its progress.
+fn retry_delay(
+    attempts: i32,
+    retry_after: Option<i64>,
+    failing_for: Option<chrono::Duration>,
+) -> i64 {
+    if failing_for.is_some_and(|f| f > DEAD_AFTER) {
+        return DEAD_RETRY_SECS;
+    }
+    let base = (1i64 << attempts.clamp(0, 12)).min(MAX_BACKOFF_SECS);
+    let jittered = base + (rand::random::<f64>() * base as f64 * 0.25) as i64;
+    jittered.max(retry_after.unwrap_or(0).min(86_400))
 }
 
-fn rand_jitter() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    f64::from(nanos % 1000) / 1000.0
+/// `Retry-After` as seconds: delta-seconds or an HTTP date.
+fn retry_after_secs(value: &str) -> Option<i64> {
+    if let Ok(secs) = value.trim().parse::<i64>() {
+        return Some(secs.max(0));
+    }
+    let when = httpdate::parse_http_date(value.trim()).ok()?;
+    let secs = when
+        .duration_since(std::time::SystemTime::now())
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Some(secs as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_is_capped_and_honours_retry_after() {
+        let first = retry_delay(0, None, None);
+        assert!((1..=2).contains(&first), "{first}");
+        let sixth = retry_delay(5, None, None);
+        assert!((32..=40).contains(&sixth), "{sixth}");
+        let late = retry_delay(30, None, None);
+        assert!((3600..=4500).contains(&late), "{late}");
+        assert_eq!(retry_delay(0, Some(120), None), 120);
+        assert_eq!(retry_delay(0, Some(10_000_000), None), 86_400);
+        let dead = retry_delay(3, None, Some(chrono::Duration::days(4)));
+        assert_eq!(dead, DEAD_RETRY_SECS);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(retry_after_secs("30"), Some(30));
+        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0));
+        assert_eq!(retry_after_secs("soon"), None);
+    }
 }

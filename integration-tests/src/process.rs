@@ -51,6 +51,11 @@ impl ProcessNode {
 
     /// Starts `moot <args>` (a `serve` variant) as the node's process.
     pub async fn start_with(args: &[&str]) -> ProcessNode {
+        ProcessNode::start_configured(args, &[]).await
+    }
+
+    /// The same with extra `MOOT_*` settings in the environment.
+    pub async fn start_configured(args: &[&str], env: &[(&str, &str)]) -> ProcessNode {
         let database = fresh_database().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -65,6 +70,7 @@ impl ProcessNode {
             child: Command::new(moot_binary())
                 .args(args)
                 .envs(node_env(&database, dir.path(), &hostname, port))
+                .envs(env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().unwrap())
                 .stderr(log)

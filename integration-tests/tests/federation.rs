@@ -754,3 +754,73 @@ async fn delivery_can_run_in_separate_worker_processes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn delivery_is_observable_in_metrics_and_the_cli() {
+    let metrics_env = [
+        ("MOOT_METRICS__ENABLED", "true"),
+        ("MOOT_METRICS__TOKEN", "s3cret-token"),
+    ];
+    let (a, b) = tokio::join!(
+        ProcessNode::start_configured(&["serve"], &metrics_env),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    b.create_user("bob", "read write follow");
+    follow_across(&a, &alice, &b, "bob").await;
+
+    let url = format!("{}/metrics", a.base_url);
+    assert_eq!(a.http.get(&url).send().await.unwrap().status(), 401);
+    let text = a
+        .http
+        .get(&url)
+        .bearer_auth("s3cret-token")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("moot_delivery_attempts_total{outcome=\"delivered\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("moot_delivery_request_seconds_count 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "moot_peer_lag_activities{{peer=\"{}\"}} 0",
+            b.hostname
+        )),
+        "{text}"
+    );
+    assert!(text.contains("moot_outbox_queued 0"), "{text}");
+    // Without metrics enabled the endpoint does not exist.
+    assert_eq!(
+        b.http
+            .get(format!("{}/metrics", b.base_url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let status = a.cli(&["admin", "federation-status"]);
+    let table = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&b.hostname))
+        .expect("a row for B");
+    assert!(
+        row.split_whitespace().collect::<Vec<_>>()[1..].starts_with(&["0", "0", "0", "ok"]),
+        "{table}"
+    );
+}

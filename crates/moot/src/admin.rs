@@ -34,6 +34,8 @@ pub enum AdminCommand {
         #[arg(long, value_parser = ["open", "approval", "private"])]
         mode: String,
     },
+    /// Print each peer's delivery progress: backlog, lag and failures.
+    FederationStatus,
     /// Print a new client API access token for a person (for scripts and tests).
     Token {
         #[arg(long)]
@@ -95,6 +97,17 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
             );
             Ok(())
         }
+        AdminCommand::FederationStatus => {
+            let open = database::open(settings, Role::Tool).await?;
+            let statuses = async {
+                let mut conn = open.db.conn().await?;
+                Ok::<_, moot_db::DbError>(moot_db::outbox::peer_statuses(&mut conn).await?)
+            }
+            .await;
+            open.close().await?;
+            print!("{}", federation_status_table(&statuses?));
+            Ok(())
+        }
         AdminCommand::Token { username, scopes } => {
             let open = database::open(settings, Role::Tool).await?;
             let result = moot_app::tokens::issue(&open.db, &username, &scopes).await;
@@ -119,4 +132,31 @@ fn read_password_from_stdin() -> anyhow::Result<Option<String>> {
         .context("reading the password from standard input")?;
     let password = input.lines().next().unwrap_or_default().to_owned();
     Ok(Some(password).filter(|p| !p.is_empty()))
+}
+
+/// The peers' delivery progress as an aligned text table.
+fn federation_status_table(peers: &[moot_db::outbox::PeerStatus]) -> String {
+    let now = chrono::Utc::now();
+    let mut out = format!(
+        "{:<40} {:>9} {:>12} {:>8} {:<10}\n",
+        "PEER", "BACKLOG", "LAG (s)", "RETRIES", "STATE"
+    );
+    for peer in peers {
+        let lag = peer
+            .oldest_undelivered
+            .map_or(0, |t| (now - t).num_seconds().max(0));
+        let state = match peer.failing_since {
+            Some(since) if now - since > chrono::Duration::days(3) => "dead",
+            Some(_) => "failing",
+            None => "ok",
+        };
+        out.push_str(&format!(
+            "{:<40} {:>9} {:>12} {:>8} {:<10}\n",
+            peer.domain, peer.backlog, lag, peer.attempts, state
+        ));
+    }
+    if peers.is_empty() {
+        out.push_str("(no peers yet)\n");
+    }
+    out
 }

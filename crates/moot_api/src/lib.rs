@@ -7,6 +7,7 @@ pub mod entities;
 pub mod errors;
 pub mod groups;
 pub mod health;
+pub mod metrics;
 pub mod pages;
 pub mod search;
 pub mod server;

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
     crate::groups::configure(cfg);
+    crate::metrics::configure(cfg);
 }
 
 /// A server on `listener` that handles shutdown only when told to through its

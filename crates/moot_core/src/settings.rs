@@ -25,6 +25,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub delivery: DeliverySettings,
+    pub metrics: MetricsSettings,
     pub log: LogSettings,
     pub instance: InstanceSettings,
     pub registration: RegistrationSettings,
@@ -56,6 +57,13 @@ pub struct DatabaseSettings {
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
     pub retention_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    pub enabled: bool,
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +320,9 @@ impl Settings {
     pub fn to_masked_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = mask_url_password(&shown.database.url);
+        if !shown.metrics.token.is_empty() {
+            shown.metrics.token = "********".into();
+        }
         toml::to_string_pretty(&shown).expect("settings serialize to TOML")
     }
 }

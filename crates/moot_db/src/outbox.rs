@@ -262,3 +262,40 @@ pub async fn prune(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usiz
     .await?;
     Ok((activities, ids))
 }
+
+/// How far behind one peer is.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PeerStatus {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub domain: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub last_delivered_id: i64,
+    /// Activities queued for it and not yet delivered.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub backlog: i64,
+    /// When the oldest of those was made.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub oldest_undelivered: Option<DateTime<Utc>>,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub failing_since: Option<DateTime<Utc>>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// Every peer's delivery progress, by domain.
+pub async fn peer_statuses(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PeerStatus>> {
+    diesel::sql_query(
+        "SELECT p.domain, p.last_delivered_id, p.attempts, p.failing_since, p.next_attempt_at,
+                COUNT(d.outbox_id) FILTER (WHERE d.outbox_id > p.last_delivered_id) AS backlog,
+                MIN(o.created_at) FILTER (WHERE d.outbox_id > p.last_delivered_id) AS oldest_undelivered
+         FROM peers p
+         LEFT JOIN outbox_deliveries d ON d.peer_id = p.id
+         LEFT JOIN outbox o ON o.id = d.outbox_id
+         GROUP BY p.id
+         ORDER BY p.domain",
+    )
+    .load(conn)
+    .await
+}

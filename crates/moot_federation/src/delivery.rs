@@ -232,6 +232,7 @@ impl DeliveryWorker {
                 }
             }
         };
+        let started = std::time::Instant::now();
         let response = self
             .client
             .post(inbox)
@@ -242,7 +243,10 @@ impl DeliveryWorker {
             .body(delivery.body.clone())
             .send()
             .await;
-        match response {
+        crate::metrics::delivery()
+            .latency
+            .observe(started.elapsed().as_secs_f64());
+        let outcome = match response {
             Ok(r) if r.status().is_success() => Outcome::Delivered,
             Ok(r)
                 if r.status() == StatusCode::TOO_MANY_REQUESTS || r.status().is_server_error() =>
@@ -262,7 +266,17 @@ impl DeliveryWorker {
                 reason: e.to_string(),
                 after: None,
             },
-        }
+        };
+        let label = match &outcome {
+            Outcome::Delivered => "delivered",
+            Outcome::Refused(_) => "refused",
+            Outcome::Retry { .. } => "retried",
+        };
+        crate::metrics::delivery()
+            .attempts
+            .get_or_create(&crate::metrics::OutcomeLabel { outcome: label })
+            .inc();
+        outcome
     }
 }
 

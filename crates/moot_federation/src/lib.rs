@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod error;
 pub mod errors;
 pub mod inbox;
+pub mod metrics;
 pub mod negotiation;
 pub mod objects;
 pub mod origin;

@@ -110,6 +110,17 @@ impl TestNode {
         )
     }
 
+    /// The same with a JSON body.
+    pub async fn api_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        api_request(&self.http, method, &self.url(path), token, Some(body)).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

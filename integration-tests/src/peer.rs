@@ -24,6 +24,8 @@ struct PeerState {
     docs: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Value>>,
     fetches: AtomicUsize,
+    /// Statuses to answer the next inbox POSTs with, in order (then 202).
+    script: Mutex<std::collections::VecDeque<u16>>,
 }
 
 pub struct FakePeer {
@@ -103,10 +105,13 @@ async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpRe
 }
 
 async fn receive(body: web::Bytes, state: web::Data<Arc<PeerState>>) -> HttpResponse {
-    if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
-        state.received.lock().unwrap().push(activity);
+    let status = state.script.lock().unwrap().pop_front().unwrap_or(202);
+    if (200..300).contains(&status) {
+        if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
+            state.received.lock().unwrap().push(activity);
+        }
     }
-    HttpResponse::Accepted().finish()
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
 }
 
 impl FakePeer {
@@ -182,6 +187,12 @@ impl FakePeer {
     /// How many GETs the peer has answered.
     pub fn fetches(&self) -> usize {
         self.state.fetches.load(Ordering::SeqCst)
+    }
+
+    /// Answers the next inbox POSTs with these statuses, in order, then 202
+    /// again (only accepted ones count as received).
+    pub fn answer_next(&self, statuses: &[u16]) {
+        self.state.script.lock().unwrap().extend(statuses);
     }
 
     /// What other servers delivered to this peer's inboxes.

@@ -62,16 +62,7 @@ fn classify(object: &Value) -> Option<Announced> {
 
 #[async_trait::async_trait]
 impl Activity for Announce {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         classify(&self.object).map(|_| ()).ok_or_else(|| {

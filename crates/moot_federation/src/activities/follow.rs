@@ -27,16 +27,7 @@ pub struct Follow {
 
 #[async_trait::async_trait]
 impl Activity for Follow {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, data: &Data<Context>) -> Result<(), FederationError> {
         if !self.object.is_local(data) {
@@ -80,16 +71,7 @@ pub enum AnswerType {
 
 #[async_trait::async_trait]
 impl Activity for AnswerFollow {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, data: &Data<Context>) -> Result<(), FederationError> {
         // The follow being answered is one of ours.
@@ -139,16 +121,7 @@ pub struct Undo {
 
 #[async_trait::async_trait]
 impl Activity for Undo {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         let kind = self.object.get("type").and_then(Value::as_str);

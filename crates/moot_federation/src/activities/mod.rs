@@ -69,6 +69,24 @@ impl Activity for InboxActivity {
     }
 }
 
+/// The parts of `Activity` that read the same for every activity here: the
+/// data and error types, and the `id` and `actor` fields.
+macro_rules! activity_basics {
+    () => {
+        type DataType = moot_app::Context;
+        type Error = crate::error::FederationError;
+
+        fn id(&self) -> &url::Url {
+            &self.id
+        }
+
+        fn actor(&self) -> &url::Url {
+            self.actor.inner()
+        }
+    };
+}
+pub(crate) use activity_basics;
+
 /// The id of an activity's `object`, whether sent as a URL or embedded.
 pub fn object_id(object: &serde_json::Value) -> Option<Url> {
     let raw = object.as_str().or_else(|| object.get("id")?.as_str())?;

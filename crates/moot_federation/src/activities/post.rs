@@ -73,16 +73,7 @@ impl CreateOrUpdate {
 
 #[async_trait::async_trait]
 impl Activity for CreateOrUpdate {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     /// Origin is identity: the post must come from the actor's own origin
     /// and be attributed to the actor. (Posts of other origins are never
@@ -155,16 +146,7 @@ pub struct Delete {
 
 #[async_trait::async_trait]
 impl Activity for Delete {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         let object = object_id(&self.object).ok_or_else(|| {

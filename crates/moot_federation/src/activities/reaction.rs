@@ -34,16 +34,7 @@ pub struct React {
 
 #[async_trait::async_trait]
 impl Activity for React {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         object_id(&self.object).map(|_| ()).ok_or_else(|| {
@@ -94,16 +85,7 @@ pub struct Flag {
 
 #[async_trait::async_trait]
 impl Activity for Flag {
-    type DataType = Context;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
+    super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         Ok(())

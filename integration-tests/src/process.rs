@@ -42,6 +42,9 @@ pub struct ProcessNode {
     pub http: reqwest::Client,
     child: Child,
     dir: tempfile::TempDir,
+    /// How the node was started, to start it again the same way.
+    args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl ProcessNode {
@@ -55,7 +58,7 @@ impl ProcessNode {
     }
 
     /// The same with extra `MOOT_*` settings in the environment.
-    pub async fn start_configured(args: &[&str], env: &[(&str, &str)]) -> ProcessNode {
+    pub async fn start_configured(args: &[&str], extra_env: &[(&str, &str)]) -> ProcessNode {
         let database = fresh_database().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -64,25 +67,38 @@ impl ProcessNode {
             .port();
         let dir = tempfile::tempdir().expect("node directory");
         let hostname = format!("localhost:{port}");
-        let log = std::fs::File::create(dir.path().join("moot.log")).expect("node log");
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let mut env: Vec<(String, String)> = node_env(&database, dir.path(), &hostname, port);
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         let mut node = ProcessNode {
             base_url: format!("http://{hostname}"),
-            child: Command::new(moot_binary())
-                .args(args)
-                .envs(node_env(&database, dir.path(), &hostname, port))
-                .envs(env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().unwrap())
-                .stderr(log)
-                .spawn()
-                .expect("starting moot serve"),
+            child: spawn_logged(&args, &env, dir.path()),
             hostname,
             database,
             http: reqwest::Client::new(),
             dir,
+            args,
+            env,
         };
         node.wait_healthy().await;
         node
+    }
+
+    /// Sends `signal` to the node and waits for it to exit.
+    pub fn stop(&mut self, signal: nix::sys::signal::Signal) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, signal);
+        let _ = self.child.wait();
+    }
+
+    /// Starts the node again, as before, on the same database and port.
+    pub async fn restart(&mut self) {
+        self.child = spawn_logged(&self.args, &self.env, self.dir.path());
+        self.wait_healthy().await;
     }
 
     async fn wait_healthy(&mut self) {
@@ -272,4 +288,21 @@ impl Drop for ChildGuard {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Starts `moot <args>`, appending its output to the node's log.
+fn spawn_logged(args: &[String], env: &[(String, String)], dir: &std::path::Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("moot.log"))
+        .expect("node log");
+    Command::new(moot_binary())
+        .args(args)
+        .envs(env.iter().cloned())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("starting moot")
 }

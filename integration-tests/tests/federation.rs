@@ -824,3 +824,56 @@ async fn delivery_is_observable_in_metrics_and_the_cli() {
         "{table}"
     );
 }
+
+#[tokio::test]
+async fn a_backlog_survives_a_killed_sender_and_a_stopped_receiver() {
+    use nix::sys::signal::Signal;
+    const POSTS: usize = 500;
+    let (mut a, mut b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    follow_across(&b, &bob, &a, "alice").await;
+
+    // B goes down; A queues 500 posts for it; A is killed outright.
+    b.stop(Signal::SIGTERM);
+    for i in 1..=POSTS {
+        let (status, _) = a
+            .api_json(
+                Method::POST,
+                "/api/v1/statuses",
+                &alice,
+                serde_json::json!({"status": format!("backlog {i}")}),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    a.stop(Signal::SIGKILL);
+    b.restart().await;
+    a.restart().await;
+
+    // B ends up with all of them, in order, none twice (its database).
+    let expected: Vec<String> = (1..=POSTS)
+        .map(|i| format!("<p>backlog {i}</p>\n"))
+        .collect();
+    let (client, conn) = tokio_postgres::connect(&b.database.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let received = wait::within(
+        std::time::Duration::from_secs(150),
+        "B catches up",
+        || async {
+            let rows = client
+                .query(
+                    "SELECT content FROM statuses WHERE ap_id IS NOT NULL ORDER BY id",
+                    &[],
+                )
+                .await
+                .unwrap();
+            let contents: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+            (contents.len() >= POSTS).then_some(contents)
+        },
+    )
+    .await;
+    assert_eq!(received, expected);
+}

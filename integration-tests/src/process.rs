@@ -149,6 +149,12 @@ impl ProcessNode {
     /// Starts another process with this node's configuration (e.g. a
     /// `moot deliver` worker); it is killed when the returned guard drops.
     pub fn spawn(&self, args: &[&str]) -> ChildGuard {
+        self.spawn_with(args, &[])
+    }
+
+    /// The same with extra settings (e.g. another port for a second
+    /// `serve` process of the same node).
+    pub fn spawn_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> ChildGuard {
         let port = self.hostname.rsplit(':').next().unwrap().parse().unwrap();
         let child = Command::new(moot_binary())
             .args(args)
@@ -158,6 +164,11 @@ impl ProcessNode {
                 &self.hostname,
                 port,
             ))
+            .envs(
+                extra_env
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string())),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -877,3 +877,89 @@ async fn a_backlog_survives_a_killed_sender_and_a_stopped_receiver() {
     .await;
     assert_eq!(received, expected);
 }
+
+#[tokio::test]
+async fn a_burst_through_two_api_processes_and_two_shard_workers_arrives_once_in_order() {
+    const POSTS: usize = 1000;
+    let a = ProcessNode::start_with(&["serve", "--no-delivery"]).await;
+    // A second HTTP process of the same node, on another port.
+    let second_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let port = second_port.to_string();
+    let _second = a.spawn_with(
+        &["serve", "--no-delivery"],
+        &[("MOOT_SERVER__PORT", port.as_str())],
+    );
+    let _workers = [
+        a.spawn(&["deliver", "--shard", "0/2"]),
+        a.spawn(&["deliver", "--shard", "1/2"]),
+    ];
+    let alice = a.create_user("alice", "read write follow");
+    let second_url = format!("http://127.0.0.1:{second_port}");
+    wait::until("the second process serves", || async {
+        let r = a
+            .http
+            .get(format!("{second_url}/healthz"))
+            .send()
+            .await
+            .ok()?;
+        r.status().is_success().then_some(())
+    })
+    .await;
+
+    let mut peers = Vec::new();
+    for _ in 0..4 {
+        let peer = moot_testkit::FakePeer::start().await;
+        let actor = peer.add_actor("reader");
+        let follow = serde_json::json!({"id": format!("{actor}/follows/1"), "type": "Follow", "actor": actor,
+                                        "object": format!("{}/users/alice", a.base_url)});
+        let (status, body) = peer
+            .post_signed("reader", &format!("{}/inbox", a.base_url), &follow)
+            .await;
+        assert_eq!(status, 202, "{body}");
+        peers.push(peer);
+    }
+    // Posts go through both HTTP processes, alternately.
+    let expected: Vec<String> = (1..=POSTS).map(|i| format!("burst {i}")).collect();
+    for (i, text) in expected.iter().enumerate() {
+        let base = if i % 2 == 0 {
+            a.base_url.clone()
+        } else {
+            second_url.clone()
+        };
+        let response = a
+            .http
+            .post(format!("{base}/api/v1/statuses"))
+            .bearer_auth(&alice)
+            .json(&serde_json::json!({"status": text}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    for peer in &peers {
+        let got = wait::within(
+            std::time::Duration::from_secs(120),
+            "every post reaches every peer",
+            || async {
+                let posts: Vec<String> = peer
+                    .received()
+                    .iter()
+                    .filter(|a| a["type"] == "Create")
+                    .map(|a| {
+                        a["object"]["source"]["content"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                    })
+                    .collect();
+                (posts.len() >= POSTS).then_some(posts)
+            },
+        )
+        .await;
+        assert_eq!(got, expected, "all {POSTS}, in order, none twice");
+    }
+}

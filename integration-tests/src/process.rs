@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use crate::{fresh_database, TestDatabase};
 
 /// The `moot` binary that `cargo test --workspace` builds next to the test
-/// binaries (`target/<profile>/moot`), or `MOOT_BIN` if set.
+/// binaries (`target/<profile>/moot`), or `TESTKIT_MOOT_BIN` if set.
 pub fn moot_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
         .get_or_init(|| {
-            if let Some(path) = std::env::var_os("MOOT_BIN") {
+            if let Some(path) = std::env::var_os("TESTKIT_MOOT_BIN") {
                 return PathBuf::from(path);
             }
             let exe = std::env::current_exe().expect("test binary path");
@@ -26,7 +26,7 @@ pub fn moot_binary() -> PathBuf {
                 .expect("test binary in target/<profile>/deps");
             assert!(
                 path.is_file(),
-                "{} not found: run the tests with `cargo test --workspace` (which builds it) or set MOOT_BIN",
+                "{} not found: run the tests with `cargo test --workspace` (which builds it) or set TESTKIT_MOOT_BIN",
                 path.display()
             );
             path
@@ -123,6 +123,11 @@ impl ProcessNode {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The node process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// What the node logged so far.

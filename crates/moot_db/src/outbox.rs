@@ -198,23 +198,40 @@ pub async fn mark_delivered(
     peer_id: i64,
     outbox_id: i64,
 ) -> QueryResult<()> {
-    diesel::update(peers::table.find(peer_id))
-        .set((
-            peers::last_delivered_id.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                "GREATEST(last_delivered_id, ",
-            )
-            .bind::<diesel::sql_types::BigInt, _>(outbox_id)
-            .sql(")")),
-            peers::attempts.eq(0),
-            peers::failing_since.eq(None::<DateTime<Utc>>),
-            peers::next_attempt_at.eq(None::<DateTime<Utc>>),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
+    set_delivered(conn, peer_id, outbox_id, false).await
 }
 
-/// Records a failed attempt; the peer is skipped until `retry_at`.
+/// The same, and gives the peer's lease back, in one statement.
+pub async fn mark_delivered_and_release(
+    conn: &mut AsyncPgConnection,
+    peer_id: i64,
+    outbox_id: i64,
+) -> QueryResult<()> {
+    set_delivered(conn, peer_id, outbox_id, true).await
+}
+
+async fn set_delivered(
+    conn: &mut AsyncPgConnection,
+    peer_id: i64,
+    outbox_id: i64,
+    release: bool,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE peers SET last_delivered_id = GREATEST(last_delivered_id, $2), attempts = 0,
+                failing_since = NULL, next_attempt_at = NULL,
+                lease_until = CASE WHEN $3 THEN NULL ELSE lease_until END
+         WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(peer_id)
+    .bind::<diesel::sql_types::BigInt, _>(outbox_id)
+    .bind::<diesel::sql_types::Bool, _>(release)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed attempt and releases the peer, which is skipped until
+/// `retry_at`.
 pub async fn mark_failed(
     conn: &mut AsyncPgConnection,
     peer_id: i64,
@@ -227,6 +244,8 @@ pub async fn mark_failed(
                 diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
             >("COALESCE(failing_since, now())")),
             peers::next_attempt_at.eq(Some(retry_at)),
+            // The peer waits for `retry_at`; its lease goes back at once.
+            peers::lease_until.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
         .await

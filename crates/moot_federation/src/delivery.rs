@@ -163,7 +163,12 @@ impl DeliveryWorker {
                 if batch.is_empty() {
                     break;
                 }
-                for delivery in batch {
+                // A short batch is the end of the backlog as it stood: the
+                // last delivery's progress and the lease's release go in one
+                // statement (anything queued since is picked up by a new lease).
+                let ends_backlog = batch.len() < BATCH as usize;
+                let count = batch.len();
+                for (i, delivery) in batch.into_iter().enumerate() {
                     match self.send(&delivery).await {
                         Outcome::Delivered => {}
                         Outcome::Refused(status) => tracing::warn!(
@@ -177,11 +182,14 @@ impl DeliveryWorker {
                             let mut conn = self.ctx.db.conn().await?;
                             let retry_at = Utc::now() + chrono::Duration::seconds(delay);
                             outbox::mark_failed(&mut conn, peer.id, retry_at).await?;
-                            outbox::release(&mut conn, peer.id).await?;
                             return Ok(());
                         }
                     }
                     let mut conn = self.ctx.db.conn().await?;
+                    if ends_backlog && i + 1 == count {
+                        outbox::mark_delivered_and_release(&mut conn, peer.id, delivery.outbox_id).await?;
+                        return Ok(());
+                    }
                     outbox::mark_delivered(&mut conn, peer.id, delivery.outbox_id).await?;
                     peer.last_delivered_id = delivery.outbox_id;
                     peer.attempts = 0;

@@ -37,7 +37,13 @@ struct Sink {
 async fn receive(body: web::Bytes, sink: web::Data<Arc<Sink>>) -> HttpResponse {
     let now = Utc::now();
     if let Ok(activity) = serde_json::from_slice::<serde_json::Value>(&body) {
-        let author = activity["actor"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
+        let author = activity["actor"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let published = activity["object"]["published"]
             .as_str()
             .and_then(|p| p.parse::<DateTime<Utc>>().ok())
@@ -50,7 +56,12 @@ async fn receive(body: web::Bytes, sink: web::Data<Arc<Sink>>) -> HttpResponse {
 /// CPU seconds (user + system) the process has used.
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
     let ticks: f64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0.0)
         + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0.0);
     ticks / 100.0
@@ -82,11 +93,20 @@ fn raw_sign_rate() -> f64 {
 async fn wait_for(sink: &Sink, author: &str, count: usize, limit: Duration) -> Duration {
     let started = Instant::now();
     loop {
-        let got = sink.arrivals.lock().unwrap().iter().filter(|a| a.0 == author).count();
+        let got = sink
+            .arrivals
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a.0 == author)
+            .count();
         if got >= count {
             return started.elapsed();
         }
-        assert!(started.elapsed() < limit, "only {got} of {count} deliveries arrived");
+        assert!(
+            started.elapsed() < limit,
+            "only {got} of {count} deliveries arrived"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -95,18 +115,29 @@ async fn wait_for(sink: &Sink, author: &str, count: usize, limit: Duration) -> D
 async fn main() {
     let exe = std::env::current_exe().unwrap();
     std::env::set_var("TESTKIT_MOOT_BIN", exe.parent().unwrap().join("moot"));
-    println!("openssl RSA-2048 signing, one core: {:.0} signatures/s", raw_sign_rate());
+    println!(
+        "openssl RSA-2048 signing, one core: {:.0} signatures/s",
+        raw_sign_rate()
+    );
 
     // Sinks: one listening port per peer.
     let sink = Arc::new(Sink::default());
     let data = web::Data::new(sink.clone());
-    let listeners: Vec<std::net::TcpListener> =
-        (0..FANOUT_PEERS).map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap()).collect();
-    let ports: Vec<u16> = listeners.iter().map(|l| l.local_addr().unwrap().port()).collect();
-    let mut server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::post().to(receive)))
-        .workers(1)
-        .disable_signals()
-        .backlog(4096);
+    let listeners: Vec<std::net::TcpListener> = (0..FANOUT_PEERS)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let ports: Vec<u16> = listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .default_service(web::post().to(receive))
+    })
+    .workers(1)
+    .disable_signals()
+    .backlog(4096);
     for listener in listeners {
         server = server.listen(listener).unwrap();
     }
@@ -118,13 +149,18 @@ async fn main() {
     let steady = node.create_user("steady", "read write");
     // Followers on the peers, written straight into the node's database
     // (this measures delivery, not following).
-    let (client, conn) = tokio_postgres::connect(&node.database.url, tokio_postgres::NoTls).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&node.database.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let author_id = |name: &'static str| {
         let client = &client;
         async move {
             client
-                .query_one("SELECT id FROM accounts WHERE username = $1 AND domain IS NULL", &[&name])
+                .query_one(
+                    "SELECT id FROM accounts WHERE username = $1 AND domain IS NULL",
+                    &[&name],
+                )
                 .await
                 .unwrap()
                 .get::<_, i64>(0)
@@ -134,7 +170,10 @@ async fn main() {
     for (i, port) in ports.iter().enumerate() {
         let domain = format!("localhost:{port}");
         let inbox = format!("http://{domain}/inbox");
-        for (name, target, wanted) in [("reader", fan_id, true), ("steadyreader", steady_id, i < SUSTAINED_PEERS)] {
+        for (name, target, wanted) in [
+            ("reader", fan_id, true),
+            ("steadyreader", steady_id, i < SUSTAINED_PEERS),
+        ] {
             if !wanted {
                 continue;
             }
@@ -161,7 +200,12 @@ async fn main() {
     // 1. Fan-out.
     let cpu_before = cpu_seconds(pid);
     let (status, _) = node
-        .api_json(reqwest::Method::POST, "/api/v1/statuses", &fan, serde_json::json!({"status": "to every council"}))
+        .api_json(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            &fan,
+            serde_json::json!({"status": "to every council"}),
+        )
         .await;
     assert_eq!(status, 200);
     let elapsed = wait_for(&sink, "fanout", FANOUT_PEERS, Duration::from_secs(300)).await;
@@ -179,7 +223,12 @@ async fn main() {
     let started = Instant::now();
     for i in 0..SUSTAINED_POSTS {
         let (status, _) = node
-            .api_json(reqwest::Method::POST, "/api/v1/statuses", &steady, serde_json::json!({"status": format!("steady {i}")}))
+            .api_json(
+                reqwest::Method::POST,
+                "/api/v1/statuses",
+                &steady,
+                serde_json::json!({"status": format!("steady {i}")}),
+            )
             .await;
         assert_eq!(status, 200);
     }
@@ -192,7 +241,9 @@ async fn main() {
         .unwrap()
         .iter()
         .filter(|a| a.0 == "steady")
-        .map(|(_, published, arrived)| (*arrived - *published).num_microseconds().unwrap_or(0) as f64 / 1000.0)
+        .map(|(_, published, arrived)| {
+            (*arrived - *published).num_microseconds().unwrap_or(0) as f64 / 1000.0
+        })
         .collect();
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
@@ -203,5 +254,8 @@ async fn main() {
         pct(0.50),
         pct(0.99)
     );
-    println!("node peak resident memory: {} MiB", peak_rss_kib(pid) / 1024);
+    println!(
+        "node peak resident memory: {} MiB",
+        peak_rss_kib(pid) / 1024
+    );
 }

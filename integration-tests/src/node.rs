@@ -19,7 +19,7 @@ pub struct TestNode {
     pub database: TestDatabase,
     pub http: reqwest::Client,
     handle: ServerHandle,
-    delivery: tokio::task::JoinHandle<()>,
+    delivery: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestNode {
@@ -32,6 +32,15 @@ impl TestNode {
     /// `127.0.0.1:<port>` and private addresses are allowed, as two test
     /// nodes on one machine need.
     pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestNode {
+        TestNode::launch(adjust, true).await
+    }
+
+    /// A node whose outbox nobody delivers, for tests that drive it by hand.
+    pub async fn start_without_delivery() -> TestNode {
+        TestNode::launch(|_| {}, false).await
+    }
+
+    async fn launch(adjust: impl FnOnce(&mut Settings), deliver: bool) -> TestNode {
         let database = fresh_database().await;
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding a test port");
         let port = listener.local_addr().unwrap().port();
@@ -50,7 +59,8 @@ impl TestNode {
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");
-        let delivery = moot_federation::delivery::spawn(ctx.clone(), Default::default());
+        let delivery =
+            deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
         let server = build_server(listener, ctx, federation).expect("starting the test server");
         let handle = server.handle();
         tokio::spawn(server);
@@ -134,7 +144,9 @@ impl TestNode {
     }
 
     pub async fn stop(self) {
-        self.delivery.abort();
+        if let Some(delivery) = self.delivery {
+            delivery.abort();
+        }
         self.handle.stop(true).await;
     }
 }

@@ -1,5 +1,6 @@
 //! The outbox's bookkeeping against a real database: shards of peers that
-//! do not overlap, and pruning that keeps what a peer has not yet received.
+//! do not overlap, batches of whole activities, progress that never goes
+//! backwards, and pruning that keeps what a peer has not yet received.
 
 use moot_db::outbox;
 use moot_testkit::TestNode;
@@ -17,9 +18,19 @@ async fn queue_for(node: &TestNode, inboxes: &[&str]) -> i64 {
         .unwrap()
 }
 
+async fn delivered(conn: &mut diesel_async::AsyncPgConnection, peer_id: i64, up_to: i64) {
+    let progress = outbox::Progress {
+        peer_id,
+        delivered_up_to: up_to,
+        retry_at: None,
+        release: false,
+    };
+    outbox::record_progress(conn, &[progress]).await.unwrap();
+}
+
 #[tokio::test]
 async fn shards_split_the_peers_without_overlap() {
-    let node = TestNode::start().await;
+    let node = TestNode::start_without_delivery().await;
     node.create_user("sender", "read").await;
     let inboxes: Vec<String> = (0..6)
         .map(|i| format!("https://peer{i}.example/inbox"))
@@ -49,7 +60,7 @@ async fn shards_split_the_peers_without_overlap() {
 
 #[tokio::test]
 async fn pruning_keeps_what_a_peer_still_needs() {
-    let node = TestNode::start().await;
+    let node = TestNode::start_without_delivery().await;
     node.create_user("sender", "read").await;
     let id = queue_for(
         &node,
@@ -61,20 +72,83 @@ async fn pruning_keeps_what_a_peer_still_needs() {
         .await
         .unwrap();
     let fast = peers.iter().find(|p| p.domain == "fast.example").unwrap();
-    outbox::mark_delivered(&mut conn, fast.id, id)
-        .await
-        .unwrap();
+    delivered(&mut conn, fast.id, id).await;
     // Retention 0 days: everything old enough, but the slow peer waits for it.
     assert_eq!(outbox::prune(&mut conn, 0).await.unwrap().0, 0);
     let slow = peers.iter().find(|p| p.domain == "slow.example").unwrap();
-    outbox::mark_delivered(&mut conn, slow.id, id)
-        .await
-        .unwrap();
+    delivered(&mut conn, slow.id, id).await;
     assert_eq!(outbox::prune(&mut conn, 0).await.unwrap().0, 1);
     // With the default retention nothing this young goes.
     let id2 = queue_for(&node, &["https://fast.example/inbox"]).await;
-    outbox::mark_delivered(&mut conn, fast.id, id2)
+    delivered(&mut conn, fast.id, id2).await;
+    assert_eq!(outbox::prune(&mut conn, 7).await.unwrap().0, 0);
+}
+
+#[tokio::test]
+async fn batches_hold_whole_activities_and_progress_counts_failures() {
+    let node = TestNode::start_without_delivery().await;
+    node.create_user("sender", "read").await;
+    // Three activities, each to two personal inboxes on one peer.
+    let two = [
+        "https://p.example/users/a/inbox",
+        "https://p.example/users/b/inbox",
+    ];
+    let ids = [
+        queue_for(&node, &two).await,
+        queue_for(&node, &two).await,
+        queue_for(&node, &two).await,
+    ];
+    let mut conn = node.db.conn().await.unwrap();
+    let peer = outbox::lease_due_peers(&mut conn, 10, 60, (0, 1))
+        .await
+        .unwrap()
+        .remove(0);
+    // A limit of two activities gives all four of their rows, in order.
+    let rows = outbox::next_for_peers(&mut conn, &[(peer.id, 0)], 2)
         .await
         .unwrap();
-    assert_eq!(outbox::prune(&mut conn, 7).await.unwrap().0, 0);
+    let got: Vec<(i64, &str)> = rows
+        .iter()
+        .map(|r| (r.outbox_id, r.inbox_url.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ids[0], two[0]),
+            (ids[0], two[1]),
+            (ids[1], two[0]),
+            (ids[1], two[1])
+        ]
+    );
+
+    // A failure after progress: progress kept, one attempt counted, lease
+    // released but the peer not due before its retry time.
+    let retry_at = chrono::Utc::now() + chrono::Duration::hours(1);
+    let failed = outbox::Progress {
+        peer_id: peer.id,
+        delivered_up_to: ids[1],
+        retry_at: Some(retry_at),
+        release: true,
+    };
+    outbox::record_progress(&mut conn, &[failed]).await.unwrap();
+    outbox::record_progress(&mut conn, &[failed]).await.unwrap();
+    let status = outbox::peer_statuses(&mut conn).await.unwrap().remove(0);
+    assert_eq!((status.last_delivered_id, status.backlog), (ids[1], 2));
+    assert_eq!(status.attempts, 2);
+    assert!(status.failing_since.is_some());
+    let leased = outbox::lease_due_peers(&mut conn, 10, 60, (0, 1))
+        .await
+        .unwrap();
+    assert!(leased.is_empty(), "not due before its retry time");
+
+    // Progress never goes backwards; success clears the failure.
+    delivered(&mut conn, peer.id, ids[0]).await;
+    let status = outbox::peer_statuses(&mut conn).await.unwrap().remove(0);
+    assert_eq!(status.last_delivered_id, ids[1]);
+    assert_eq!((status.attempts, status.failing_since), (0, None));
+    let rest = outbox::next_for_peers(&mut conn, &[(peer.id, ids[1])], 32)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2);
+    assert!(rest.iter().all(|r| r.outbox_id == ids[2]));
 }

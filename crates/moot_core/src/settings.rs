@@ -57,6 +57,9 @@ pub struct DatabaseSettings {
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
     pub retention_days: u32,
+    pub concurrency: u32,
+    pub per_peer_concurrency: u32,
+    pub dead_after_hours: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,12 +262,21 @@ impl Settings {
                 "must be between 1 and 600".into(),
             ));
         }
-        if !(1..=365).contains(&self.delivery.retention_days) {
-            return Err((
-                "delivery.retention_days",
-                "must be between 1 and 365".into(),
-            ));
-        }
+        let delivery = &self.delivery;
+        within("delivery.retention_days", delivery.retention_days, 1, 365)?;
+        within("delivery.concurrency", delivery.concurrency, 1, 4096)?;
+        within(
+            "delivery.per_peer_concurrency",
+            delivery.per_peer_concurrency,
+            1,
+            64,
+        )?;
+        within(
+            "delivery.dead_after_hours",
+            delivery.dead_after_hours,
+            1,
+            24 * 365,
+        )?;
         if self.log.level.trim().is_empty() {
             return Err(("log.level", "must not be empty".into()));
         }
@@ -431,6 +443,15 @@ fn value_from_env(default: &Value, raw: &str) -> Result<Value, String> {
             }
         }
         _ => Err("cannot be set from the environment".into()),
+    }
+}
+
+/// `Err` naming `key` unless `lo <= value <= hi`.
+fn within(key: &'static str, value: u32, lo: u32, hi: u32) -> Result<(), (&'static str, String)> {
+    if (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err((key, format!("must be between {lo} and {hi}")))
     }
 }
 

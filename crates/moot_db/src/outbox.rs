@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{accounts, outbox, outbox_deliveries, peers};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Integer, Nullable, Text, Timestamptz};
+
+use crate::schema::{accounts, outbox, peers};
 
 /// The peer (`host[:port]`) an inbox URL belongs to.
 pub fn peer_domain(inbox: &url::Url) -> Option<String> {
@@ -20,7 +22,8 @@ pub fn peer_domain(inbox: &url::Url) -> Option<String> {
     })
 }
 
-/// Stores an activity and the inboxes it goes to (one row per distinct inbox).
+/// Stores an activity and the inboxes it goes to (one row per distinct
+/// inbox), in three statements however many inboxes there are.
 pub async fn enqueue(
     conn: &mut AsyncPgConnection,
     actor_id: i64,
@@ -37,20 +40,28 @@ pub async fn enqueue(
         .returning(outbox::id)
         .get_result(conn)
         .await?;
-    for inbox in inboxes {
-        let Some(domain) = peer_domain(inbox) else {
-            continue;
-        };
-        let peer_id = peer_id(conn, &domain).await?;
-        diesel::insert_into(outbox_deliveries::table)
-            .values((
-                outbox_deliveries::peer_id.eq(peer_id),
-                outbox_deliveries::outbox_id.eq(outbox_id),
-                outbox_deliveries::inbox_url.eq(inbox.as_str()),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
+    let mut targets: Vec<(String, String)> = inboxes
+        .iter()
+        .filter_map(|inbox| Some((peer_domain(inbox)?, inbox.to_string())))
+        .collect();
+    if !targets.is_empty() {
+        // Sorted, so concurrent transactions adding the same new peers take
+        // their row locks in the same order and cannot deadlock.
+        targets.sort();
+        targets.dedup();
+        let (domains, inbox_urls): (Vec<String>, Vec<String>) = targets.into_iter().unzip();
+        add_peers(conn, &domains).await?;
+        diesel::sql_query(
+            "INSERT INTO outbox_deliveries (peer_id, outbox_id, inbox_url)
+             SELECT p.id, $3, t.inbox FROM unnest($1::text[], $2::text[]) AS t(domain, inbox)
+             JOIN peers p ON p.domain = t.domain
+             ON CONFLICT DO NOTHING",
+        )
+        .bind::<Array<Text>, _>(&domains)
+        .bind::<Array<Text>, _>(&inbox_urls)
+        .bind::<BigInt, _>(outbox_id)
+        .execute(conn)
+        .await?;
     }
     // Wake the delivery workers of every process (they also poll).
     diesel::sql_query("NOTIFY moot_outbox")
@@ -59,27 +70,29 @@ pub async fn enqueue(
     Ok(outbox_id)
 }
 
-async fn peer_id(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<i64> {
-    diesel::insert_into(peers::table)
-        .values(peers::domain.eq(domain))
-        .on_conflict(peers::domain)
-        .do_nothing()
-        .execute(conn)
-        .await?;
-    peers::table
-        .filter(peers::domain.eq(domain))
-        .select(peers::id)
-        .first(conn)
-        .await
+/// Makes sure every domain (sorted) has a peer row.
+async fn add_peers(conn: &mut AsyncPgConnection, domains: &[String]) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO peers (domain) SELECT DISTINCT d FROM unnest($1::text[]) AS d ORDER BY d
+         ON CONFLICT (domain) DO NOTHING",
+    )
+    .bind::<Array<Text>, _>(domains)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = peers)]
+#[derive(Debug, Clone, QueryableByName)]
 pub struct Peer {
+    #[diesel(sql_type = BigInt)]
     pub id: i64,
+    #[diesel(sql_type = Text)]
     pub domain: String,
+    #[diesel(sql_type = BigInt)]
     pub last_delivered_id: i64,
+    #[diesel(sql_type = Integer)]
     pub attempts: i32,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
     pub failing_since: Option<DateTime<Utc>>,
 }
 
@@ -107,152 +120,128 @@ pub async fn lease_due_peers(
              FOR UPDATE SKIP LOCKED)
          RETURNING id, domain, last_delivered_id, attempts, failing_since",
     )
-    .bind::<diesel::sql_types::BigInt, _>(limit)
-    .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
-    .bind::<diesel::sql_types::BigInt, _>(shard.0)
-    .bind::<diesel::sql_types::BigInt, _>(shard.1)
-    .load::<PeerRow>(conn)
+    .bind::<BigInt, _>(limit)
+    .bind::<Double, _>(lease_secs as f64)
+    .bind::<BigInt, _>(shard.0)
+    .bind::<BigInt, _>(shard.1)
+    .load(conn)
     .await
-    .map(|rows| rows.into_iter().map(Into::into).collect())
 }
 
-#[derive(QueryableByName)]
-struct PeerRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    domain: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    last_delivered_id: i64,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    attempts: i32,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
-    failing_since: Option<DateTime<Utc>>,
-}
-
-impl From<PeerRow> for Peer {
-    fn from(r: PeerRow) -> Self {
-        Peer {
-            id: r.id,
-            domain: r.domain,
-            last_delivered_id: r.last_delivered_id,
-            attempts: r.attempts,
-            failing_since: r.failing_since,
-        }
-    }
-}
-
-/// One activity to send to one inbox, with what is needed to sign it.
-#[derive(Debug, Clone)]
+/// One activity to send to one inbox.
+#[derive(Debug, Clone, QueryableByName)]
 pub struct PendingDelivery {
+    #[diesel(sql_type = BigInt)]
+    pub peer_id: i64,
+    #[diesel(sql_type = BigInt)]
     pub outbox_id: i64,
+    #[diesel(sql_type = Text)]
     pub inbox_url: String,
+    #[diesel(sql_type = Text)]
     pub body: String,
+    /// The sending actor, whose key signs it.
+    #[diesel(sql_type = BigInt)]
     pub actor_id: i64,
+    #[diesel(sql_type = Text)]
     pub actor_username: String,
-    pub actor_private_key_pem: Option<String>,
 }
 
-/// The peer's next activities after its progress, oldest first.
-pub async fn next_for_peer(
+/// For each `(peer id, last delivered id)`, the rows of the peer's next
+/// `activities` activities after its progress, in order (by peer, then
+/// activity, then inbox). Whole activities only, so progress recorded at the
+/// end of a batch never skips an inbox of a half-sent activity. One query
+/// serves a whole lease of peers.
+pub async fn next_for_peers(
     conn: &mut AsyncPgConnection,
-    peer: &Peer,
-    limit: i64,
+    peers: &[(i64, i64)],
+    activities: i64,
 ) -> QueryResult<Vec<PendingDelivery>> {
-    let rows: Vec<(i64, String, String, i64, String, Option<String>)> = outbox_deliveries::table
-        .inner_join(outbox::table.inner_join(accounts::table))
-        .filter(outbox_deliveries::peer_id.eq(peer.id))
-        .filter(outbox_deliveries::outbox_id.gt(peer.last_delivered_id))
-        .order((outbox_deliveries::outbox_id, outbox_deliveries::inbox_url))
-        .limit(limit)
-        .select((
-            outbox_deliveries::outbox_id,
-            outbox_deliveries::inbox_url,
-            outbox::body,
-            outbox::actor_id,
-            accounts::username,
-            accounts::private_key_pem,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(outbox_id, inbox_url, body, actor_id, actor_username, actor_private_key_pem)| {
-                PendingDelivery {
-                    outbox_id,
-                    inbox_url,
-                    body,
-                    actor_id,
-                    actor_username,
-                    actor_private_key_pem,
-                }
-            },
-        )
-        .collect())
-}
-
-/// Records that everything up to `outbox_id` reached the peer.
-pub async fn mark_delivered(
-    conn: &mut AsyncPgConnection,
-    peer_id: i64,
-    outbox_id: i64,
-) -> QueryResult<()> {
-    set_delivered(conn, peer_id, outbox_id, false).await
-}
-
-/// The same, and gives the peer's lease back, in one statement.
-pub async fn mark_delivered_and_release(
-    conn: &mut AsyncPgConnection,
-    peer_id: i64,
-    outbox_id: i64,
-) -> QueryResult<()> {
-    set_delivered(conn, peer_id, outbox_id, true).await
-}
-
-async fn set_delivered(
-    conn: &mut AsyncPgConnection,
-    peer_id: i64,
-    outbox_id: i64,
-    release: bool,
-) -> QueryResult<()> {
+    let (ids, after): (Vec<i64>, Vec<i64>) = peers.iter().copied().unzip();
     diesel::sql_query(
-        "UPDATE peers SET last_delivered_id = GREATEST(last_delivered_id, $2), attempts = 0,
-                failing_since = NULL, next_attempt_at = NULL,
-                lease_until = CASE WHEN $3 THEN NULL ELSE lease_until END
-         WHERE id = $1",
+        "SELECT l.peer_id, d.outbox_id, d.inbox_url, o.body, o.actor_id, a.username AS actor_username
+         FROM unnest($1::bigint[], $2::bigint[]) AS l(peer_id, after)
+         CROSS JOIN LATERAL (
+             SELECT d.outbox_id, d.inbox_url FROM outbox_deliveries d
+             WHERE d.peer_id = l.peer_id AND d.outbox_id IN (
+                 SELECT DISTINCT n.outbox_id FROM outbox_deliveries n
+                 WHERE n.peer_id = l.peer_id AND n.outbox_id > l.after
+                 ORDER BY n.outbox_id LIMIT $3)
+         ) d
+         JOIN outbox o ON o.id = d.outbox_id
+         JOIN accounts a ON a.id = o.actor_id
+         ORDER BY l.peer_id, d.outbox_id, d.inbox_url",
     )
-    .bind::<diesel::sql_types::BigInt, _>(peer_id)
-    .bind::<diesel::sql_types::BigInt, _>(outbox_id)
-    .bind::<diesel::sql_types::Bool, _>(release)
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Array<BigInt>, _>(&after)
+    .bind::<BigInt, _>(activities)
+    .load(conn)
+    .await
+}
+
+/// The PEM private key of a local actor, for signing its deliveries.
+pub async fn signing_key(
+    conn: &mut AsyncPgConnection,
+    actor_id: i64,
+) -> QueryResult<Option<String>> {
+    accounts::table
+        .find(actor_id)
+        .select(accounts::private_key_pem)
+        .first(conn)
+        .await
+}
+
+/// What a worker learned about one peer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub peer_id: i64,
+    /// Everything up to this outbox id reached the peer (or was refused
+    /// for good).
+    pub delivered_up_to: i64,
+    /// Set when a send failed: the peer is skipped until then.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Whether the worker is done with the peer and gives its lease back.
+    pub release: bool,
+}
+
+/// Saves the progress of many peers in one statement (at most one entry
+/// per peer). Progress never goes backwards; a failure counts an attempt
+/// (the first of a new run of failures, if this batch delivered something).
+pub async fn record_progress(
+    conn: &mut AsyncPgConnection,
+    entries: &[Progress],
+) -> QueryResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = entries.iter().map(|e| e.peer_id).collect();
+    let up_to: Vec<i64> = entries.iter().map(|e| e.delivered_up_to).collect();
+    let retry_at: Vec<Option<DateTime<Utc>>> = entries.iter().map(|e| e.retry_at).collect();
+    let release: Vec<bool> = entries.iter().map(|e| e.release).collect();
+    diesel::sql_query(
+        "UPDATE peers p SET
+             last_delivered_id = GREATEST(p.last_delivered_id, v.up_to),
+             attempts = CASE WHEN v.retry_at IS NULL THEN 0
+                             WHEN v.up_to > p.last_delivered_id THEN 1
+                             ELSE p.attempts + 1 END,
+             failing_since = CASE WHEN v.retry_at IS NULL THEN NULL
+                                  WHEN v.up_to > p.last_delivered_id THEN now()
+                                  ELSE COALESCE(p.failing_since, now()) END,
+             next_attempt_at = v.retry_at,
+             lease_until = CASE WHEN v.release THEN NULL ELSE p.lease_until END
+         FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bool[])
+              AS v(id, up_to, retry_at, release)
+         WHERE p.id = v.id",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Array<BigInt>, _>(&up_to)
+    .bind::<Array<Nullable<Timestamptz>>, _>(&retry_at)
+    .bind::<Array<Bool>, _>(&release)
     .execute(conn)
     .await
     .map(|_| ())
 }
 
-/// Records a failed attempt and releases the peer, which is skipped until
-/// `retry_at`.
-pub async fn mark_failed(
-    conn: &mut AsyncPgConnection,
-    peer_id: i64,
-    retry_at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::update(peers::table.find(peer_id))
-        .set((
-            peers::attempts.eq(peers::attempts + 1),
-            peers::failing_since.eq(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-            >("COALESCE(failing_since, now())")),
-            peers::next_attempt_at.eq(Some(retry_at)),
-            // The peer waits for `retry_at`; its lease goes back at once.
-            peers::lease_until.eq(None::<DateTime<Utc>>),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Gives the peer back before the lease runs out.
+/// Gives the peer back before the lease runs out, progress unchanged.
 pub async fn release(conn: &mut AsyncPgConnection, peer_id: i64) -> QueryResult<()> {
     diesel::update(peers::table.find(peer_id))
         .set(peers::lease_until.eq(None::<DateTime<Utc>>))
@@ -270,13 +259,13 @@ pub async fn prune(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usiz
            AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d JOIN peers p ON p.id = d.peer_id
                            WHERE d.outbox_id = o.id AND p.last_delivered_id < o.id)",
     )
-    .bind::<diesel::sql_types::Integer, _>(days)
+    .bind::<Integer, _>(days)
     .execute(conn)
     .await?;
     let ids = diesel::sql_query(
         "DELETE FROM received_activities WHERE received_at < now() - make_interval(days => $1)",
     )
-    .bind::<diesel::sql_types::Integer, _>(days)
+    .bind::<Integer, _>(days)
     .execute(conn)
     .await?;
     Ok((activities, ids))
@@ -285,21 +274,21 @@ pub async fn prune(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usiz
 /// How far behind one peer is.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PeerStatus {
-    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(sql_type = Text)]
     pub domain: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    #[diesel(sql_type = BigInt)]
     pub last_delivered_id: i64,
     /// Activities queued for it and not yet delivered.
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    #[diesel(sql_type = BigInt)]
     pub backlog: i64,
     /// When the oldest of those was made.
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    #[diesel(sql_type = Nullable<Timestamptz>)]
     pub oldest_undelivered: Option<DateTime<Utc>>,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
+    #[diesel(sql_type = Integer)]
     pub attempts: i32,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    #[diesel(sql_type = Nullable<Timestamptz>)]
     pub failing_since: Option<DateTime<Utc>>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    #[diesel(sql_type = Nullable<Timestamptz>)]
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 

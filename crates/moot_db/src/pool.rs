@@ -8,6 +8,7 @@ use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use futures_util::StreamExt;
 
 /// The SQL migrations of the top-level `migrations/` folder, built in.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
@@ -89,6 +90,28 @@ impl Database {
         })
         .await
         .map_err(|e| DbError::Migration(e.to_string()))?
+    }
+
+    /// LISTENs on `channel` over a connection of its own and calls `on_each`
+    /// for every notification, until that connection fails (the error is
+    /// returned; the caller decides when to listen again).
+    pub async fn listen(&self, channel: &str, mut on_each: impl FnMut()) -> DbError {
+        let mut conn = match self.conn().await {
+            Ok(conn) => Object::take(conn),
+            Err(e) => return e,
+        };
+        let listen = format!("LISTEN \"{}\"", channel.replace('"', "\"\""));
+        if let Err(e) = diesel::sql_query(listen).execute(&mut conn).await {
+            return e.into();
+        }
+        let mut notifications = std::pin::pin!(conn.notifications_stream());
+        while let Some(notification) = notifications.next().await {
+            if let Err(e) = notification {
+                return e.into();
+            }
+            on_each();
+        }
+        DbError::Pool(format!("the connection listening on {channel} closed"))
     }
 
     /// Whether the database answers a trivial query within `timeout`.

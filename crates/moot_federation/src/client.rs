@@ -19,6 +19,22 @@ pub fn user_agent(settings: &Settings) -> String {
 }
 
 pub fn build(settings: &Settings) -> reqwest::Client {
+    builder(settings)
+        .build()
+        .expect("the HTTP client's settings are valid")
+}
+
+/// The client delivery workers share: at most `per_peer_concurrency` idle
+/// connections kept per peer for reuse (the open ones are bounded by the
+/// total concurrency, as each request in flight holds one).
+pub fn build_for_delivery(settings: &Settings) -> reqwest::Client {
+    builder(settings)
+        .pool_max_idle_per_host(settings.delivery.per_peer_concurrency as usize)
+        .build()
+        .expect("the HTTP client's settings are valid")
+}
+
+fn builder(settings: &Settings) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .user_agent(user_agent(settings))
         .redirect(Policy::none())
@@ -29,8 +45,6 @@ pub fn build(settings: &Settings) -> reqwest::Client {
             Vec::new(),
             !settings.federation.allow_private_addresses,
         ))
-        .build()
-        .expect("the HTTP client's settings are valid")
 }
 
 /// Whether a literal IP in a URL is one we must not contact (DNS names are

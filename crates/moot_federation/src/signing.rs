@@ -30,14 +30,16 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
-    pub fn get_or_parse(
+    pub fn get(&self, actor_id: i64) -> Option<PKey<Private>> {
+        self.keys.lock().expect("key cache").get(&actor_id).cloned()
+    }
+
+    /// Parses the actor's PEM key and keeps it.
+    pub fn insert_pem(
         &self,
         actor_id: i64,
         pem: &str,
     ) -> Result<PKey<Private>, openssl::error::ErrorStack> {
-        if let Some(key) = self.keys.lock().expect("key cache").get(&actor_id) {
-            return Ok(key.clone());
-        }
         let key = PKey::private_key_from_pem(pem.as_bytes())?;
         self.keys
             .lock()

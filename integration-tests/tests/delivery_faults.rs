@@ -90,3 +90,45 @@ async fn failing_and_refusing_peers_get_what_they_should_in_order() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn several_requests_per_peer_under_a_small_total_deliver_everything_once() {
+    // Four requests at once per peer, but only two in total: the windows
+    // share the process-wide limit, and batches (32 activities) roll over.
+    let node = TestNode::start_with(|s| {
+        s.delivery.per_peer_concurrency = 4;
+        s.delivery.concurrency = 2;
+    })
+    .await;
+    let token = node.create_user("author", "read write").await;
+    let peers = [
+        FakePeer::start().await,
+        FakePeer::start().await,
+        FakePeer::start().await,
+    ];
+    for peer in &peers {
+        follower_on(&node, peer).await;
+    }
+    let mut expected: Vec<String> = (1..=40).map(|i| format!("note {i}")).collect();
+    for text in &expected {
+        let (status, _) = node
+            .api_json(
+                Method::POST,
+                "/api/v1/statuses",
+                &token,
+                json!({"status": text}),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    expected.sort();
+    for peer in &peers {
+        let mut got = wait::until("a peer has all forty", || async {
+            let got = posts(peer);
+            (got.len() >= 40).then_some(got)
+        })
+        .await;
+        got.sort();
+        assert_eq!(got, expected, "each post once");
+    }
+}

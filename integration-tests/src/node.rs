@@ -56,6 +56,9 @@ impl TestNode {
         let settings = Arc::new(settings);
         let db = database.connect().await;
         let ctx = Context::new(db.clone(), settings.clone());
+        let _rules = moot_app::domain_policy::start_watching(&ctx)
+            .await
+            .expect("loading the federation rules");
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");

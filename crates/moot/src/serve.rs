@@ -34,6 +34,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let public_url = settings.public_url();
     let settings = Arc::new(settings);
     let ctx = Context::new(open.db.clone(), settings.clone());
+    let rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
@@ -58,6 +59,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     if let Some(delivery) = delivery {
         delivery.abort();
     }
+    rules.abort();
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")
@@ -94,6 +96,7 @@ pub async fn deliver(
 ) -> anyhow::Result<()> {
     let open = database::open(&settings, Role::Tool).await?;
     let ctx = Context::new(open.db.clone(), Arc::new(settings));
+    let _rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let worker = moot_federation::delivery::spawn(ctx, shard);
     tracing::info!(
         shard = format!("{}/{}", shard.index, shard.count),

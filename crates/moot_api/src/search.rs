@@ -49,7 +49,9 @@ async fn search(
     let mut accounts = Vec::new();
     let mut statuses = Vec::new();
     let wants_statuses = query.kind.as_deref().is_none_or(|k| k == "statuses");
-    if let (true, Some(uri)) = (wants_statuses, as_post_uri(&query.q)) {
+    // Nothing from a node this node does not federate with, known or not.
+    let uri = as_post_uri(&query.q).filter(|uri| ctx.policy.allows(uri));
+    if let (true, Some(uri)) = (wants_statuses, uri) {
         let known = moot_app::statuses::find_by_uri(&ctx, &uri).await?;
         let found = match known {
             Some(found) => Some(found),
@@ -73,7 +75,11 @@ async fn search(
         }
     }
     let wants_accounts = query.kind.as_deref().is_none_or(|k| k == "accounts");
-    if let (true, Some(handle)) = (wants_accounts, as_handle(&query.q)) {
+    let handle = as_handle(&query.q).filter(|handle| {
+        let domain = handle.trim_start_matches('@').split_once('@').map(|(_, d)| d);
+        moot_app::domain_policy::require_allowed(&ctx, domain).is_ok()
+    });
+    if let (true, Some(handle)) = (wants_accounts, handle) {
         let known = directory::by_acct(&ctx, handle).await?;
         let found = match known {
             Some(account) => Some(account),

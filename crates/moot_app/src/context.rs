@@ -6,17 +6,27 @@ use moot_core::urls::Urls;
 use moot_core::Settings;
 use moot_db::Database;
 
+use crate::domain_policy::Policy;
+
 /// Shared by the client API, the federation endpoints and the workers.
 #[derive(Clone)]
 pub struct Context {
     pub db: Database,
     pub settings: Arc<Settings>,
     pub urls: Urls,
+    /// Whom the node federates with; see `domain_policy`.
+    pub policy: Arc<Policy>,
 }
 
 impl Context {
     pub fn new(db: Database, settings: Arc<Settings>) -> Self {
         let urls = Urls::new(&settings);
-        Context { db, settings, urls }
+        let policy = Arc::new(Policy::from_settings(&settings));
+        Context {
+            db,
+            settings,
+            urls,
+            policy,
+        }
     }
 }

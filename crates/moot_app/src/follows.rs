@@ -4,7 +4,7 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::Account;
 use moot_db::follows::{self as queries, Follow};
-use moot_db::{outbox, received};
+use moot_db::received;
 use moot_protocol::activities::{self, FollowAnswer};
 use url::Url;
 
@@ -40,13 +40,14 @@ fn inbox_of(account: &Account) -> Result<Url, AppError> {
 
 /// Stores an activity for delivery, in the caller's transaction.
 async fn send(
+    ctx: &Context,
     conn: &mut AsyncPgConnection,
     sender: &Account,
     activity: &serde_json::Value,
     inboxes: &[Url],
 ) -> Result<(), AppError> {
     let id = activity["id"].as_str().unwrap_or_default();
-    outbox::enqueue(conn, sender.id, id, &activity.to_string(), inboxes).await?;
+    crate::outbound::queue(ctx, conn, sender.id, id, &activity.to_string(), inboxes).await?;
     Ok(())
 }
 
@@ -65,6 +66,7 @@ pub async fn follow(
     if follower.id == target.id {
         return Err(AppError::invalid("id", "you cannot follow yourself"));
     }
+    crate::domain_policy::require_allowed(ctx, target.domain.as_deref())?;
     let follow_id = ctx.urls.new_activity();
     let follower_uri = actor_id(ctx, follower)?;
     let target_uri = actor_id(ctx, target)?;
@@ -82,7 +84,7 @@ pub async fn follow(
         .await?;
         if created && remote {
             let activity = activities::follow(&follow_id, &follower_uri, &target_uri);
-            send(conn, follower, &activity, &[inbox_of(target)?]).await?;
+            send(ctx, conn, follower, &activity, &[inbox_of(target)?]).await?;
         }
         Ok(())
     })
@@ -114,7 +116,7 @@ pub async fn unfollow(
                 original,
                 &[&target_uri],
             );
-            send(conn, follower, &undo, &[inbox_of(target)?]).await?;
+            send(ctx, conn, follower, &undo, &[inbox_of(target)?]).await?;
         }
         Ok(())
     })
@@ -172,7 +174,7 @@ pub async fn receive_follow(
                 follow_id,
                 &follower_uri,
             );
-            return send(conn, target, &answer, &[inbox_of(follower)?]).await;
+            return send(ctx, conn, target, &answer, &[inbox_of(follower)?]).await;
         }
         let (follow, _) =
             queries::insert_or_get(conn, follower.id, target.id, follow_id.as_str(), accept)
@@ -185,7 +187,7 @@ pub async fn receive_follow(
                 &Url::parse(&follow.ap_id).unwrap_or_else(|_| follow_id.clone()),
                 &follower_uri,
             );
-            send(conn, target, &answer, &[inbox_of(follower)?]).await?;
+            send(ctx, conn, target, &answer, &[inbox_of(follower)?]).await?;
         }
         Ok(())
     })

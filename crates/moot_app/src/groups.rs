@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::identifiers;
 use moot_db::accounts::{self as account_queries, Account};
 use moot_db::groups::{self as queries, Group};
-use moot_db::{follows, outbox, statuses};
+use moot_db::{follows, statuses};
 use moot_protocol::activities::{self, FollowAnswer};
 use url::Url;
 
@@ -185,7 +185,7 @@ pub async fn announce(
         private,
     );
     let id = announce["id"].as_str().unwrap_or_default().to_owned();
-    outbox::enqueue(conn, group.id, &id, &announce.to_string(), &inboxes).await?;
+    crate::outbound::queue(ctx, conn, group.id, &id, &announce.to_string(), &inboxes).await?;
     Ok(())
 }
 
@@ -260,7 +260,7 @@ pub async fn answer_request(
                 .and_then(|i| Url::parse(i).ok())
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("requester has no inbox")))?;
             let id = activity["id"].as_str().unwrap_or_default().to_owned();
-            outbox::enqueue(conn, group.id, &id, &activity.to_string(), &[inbox]).await?;
+            crate::outbound::queue(ctx, conn, group.id, &id, &activity.to_string(), &[inbox]).await?;
         }
         Ok(())
     })

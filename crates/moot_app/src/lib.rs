@@ -4,10 +4,12 @@
 pub mod accounts;
 pub mod context;
 pub mod directory;
+pub mod domain_policy;
 pub mod error;
 pub mod follows;
 pub mod groups;
 pub mod keys;
+pub mod outbound;
 pub mod passwords;
 pub mod reactions;
 pub mod site;

@@ -4,7 +4,7 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::Account;
 use moot_db::statuses::Status;
-use moot_db::{outbox, reactions as queries, received};
+use moot_db::{reactions as queries, received};
 use moot_protocol::activities;
 use url::Url;
 
@@ -66,7 +66,7 @@ pub async fn favourite(ctx: &Context, who: &Account, status_id: i64) -> Result<S
                     &status_uri(ctx, &status)?,
                     &[&author_uri],
                 );
-                outbox::enqueue(
+                crate::outbound::queue(ctx, 
                     conn,
                     who.id,
                     like_id.as_str(),
@@ -99,7 +99,7 @@ pub async fn unfavourite(ctx: &Context, who: &Account, status_id: i64) -> Result
             let like = activities::like(&like_uri, &me, &status_uri(ctx, &status)?, &[&author_uri]);
             let undo_id = ctx.urls.new_activity();
             let undo = activities::undo(&undo_id, &me, like, &[&author_uri]);
-            outbox::enqueue(conn, who.id, undo_id.as_str(), &undo.to_string(), &inboxes).await?;
+            crate::outbound::queue(ctx, conn, who.id, undo_id.as_str(), &undo.to_string(), &inboxes).await?;
         }
         Ok(())
     })

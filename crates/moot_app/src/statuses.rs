@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::text;
 use moot_db::accounts::Account;
 use moot_db::statuses::{self as queries, NewStatus, Status};
-use moot_db::{follows, outbox, received};
+use moot_db::{follows, received};
 use moot_protocol::notes::{self, LocalNote, RemoteNote, Visibility};
 use url::Url;
 
@@ -472,7 +472,7 @@ async fn publish(
     };
     if !inboxes.is_empty() {
         let id = activity["id"].as_str().unwrap_or_default().to_owned();
-        outbox::enqueue(conn, author.id, &id, &activity.to_string(), inboxes).await?;
+        crate::outbound::queue(ctx, conn, author.id, &id, &activity.to_string(), inboxes).await?;
     }
     if let Some(group) = group.filter(|g| g.domain.is_none()) {
         crate::groups::announce(ctx, conn, group, &activity).await?;

@@ -116,6 +116,8 @@ pub struct RegistrationSettings {
 pub struct FederationSettings {
     pub enabled: bool,
     pub allow_private_addresses: bool,
+    pub mode: String,
+    pub allowed_domains: Vec<String>,
     pub blocked_domains: Vec<String>,
 }
 
@@ -288,8 +290,18 @@ impl Settings {
                 format!("`{}` is not an email address", self.instance.contact_email),
             ));
         }
+        if crate::domain_rules::Mode::parse(&self.federation.mode).is_none() {
+            return Err((
+                "federation.mode",
+                format!("`{}` is not blocklist or allowlist", self.federation.mode),
+            ));
+        }
+        for domain in &mut self.federation.allowed_domains {
+            *domain = crate::domain_rules::normalize_rule_domain(domain)
+                .map_err(|m| ("federation.allowed_domains", m))?;
+        }
         for domain in &mut self.federation.blocked_domains {
-            *domain = crate::identifiers::normalize_hostname(domain)
+            *domain = crate::domain_rules::normalize_rule_domain(domain)
                 .map_err(|m| ("federation.blocked_domains", m))?;
         }
         for domain in &mut self.registration.allowed_email_domains {

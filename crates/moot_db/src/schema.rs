@@ -188,6 +188,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    federation_state (id) {
+        id -> Bool,
+        mode -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    domain_subscriptions (id) {
+        id -> Int8,
+        url -> Text,
+        kind -> Text,
+        refresh_hours -> Int4,
+        last_fetched_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    domain_allows (id) {
+        id -> Int8,
+        domain -> Text,
+        subscription_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    domain_blocks (id) {
+        id -> Int8,
+        domain -> Text,
+        subscription_id -> Nullable<Int8>,
+        severity -> Text,
+        reject_media -> Bool,
+        reject_reports -> Bool,
+        public_comment -> Text,
+        private_comment -> Text,
+        obfuscate -> Bool,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -213,4 +259,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reblogs,
     reports,
     status_mentions,
+    federation_state,
+    domain_subscriptions,
+    domain_allows,
+    domain_blocks,
 );

@@ -21,7 +21,7 @@ impl UrlVerifier for Policy {
         if crate::client::is_forbidden_literal_ip(url, &self.ctx.settings) {
             return Err(ProtocolError::UrlVerificationError("private address"));
         }
-        if !crate::policy::allows(&self.ctx.settings, url) {
+        if !self.ctx.policy.allows(url) {
             return Err(ProtocolError::UrlVerificationError(
                 "domain blocked by this node's federation policy",
             ));

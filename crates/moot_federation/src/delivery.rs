@@ -343,7 +343,7 @@ impl DeliveryWorker {
         let Ok(inbox) = Url::parse(&delivery.inbox_url) else {
             return Outcome::Refused(StatusCode::BAD_REQUEST);
         };
-        if !crate::policy::allows(&self.ctx.settings, &inbox) {
+        if !self.ctx.policy.allows(&inbox) {
             // Blocked since it was queued: dropped, never sent.
             return Outcome::Refused(StatusCode::FORBIDDEN);
         }

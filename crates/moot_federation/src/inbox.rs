@@ -110,7 +110,7 @@ fn check_key_matches_actor(
         FederationError::refused(StatusCode::BAD_REQUEST, "the activity has no actor")
     })?;
     // The policy decides on the domain alone, before any key is fetched.
-    if !crate::policy::allows(&data.app_data().settings, &key_id) {
+    if !data.app_data().policy.allows(&key_id) {
         return Err(FederationError::refused(
             StatusCode::FORBIDDEN,
             "this node does not federate with your domain",

@@ -15,7 +15,6 @@ pub mod metrics;
 pub mod negotiation;
 pub mod objects;
 pub mod origin;
-pub mod policy;
 pub mod posts;
 pub mod resolve;
 pub mod signing;

@@ -80,6 +80,15 @@ impl TestNode {
 
     /// Creates a local person and returns an access token with `scopes`.
     pub async fn create_user(&self, username: &str, scopes: &str) -> String {
+        self.create_person(username, scopes, false).await
+    }
+
+    /// Creates a local administrator and returns an access token with `scopes`.
+    pub async fn create_admin(&self, username: &str, scopes: &str) -> String {
+        self.create_person(username, scopes, true).await
+    }
+
+    async fn create_person(&self, username: &str, scopes: &str, make_admin: bool) -> String {
         moot_app::accounts::create_local_user(
             &self.db,
             &self.settings,
@@ -88,7 +97,7 @@ impl TestNode {
                 email: format!("{username}@council.example"),
                 password: Some("a long enough password".into()),
             },
-            moot_app::accounts::CreatedBy::Admin { make_admin: false },
+            moot_app::accounts::CreatedBy::Admin { make_admin },
         )
         .await
         .expect("creating a test user");

@@ -36,6 +36,12 @@ pub enum AdminCommand {
     },
     /// Print each peer's delivery progress: backlog, lag and failures.
     FederationStatus,
+    /// Print the latest changes to the federation rules: who, when, what, why.
+    AuditLog {
+        /// How many entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Print a new client API access token for a person (for scripts and tests).
     Token {
         #[arg(long)]
@@ -105,7 +111,36 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
             }
             .await;
             open.close().await?;
-            print!("{}", federation_status_table(&statuses?));
+            let dead_after = chrono::Duration::hours(settings.delivery.dead_after_hours.into());
+            print!("{}", federation_status_table(&statuses?, dead_after));
+            Ok(())
+        }
+        AdminCommand::AuditLog { limit } => {
+            let open = database::open(settings, Role::Tool).await?;
+            let entries = async {
+                let mut conn = open.db.conn().await?;
+                let limit = limit.clamp(1, 10_000);
+                Ok::<_, moot_db::DbError>(
+                    moot_db::domain_rules::audit_entries(&mut conn, limit).await?,
+                )
+            }
+            .await;
+            open.close().await?;
+            for e in entries? {
+                let reason = if e.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" because: {}", e.reason)
+                };
+                println!(
+                    "{} {} {} {} {}{reason}",
+                    e.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    e.actor,
+                    e.action,
+                    e.target,
+                    e.details
+                );
+            }
             Ok(())
         }
         AdminCommand::Token { username, scopes } => {
@@ -135,7 +170,10 @@ fn read_password_from_stdin() -> anyhow::Result<Option<String>> {
 }
 
 /// The peers' delivery progress as an aligned text table.
-fn federation_status_table(peers: &[moot_db::outbox::PeerStatus]) -> String {
+fn federation_status_table(
+    peers: &[moot_db::outbox::PeerStatus],
+    dead_after: chrono::Duration,
+) -> String {
     let now = chrono::Utc::now();
     let mut out = format!(
         "{:<40} {:>9} {:>12} {:>8} {:<10}\n",
@@ -146,7 +184,7 @@ fn federation_status_table(peers: &[moot_db::outbox::PeerStatus]) -> String {
             .oldest_undelivered
             .map_or(0, |t| (now - t).num_seconds().max(0));
         let state = match peer.failing_since {
-            Some(since) if now - since > chrono::Duration::days(3) => "dead",
+            Some(since) if now - since > dead_after => "dead",
             Some(_) => "failing",
             None => "ok",
         };

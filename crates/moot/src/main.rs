@@ -2,6 +2,7 @@
 
 mod admin;
 mod database;
+mod federation;
 mod logging;
 mod serve;
 
@@ -45,6 +46,9 @@ enum Command {
     /// Administer the node.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Decide whom this node federates with: mode, allows, blocks, lists.
+    #[command(subcommand)]
+    Federation(federation::FederationCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -93,6 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Deliver { shard } => serve::deliver(settings, shard).await,
             Command::Migrate => database::migrate_only(&settings).await,
             Command::Admin(command) => admin::run(command, &settings).await,
+            Command::Federation(command) => federation::run(command, &settings).await,
             Command::Config(_) => unreachable!("handled above"),
         }
     })

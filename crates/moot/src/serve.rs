@@ -35,6 +35,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let settings = Arc::new(settings);
     let ctx = Context::new(open.db.clone(), settings.clone());
     let rules = moot_app::domain_policy::start_watching(&ctx).await?;
+    let lists = moot_federation::subscriptions::spawn(ctx.clone());
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
@@ -60,6 +61,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
         delivery.abort();
     }
     rules.abort();
+    lists.abort();
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")

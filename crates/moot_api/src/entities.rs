@@ -35,7 +35,7 @@ pub struct AccountEntity {
     pub source: Option<Value>,
 }
 
-fn timestamp(t: DateTime<Utc>) -> String {
+pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 

@@ -2,6 +2,7 @@
 //! rules in `moot_app`, serialize.
 
 pub mod accounts;
+pub mod admin_domains;
 pub mod auth;
 pub mod entities;
 pub mod errors;
@@ -9,6 +10,7 @@ pub mod groups;
 pub mod health;
 pub mod metrics;
 pub mod pages;
+pub mod params;
 pub mod search;
 pub mod server;
 pub mod statuses;

@@ -76,7 +76,10 @@ async fn search(
     }
     let wants_accounts = query.kind.as_deref().is_none_or(|k| k == "accounts");
     let handle = as_handle(&query.q).filter(|handle| {
-        let domain = handle.trim_start_matches('@').split_once('@').map(|(_, d)| d);
+        let domain = handle
+            .trim_start_matches('@')
+            .split_once('@')
+            .map(|(_, d)| d);
         moot_app::domain_policy::require_allowed(&ctx, domain).is_ok()
     });
     if let (true, Some(handle)) = (wants_accounts, handle) {

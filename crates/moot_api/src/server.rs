@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
     crate::groups::configure(cfg);
+    crate::admin_domains::configure(cfg);
     crate::metrics::configure(cfg);
 }
 

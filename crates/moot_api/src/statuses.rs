@@ -3,6 +3,7 @@
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use moot_app::statuses::{self, PostInput};
 use moot_app::{directory, Context};
+use moot_core::domain_rules::Verdict;
 use moot_db::accounts::Account;
 use moot_db::statuses::Status;
 use moot_protocol::notes::Visibility;
@@ -20,7 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(remove)
         .service(context)
         .service(favourite)
-        .service(home);
+        .service(home)
+        .service(public);
 }
 
 /// The body of `POST` and `PUT /api/v1/statuses`, as JSON or a form.
@@ -56,22 +58,6 @@ impl StatusParams {
             sensitive: self.sensitive.unwrap_or(false),
             language: self.language.filter(|l| !l.is_empty()),
         })
-    }
-}
-
-/// Accepts both JSON and form bodies, as Mastodon does.
-async fn params(req: &actix_web::HttpRequest, body: web::Bytes) -> Result<StatusParams, ApiError> {
-    let is_json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))
-    } else {
-        serde_urlencoded::from_bytes(&body)
-            .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
     }
 }
 
@@ -118,7 +104,8 @@ async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let input = params(&req, body).await?.into_input(Visibility::Public)?;
+    let input =
+        crate::params::parse::<StatusParams>(&req, &body)?.into_input(Visibility::Public)?;
     let status = statuses::create(&ctx, &session.account, input).await?;
     Ok(HttpResponse::Ok()
         .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
@@ -156,7 +143,8 @@ async fn edit(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let input = params(&req, body).await?.into_input(Visibility::Public)?;
+    let input =
+        crate::params::parse::<StatusParams>(&req, &body)?.into_input(Visibility::Public)?;
     let status = statuses::edit(&ctx, &session.account, parse_id(&id)?, input).await?;
     Ok(HttpResponse::Ok()
         .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
@@ -243,6 +231,57 @@ async fn favourite(
 struct PageQuery {
     max_id: Option<String>,
     limit: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct PublicQuery {
+    max_id: Option<String>,
+    limit: Option<i64>,
+    #[serde(default)]
+    local: bool,
+    #[serde(default)]
+    remote: bool,
+}
+
+/// Public posts, leaving out silenced (and refused) domains: their posts
+/// reach only their followers' home timelines.
+#[get("/api/v1/timelines/public")]
+async fn public(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    query: web::Query<PublicQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:statuses")?;
+    let limit = query.limit.unwrap_or(20).clamp(1, 40);
+    let mut max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let local = match (query.local, query.remote) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    let mut shown = Vec::new();
+    // A few pages at most, should a silenced domain fill them.
+    for _ in 0..5 {
+        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+        let page = moot_db::statuses::public_timeline(&mut conn, local, max_id, limit)
+            .await
+            .map_err(moot_app::AppError::from)?;
+        let exhausted = (page.len() as i64) < limit;
+        max_id = page.last().map(|(s, _)| s.id);
+        shown.extend(page.into_iter().filter(|(_, author)| {
+            let verdict = ctx.policy.verdict_for(author.domain.as_deref());
+            matches!(verdict, Verdict::Federate(limits) if !limits.silenced)
+        }));
+        if exhausted || shown.len() as i64 >= limit {
+            break;
+        }
+    }
+    shown.truncate(limit as usize);
+    let mut out = Vec::with_capacity(shown.len());
+    for (status, author) in &shown {
+        out.push(render(&ctx, status, author, Some(&session.account)).await?);
+    }
+    Ok(HttpResponse::Ok().json(out))
 }
 
 #[get("/api/v1/timelines/home")]

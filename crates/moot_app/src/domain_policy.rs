@@ -105,7 +105,9 @@ fn block_rule(row: &BlockRow) -> Option<Block> {
 
 /// Loads the stored rules, then keeps them fresh: on every change
 /// notification and every `RELOAD_EVERY`.
-pub async fn start_watching(ctx: &Context) -> Result<tokio::task::JoinHandle<()>, moot_db::DbError> {
+pub async fn start_watching(
+    ctx: &Context,
+) -> Result<tokio::task::JoinHandle<()>, moot_db::DbError> {
     ctx.policy.reload(&ctx.db).await?;
     let (policy, db) = (ctx.policy.clone(), ctx.db.clone());
     let changed = Arc::new(tokio::sync::Notify::new());
@@ -170,7 +172,11 @@ pub fn parse_domain(raw: &str) -> Result<String, AppError> {
 type Audit<'a> = (&'a str, &'a str, serde_json::Value, &'a str);
 
 /// Records a change inside its transaction and tells every process.
-async fn record(conn: &mut AsyncPgConnection, who: &Who, audit: Audit<'_>) -> Result<(), AppError> {
+pub(crate) async fn record(
+    conn: &mut AsyncPgConnection,
+    who: &Who,
+    audit: Audit<'_>,
+) -> Result<(), AppError> {
     let (action, target, details, reason) = audit;
     store::audit(conn, &who.0, action, target, &details.to_string(), reason).await?;
     store::notify_changed(conn).await?;
@@ -179,16 +185,15 @@ async fn record(conn: &mut AsyncPgConnection, who: &Who, audit: Audit<'_>) -> Re
 
 pub async fn set_mode(ctx: &Context, who: &Who, mode: Mode, reason: &str) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let result = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            store::set_mode(conn, mode.as_str()).await?;
-            let details = json!({"mode": mode.as_str()});
-            record(conn, who, ("set_mode", mode.as_str(), details, reason)).await
-        })
-        .await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        store::set_mode(conn, mode.as_str()).await?;
+        let details = json!({"mode": mode.as_str()});
+        record(conn, who, ("set_mode", mode.as_str(), details, reason)).await
+    })
+    .await?;
     drop(conn);
     ctx.policy.reload(&ctx.db).await?;
-    Ok(result)
+    Ok(())
 }
 
 /// The mode in force.
@@ -201,20 +206,27 @@ pub async fn allow(ctx: &Context, who: &Who, domain: &str) -> Result<(AllowRow, 
     let domain = parse_domain(domain)?;
     let mut conn = ctx.db.conn().await?;
     let result = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let added = store::insert_allow(conn, &domain).await?;
-            let is_new = added.is_some();
-            let row = match added {
-                Some(row) => row,
-                None => store::local_allow(conn, &domain).await?.ok_or(AppError::NotFound)?,
-            };
-            record(conn, who, ("allow", &domain, json!({}), "")).await?;
-            Ok((row, is_new))
-        })
+        .transaction::<_, AppError, _>(async |conn| allow_in(conn, who, &domain).await)
         .await?;
     drop(conn);
     ctx.policy.reload(&ctx.db).await?;
     Ok(result)
+}
+
+/// `allow`, inside the caller's transaction; `domain` is normalized.
+pub(crate) async fn allow_in(
+    conn: &mut AsyncPgConnection,
+    who: &Who,
+    domain: &str,
+) -> Result<(AllowRow, bool), AppError> {
+    if let Some(row) = store::insert_allow(conn, domain).await? {
+        record(conn, who, ("allow", domain, json!({}), "")).await?;
+        return Ok((row, true));
+    }
+    let row = store::local_allow(conn, domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((row, false))
 }
 
 /// What an admin asks a block to be.
@@ -242,7 +254,7 @@ impl BlockRequest {
         }
     }
 
-    fn fields(&self) -> BlockFields {
+    pub(crate) fn fields(&self) -> BlockFields {
         BlockFields {
             severity: self.severity.as_str().into(),
             reject_media: self.reject_media,
@@ -257,79 +269,96 @@ impl BlockRequest {
 
 /// Blocks `domain` (or changes its block). A suspension removes the
 /// domain's accounts, with their posts and follows, in the same transaction.
-/// Returns the row and what the change was: "added", "changed" or "unchanged".
+/// Returns the row and what the change was.
 pub async fn block(
     ctx: &Context,
     who: &Who,
     domain: &str,
     request: &BlockRequest,
-) -> Result<(BlockRow, &'static str), AppError> {
+) -> Result<(BlockRow, Change), AppError> {
     let domain = parse_domain(domain)?;
+    let mut conn = ctx.db.conn().await?;
+    let result = conn
+        .transaction::<_, AppError, _>(async |conn| block_in(conn, who, &domain, request).await)
+        .await?;
+    drop(conn);
+    ctx.policy.reload(&ctx.db).await?;
+    Ok(result)
+}
+
+/// What a change did to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Changed,
+    Unchanged,
+}
+
+/// `block`, inside the caller's transaction; `domain` is normalized.
+pub(crate) async fn block_in(
+    conn: &mut AsyncPgConnection,
+    who: &Who,
+    domain: &str,
+    request: &BlockRequest,
+) -> Result<(BlockRow, Change), AppError> {
     let fields = request.fields();
+    let before = store::local_block(conn, domain).await?;
+    let change = match &before {
+        None => Change::Added,
+        Some(old) if old.fields() == fields => return Ok((old.clone(), Change::Unchanged)),
+        Some(_) => Change::Changed,
+    };
+    let row = store::upsert_block(conn, domain, &fields).await?;
+    if request.severity == Severity::Suspend {
+        let removed = store::purge_accounts(conn, domain).await?;
+        if removed > 0 {
+            tracing::info!(%domain, accounts = removed, "suspended: removed the domain's accounts and content");
+        }
+    }
     let details = json!({
         "severity": fields.severity, "reject_media": fields.reject_media,
         "reject_reports": fields.reject_reports, "public_comment": fields.public_comment,
         "obfuscate": fields.obfuscate, "expires_at": fields.expires_at,
     });
     let reason = if fields.private_comment.is_empty() {
-        fields.public_comment.clone()
+        &fields.public_comment
     } else {
-        fields.private_comment.clone()
+        &fields.private_comment
     };
-    let mut conn = ctx.db.conn().await?;
-    let result = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let before = store::local_block(conn, &domain).await?;
-            let row = store::upsert_block(conn, &domain, &fields).await?;
-            if request.severity == Severity::Suspend {
-                let removed = store::purge_accounts(conn, &domain).await?;
-                if removed > 0 {
-                    tracing::info!(%domain, accounts = removed, "suspended: removed the domain's accounts and content");
-                }
-            }
-            let what = match before {
-                None => "added",
-                Some(old) if old.fields() == fields => "unchanged",
-                Some(_) => "changed",
-            };
-            record(conn, who, ("block", &domain, details, &reason)).await?;
-            Ok((row, what))
-        })
-        .await?;
-    drop(conn);
-    ctx.policy.reload(&ctx.db).await?;
-    Ok(result)
+    record(conn, who, ("block", domain, details, reason)).await?;
+    Ok((row, change))
 }
 
 /// Removes every local rule (allow and block) for `domain`.
 pub async fn remove(ctx: &Context, who: &Who, domain: &str) -> Result<(), AppError> {
     let domain = parse_domain(domain)?;
     let mut conn = ctx.db.conn().await?;
-    let result = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let mut found = false;
-            if let Some(allow) = store::local_allow(conn, &domain).await? {
-                found |= store::delete_allow(conn, allow.id).await?;
-            }
-            if let Some(block) = store::local_block(conn, &domain).await? {
-                found |= store::delete_block(conn, block.id).await?;
-            }
-            if !found {
-                return Err(AppError::NotFound);
-            }
-            record(conn, who, ("remove", &domain, json!({}), "")).await
-        })
-        .await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let mut found = false;
+        if let Some(allow) = store::local_allow(conn, &domain).await? {
+            found |= store::delete_allow(conn, allow.id).await?;
+        }
+        if let Some(block) = store::local_block(conn, &domain).await? {
+            found |= store::delete_block(conn, block.id).await?;
+        }
+        if !found {
+            return Err(AppError::NotFound);
+        }
+        record(conn, who, ("remove", &domain, json!({}), "")).await
+    })
+    .await?;
     drop(conn);
     ctx.policy.reload(&ctx.db).await?;
-    Ok(result)
+    Ok(())
 }
 
 pub async fn remove_allow_by_id(ctx: &Context, who: &Who, id: i64) -> Result<AllowRow, AppError> {
     let mut conn = ctx.db.conn().await?;
     let result = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let row = store::allow_by_id(conn, id).await?.ok_or(AppError::NotFound)?;
+            let row = store::allow_by_id(conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             store::delete_allow(conn, id).await?;
             record(conn, who, ("remove_allow", &row.domain, json!({}), "")).await?;
             Ok(row)
@@ -344,7 +373,9 @@ pub async fn remove_block_by_id(ctx: &Context, who: &Who, id: i64) -> Result<Blo
     let mut conn = ctx.db.conn().await?;
     let result = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let row = store::block_by_id(conn, id).await?.ok_or(AppError::NotFound)?;
+            let row = store::block_by_id(conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             store::delete_block(conn, id).await?;
             record(conn, who, ("remove_block", &row.domain, json!({}), "")).await?;
             Ok(row)

@@ -260,7 +260,8 @@ pub async fn answer_request(
                 .and_then(|i| Url::parse(i).ok())
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("requester has no inbox")))?;
             let id = activity["id"].as_str().unwrap_or_default().to_owned();
-            crate::outbound::queue(ctx, conn, group.id, &id, &activity.to_string(), &[inbox]).await?;
+            crate::outbound::queue(ctx, conn, group.id, &id, &activity.to_string(), &[inbox])
+                .await?;
         }
         Ok(())
     })

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod context;
 pub mod directory;
+pub mod domain_lists;
 pub mod domain_policy;
+pub mod domain_subscriptions;
 pub mod error;
 pub mod follows;
 pub mod groups;

@@ -66,7 +66,8 @@ pub async fn favourite(ctx: &Context, who: &Account, status_id: i64) -> Result<S
                     &status_uri(ctx, &status)?,
                     &[&author_uri],
                 );
-                crate::outbound::queue(ctx, 
+                crate::outbound::queue(
+                    ctx,
                     conn,
                     who.id,
                     like_id.as_str(),
@@ -99,7 +100,15 @@ pub async fn unfavourite(ctx: &Context, who: &Account, status_id: i64) -> Result
             let like = activities::like(&like_uri, &me, &status_uri(ctx, &status)?, &[&author_uri]);
             let undo_id = ctx.urls.new_activity();
             let undo = activities::undo(&undo_id, &me, like, &[&author_uri]);
-            crate::outbound::queue(ctx, conn, who.id, undo_id.as_str(), &undo.to_string(), &inboxes).await?;
+            crate::outbound::queue(
+                ctx,
+                conn,
+                who.id,
+                undo_id.as_str(),
+                &undo.to_string(),
+                &inboxes,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -204,6 +213,13 @@ pub async fn receive_report(
     objects: &[Url],
     comment: &str,
 ) -> Result<(), AppError> {
+    if matches!(
+        ctx.policy.verdict_for(reporter.domain.as_deref()),
+        moot_core::domain_rules::Verdict::Federate(limits) if limits.reject_reports
+    ) {
+        tracing::info!(reporter = %reporter.ap_id.as_deref().unwrap_or_default(), "report ignored: this node rejects reports from that domain");
+        return Ok(());
+    }
     let mut target = None;
     let mut status_ids = Vec::new();
     for object in objects {

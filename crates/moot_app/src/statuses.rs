@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_core::domain_rules::Verdict;
 use moot_core::text;
 use moot_db::accounts::Account;
 use moot_db::statuses::{self as queries, NewStatus, Status};
@@ -655,7 +656,7 @@ async fn store_remote_in(
     let visibility =
         Visibility::from_addressing(&note.to(), &note.cc(), author.followers_url.as_deref());
     let parent_uri = note.in_reply_to();
-    let content = text::sanitize_html(&note.html());
+    let content = remote_content(ctx, author, note);
     let parent_id = match &parent_uri {
         Some(uri) => match local_status_id(ctx, uri) {
             Some(id) => Some(id),
@@ -720,6 +721,19 @@ pub async fn find_by_uri(ctx: &Context, uri: &Url) -> Result<Option<(Status, Acc
     }
 }
 
+/// A remote post's sanitized HTML; without attachments when this node
+/// rejects the author's domain's media.
+fn remote_content(ctx: &Context, author: &Account, note: &RemoteNote) -> String {
+    let reject_media = matches!(
+        ctx.policy.verdict_for(author.domain.as_deref()),
+        Verdict::Federate(limits) if limits.reject_media
+    );
+    match reject_media {
+        true => text::sanitize_html(&note.html_without_media()),
+        false => text::sanitize_html(&note.html()),
+    }
+}
+
 /// An edit of a remote post by its author.
 pub async fn receive_update(
     ctx: &Context,
@@ -728,7 +742,7 @@ pub async fn receive_update(
     actor: &Account,
     note: &RemoteNote,
 ) -> Result<(), AppError> {
-    let content = text::sanitize_html(&note.html());
+    let content = remote_content(ctx, actor, note);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !received::first_time(conn, activity_id.as_str()).await? {

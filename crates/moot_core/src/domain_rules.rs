@@ -235,8 +235,14 @@ mod tests {
 
     #[test]
     fn rule_domains() {
-        assert_eq!(normalize_rule_domain(" Spam.Example ").unwrap(), "spam.example");
-        assert_eq!(normalize_rule_domain("localhost:8082").unwrap(), "localhost:8082");
+        assert_eq!(
+            normalize_rule_domain(" Spam.Example ").unwrap(),
+            "spam.example"
+        );
+        assert_eq!(
+            normalize_rule_domain("localhost:8082").unwrap(),
+            "localhost:8082"
+        );
         assert!(normalize_rule_domain("not a domain").is_err());
         assert!(Mode::parse("allowlist").is_some() && Mode::parse("open").is_none());
     }

@@ -134,7 +134,10 @@ pub async fn local_blocks(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Block
         .await
 }
 
-pub async fn local_allow(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<Option<AllowRow>> {
+pub async fn local_allow(
+    conn: &mut AsyncPgConnection,
+    domain: &str,
+) -> QueryResult<Option<AllowRow>> {
     domain_allows::table
         .filter(domain_allows::subscription_id.is_null())
         .filter(domain_allows::domain.eq(domain))
@@ -144,7 +147,10 @@ pub async fn local_allow(conn: &mut AsyncPgConnection, domain: &str) -> QueryRes
         .optional()
 }
 
-pub async fn local_block(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<Option<BlockRow>> {
+pub async fn local_block(
+    conn: &mut AsyncPgConnection,
+    domain: &str,
+) -> QueryResult<Option<BlockRow>> {
     domain_blocks::table
         .filter(domain_blocks::subscription_id.is_null())
         .filter(domain_blocks::domain.eq(domain))
@@ -175,7 +181,10 @@ pub async fn block_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<O
 }
 
 /// Adds a local allow; `None` if the domain was already allowed.
-pub async fn insert_allow(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<Option<AllowRow>> {
+pub async fn insert_allow(
+    conn: &mut AsyncPgConnection,
+    domain: &str,
+) -> QueryResult<Option<AllowRow>> {
     diesel::insert_into(domain_allows::table)
         .values(domain_allows::domain.eq(domain))
         .on_conflict_do_nothing()
@@ -206,11 +215,17 @@ pub async fn upsert_block(
 }
 
 pub async fn delete_allow(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
-    Ok(diesel::delete(domain_allows::table.find(id)).execute(conn).await? > 0)
+    Ok(diesel::delete(domain_allows::table.find(id))
+        .execute(conn)
+        .await?
+        > 0)
 }
 
 pub async fn delete_block(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
-    Ok(diesel::delete(domain_blocks::table.find(id)).execute(conn).await? > 0)
+    Ok(diesel::delete(domain_blocks::table.find(id))
+        .execute(conn)
+        .await?
+        > 0)
 }
 
 /// Deletes the remote accounts on `rule_domain` (a domain with its
@@ -267,10 +282,12 @@ pub async fn add_subscription(
 
 /// Removes a subscription and its entries; whether it existed.
 pub async fn remove_subscription(conn: &mut AsyncPgConnection, url: &str) -> QueryResult<bool> {
-    Ok(diesel::delete(domain_subscriptions::table.filter(domain_subscriptions::url.eq(url)))
-        .execute(conn)
-        .await?
-        > 0)
+    Ok(
+        diesel::delete(domain_subscriptions::table.filter(domain_subscriptions::url.eq(url)))
+            .execute(conn)
+            .await?
+            > 0,
+    )
 }
 
 pub async fn subscriptions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Subscription>> {
@@ -407,7 +424,10 @@ pub async fn audit(
 }
 
 /// The latest `limit` changes, newest first.
-pub async fn audit_entries(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<AuditEntry>> {
+pub async fn audit_entries(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
     diesel::sql_query(
         "SELECT id, actor, action, target, details::text AS details, reason, created_at
          FROM audit_log ORDER BY id DESC LIMIT $1",

@@ -190,6 +190,33 @@ pub async fn replies(
 
 /// A page of the home timeline: the viewer's own posts and those of the
 /// accounts they follow, newest first, ids below `max_id`.
+/// Public posts, newest first: only this node's (`Some(true)`), only other
+/// nodes' (`Some(false)`), or both.
+pub async fn public_timeline(
+    conn: &mut AsyncPgConnection,
+    local: Option<bool>,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(Status, Account)>> {
+    let mut query = statuses::table
+        .inner_join(accounts::table)
+        .filter(statuses::deleted_at.is_null())
+        .filter(statuses::visibility.eq("public"))
+        .order(statuses::id.desc())
+        .limit(limit)
+        .select((Status::as_select(), Account::as_select()))
+        .into_boxed();
+    match local {
+        Some(true) => query = query.filter(accounts::domain.is_null()),
+        Some(false) => query = query.filter(accounts::domain.is_not_null()),
+        None => {}
+    }
+    if let Some(max_id) = max_id {
+        query = query.filter(statuses::id.lt(max_id));
+    }
+    query.load(conn).await
+}
+
 pub async fn home_timeline(
     conn: &mut AsyncPgConnection,
     viewer_id: i64,

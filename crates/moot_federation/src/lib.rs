@@ -18,6 +18,7 @@ pub mod origin;
 pub mod posts;
 pub mod resolve;
 pub mod signing;
+pub mod subscriptions;
 
 use actix_web::web;
 

@@ -277,6 +277,14 @@ impl RemoteNote {
         format!("{body}{}", self.attachment_links())
     }
 
+    /// The content without its attachments, for nodes whose media this
+    /// node rejects.
+    pub fn html_without_media(&self) -> String {
+        let mut bare = self.clone();
+        bare.attachment = Value::Null;
+        bare.html()
+    }
+
     /// Attachments (documents, images, links) shown as links after the text,
     /// with their name or media type.
     fn attachment_links(&self) -> String {

@@ -9,6 +9,7 @@ mod cluster;
 mod node;
 mod peer;
 mod process;
+pub mod social;
 pub mod wait;
 
 pub use cluster::drop_database;

@@ -2,23 +2,10 @@
 //! ActivityPub over HTTP. Tests act only through public interfaces: the
 //! client API, the CLI and the ActivityPub endpoints.
 
+use moot_testkit::social::{follow_across, in_home, resolve, resolved_posts};
 use moot_testkit::{wait, ProcessNode};
 use reqwest::Method;
 use serde_json::Value;
-
-/// Resolves `handle` from `node` as `token`'s owner would; returns the local id.
-async fn resolve(node: &ProcessNode, token: &str, handle: &str) -> String {
-    let (status, found) = node
-        .api(
-            Method::GET,
-            &format!("/api/v2/search?q=@{handle}&resolve=true&type=accounts"),
-            token,
-        )
-        .await;
-    assert_eq!(status, 200, "{found}");
-    assert_eq!(found["accounts"][0]["acct"], handle, "{found}");
-    found["accounts"][0]["id"].as_str().unwrap().to_owned()
-}
 
 #[tokio::test]
 async fn a_person_follows_a_person_on_another_node() {
@@ -101,55 +88,6 @@ async fn a_person_follows_a_person_on_another_node() {
         (me["followers_count"] == 0).then_some(())
     })
     .await;
-}
-
-/// A's person follows B's person and waits for the Accept; returns B's
-/// person's id on A.
-async fn follow_across(a: &ProcessNode, token: &str, b: &ProcessNode, username: &str) -> String {
-    let id = resolve(a, token, &b.handle(username)).await;
-    let (status, _) = a
-        .api(
-            Method::POST,
-            &format!("/api/v1/accounts/{id}/follow"),
-            token,
-        )
-        .await;
-    assert_eq!(status, 200);
-    wait::until("the follow is accepted", || async {
-        let (_, rels) = a
-            .api(
-                Method::GET,
-                &format!("/api/v1/accounts/relationships?id[]={id}"),
-                token,
-            )
-            .await;
-        (rels[0]["following"] == Value::Bool(true)).then_some(())
-    })
-    .await;
-    id
-}
-
-/// The newest post in `token`'s home timeline whose content contains `text`.
-async fn in_home(node: &ProcessNode, token: &str, text: &str) -> Option<Value> {
-    let (_, timeline) = node.api(Method::GET, "/api/v1/timelines/home", token).await;
-    timeline
-        .as_array()?
-        .iter()
-        .find(|s| s["content"].as_str().is_some_and(|c| c.contains(text)))
-        .cloned()
-}
-
-/// How many posts `node` finds at `uri` for `token`, fetching if unknown.
-async fn resolved_posts(node: &ProcessNode, token: &str, uri: &str) -> usize {
-    let (status, found) = node
-        .api(
-            Method::GET,
-            &format!("/api/v2/search?q={uri}&resolve=true&type=statuses"),
-            token,
-        )
-        .await;
-    assert_eq!(status, 200, "{found}");
-    found["statuses"].as_array().map_or(0, Vec::len)
 }
 
 /// The post at `uri` is neither served unsigned nor reachable from `node`

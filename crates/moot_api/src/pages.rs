@@ -14,6 +14,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn layout(title: &str, body: Markup) -> HttpResponse {
+    page(actix_web::http::StatusCode::OK, title, body)
+}
+
+/// An HTML page of the node, with `status`.
+pub(crate) fn page(status: actix_web::http::StatusCode, title: &str, body: Markup) -> HttpResponse {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -25,8 +30,14 @@ fn layout(title: &str, body: Markup) -> HttpResponse {
             body { main { (body) } }
         }
     };
-    HttpResponse::Ok()
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
+        // Sign-in and consent pages must not be framed by another site.
+        .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header((
+            "Content-Security-Policy",
+            "frame-ancestors 'none'; form-action 'self' *",
+        ))
         .body(page.into_string())
 }
 

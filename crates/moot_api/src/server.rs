@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::statuses::configure(cfg);
     crate::groups::configure(cfg);
     crate::admin_domains::configure(cfg);
+    crate::oauth::configure(cfg);
+    crate::instance::configure(cfg);
     crate::metrics::configure(cfg);
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod follows;
 pub mod groups;
 pub mod keys;
+pub mod oauth;
 pub mod outbound;
 pub mod passwords;
 pub mod reactions;

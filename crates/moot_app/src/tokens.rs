@@ -31,9 +31,13 @@ pub async fn issue(db: &Database, username: &str, scopes: &str) -> Result<String
     let mut conn = db.conn().await?;
     queries::insert(
         &mut conn,
-        &sha256(token.as_bytes()),
-        user.id,
-        &scopes.to_string(),
+        queries::NewToken {
+            token_sha256: &sha256(token.as_bytes()),
+            user_id: Some(user.id),
+            app_id: None,
+            refresh_sha256: None,
+            scopes: &scopes.to_string(),
+        },
     )
     .await?;
     Ok(token)

@@ -51,6 +51,16 @@ const FOLLOW: &[&str] = &[
     "write:mutes",
 ];
 
+/// Every granular scope (`read:statuses`, `admin:write:domain_blocks` ...).
+pub fn granular() -> Vec<String> {
+    let read = READ.iter().map(|s| format!("read:{s}"));
+    let write = WRITE.iter().map(|s| format!("write:{s}"));
+    let admin = ADMIN
+        .iter()
+        .flat_map(|s| [format!("admin:read:{s}"), format!("admin:write:{s}")]);
+    read.chain(write).chain(admin).collect()
+}
+
 /// A validated set of scopes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Scopes(BTreeSet<String>);

@@ -29,7 +29,14 @@ pub struct Settings {
     pub log: LogSettings,
     pub instance: InstanceSettings,
     pub registration: RegistrationSettings,
+    pub oauth: OAuthSettings,
     pub federation: FederationSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthSettings {
+    pub password_grant: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -122,6 +122,37 @@ pub async fn find_local_by_username(
 }
 
 /// How many local people this node has.
+/// A local person by username or email, any case (how people sign in).
+pub async fn find_local_by_login(
+    conn: &mut AsyncPgConnection,
+    login: &str,
+) -> QueryResult<Option<(Account, User)>> {
+    let login = login.trim().to_lowercase();
+    accounts::table
+        .inner_join(users::table)
+        .filter(accounts::domain.is_null())
+        .filter(
+            lower(accounts::username)
+                .eq(&login)
+                .or(lower(users::email).eq(&login)),
+        )
+        .select((Account::as_select(), User::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// How many other nodes this node knows people of.
+pub async fn count_remote_domains(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    accounts::table
+        .filter(accounts::domain.is_not_null())
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "count(DISTINCT lower(domain))",
+        ))
+        .first(conn)
+        .await
+}
+
 pub async fn count_local_users(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn).await
 }

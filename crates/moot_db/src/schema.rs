@@ -26,10 +26,37 @@ diesel::table! {
     access_tokens (id) {
         id -> Int8,
         token_sha256 -> Bytea,
-        user_id -> Int8,
+        user_id -> Nullable<Int8>,
         scopes -> Text,
         created_at -> Timestamptz,
         revoked_at -> Nullable<Timestamptz>,
+        app_id -> Nullable<Int8>,
+        refresh_sha256 -> Nullable<Bytea>,
+    }
+}
+
+diesel::table! {
+    oauth_apps (id) {
+        id -> Int8,
+        client_id -> Text,
+        client_secret_sha256 -> Bytea,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_sha256) {
+        code_sha256 -> Bytea,
+        app_id -> Int8,
+        user_id -> Int8,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        expires_at -> Timestamptz,
     }
 }
 
@@ -238,6 +265,7 @@ diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
 diesel::joinable!(access_tokens -> users (user_id));
+diesel::joinable!(access_tokens -> oauth_apps (app_id));
 diesel::joinable!(outbox -> accounts (actor_id));
 diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
 diesel::joinable!(outbox_deliveries -> peers (peer_id));
@@ -263,4 +291,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     domain_subscriptions,
     domain_allows,
     domain_blocks,
+    oauth_apps,
+    oauth_codes,
 );

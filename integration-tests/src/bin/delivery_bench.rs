@@ -23,6 +23,7 @@ use openssl::rsa::Rsa;
 use openssl::sign::Signer;
 
 const FANOUT_PEERS: usize = 1000;
+const FANOUT_ROUNDS: usize = 3;
 const SUSTAINED_PEERS: usize = 20;
 const SUSTAINED_POSTS: usize = 1000;
 
@@ -115,8 +116,6 @@ async fn wait_for(sink: &Sink, author: &str, count: usize, limit: Duration) -> D
 async fn main() {
     let exe = std::env::current_exe().unwrap();
     std::env::set_var("TESTKIT_MOOT_BIN", exe.parent().unwrap().join("moot"));
-    let sign_rate = raw_sign_rate();
-    println!("openssl RSA-2048 signing, one core: {sign_rate:.0} signatures/s");
 
     // Sinks: one listening port per peer.
     let sink = Arc::new(Sink::default());
@@ -195,27 +194,44 @@ async fn main() {
         }
     }
 
-    // 1. Fan-out.
-    let cpu_before = cpu_seconds(pid);
-    let (status, _) = node
-        .api_json(
-            reqwest::Method::POST,
-            "/api/v1/statuses",
-            &fan,
-            serde_json::json!({"status": "to every council"}),
+    // 1. Fan-out, three rounds (the median is reported: this machine's
+    // speed varies from run to run), each beside a fresh raw sign rate.
+    let mut ratios = Vec::new();
+    for round in 1..=FANOUT_ROUNDS {
+        let sign_rate = raw_sign_rate();
+        let cpu_before = cpu_seconds(pid);
+        let (status, _) = node
+            .api_json(
+                reqwest::Method::POST,
+                "/api/v1/statuses",
+                &fan,
+                serde_json::json!({"status": format!("to every council, round {round}")}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let elapsed = wait_for(
+            &sink,
+            "fanout",
+            round * FANOUT_PEERS,
+            Duration::from_secs(300),
         )
         .await;
-    assert_eq!(status, 200);
-    let elapsed = wait_for(&sink, "fanout", FANOUT_PEERS, Duration::from_secs(300)).await;
-    let cpu = cpu_seconds(pid) - cpu_before;
-    let per_cpu = FANOUT_PEERS as f64 / cpu.max(0.01);
+        let cpu = cpu_seconds(pid) - cpu_before;
+        let per_cpu = FANOUT_PEERS as f64 / cpu.max(0.01);
+        let ratio = 100.0 * per_cpu / sign_rate;
+        ratios.push(ratio);
+        println!(
+            "fan-out round {round}: {FANOUT_PEERS} peers in {:.2} s = {:.0} deliveries/s; node CPU {:.2} s = {:.0} deliveries per CPU-second; raw sign rate {sign_rate:.0}/s; {ratio:.0}% of it per core",
+            elapsed.as_secs_f64(),
+            FANOUT_PEERS as f64 / elapsed.as_secs_f64(),
+            cpu,
+            per_cpu,
+        );
+    }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "fan-out: {FANOUT_PEERS} peers in {:.2} s = {:.0} deliveries/s; node CPU {:.2} s = {:.0} deliveries per CPU-second = {:.0}% of the raw sign rate per core",
-        elapsed.as_secs_f64(),
-        FANOUT_PEERS as f64 / elapsed.as_secs_f64(),
-        cpu,
-        per_cpu,
-        100.0 * per_cpu / sign_rate
+        "fan-out: median {:.0}% of the raw sign rate per core",
+        ratios[ratios.len() / 2]
     );
 
     // 2. Sustained.

@@ -1,0 +1,135 @@
+//! `/api/v1/instance` and `/api/v2/instance`: what clients read on start.
+//! Only what is served is advertised: no streaming, push, translation or
+//! media yet, and no versioned API level (`api_versions.mastodon` 0).
+
+use actix_web::{get, web, HttpResponse};
+use moot_app::Context;
+use moot_core::settings::RegistrationMode;
+use serde_json::{json, Value};
+
+use crate::errors::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(v1).service(v2);
+}
+
+/// The Mastodon API level whose endpoints clients may rely on (3.5 brought
+/// post edits, which Moot serves), and Moot's own version.
+pub fn version() -> String {
+    format!("3.5.0 (compatible; Moot {})", env!("CARGO_PKG_VERSION"))
+}
+
+fn registrations(ctx: &Context) -> (bool, bool) {
+    match ctx.settings.registration.mode {
+        RegistrationMode::Open => (true, false),
+        RegistrationMode::Approval => (true, true),
+        _ => (false, false),
+    }
+}
+
+fn statuses_configuration() -> Value {
+    json!({
+        "max_characters": moot_app::statuses::MAX_CHARS,
+        "max_media_attachments": 0,
+        "characters_reserved_per_url": 23,
+    })
+}
+
+fn media_configuration() -> Value {
+    json!({
+        "supported_mime_types": [],
+        "image_size_limit": 0,
+        "image_matrix_limit": 0,
+        "video_size_limit": 0,
+        "video_frame_rate_limit": 0,
+        "video_matrix_limit": 0,
+    })
+}
+
+fn polls_configuration() -> Value {
+    json!({
+        "max_options": 0,
+        "max_characters_per_option": 0,
+        "min_expiration": 0,
+        "max_expiration": 0,
+    })
+}
+
+async fn counts(ctx: &Context) -> Result<(i64, i64, i64), ApiError> {
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let users = moot_db::accounts::count_local_users(&mut conn)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let posts = moot_db::statuses::count_local(&mut conn)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let domains = moot_db::accounts::count_remote_domains(&mut conn)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    Ok((users, posts, domains))
+}
+
+fn thumbnail(ctx: &Context) -> String {
+    format!("{}favicon.ico", ctx.settings.public_url())
+}
+
+#[get("/api/v2/instance")]
+async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let (users, _, _) = counts(&ctx).await?;
+    let (enabled, approval) = registrations(&ctx);
+    let instance = &ctx.settings.instance;
+    let about = format!("{}about", ctx.settings.public_url());
+    Ok(HttpResponse::Ok().json(json!({
+        "domain": ctx.urls.authority(),
+        "title": instance.name,
+        "version": version(),
+        "source_url": env!("CARGO_PKG_REPOSITORY"),
+        "description": instance.description,
+        "usage": {"users": {"active_month": users}},
+        "thumbnail": {"url": thumbnail(&ctx)},
+        "icon": [],
+        "languages": ["en"],
+        "api_versions": {"mastodon": 0},
+        "configuration": {
+            "urls": {"streaming": null, "status": null, "about": about, "privacy_policy": null, "terms_of_service": null},
+            "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
+            "statuses": statuses_configuration(),
+            "media_attachments": media_configuration(),
+            "polls": polls_configuration(),
+            "translation": {"enabled": false},
+        },
+        "registrations": {"enabled": enabled, "approval_required": approval, "message": null, "url": null},
+        "contact": {"email": instance.contact_email, "account": null},
+        "rules": [],
+    })))
+}
+
+#[get("/api/v1/instance")]
+async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let (users, posts, domains) = counts(&ctx).await?;
+    let (enabled, approval) = registrations(&ctx);
+    let instance = &ctx.settings.instance;
+    Ok(HttpResponse::Ok().json(json!({
+        "uri": ctx.urls.authority(),
+        "title": instance.name,
+        "short_description": instance.description,
+        "description": instance.description,
+        "email": instance.contact_email,
+        "version": version(),
+        "urls": {"streaming_api": null},
+        "stats": {"user_count": users, "status_count": posts, "domain_count": domains},
+        "thumbnail": thumbnail(&ctx),
+        "languages": ["en"],
+        "registrations": enabled,
+        "approval_required": approval,
+        "invites_enabled": false,
+        "configuration": {
+            "accounts": {"max_featured_tags": 0},
+            "statuses": statuses_configuration(),
+            "media_attachments": media_configuration(),
+            "polls": polls_configuration(),
+        },
+        "contact_account": null,
+        "rules": [],
+    })))
+}

@@ -7,6 +7,7 @@
 
 mod cluster;
 mod node;
+pub mod openapi;
 mod peer;
 mod process;
 pub mod social;

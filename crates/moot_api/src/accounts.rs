@@ -40,7 +40,12 @@ async fn verify_credentials(ctx: web::Data<Context>, auth: Auth) -> Result<HttpR
         auth.require("read:accounts")?
     };
     let counts = directory::counts(&ctx, &session.account).await?;
-    Ok(HttpResponse::Ok().json(entities::credential_account(&ctx, &session.account, counts)))
+    Ok(HttpResponse::Ok().json(entities::credential_account(
+        &ctx,
+        &session.account,
+        session.user.is_admin,
+        counts,
+    )))
 }
 
 #[derive(Deserialize)]

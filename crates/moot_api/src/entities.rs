@@ -16,6 +16,8 @@ pub struct AccountEntity {
     pub locked: bool,
     pub bot: bool,
     pub discoverable: bool,
+    /// Whether public posts may be found by full-text search (none yet).
+    pub indexable: bool,
     pub group: bool,
     pub created_at: String,
     pub note: String,
@@ -33,6 +35,9 @@ pub struct AccountEntity {
     pub fields: Vec<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Value>,
+    /// The signed-in person's role, on their own account only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
 }
 
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -76,6 +81,7 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
         locked: account.manually_approves_followers,
         bot: matches!(account.actor_type.as_str(), "Service" | "Application"),
         discoverable: true,
+        indexable: false,
         group: account.actor_type == "Group",
         created_at: timestamp(account.created_at),
         note: account.summary.clone(),
@@ -92,6 +98,7 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
         emojis: Vec::new(),
         fields: Vec::new(),
         source: None,
+        role: None,
     }
 }
 
@@ -99,9 +106,20 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
 pub fn credential_account(
     ctx: &Context,
     account: &Account,
+    is_admin: bool,
     counts: (i64, i64, i64),
 ) -> AccountEntity {
     let mut entity = self::account(ctx, account, counts);
+    // Mastodon's roles: everyone's (id -99, no permissions), or an
+    // administrator's (the "administrator" permission bit, 1).
+    entity.role = Some(match is_admin {
+        true => {
+            json!({"id": "1", "name": "Admin", "color": "", "permissions": "1", "highlighted": true})
+        }
+        false => {
+            json!({"id": "-99", "name": "", "color": "", "permissions": "0", "highlighted": false})
+        }
+    });
     entity.source = Some(json!({
         "privacy": "public",
         "sensitive": false,
@@ -109,6 +127,7 @@ pub fn credential_account(
         "note": account.summary,
         "fields": [],
         "follow_requests_count": 0,
+        "indexable": false,
     }));
     entity
 }

@@ -69,6 +69,16 @@ async fn counts(ctx: &Context) -> Result<(i64, i64, i64), ApiError> {
     Ok((users, posts, domains))
 }
 
+/// The node's WebSocket base URL.
+fn streaming_base(ctx: &Context) -> String {
+    let url = ctx.settings.public_url().to_string();
+    let url = url.trim_end_matches('/');
+    match url.strip_prefix("https://") {
+        Some(rest) => format!("wss://{rest}"),
+        None => format!("ws://{}", url.trim_start_matches("http://")),
+    }
+}
+
 fn thumbnail(ctx: &Context) -> String {
     format!("{}favicon.ico", ctx.settings.public_url())
 }
@@ -116,7 +126,9 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "description": instance.description,
         "email": instance.contact_email,
         "version": version(),
-        "urls": {"streaming_api": null},
+        // v1 requires a string here; streaming is not served yet, so
+        // clients that try it get a 404 and poll instead.
+        "urls": {"streaming_api": streaming_base(&ctx)},
         "stats": {"user_count": users, "status_count": posts, "domain_count": domains},
         "thumbnail": thumbnail(&ctx),
         "languages": ["en"],

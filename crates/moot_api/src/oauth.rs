@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(token_endpoint)
         .service(revoke_endpoint)
         .service(metadata)
+        .service(userinfo)
         .service(create_app)
         .service(verify_app);
 }
@@ -418,6 +419,8 @@ async fn metadata(ctx: web::Data<Context>) -> HttpResponse {
         "authorization_endpoint": format!("{base}/oauth/authorize"),
         "token_endpoint": format!("{base}/oauth/token"),
         "revocation_endpoint": format!("{base}/oauth/revoke"),
+        "userinfo_endpoint": format!("{base}/oauth/userinfo"),
+        "service_documentation": env!("CARGO_PKG_REPOSITORY"),
         "app_registration_endpoint": format!("{base}/api/v1/apps"),
         "scopes_supported": scopes,
         "response_types_supported": ["code"],
@@ -505,4 +508,28 @@ async fn verify_app(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpRes
             "The access token is invalid",
         )),
     }
+}
+
+/// OpenID Connect's userinfo, for apps that sign people in with Moot
+/// (scope `profile`, or `read:accounts`).
+#[actix_web::route("/oauth/userinfo", method = "GET", method = "POST")]
+async fn userinfo(
+    ctx: web::Data<Context>,
+    auth: crate::auth::Auth,
+) -> Result<HttpResponse, ApiError> {
+    let session = if auth.0.scopes.allows("profile") {
+        &auth.0
+    } else {
+        auth.require("read:accounts")?
+    };
+    let account = &session.account;
+    let profile = ctx.urls.person_page(&account.username);
+    Ok(HttpResponse::Ok().json(json!({
+        "iss": ctx.settings.public_url().to_string(),
+        "sub": ctx.urls.person(&account.username).to_string(),
+        "name": if account.display_name.is_empty() { &account.username } else { &account.display_name },
+        "preferred_username": account.username,
+        "profile": profile.to_string(),
+        "website": profile.to_string(),
+    })))
 }

@@ -1,0 +1,96 @@
+//! Checks client API responses against the Mastodon client API's OpenAPI
+//! document (`../shared/mastodon-openapi/schema.json`, read in place): the
+//! shapes clients trust, with required fields, types and nullability.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use jsonschema::{Draft, Resource, Validator};
+use serde_json::{json, Value};
+
+/// The document's address for `$ref`s into it.
+const BASE: &str = "urn:mastodon-openapi";
+
+pub struct MastodonApi {
+    doc: Value,
+    validators: Mutex<HashMap<String, std::sync::Arc<Validator>>>,
+}
+
+fn document_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/mastodon-openapi/schema.json")
+}
+
+impl MastodonApi {
+    /// The document, read once per test process.
+    pub fn get() -> &'static MastodonApi {
+        static API: OnceLock<MastodonApi> = OnceLock::new();
+        API.get_or_init(|| {
+            let path = document_path();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "the Mastodon OpenAPI document belongs at {}: {e}",
+                    path.display()
+                )
+            });
+            MastodonApi {
+                doc: serde_json::from_str(&text).expect("the OpenAPI document is JSON"),
+                validators: Mutex::default(),
+            }
+        })
+    }
+
+    /// The schema of the JSON `status` response of `method path` (a
+    /// template like `/api/v1/accounts/{id}`), with its references pointed
+    /// into the document.
+    fn response_schema(&self, method: &str, path: &str, status: u16) -> Value {
+        let operation = &self.doc["paths"][path][method.to_ascii_lowercase()];
+        assert!(
+            operation.is_object(),
+            "the API document has no {method} {path}"
+        );
+        let schema =
+            &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
+        assert!(
+            schema.is_object(),
+            "the API document gives no JSON {status} response for {method} {path}"
+        );
+        let text = schema.to_string().replace("\"#/", &format!("\"{BASE}#/"));
+        serde_json::from_str(&text).expect("rewritten schema")
+    }
+
+    fn validator(&self, method: &str, path: &str, status: u16) -> std::sync::Arc<Validator> {
+        let key = format!("{method} {path} {status}");
+        if let Some(found) = self.validators.lock().unwrap().get(&key) {
+            return found.clone();
+        }
+        let schema = self.response_schema(method, path, status);
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_resource(BASE, Resource::from_contents(self.doc.clone()))
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("building the validator for {key}: {e}"));
+        let validator = std::sync::Arc::new(validator);
+        self.validators
+            .lock()
+            .unwrap()
+            .insert(key, validator.clone());
+        validator
+    }
+
+    /// Panics, listing every violation, unless `body` is what the document
+    /// says `method path` answers with `status`.
+    pub fn assert_valid(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let validator = self.validator(method, path, status);
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .map(|e| format!("  at {}: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} ({status}) does not match the Mastodon API document:\n{}\nbody: {}",
+            errors.join("\n"),
+            json!(body)
+        );
+    }
+}

@@ -78,6 +78,26 @@ async fn responses_match_the_mastodon_api_document() {
         None,
     )
     .await;
+    checked(
+        &node,
+        Some(app_token),
+        Method::POST,
+        paths("/api/v1/accounts"),
+        Some(
+            json!({"username": "newcomer", "email": "newcomer@council.example",
+                    "password": "a long enough password", "agreement": true}),
+        ),
+    )
+    .await;
+    for empty in [
+        "/api/v1/announcements",
+        "/api/v1/custom_emojis",
+        "/api/v1/instance/rules",
+        "/api/v2/suggestions",
+    ] {
+        let list = checked(&node, Some(&jo), Method::GET, paths(empty), None).await;
+        assert_eq!(list, json!([]));
+    }
 
     // Instance.
     checked(&node, None, Method::GET, paths("/api/v1/instance"), None).await;

@@ -417,3 +417,115 @@ async fn out_of_band_client_credentials_and_refusals() {
         .unwrap()
         .contains(&json!("password")));
 }
+
+/// An app's own token (client credentials) with `scopes`.
+async fn app_token(node: &TestNode, scopes: &str) -> String {
+    let app = register(node, "urn:ietf:wg:oauth:2.0:oob", scopes).await;
+    let (status, grant) = token(
+        node,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("scope", scopes),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{grant}");
+    grant["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn people_sign_up_through_an_app_within_the_registration_rules() {
+    let node = TestNode::start_with(|s| {
+        s.registration.mode = moot_core::settings::RegistrationMode::Open;
+        s.registration.allowed_email_domains = vec!["council.example".into()];
+    })
+    .await;
+    let app = app_token(&node, "read write").await;
+    let sign_up = |fields: Value| {
+        let node = &node;
+        let app = app.clone();
+        async move {
+            node.api_json(Method::POST, "/api/v1/accounts", &app, fields)
+                .await
+        }
+    };
+    let (status, grant) = sign_up(json!({"username": "kim", "email": "kim@council.example",
+        "password": "a long enough password", "agreement": true, "locale": "en"}))
+    .await;
+    assert_eq!(status, 200, "{grant}");
+    let (status, me) = node
+        .api(
+            Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            grant["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!((status, me["username"].as_str()), (200, Some("kim")));
+
+    for (fields, expected, why) in [
+        (
+            json!({"username": "lee", "email": "lee@elsewhere.example", "password": "a long enough password", "agreement": true}),
+            403,
+            "email domain",
+        ),
+        (
+            json!({"username": "lee", "email": "lee@council.example", "password": "a long enough password"}),
+            422,
+            "agreement",
+        ),
+        (
+            json!({"username": "kim", "email": "kim2@council.example", "password": "a long enough password", "agreement": true}),
+            422,
+            "taken",
+        ),
+        (
+            json!({"username": "lee", "email": "lee@council.example", "password": "short", "agreement": true}),
+            422,
+            "password",
+        ),
+    ] {
+        let (status, error) = sign_up(fields).await;
+        assert_eq!(status, expected, "{why}: {error}");
+        assert!(error["error"].is_string(), "{error}");
+    }
+    // Only an app's token with write:accounts may sign people up.
+    let (status, _) = node
+        .api_json(Method::POST, "/api/v1/accounts", &app_token(&node, "read").await,
+                  json!({"username": "lee", "email": "lee@council.example", "password": "a long enough password", "agreement": true}))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = node
+        .api_json(Method::POST, "/api/v1/accounts", "nonsense",
+                  json!({"username": "lee", "email": "lee@council.example", "password": "a long enough password", "agreement": true}))
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn a_sign_up_awaiting_approval_cannot_use_its_token_yet() {
+    let node = TestNode::start().await; // the default mode is approval
+    let app = app_token(&node, "read write").await;
+    let (status, grant) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/accounts",
+            &app,
+            json!({"username": "kim", "email": "kim@council.example", "password": "a long enough password", "agreement": "true"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{grant}");
+    let (status, error) = node
+        .api(
+            Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            grant["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, 403, "{error}");
+    assert!(error["error"]
+        .as_str()
+        .unwrap()
+        .contains("pending approval"));
+}

@@ -1,5 +1,6 @@
 //! `/api/v1/accounts/...`: who people are and how they relate.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use moot_app::follows::Relationship;
 use moot_app::{directory, follows, Context};
@@ -12,7 +13,8 @@ use crate::errors::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Fixed paths before `/{id}`, which would otherwise take them.
-    cfg.service(verify_credentials)
+    cfg.service(sign_up)
+        .service(verify_credentials)
         .service(lookup)
         .service(relationships)
         .service(get_account)
@@ -139,4 +141,67 @@ async fn relationships(
         out.push(relationship_json(id, relationship));
     }
     Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Deserialize)]
+struct SignUpParams {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    agreement: Option<serde_json::Value>,
+}
+
+/// Sign-up through an app (Mastodon's `POST /api/v1/accounts`), with the
+/// app's own token (`client_credentials`, scope `write:accounts`). The
+/// registration mode and allowed email domains apply; in approval mode the
+/// token works once an administrator approves the account.
+#[post("/api/v1/accounts")]
+async fn sign_up(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let invalid_token = || ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid");
+    let token = crate::auth::bearer_token(&req).ok_or_else(invalid_token)?;
+    let (app, scopes) = moot_app::oauth::app_of_token(&ctx, &token)
+        .await?
+        .ok_or_else(invalid_token)?;
+    if !scopes.allows("write:accounts") {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "This action is outside the authorized scopes",
+        ));
+    }
+    let params: SignUpParams = crate::params::parse(&req, &body)?;
+    let agreed = matches!(params.agreement, Some(serde_json::Value::Bool(true)))
+        || matches!(
+            params.agreement.as_ref().and_then(|v| v.as_str()),
+            Some("true" | "1")
+        );
+    if !agreed {
+        return Err(ApiError::unprocessable(
+            "Validation failed: agreement must be accepted",
+        ));
+    }
+    let required = |value: Option<String>, field: &str| {
+        value.filter(|v| !v.is_empty()).ok_or_else(|| {
+            ApiError::unprocessable(format!("Validation failed: {field} can't be blank"))
+        })
+    };
+    let new = moot_app::accounts::NewUser {
+        username: required(params.username, "username")?,
+        email: required(params.email, "email")?,
+        password: Some(required(params.password, "password")?),
+    };
+    let created = moot_app::accounts::create_local_user(
+        &ctx.db,
+        &ctx.settings,
+        new,
+        moot_app::accounts::CreatedBy::SignUp,
+    )
+    .await?;
+    let grant = moot_app::oauth::token_for_new_person(&ctx, &app, created.user.id, scopes)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(crate::oauth::grant_json(&grant))
 }

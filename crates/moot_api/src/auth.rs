@@ -50,6 +50,12 @@ impl FromRequest for Auth {
                 return Err(invalid());
             };
             let session = authenticate(&ctx.db, &token).await?.ok_or_else(invalid)?;
+            if !session.user.approved {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "Your login is currently pending approval",
+                ));
+            }
             Ok(Auth(session))
         })
     }

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod health;
 pub mod instance;
 pub mod metrics;
+pub mod nothing_yet;
 pub mod oauth;
 pub mod pages;
 pub mod params;

@@ -298,7 +298,8 @@ fn missing(field: &str) -> OAuthError {
     }
 }
 
-fn grant_json(grant: &Grant) -> HttpResponse {
+/// The token response (RFC 6749 5.1, Mastodon's `Token`).
+pub(crate) fn grant_json(grant: &Grant) -> HttpResponse {
     let mut body = json!({
         "access_token": grant.access_token,
         "token_type": "Bearer",

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::admin_domains::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);
+    crate::nothing_yet::configure(cfg);
     crate::metrics::configure(cfg);
 }
 

@@ -311,6 +311,17 @@ async fn issue_token(
     })
 }
 
+/// A token for a person who has just signed up through `app` (Mastodon's
+/// `POST /api/v1/accounts`), with the scopes of the app's own token.
+pub async fn token_for_new_person(
+    ctx: &Context,
+    app: &OAuthApp,
+    user_id: i64,
+    scopes: Scopes,
+) -> Result<Grant, OAuthError> {
+    issue_token(ctx, app, Some(user_id), scopes).await
+}
+
 /// `grant_type=authorization_code`. A public client (no secret) must have
 /// used PKCE; a confidential one may as well, and then must pass it.
 pub async fn exchange_code(

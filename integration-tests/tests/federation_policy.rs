@@ -97,6 +97,12 @@ async fn an_allowlist_keeps_out_every_node_but_the_allowed_until_one_is_added() 
         ],
     );
     assert!(set.contains("allowlist"), "{set}");
+    // The serving process reloads its rules on the change's notification:
+    // Carol, known to A, disappears from its search once they are in force.
+    wait::until("A's rules are in force", || async {
+        (found_accounts(&a, &alice, &c.handle("carol")).await == 0).then_some(())
+    })
+    .await;
 
     // A's people cannot follow C's people.
     let (status, body) = a
@@ -201,9 +207,14 @@ async fn silencing_keeps_posts_out_of_public_timelines_and_suspending_removes_th
         in_home(&a, &alice, "second from B")
     })
     .await;
-    // ... the public timeline does not.
-    let silenced = public().await;
-    assert!(!shows(&silenced, "first from B") && !shows(&silenced, "second from B"));
+    // ... the public timeline does not (once the serving process has
+    // reloaded its rules).
+    let silenced = wait::until("B is silenced on A", || async {
+        let timeline = public().await;
+        (!shows(&timeline, "first from B")).then_some(timeline)
+    })
+    .await;
+    assert!(!shows(&silenced, "second from B"));
     assert!(shows(&silenced, "local news"));
     let (status, _) = a
         .api(Method::GET, "/api/v1/timelines/public?remote=true", &alice)
@@ -217,7 +228,10 @@ async fn silencing_keeps_posts_out_of_public_timelines_and_suspending_removes_th
     );
     assert!(in_home(&a, &alice, "from B").await.is_none());
     assert_eq!(count(&a, &alice, "following_count").await, 0);
-    assert_eq!(found_accounts(&a, &alice, &b.handle("bob")).await, 0);
+    wait::until("A no longer resolves B's people", || async {
+        (found_accounts(&a, &alice, &b.handle("bob")).await == 0).then_some(())
+    })
+    .await;
     post(&b, &bob, "third from B").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(in_home(&a, &alice, "third from B").await.is_none());
@@ -374,10 +388,18 @@ async fn a_subscribed_block_list_is_fetched_and_applied() {
         &a,
         &["federation", "block", &peer.host(), "--severity", "noop"],
     );
-    let (status, body) = peer
-        .post_signed("mallory", &format!("{}/inbox", a.base_url), &create(100))
-        .await;
-    assert_eq!(status, 202, "the local rule wins: {body}");
+    let mut n = 100;
+    wait::until("the local rule wins", || {
+        n += 1;
+        let activity = create(n);
+        let peer = &peer;
+        let inbox = format!("{}/inbox", a.base_url);
+        async move {
+            let (status, _) = peer.post_signed("mallory", &inbox, &activity).await;
+            (status == 202).then_some(())
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

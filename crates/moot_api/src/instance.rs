@@ -93,7 +93,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "domain": ctx.urls.authority(),
         "title": instance.name,
         "version": version(),
-        "source_url": env!("CARGO_PKG_REPOSITORY"),
+        "source_url": ctx.settings.source_url(),
         "description": instance.description,
         "usage": {"users": {"active_month": users}},
         "thumbnail": {"url": thumbnail(&ctx)},

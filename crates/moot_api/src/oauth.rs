@@ -421,7 +421,7 @@ async fn metadata(ctx: web::Data<Context>) -> HttpResponse {
         "token_endpoint": format!("{base}/oauth/token"),
         "revocation_endpoint": format!("{base}/oauth/revoke"),
         "userinfo_endpoint": format!("{base}/oauth/userinfo"),
-        "service_documentation": env!("CARGO_PKG_REPOSITORY"),
+        "service_documentation": ctx.settings.source_url(),
         "app_registration_endpoint": format!("{base}/api/v1/apps"),
         "scopes_supported": scopes,
         "response_types_supported": ["code"],

@@ -101,7 +101,10 @@ async fn about(ctx: web::Data<Context>) -> HttpResponse {
             @if !instance.contact_email.is_empty() {
                 p { "Contact: " a href={ "mailto:" (instance.contact_email) } { (instance.contact_email) } }
             }
-            p { "This is a Moot node, part of the fediverse." }
+            p { "This is a Moot node, part of the fediverse. Moot is free software under the GNU Affero General Public License 3.0." }
+            @if !instance.source_url.is_empty() {
+                p { a href=(instance.source_url) { "Source code of this node" } }
+            }
         },
     )
 }

@@ -96,6 +96,7 @@ pub struct InstanceSettings {
     pub name: String,
     pub description: String,
     pub contact_email: String,
+    pub source_url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,6 +290,15 @@ impl Settings {
         if self.log.level.trim().is_empty() {
             return Err(("log.level", "must not be empty".into()));
         }
+        if !self.instance.source_url.is_empty()
+            && !url::Url::parse(&self.instance.source_url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            return Err((
+                "instance.source_url",
+                format!("`{}` is not an http(s) URL", self.instance.source_url),
+            ));
+        }
         if !self.instance.contact_email.is_empty()
             && !crate::identifiers::is_valid_email(&self.instance.contact_email)
         {
@@ -333,6 +343,15 @@ impl Settings {
     }
 
     /// The root URL of this node as others see it, e.g. `https://moot.example/`.
+    /// Where people find this node's source code: the configured URL, or
+    /// the node's about page.
+    pub fn source_url(&self) -> String {
+        match self.instance.source_url.as_str() {
+            "" => format!("{}about", self.public_url()),
+            url => url.to_owned(),
+        }
+    }
+
     pub fn public_url(&self) -> url::Url {
         url::Url::parse(&format!("{}://{}/", self.scheme(), self.server.hostname))
             .expect("hostname was validated")

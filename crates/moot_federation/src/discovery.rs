@@ -161,7 +161,7 @@ async fn nodeinfo(
     let (users, local_posts) = users;
     let mut software = json!({ "name": "moot", "version": env!("CARGO_PKG_VERSION") });
     if version.as_str() == "2.1" {
-        software["repository"] = json!(env!("CARGO_PKG_REPOSITORY"));
+        software["repository"] = json!(ctx.settings.source_url());
     }
     let open = matches!(
         ctx.settings.registration.mode,

@@ -44,6 +44,10 @@ async fn a_person_follows_a_person_on_another_node() {
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &bob)
         .await;
     assert_eq!(bob_self["followers_count"], 1, "{bob_self}");
+    // Bob is told who followed him, across nodes.
+    let (_, told) = b.api(Method::GET, "/api/v1/notifications", &bob).await;
+    assert_eq!(told[0]["type"], "follow", "{told}");
+    assert_eq!(told[0]["account"]["acct"], a.handle("alice"));
     let followers: Value = b
         .http
         .get(format!("{}/users/bob/followers", b.base_url))
@@ -586,6 +590,10 @@ async fn likes_and_their_undo_cross_nodes() {
         (s["favourites_count"] == 1).then_some(())
     })
     .await;
+    let (_, told) = b
+        .api(Method::GET, "/api/v1/notifications?types[]=favourite", &bob)
+        .await;
+    assert_eq!(told[0]["status"]["id"], on_b.as_str(), "{told}");
 
     let (status, _) = a
         .api(

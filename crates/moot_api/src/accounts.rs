@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::auth::Auth;
 use crate::entities;
 use crate::errors::ApiError;
+use crate::params::parse_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Fixed paths before `/{id}`, which would otherwise take them.
@@ -20,10 +21,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(get_account)
         .service(follow)
         .service(unfollow);
-}
-
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found())
 }
 
 async fn account_json(

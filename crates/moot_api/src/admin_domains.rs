@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::errors::ApiError;
+use crate::params::parse_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_allows)
@@ -39,10 +40,6 @@ fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Session, ApiError> {
         ));
     }
     Ok(session)
-}
-
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found())
 }
 
 fn db_error(e: impl Into<moot_app::AppError>) -> ApiError {

@@ -8,16 +8,13 @@ use moot_protocol::activities::FollowAnswer;
 use crate::auth::Auth;
 use crate::entities;
 use crate::errors::ApiError;
+use crate::params::parse_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(requests)
         .service(answer)
         .service(ban)
         .service(appoint);
-}
-
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found())
 }
 
 #[get("/api/v1/moot/groups/{id}/requests")]

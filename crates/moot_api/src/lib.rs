@@ -11,6 +11,7 @@ pub mod health;
 pub mod instance;
 pub mod metrics;
 pub mod nothing_yet;
+pub mod notifications;
 pub mod oauth;
 pub mod pages;
 pub mod params;

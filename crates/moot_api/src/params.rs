@@ -20,3 +20,8 @@ pub fn parse<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Resul
             .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
     }
 }
+
+/// A path id (ids are decimal strings); anything else is simply not found.
+pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);
     crate::nothing_yet::configure(cfg);
+    crate::notifications::configure(cfg);
     crate::metrics::configure(cfg);
 }
 

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::Auth;
 use crate::entities;
 use crate::errors::ApiError;
+use crate::params::parse_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
@@ -90,10 +91,6 @@ pub async fn render(
     body["reblogs_count"] = json!(boosts);
     body["favourited"] = json!(liked);
     Ok(body)
-}
-
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::not_found())
 }
 
 #[post("/api/v1/statuses")]

@@ -51,6 +51,18 @@ async fn send(
     Ok(())
 }
 
+/// Tells a local `target` of a new follower, or of a request to follow.
+async fn notify_follow(
+    conn: &mut AsyncPgConnection,
+    follower: &Account,
+    target: &Account,
+    accepted: bool,
+) -> Result<(), AppError> {
+    let kind = if accepted { "follow" } else { "follow_request" };
+    moot_db::notifications::add(conn, &[target.id], kind, follower.id, None).await?;
+    Ok(())
+}
+
 /// A local person follows `target`. Local targets that do not approve
 /// followers by hand are followed at once; remote ones get a `Follow`.
 pub async fn follow(
@@ -85,6 +97,9 @@ pub async fn follow(
         if created && remote {
             let activity = activities::follow(&follow_id, &follower_uri, &target_uri);
             send(ctx, conn, follower, &activity, &[inbox_of(target)?]).await?;
+        }
+        if created {
+            notify_follow(conn, follower, target, accepted_now).await?;
         }
         Ok(())
     })
@@ -176,9 +191,12 @@ pub async fn receive_follow(
             );
             return send(ctx, conn, target, &answer, &[inbox_of(follower)?]).await;
         }
-        let (follow, _) =
+        let (follow, created) =
             queries::insert_or_get(conn, follower.id, target.id, follow_id.as_str(), accept)
                 .await?;
+        if created {
+            notify_follow(conn, follower, target, follow.accepted).await?;
+        }
         if follow.accepted {
             let answer = activities::answer_follow(
                 FollowAnswer::Accept,

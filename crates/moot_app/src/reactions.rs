@@ -57,6 +57,9 @@ pub async fn favourite(ctx: &Context, who: &Account, status_id: i64) -> Result<S
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if queries::add(conn, who.id, status.id, "Like", like_id.as_str()).await? {
+            let author_id = [status.account_id];
+            moot_db::notifications::add(conn, &author_id, "favourite", who.id, Some(status.id))
+                .await?;
             let inboxes = reaction_inboxes(conn, &status, &author).await?;
             if !inboxes.is_empty() {
                 let author_uri = actor_id(ctx, &author)?;
@@ -155,7 +158,7 @@ pub async fn receive_reaction(
         if !received::first_time(conn, activity_id.as_str()).await? {
             return Ok(());
         }
-        queries::add(
+        let added = queries::add(
             conn,
             actor.id,
             status.id,
@@ -163,6 +166,11 @@ pub async fn receive_reaction(
             activity_id.as_str(),
         )
         .await?;
+        if added && reaction.as_str() == "Like" {
+            let author_id = [status.account_id];
+            moot_db::notifications::add(conn, &author_id, "favourite", actor.id, Some(status.id))
+                .await?;
+        }
         crate::statuses::announce_in_local_group(ctx, conn, &status, activity).await
     })
     .await
@@ -201,6 +209,8 @@ pub async fn receive_boost(
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
     queries::add_reblog(&mut conn, actor.id, status.id, activity_id.as_str()).await?;
+    let author_id = [status.account_id];
+    moot_db::notifications::add(&mut conn, &author_id, "reblog", actor.id, Some(status.id)).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use moot_core::domain_rules::Verdict;
 use moot_core::text;
 use moot_db::accounts::Account;
 use moot_db::statuses::{self as queries, NewStatus, Status};
-use moot_db::{follows, received};
+use moot_db::{follows, notifications, received};
 use moot_protocol::notes::{self, LocalNote, RemoteNote, Visibility};
 use url::Url;
 
@@ -415,6 +415,7 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
         .await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         queries::add_mentions(conn, status.id, &people_ids).await?;
+        notifications::add(conn, &people_ids, "mention", author.id, Some(status.id)).await?;
         let mut addressed: Vec<&Account> = parent.iter().map(|(_, a)| a).collect();
         addressed.extend(people.iter());
         let audience = audience(
@@ -702,6 +703,7 @@ async fn store_remote_in(
             }
         }
         queries::add_mentions(conn, status.id, &local_people).await?;
+        notifications::add(conn, &local_people, "mention", author.id, Some(status.id)).await?;
     }
     Ok(status)
 }

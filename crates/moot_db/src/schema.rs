@@ -261,6 +261,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        account_id -> Int8,
+        kind -> Text,
+        from_account_id -> Int8,
+        status_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -293,4 +304,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     domain_blocks,
     oauth_apps,
     oauth_codes,
+    notifications,
 );

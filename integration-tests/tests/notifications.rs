@@ -1,0 +1,147 @@
+//! Notifications as clients read them: what creates them, filters,
+//! dismissing, clearing, and the Mastodon entity shape.
+
+use moot_testkit::openapi::MastodonApi;
+use moot_testkit::TestNode;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+fn kinds(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn follows_mentions_and_favourites_notify_once_and_can_be_dismissed() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    let api = MastodonApi::get();
+
+    let (_, jo_account) = node
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=jo", &sam)
+        .await;
+    let jo_id = jo_account["id"].as_str().unwrap();
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{jo_id}/follow"),
+            &sam,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, mention) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &sam,
+            json!({"status": "Have you seen this, @jo?"}),
+        )
+        .await;
+    let (_, own) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &jo,
+            json!({"status": "Our toolkit"}),
+        )
+        .await;
+    let own_id = own["id"].as_str().unwrap();
+    // Favourited, taken back and favourited again: one notification.
+    for action in ["favourite", "unfavourite", "favourite"] {
+        let (status, _) = node
+            .api(
+                Method::POST,
+                &format!("/api/v1/statuses/{own_id}/{action}"),
+                &sam,
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    // Nobody is notified of their own doings.
+    let (_, sams) = node.api(Method::GET, "/api/v1/notifications", &sam).await;
+    assert_eq!(sams, json!([]));
+
+    let (status, list) = node.api(Method::GET, "/api/v1/notifications", &jo).await;
+    assert_eq!(status, 200);
+    api.assert_valid("GET", "/api/v1/notifications", 200, &list);
+    assert_eq!(kinds(&list), ["favourite", "mention", "follow"]);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["account"]["username"] == "sam"));
+    assert_eq!(list[1]["status"]["id"], mention["id"]);
+    assert_eq!(list[0]["status"]["id"], own["id"]);
+    assert!(list[2].get("status").is_none());
+
+    let (_, only) = node
+        .api(Method::GET, "/api/v1/notifications?types[]=mention", &jo)
+        .await;
+    assert_eq!(kinds(&only), ["mention"]);
+    let (_, without) = node
+        .api(
+            Method::GET,
+            "/api/v1/notifications?exclude_types[]=follow",
+            &jo,
+        )
+        .await;
+    assert_eq!(kinds(&without), ["favourite", "mention"]);
+    let newest = list[0]["id"].as_str().unwrap();
+    let (_, older) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/notifications?max_id={newest}&limit=1"),
+            &jo,
+        )
+        .await;
+    assert_eq!(kinds(&older), ["mention"]);
+
+    let (status, one) = node
+        .api(Method::GET, &format!("/api/v1/notifications/{newest}"), &jo)
+        .await;
+    assert_eq!(status, 200);
+    api.assert_valid("GET", "/api/v1/notifications/{id}", 200, &one);
+    // Someone else's notification, or none at all: 404 with a JSON error.
+    let (status, error) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/notifications/{newest}"),
+            &sam,
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(error["error"].is_string());
+    let (status, _) = node
+        .api(Method::GET, "/api/v1/notifications/nonsense", &jo)
+        .await;
+    assert_eq!(status, 404);
+    // A token without the scope.
+    let statuses_only = moot_app::tokens::issue(&node.db, "jo", "read:statuses")
+        .await
+        .unwrap();
+    let (status, _) = node
+        .api(Method::GET, "/api/v1/notifications", &statuses_only)
+        .await;
+    assert_eq!(status, 403);
+
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/notifications/{newest}/dismiss"),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, after) = node.api(Method::GET, "/api/v1/notifications", &jo).await;
+    assert_eq!(kinds(&after), ["mention", "follow"]);
+    let (status, _) = node
+        .api(Method::POST, "/api/v1/notifications/clear", &jo)
+        .await;
+    assert_eq!(status, 200);
+    let (_, cleared) = node.api(Method::GET, "/api/v1/notifications", &jo).await;
+    assert_eq!(cleared, json!([]));
+}

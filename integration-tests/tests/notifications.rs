@@ -91,14 +91,35 @@ async fn follows_mentions_and_favourites_notify_once_and_can_be_dismissed() {
         .await;
     assert_eq!(kinds(&without), ["favourite", "mention"]);
     let newest = list[0]["id"].as_str().unwrap();
-    let (_, older) = node
-        .api(
-            Method::GET,
-            &format!("/api/v1/notifications?max_id={newest}&limit=1"),
-            &jo,
-        )
-        .await;
-    assert_eq!(kinds(&older), ["mention"]);
+    // Paging: the Link header's "next" is the older page, filters kept.
+    let response = node
+        .http
+        .get(node.url("/api/v1/notifications?limit=1&exclude_types[]=mention"))
+        .bearer_auth(&jo)
+        .send()
+        .await
+        .unwrap();
+    let link = response.headers()["link"].to_str().unwrap().to_owned();
+    assert!(link.contains(&format!("min_id={newest}")), "{link}");
+    let next = link
+        .split(", ")
+        .find(|l| l.ends_with("rel=\"next\""))
+        .and_then(|l| l.strip_prefix('<'))
+        .and_then(|l| l.split('>').next())
+        .unwrap()
+        .to_owned();
+    assert!(next.contains(&format!("max_id={newest}")), "{link}");
+    let older: Value = node
+        .http
+        .get(&next)
+        .bearer_auth(&jo)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kinds(&older), ["follow"], "the mention stays filtered out");
 
     let (status, one) = node
         .api(Method::GET, &format!("/api/v1/notifications/{newest}"), &jo)

@@ -14,6 +14,7 @@ pub mod nothing_yet;
 pub mod notifications;
 pub mod oauth;
 pub mod pages;
+pub mod pagination;
 pub mod params;
 pub mod search;
 pub mod server;

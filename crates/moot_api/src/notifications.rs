@@ -92,7 +92,8 @@ async fn list(
     for (n, from) in &rows {
         out.push(render(&ctx, n, from, &session.account).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    let ids: Vec<i64> = rows.iter().map(|(n, _)| n.id).collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }
 
 #[get("/api/v1/notifications/{id}")]

@@ -1,6 +1,6 @@
 //! `/api/v1/statuses` and the home timeline.
 
-use actix_web::{delete, get, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::statuses::{self, PostInput};
 use moot_app::{directory, Context};
 use moot_core::domain_rules::Verdict;
@@ -97,7 +97,7 @@ pub async fn render(
 async fn create(
     ctx: web::Data<Context>,
     auth: Auth,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
@@ -109,7 +109,7 @@ async fn create(
 }
 
 /// Reading a post needs no token for public ones; a token shows more.
-async fn viewer(req: &actix_web::HttpRequest) -> Option<Account> {
+async fn viewer(req: &HttpRequest) -> Option<Account> {
     use actix_web::FromRequest;
     let auth = Auth::from_request(req, &mut actix_web::dev::Payload::None)
         .await
@@ -123,7 +123,7 @@ async fn viewer(req: &actix_web::HttpRequest) -> Option<Account> {
 #[get("/api/v1/statuses/{id}")]
 async fn show(
     ctx: web::Data<Context>,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
@@ -135,7 +135,7 @@ async fn show(
 async fn edit(
     ctx: web::Data<Context>,
     auth: Auth,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -164,7 +164,7 @@ async fn remove(
 #[get("/api/v1/statuses/{id}/context")]
 async fn context(
     ctx: web::Data<Context>,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
@@ -247,6 +247,7 @@ async fn public(
     ctx: web::Data<Context>,
     auth: Auth,
     query: web::Query<PublicQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
     let limit = query.limit.unwrap_or(20).clamp(1, 40);
@@ -278,7 +279,8 @@ async fn public(
     for (status, author) in &shown {
         out.push(render(&ctx, status, author, Some(&session.account)).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }
 
 #[get("/api/v1/timelines/home")]
@@ -286,6 +288,7 @@ async fn home(
     ctx: web::Data<Context>,
     auth: Auth,
     query: web::Query<PageQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
     let limit = query.limit.unwrap_or(20).clamp(1, 40);
@@ -299,5 +302,6 @@ async fn home(
     for (status, author) in &page {
         out.push(render(&ctx, status, author, Some(&session.account)).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    let ids: Vec<i64> = page.iter().map(|(s, _)| s.id).collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }

@@ -1,0 +1,44 @@
+//! `Link` headers for paged lists, as Mastodon clients follow them:
+//! `rel="next"` for older items (`max_id`), `rel="prev"` for newer ones
+//! (`min_id`), keeping the request's other parameters.
+
+use actix_web::HttpRequest;
+use moot_app::Context;
+
+/// The `Link` header for a page whose items run from `newest` to `oldest`
+/// (ids), or `None` for an empty page.
+pub fn link_header(ctx: &Context, req: &HttpRequest, ids: &[i64]) -> Option<String> {
+    let (newest, oldest) = (ids.iter().max()?, ids.iter().min()?);
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(k, _)| !matches!(k.as_ref(), "max_id" | "min_id" | "since_id"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut base = ctx.settings.public_url();
+    base.set_path(req.path());
+    let with = |key: &str, id: i64| {
+        let mut url = base.clone();
+        url.query_pairs_mut()
+            .extend_pairs(kept.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .append_pair(key, &id.to_string());
+        url
+    };
+    Some(format!(
+        "<{}>; rel=\"next\", <{}>; rel=\"prev\"",
+        with("max_id", *oldest),
+        with("min_id", *newest)
+    ))
+}
+
+/// A JSON list response with its `Link` header.
+pub fn page_response(
+    ctx: &Context,
+    req: &HttpRequest,
+    ids: &[i64],
+    items: Vec<serde_json::Value>,
+) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::Ok();
+    if let Some(link) = link_header(ctx, req, ids) {
+        response.insert_header((actix_web::http::header::LINK, link));
+    }
+    response.json(items)
+}

@@ -6,16 +6,29 @@ use serde_json::Value;
 
 use crate::{wait, ProcessNode};
 
-/// Resolves `handle` from `node` as `token`'s owner would; returns the local id.
-pub async fn resolve(node: &ProcessNode, token: &str, handle: &str) -> String {
+/// `v2/search` for `q` with `resolve=true`, as `token`'s owner; `kind` is
+/// `accounts` or `statuses`.
+async fn search(node: &ProcessNode, token: &str, kind: &str, q: &str) -> Value {
     let (status, found) = node
         .api(
             Method::GET,
-            &format!("/api/v2/search?q=@{handle}&resolve=true&type=accounts"),
+            &format!("/api/v2/search?q={q}&resolve=true&type={kind}"),
             token,
         )
         .await;
     assert_eq!(status, 200, "{found}");
+    found
+}
+
+/// How many accounts `node` finds for `handle`, resolving remote ones.
+pub async fn found_accounts(node: &ProcessNode, token: &str, handle: &str) -> usize {
+    let found = search(node, token, "accounts", &format!("@{handle}")).await;
+    found["accounts"].as_array().map_or(0, Vec::len)
+}
+
+/// Resolves `handle` from `node` as `token`'s owner would; returns the local id.
+pub async fn resolve(node: &ProcessNode, token: &str, handle: &str) -> String {
+    let found = search(node, token, "accounts", &format!("@{handle}")).await;
     assert_eq!(found["accounts"][0]["acct"], handle, "{found}");
     found["accounts"][0]["id"].as_str().unwrap().to_owned()
 }
@@ -63,13 +76,6 @@ pub async fn in_home(node: &ProcessNode, token: &str, text: &str) -> Option<Valu
 
 /// How many posts `node` finds at `uri` for `token`, fetching if unknown.
 pub async fn resolved_posts(node: &ProcessNode, token: &str, uri: &str) -> usize {
-    let (status, found) = node
-        .api(
-            Method::GET,
-            &format!("/api/v2/search?q={uri}&resolve=true&type=statuses"),
-            token,
-        )
-        .await;
-    assert_eq!(status, 200, "{found}");
+    let found = search(node, token, "statuses", uri).await;
     found["statuses"].as_array().map_or(0, Vec::len)
 }

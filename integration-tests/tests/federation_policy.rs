@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use moot_testkit::social::{follow_across, in_home, resolve};
+use moot_testkit::social::{follow_across, found_accounts, in_home, resolve};
 use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -31,19 +31,6 @@ async fn post(node: &ProcessNode, token: &str, text: &str) {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-}
-
-/// Accounts `node` finds for `handle`, resolving remote ones.
-async fn found_accounts(node: &ProcessNode, token: &str, handle: &str) -> usize {
-    let (status, found) = node
-        .api(
-            Method::GET,
-            &format!("/api/v2/search?q=@{handle}&resolve=true&type=accounts"),
-            token,
-        )
-        .await;
-    assert_eq!(status, 200, "{found}");
-    found["accounts"].as_array().map_or(0, Vec::len)
 }
 
 /// How many deliveries `node`'s outbox ever held for the peer `domain`.

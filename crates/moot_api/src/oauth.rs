@@ -291,6 +291,20 @@ fn client_auth(req: &HttpRequest, params: &TokenParams) -> Result<ClientAuth, OA
     })
 }
 
+/// The body and the client's credentials, as the token and revocation
+/// endpoints both take them.
+fn client_request(
+    req: &HttpRequest,
+    body: &web::Bytes,
+) -> Result<(TokenParams, ClientAuth), OAuthError> {
+    let params: TokenParams = crate::params::parse(req, body).map_err(|e| OAuthError {
+        error: "invalid_request",
+        description: e.to_string(),
+    })?;
+    let client = client_auth(req, &params)?;
+    Ok((params, client))
+}
+
 fn missing(field: &str) -> OAuthError {
     OAuthError {
         error: "invalid_request",
@@ -320,17 +334,8 @@ async fn token_endpoint(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    let params: TokenParams = match crate::params::parse(&req, &body) {
-        Ok(params) => params,
-        Err(e) => {
-            return error_json(&OAuthError {
-                error: "invalid_request",
-                description: e.to_string(),
-            })
-        }
-    };
     let result = async {
-        let client = client_auth(&req, &params)?;
+        let (params, client) = client_request(&req, &body)?;
         let scope = params.scope.as_deref();
         match params.grant_type.as_deref() {
             Some("authorization_code") => {
@@ -387,17 +392,8 @@ async fn revoke_endpoint(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    let params: TokenParams = match crate::params::parse(&req, &body) {
-        Ok(params) => params,
-        Err(e) => {
-            return error_json(&OAuthError {
-                error: "invalid_request",
-                description: e.to_string(),
-            })
-        }
-    };
     let result = async {
-        let client = client_auth(&req, &params)?;
+        let (params, client) = client_request(&req, &body)?;
         let token = params.token.as_deref().ok_or_else(|| missing("token"))?;
         oauth::revoke(&ctx, &client, token).await
     }

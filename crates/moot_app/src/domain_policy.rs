@@ -163,7 +163,7 @@ impl Who {
     }
 }
 
-/// A change to the rules, checked and ready to apply.
+/// A rule's domain as typed by an admin, normalized, or a clear error.
 pub fn parse_domain(raw: &str) -> Result<String, AppError> {
     normalize_rule_domain(raw).map_err(|m| AppError::invalid("domain", m))
 }

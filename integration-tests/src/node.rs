@@ -59,6 +59,8 @@ impl TestNode {
         let _rules = moot_app::domain_policy::start_watching(&ctx)
             .await
             .expect("loading the federation rules");
+        // Lives as long as the test's runtime.
+        let _streams = moot_app::streaming::start(&ctx);
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");

@@ -36,6 +36,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let ctx = Context::new(open.db.clone(), settings.clone());
     let rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let lists = moot_federation::subscriptions::spawn(ctx.clone());
+    let streams = moot_app::streaming::start(&ctx);
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
@@ -62,6 +63,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     }
     rules.abort();
     lists.abort();
+    streams.abort();
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")

@@ -169,7 +169,7 @@ async fn sign_up(
             "This action is outside the authorized scopes",
         ));
     }
-    let params: SignUpParams = crate::params::parse(&req, &body)?;
+    let params: SignUpParams = crate::params::parse(&req, &body).await?;
     let agreed = matches!(params.agreement, Some(serde_json::Value::Bool(true)))
         || matches!(
             params.agreement.as_ref().and_then(|v| v.as_str()),

@@ -113,7 +113,7 @@ async fn create_allow(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = admin(&auth, "admin:write:domain_allows")?;
-    let params: AllowParams = crate::params::parse(&req, &body)?;
+    let params: AllowParams = crate::params::parse(&req, &body).await?;
     let who = Who::person(&session.account.username);
     let (row, _) = domain_policy::allow(&ctx, &who, &params.domain).await?;
     Ok(HttpResponse::Ok().json(allow_json(&row)))
@@ -159,10 +159,13 @@ async fn get_block(
 struct BlockParams {
     domain: Option<String>,
     severity: Option<String>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
     reject_media: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
     reject_reports: Option<bool>,
     private_comment: Option<String>,
     public_comment: Option<String>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
     obfuscate: Option<bool>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -195,7 +198,7 @@ async fn create_block(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = admin(&auth, "admin:write:domain_blocks")?;
-    let mut params: BlockParams = crate::params::parse(&req, &body)?;
+    let mut params: BlockParams = crate::params::parse(&req, &body).await?;
     let domain = params
         .domain
         .take()
@@ -229,7 +232,7 @@ async fn update_block(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = admin(&auth, "admin:write:domain_blocks")?;
-    let params: BlockParams = crate::params::parse(&req, &body)?;
+    let params: BlockParams = crate::params::parse(&req, &body).await?;
     let mut conn = ctx.db.conn().await.map_err(db_error)?;
     let existing = store::block_by_id(&mut conn, parse_id(&id)?)
         .await

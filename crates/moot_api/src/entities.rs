@@ -132,6 +132,28 @@ pub fn credential_account(
     entity
 }
 
+/// Mastodon's `MediaAttachment` entity. Documents are `unknown`, as
+/// Mastodon types any file it cannot preview; images preview as themselves.
+pub fn media(ctx: &Context, media: &moot_db::media::Media) -> Value {
+    let url = ctx.urls.media_file(&media.file_key).to_string();
+    let preview = (media.kind == "image").then(|| url.clone());
+    let focus = match (media.focus_x, media.focus_y) {
+        (Some(x), Some(y)) => json!({ "x": x, "y": y }),
+        _ => Value::Null,
+    };
+    json!({
+        "id": media.id.to_string(),
+        "type": media.kind,
+        "url": url,
+        "preview_url": preview,
+        "remote_url": null,
+        "text_url": null,
+        "meta": { "focus": focus },
+        "description": (!media.description.is_empty()).then_some(&media.description),
+        "blurhash": null,
+    })
+}
+
 /// Mastodon's `Status` entity for a post by `author` (whose account entity
 /// the caller has built).
 pub fn status(

@@ -1,6 +1,6 @@
 //! `/api/v1/instance` and `/api/v2/instance`: what clients read on start.
-//! Only what is served is advertised: no streaming, push, translation or
-//! media yet, and no versioned API level (`api_versions.mastodon` 0).
+//! Only what is served is advertised: no push or translation yet, and no
+//! versioned API level (`api_versions.mastodon` 0).
 
 use actix_web::{get, web, HttpResponse};
 use moot_app::Context;
@@ -27,20 +27,24 @@ fn registrations(ctx: &Context) -> (bool, bool) {
     }
 }
 
-fn statuses_configuration() -> Value {
+fn statuses_configuration(ctx: &Context) -> Value {
     json!({
         "max_characters": moot_app::statuses::MAX_CHARS,
-        "max_media_attachments": 0,
+        "max_media_attachments": ctx.settings.media.max_attachments,
         "characters_reserved_per_url": 23,
     })
 }
 
-fn media_configuration() -> Value {
+fn media_configuration(ctx: &Context) -> Value {
+    let types: Vec<&str> = moot_app::media::ACCEPTED.iter().map(|a| a.mime).collect();
+    let limit = ctx.settings.media.max_bytes;
     json!({
-        "supported_mime_types": [],
-        "image_size_limit": 0,
+        "supported_mime_types": types,
+        "description_limit": moot_app::media::MAX_DESCRIPTION,
+        "image_size_limit": limit,
+        // Images are kept as uploaded, whatever their dimensions.
         "image_matrix_limit": 0,
-        "video_size_limit": 0,
+        "video_size_limit": limit,
         "video_frame_rate_limit": 0,
         "video_matrix_limit": 0,
     })
@@ -101,10 +105,10 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "languages": ["en"],
         "api_versions": {"mastodon": 0},
         "configuration": {
-            "urls": {"streaming": null, "status": null, "about": about, "privacy_policy": null, "terms_of_service": null},
+            "urls": {"streaming": streaming_base(&ctx), "status": null, "about": about, "privacy_policy": null, "terms_of_service": null},
             "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
-            "statuses": statuses_configuration(),
-            "media_attachments": media_configuration(),
+            "statuses": statuses_configuration(&ctx),
+            "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),
             "translation": {"enabled": false},
         },
@@ -126,8 +130,6 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "description": instance.description,
         "email": instance.contact_email,
         "version": version(),
-        // v1 requires a string here; streaming is not served yet, so
-        // clients that try it get a 404 and poll instead.
         "urls": {"streaming_api": streaming_base(&ctx)},
         "stats": {"user_count": users, "status_count": posts, "domain_count": domains},
         "thumbnail": thumbnail(&ctx),
@@ -137,8 +139,8 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "invites_enabled": false,
         "configuration": {
             "accounts": {"max_featured_tags": 0},
-            "statuses": statuses_configuration(),
-            "media_attachments": media_configuration(),
+            "statuses": statuses_configuration(&ctx),
+            "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),
         },
         "contact_account": null,

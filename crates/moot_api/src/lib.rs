@@ -9,6 +9,7 @@ pub mod errors;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod media;
 pub mod metrics;
 pub mod nothing_yet;
 pub mod notifications;
@@ -19,5 +20,6 @@ pub mod params;
 pub mod search;
 pub mod server;
 pub mod statuses;
+pub mod streaming;
 
 pub use server::build_server;

@@ -21,7 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Mastodon's `Notification` entity, as `viewer` sees it.
-async fn render(
+pub(crate) async fn render(
     ctx: &Context,
     n: &Notification,
     from: &Account,

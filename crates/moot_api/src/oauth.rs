@@ -293,14 +293,16 @@ fn client_auth(req: &HttpRequest, params: &TokenParams) -> Result<ClientAuth, OA
 
 /// The body and the client's credentials, as the token and revocation
 /// endpoints both take them.
-fn client_request(
+async fn client_request(
     req: &HttpRequest,
     body: &web::Bytes,
 ) -> Result<(TokenParams, ClientAuth), OAuthError> {
-    let params: TokenParams = crate::params::parse(req, body).map_err(|e| OAuthError {
-        error: "invalid_request",
-        description: e.to_string(),
-    })?;
+    let params: TokenParams = crate::params::parse(req, body)
+        .await
+        .map_err(|e| OAuthError {
+            error: "invalid_request",
+            description: e.to_string(),
+        })?;
     let client = client_auth(req, &params)?;
     Ok((params, client))
 }
@@ -335,7 +337,7 @@ async fn token_endpoint(
     body: web::Bytes,
 ) -> HttpResponse {
     let result = async {
-        let (params, client) = client_request(&req, &body)?;
+        let (params, client) = client_request(&req, &body).await?;
         let scope = params.scope.as_deref();
         match params.grant_type.as_deref() {
             Some("authorization_code") => {
@@ -393,7 +395,7 @@ async fn revoke_endpoint(
     body: web::Bytes,
 ) -> HttpResponse {
     let result = async {
-        let (params, client) = client_request(&req, &body)?;
+        let (params, client) = client_request(&req, &body).await?;
         let token = params.token.as_deref().ok_or_else(|| missing("token"))?;
         oauth::revoke(&ctx, &client, token).await
     }
@@ -474,7 +476,7 @@ async fn create_app(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let params: AppParams = crate::params::parse(&req, &body)?;
+    let params: AppParams = crate::params::parse(&req, &body).await?;
     let name = params
         .client_name
         .ok_or_else(|| ApiError::unprocessable("Validation failed: client_name is missing"))?;

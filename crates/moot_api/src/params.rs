@@ -1,27 +1,150 @@
-//! Request bodies as JSON or a form, as Mastodon accepts both.
+//! Request bodies as JSON, a form or a multipart form, as Mastodon accepts
+//! all three; booleans as `true`/`false`/`1`/`0`; unknown fields ignored.
 
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpRequest};
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use crate::errors::ApiError;
 
-/// Parses `body` as JSON when the request says so, as a form otherwise.
-pub fn parse<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Result<T, ApiError> {
-    let is_json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
+/// Longest text field read from a multipart body.
+const MAX_MULTIPART_FIELD: usize = 64 * 1024;
+
+fn content_type(req: &HttpRequest) -> &str {
+    req.headers()
+        .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))
+        .unwrap_or_default()
+}
+
+/// Parses `body` by the request's content type: JSON, multipart, or (by
+/// default) a URL-encoded form, where `name[]=a&name[]=b` is a list.
+pub async fn parse<T: DeserializeOwned>(
+    req: &HttpRequest,
+    body: &web::Bytes,
+) -> Result<T, ApiError> {
+    let kind = content_type(req);
+    if kind.starts_with("application/json") {
+        return serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")));
+    }
+    let form = if kind.starts_with("multipart/form-data") {
+        let pairs = multipart_fields(req, body.clone()).await?;
+        serde_urlencoded::to_string(&pairs)
+            .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))?
+            .into_bytes()
     } else {
-        serde_urlencoded::from_bytes(body)
-            .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
+        body.to_vec()
+    };
+    serde_html_form::from_bytes(&form)
+        .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
+}
+
+/// The text fields of a multipart body (files are for the media endpoint).
+async fn multipart_fields(
+    req: &HttpRequest,
+    body: web::Bytes,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let stream = futures_util::stream::once(async move { Ok(body) });
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), stream);
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(malformed_multipart)?;
+        let Some(name) = field.name().map(str::to_owned) else {
+            continue;
+        };
+        if field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .is_some()
+        {
+            continue;
+        }
+        pairs.push((name, read_text(&mut field, MAX_MULTIPART_FIELD).await?));
+    }
+    Ok(pairs)
+}
+
+pub fn malformed_multipart(e: actix_multipart::MultipartError) -> ApiError {
+    ApiError::bad_request(format!("Malformed multipart body: {e}"))
+}
+
+/// One multipart field as text, refused past `limit` bytes.
+pub async fn read_text(
+    field: &mut actix_multipart::Field,
+    limit: usize,
+) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(malformed_multipart)?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "A form field is too large",
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| ApiError::bad_request("A form field is not UTF-8"))
+}
+
+/// A boolean field as clients send it: `true`/`false`, `1`/`0`, `on`/`off`
+/// or an empty value (absent), in JSON or a form.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Number(i64),
+        Text(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Bool(b)) => Ok(Some(b)),
+        Some(Raw::Number(n)) => Ok(Some(n != 0)),
+        Some(Raw::Text(t)) => match t.to_ascii_lowercase().as_str() {
+            "" => Ok(None),
+            "true" | "1" | "on" | "yes" => Ok(Some(true)),
+            "false" | "0" | "off" | "no" => Ok(Some(false)),
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is not a boolean (true, false, 1 or 0)"
+            ))),
+        },
     }
 }
 
 /// A path id (ids are decimal strings); anything else is simply not found.
 pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    struct Form {
+        #[serde(default, deserialize_with = "flag")]
+        sensitive: Option<bool>,
+        #[serde(default, rename = "media_ids[]", alias = "media_ids")]
+        media_ids: Vec<String>,
+        status: Option<String>,
+    }
+
+    #[test]
+    fn forms_take_lists_flags_and_unknown_fields() {
+        let f: Form =
+            serde_html_form::from_str("status=hi&sensitive=1&media_ids[]=3&media_ids[]=4&x=y")
+                .unwrap();
+        assert_eq!(f.sensitive, Some(true));
+        assert_eq!(f.media_ids, ["3", "4"]);
+        assert_eq!(f.status.as_deref(), Some("hi"));
+        let f: Form = serde_html_form::from_str("sensitive=false").unwrap();
+        assert_eq!(f.sensitive, Some(false));
+        let f: Form = serde_json::from_str(r#"{"sensitive":0,"media_ids":["5"]}"#).unwrap();
+        assert_eq!((f.sensitive, f.media_ids), (Some(false), vec!["5".into()]));
+        assert!(serde_html_form::from_str::<Form>("sensitive=maybe").is_err());
+    }
 }

@@ -20,8 +20,8 @@ struct SearchQuery {
     q: String,
     #[serde(rename = "type")]
     kind: Option<String>,
-    #[serde(default)]
-    resolve: bool,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    resolve: Option<bool>,
 }
 
 /// Whether `q` looks like `user@host` (with or without a leading @).
@@ -55,7 +55,7 @@ async fn search(
         let known = moot_app::statuses::find_by_uri(&ctx, &uri).await?;
         let found = match known {
             Some(found) => Some(found),
-            None if query.resolve => {
+            None if query.resolve == Some(true) => {
                 match moot_federation::resolve::post_by_uri(&federation, &uri).await {
                     Ok(found) => Some(found),
                     Err(e) => {
@@ -86,7 +86,7 @@ async fn search(
         let known = directory::by_acct(&ctx, handle).await?;
         let found = match known {
             Some(account) => Some(account),
-            None if query.resolve => {
+            None if query.resolve == Some(true) => {
                 match moot_federation::resolve::account_by_handle(&federation, handle).await {
                     Ok(account) => Some(account),
                     Err(e) => {

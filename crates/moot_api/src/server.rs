@@ -17,6 +17,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
+    crate::media::configure(cfg);
+    crate::streaming::configure(cfg);
     crate::groups::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::oauth::configure(cfg);
@@ -24,6 +26,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::nothing_yet::configure(cfg);
     crate::notifications::configure(cfg);
     crate::metrics::configure(cfg);
+}
+
+/// Browser clients (Elk, Phanpy) call the API from their own origin. Any
+/// origin may: the API authenticates by bearer token, never by cookie, so
+/// a foreign page gains nothing it could not do without a browser.
+fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allow_any_header()
+        .expose_headers([
+            "Link",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Idempotency-Key",
+        ])
+        .max_age(3600)
 }
 
 /// A server on `listener` that handles shutdown only when told to through its
@@ -51,6 +71,9 @@ pub fn build_server(
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
+            // `/api/v1/instance/` is `/api/v1/instance` (Mastodon.py asks so).
+            .wrap(middleware::NormalizePath::trim())
+            .wrap(cors())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("moot::http"))
             .configure(configure)
             .default_service(web::to(|| async {

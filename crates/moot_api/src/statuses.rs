@@ -3,7 +3,6 @@
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::statuses::{self, PostInput};
 use moot_app::{directory, Context};
-use moot_core::domain_rules::Verdict;
 use moot_db::accounts::Account;
 use moot_db::statuses::Status;
 use moot_protocol::notes::Visibility;
@@ -34,9 +33,11 @@ struct StatusParams {
     in_reply_to_id: Option<String>,
     #[serde(default)]
     spoiler_text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::params::flag")]
     sensitive: Option<bool>,
     language: Option<String>,
+    #[serde(default, rename = "media_ids[]", alias = "media_ids")]
+    media_ids: Vec<String>,
 }
 
 impl StatusParams {
@@ -51,7 +52,19 @@ impl StatusParams {
             None | Some("") => None,
             Some(id) => Some(id.parse().map_err(|_| ApiError::not_found())?),
         };
+        let media_ids = self
+            .media_ids
+            .iter()
+            .map(|id| {
+                id.parse().map_err(|_| {
+                    ApiError::unprocessable(format!(
+                        "Validation failed: media id `{id}` is unknown"
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(PostInput {
+            media_ids,
             text: self.status.unwrap_or_default(),
             visibility,
             in_reply_to_id,
@@ -90,6 +103,11 @@ pub async fn render(
     body["favourites_count"] = json!(likes);
     body["reblogs_count"] = json!(boosts);
     body["favourited"] = json!(liked);
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let files = moot_db::media::of_statuses(&mut conn, &[status.id])
+        .await
+        .map_err(moot_app::AppError::from)?;
+    body["media_attachments"] = files.iter().map(|f| entities::media(ctx, f)).collect();
     Ok(body)
 }
 
@@ -101,8 +119,9 @@ async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let input =
-        crate::params::parse::<StatusParams>(&req, &body)?.into_input(Visibility::Public)?;
+    let input = crate::params::parse::<StatusParams>(&req, &body)
+        .await?
+        .into_input(Visibility::Public)?;
     let status = statuses::create(&ctx, &session.account, input).await?;
     Ok(HttpResponse::Ok()
         .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
@@ -140,8 +159,9 @@ async fn edit(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let input =
-        crate::params::parse::<StatusParams>(&req, &body)?.into_input(Visibility::Public)?;
+    let input = crate::params::parse::<StatusParams>(&req, &body)
+        .await?
+        .into_input(Visibility::Public)?;
     let status = statuses::edit(&ctx, &session.account, parse_id(&id)?, input).await?;
     Ok(HttpResponse::Ok()
         .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
@@ -234,10 +254,10 @@ struct PageQuery {
 struct PublicQuery {
     max_id: Option<String>,
     limit: Option<i64>,
-    #[serde(default)]
-    local: bool,
-    #[serde(default)]
-    remote: bool,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    local: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    remote: Option<bool>,
 }
 
 /// Public posts, leaving out silenced (and refused) domains: their posts
@@ -252,7 +272,7 @@ async fn public(
     let session = auth.require("read:statuses")?;
     let limit = query.limit.unwrap_or(20).clamp(1, 40);
     let mut max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
-    let local = match (query.local, query.remote) {
+    let local = match (query.local == Some(true), query.remote == Some(true)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
         _ => None,
@@ -266,10 +286,10 @@ async fn public(
             .map_err(moot_app::AppError::from)?;
         let exhausted = (page.len() as i64) < limit;
         max_id = page.last().map(|(s, _)| s.id);
-        shown.extend(page.into_iter().filter(|(_, author)| {
-            let verdict = ctx.policy.verdict_for(author.domain.as_deref());
-            matches!(verdict, Verdict::Federate(limits) if !limits.silenced)
-        }));
+        shown.extend(
+            page.into_iter()
+                .filter(|(_, author)| ctx.policy.in_public_timelines(author.domain.as_deref())),
+        );
         if exhausted || shown.len() as i64 >= limit {
             break;
         }

@@ -7,6 +7,7 @@ use moot_core::Settings;
 use moot_db::Database;
 
 use crate::domain_policy::Policy;
+use crate::storage::Storage;
 
 /// Shared by the client API, the federation endpoints and the workers.
 #[derive(Clone)]
@@ -16,17 +17,24 @@ pub struct Context {
     pub urls: Urls,
     /// Whom the node federates with; see `domain_policy`.
     pub policy: Arc<Policy>,
+    /// Where uploaded files are kept.
+    pub storage: Storage,
+    /// Live events for this process's streaming clients.
+    pub streams: crate::streaming::Hub,
 }
 
 impl Context {
     pub fn new(db: Database, settings: Arc<Settings>) -> Self {
         let urls = Urls::new(&settings);
         let policy = Arc::new(Policy::from_settings(&settings));
+        let storage = Storage::from_settings(&settings);
         Context {
             db,
             settings,
             urls,
             policy,
+            storage,
+            streams: Default::default(),
         }
     }
 }

@@ -76,6 +76,13 @@ impl Policy {
         }
     }
 
+    /// Whether posts of accounts of `domain` show in the public timelines:
+    /// not those of silenced (or refused) domains, which reach only their
+    /// followers.
+    pub fn in_public_timelines(&self, domain: Option<&str>) -> bool {
+        matches!(self.verdict_for(domain), Verdict::Federate(limits) if !limits.silenced)
+    }
+
     /// Reads the stored rules and puts them in force beside the configured ones.
     pub async fn reload(&self, db: &Database) -> Result<(), moot_db::DbError> {
         let mut conn = db.conn().await?;
@@ -115,7 +122,7 @@ pub async fn start_watching(
         let (db, changed) = (db.clone(), changed.clone());
         tokio::spawn(async move {
             loop {
-                let error = db.listen(store::CHANNEL, || changed.notify_one()).await;
+                let error = db.listen(store::CHANNEL, |_| changed.notify_one()).await;
                 tracing::warn!(error = %error, "not listening for federation rule changes; reloading every 30 s");
                 // Whatever changed while nobody listened.
                 changed.notify_one();

@@ -11,12 +11,15 @@ pub mod error;
 pub mod follows;
 pub mod groups;
 pub mod keys;
+pub mod media;
 pub mod oauth;
 pub mod outbound;
 pub mod passwords;
 pub mod reactions;
 pub mod site;
 pub mod statuses;
+pub mod storage;
+pub mod streaming;
 pub mod tokens;
 
 pub use context::Context;

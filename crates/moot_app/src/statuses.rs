@@ -6,6 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::domain_rules::Verdict;
 use moot_core::text;
 use moot_db::accounts::Account;
+use moot_db::media::Media;
 use moot_db::statuses::{self as queries, NewStatus, Status};
 use moot_db::{follows, notifications, received};
 use moot_protocol::notes::{self, LocalNote, RemoteNote, Visibility};
@@ -26,15 +27,24 @@ pub struct PostInput {
     pub spoiler_text: String,
     pub sensitive: bool,
     pub language: Option<String>,
+    /// Uploaded files to attach (the author's own, not on another post).
+    pub media_ids: Vec<i64>,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(anyhow::anyhow!("{e}"))
 }
 
-fn check_input(input: &PostInput) -> Result<(), AppError> {
-    if input.text.trim().is_empty() {
+fn check_input(ctx: &Context, input: &PostInput) -> Result<(), AppError> {
+    if input.text.trim().is_empty() && input.media_ids.is_empty() {
         return Err(AppError::invalid("status", "can't be blank"));
+    }
+    let most = ctx.settings.media.max_attachments as usize;
+    if input.media_ids.len() > most {
+        return Err(AppError::invalid(
+            "media_ids",
+            format!("at most {most} files may be attached"),
+        ));
     }
     if input.text.chars().count() + input.spoiler_text.chars().count() > MAX_CHARS {
         return Err(AppError::invalid(
@@ -199,9 +209,9 @@ fn render_local(
     author: &Account,
     status: &Status,
     audience: &Audience,
-    in_reply_to: Option<Url>,
     addressed: &[&Account],
     group: Option<&Account>,
+    files: &[Media],
 ) -> Result<serde_json::Value, AppError> {
     let handle = |a: &Account| -> Result<(Url, String), AppError> {
         let host = a.domain.clone().unwrap_or_else(|| ctx.urls.authority());
@@ -225,7 +235,10 @@ fn render_local(
         language: status.language.as_deref(),
         published: status.created_at,
         updated: status.edited_at,
-        in_reply_to,
+        in_reply_to: status
+            .in_reply_to_ap_id
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok()),
         to: audience.to.clone(),
         cc: audience.cc.clone(),
         group,
@@ -234,7 +247,45 @@ fn render_local(
             .into_iter()
             .map(|name| (ctx.urls.tag(&name), name))
             .collect(),
+        attachments: files
+            .iter()
+            .map(|f| notes::Attachment {
+                url: ctx.urls.media_file(&f.file_key),
+                media_type: &f.content_type,
+                name: attachment_name(f),
+                size: f.file_size,
+                sha256: &f.sha256,
+            })
+            .collect(),
     }))
+}
+
+/// What a file is called on the wire: its alt text, else its file name.
+fn attachment_name(file: &Media) -> Option<&str> {
+    Some(file.description.as_str())
+        .filter(|d| !d.is_empty())
+        .or(file.original_name.as_deref())
+}
+
+/// Attaches the files a post names, all or none.
+async fn attach_files(
+    conn: &mut AsyncPgConnection,
+    author: &Account,
+    status_id: i64,
+    ids: &[i64],
+) -> Result<Vec<Media>, AppError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    moot_db::media::detach_others(conn, status_id, &ids).await?;
+    let attached = moot_db::media::attach(conn, author.id, status_id, &ids).await?;
+    if attached != ids.len() {
+        return Err(AppError::invalid(
+            "media_ids",
+            "names a file that is not yours or is on another post",
+        ));
+    }
+    Ok(moot_db::media::of_statuses(conn, &[status_id]).await?)
 }
 
 /// The parent of a reply, with its author, if `author` may see it.
@@ -313,18 +364,15 @@ pub async fn object_json(
         around.group.as_ref(),
     )
     .await?;
-    let parent_uri = status
-        .in_reply_to_ap_id
-        .as_deref()
-        .and_then(|u| Url::parse(u).ok());
+    let files = moot_db::media::of_statuses(&mut conn, &[status.id]).await?;
     render_local(
         ctx,
         author,
         status,
         &audience,
-        parent_uri,
         &around.addressed(),
         around.group.as_ref(),
+        &files,
     )
 }
 
@@ -373,7 +421,7 @@ async fn check_group_post(
 /// Publishes a local post; the `Create` goes to the outbox in the same
 /// transaction, and a local group it is made in announces it.
 pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result<Status, AppError> {
-    check_input(&input)?;
+    check_input(ctx, &input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
     let (group, people) = mentioned(ctx, &input.text).await?;
     let content = text::render_markdown(&input.text);
@@ -413,6 +461,7 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
             },
         )
         .await?;
+        let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         queries::add_mentions(conn, status.id, &people_ids).await?;
         notifications::add(conn, &people_ids, "mention", author.id, Some(status.id)).await?;
@@ -432,9 +481,9 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
             author,
             &status,
             &audience,
-            parent_uri,
             &addressed,
             group.as_ref(),
+            &files,
         )?;
         publish(
             ctx,
@@ -506,7 +555,7 @@ pub async fn edit(
     id: i64,
     input: PostInput,
 ) -> Result<Status, AppError> {
-    check_input(&input)?;
+    check_input(ctx, &input)?;
     let (status, around) = own_post(ctx, author, id).await?;
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let content = text::render_markdown(&input.text);
@@ -521,20 +570,17 @@ pub async fn edit(
             input.sensitive,
         )
         .await?;
+        let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let group = around.group.as_ref();
         let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
-        let parent_uri = edited
-            .in_reply_to_ap_id
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok());
         let object = render_local(
             ctx,
             author,
             &edited,
             &audience,
-            parent_uri,
             &around.addressed(),
             group,
+            &files,
         )?;
         publish(
             ctx,

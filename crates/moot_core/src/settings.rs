@@ -31,6 +31,7 @@ pub struct Settings {
     pub registration: RegistrationSettings,
     pub oauth: OAuthSettings,
     pub federation: FederationSettings,
+    pub media: MediaSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +128,25 @@ pub struct FederationSettings {
     pub mode: String,
     pub allowed_domains: Vec<String>,
     pub blocked_domains: Vec<String>,
+}
+
+/// Uploaded files: attachments now, group libraries later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSettings {
+    pub max_bytes: u64,
+    pub max_attachments: u32,
+    pub directory: String,
+}
+
+impl Settings {
+    /// Where uploaded files are kept on disk.
+    pub fn media_directory(&self) -> PathBuf {
+        match self.media.directory.as_str() {
+            "" => self.data_dir.join("media"),
+            dir => PathBuf::from(dir),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -287,6 +307,8 @@ impl Settings {
             1,
             24 * 365,
         )?;
+        within("media.max_bytes", self.media.max_bytes, 1024, 1 << 34)?;
+        within("media.max_attachments", self.media.max_attachments, 1, 20)?;
         if self.log.level.trim().is_empty() {
             return Err(("log.level", "must not be empty".into()));
         }
@@ -485,7 +507,12 @@ fn value_from_env(default: &Value, raw: &str) -> Result<Value, String> {
 }
 
 /// `Err` naming `key` unless `lo <= value <= hi`.
-fn within(key: &'static str, value: u32, lo: u32, hi: u32) -> Result<(), (&'static str, String)> {
+fn within<T: PartialOrd + Copy + std::fmt::Display>(
+    key: &'static str,
+    value: T,
+    lo: T,
+    hi: T,
+) -> Result<(), (&'static str, String)> {
     if (lo..=hi).contains(&value) {
         Ok(())
     } else {

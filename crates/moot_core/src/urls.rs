@@ -74,6 +74,11 @@ impl Urls {
         self.at(&format!("@{username}/{id}"))
     }
 
+    /// An uploaded file, by its storage key.
+    pub fn media_file(&self, key: &str) -> Url {
+        self.at(&format!("media/{key}"))
+    }
+
     /// The page of a hashtag.
     pub fn tag(&self, name: &str) -> Url {
         self.at(&format!("tags/{name}"))

@@ -6,6 +6,7 @@ pub mod domain_rules;
 pub mod embedded;
 pub mod follows;
 pub mod groups;
+pub mod media;
 pub mod notifications;
 pub mod outbox;
 pub mod pool;

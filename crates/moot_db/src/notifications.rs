@@ -95,6 +95,20 @@ pub async fn get(
         .optional()
 }
 
+/// A notification by id alone, with who caused it (for streaming).
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<(Notification, Account)>> {
+    notifications::table
+        .inner_join(accounts::table.on(accounts::id.eq(notifications::from_account_id)))
+        .filter(notifications::id.eq(id))
+        .select((Notification::as_select(), Account::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Removes one notification; whether it was there.
 pub async fn dismiss(conn: &mut AsyncPgConnection, account_id: i64, id: i64) -> QueryResult<bool> {
     let removed = diesel::delete(

@@ -93,9 +93,9 @@ impl Database {
     }
 
     /// LISTENs on `channel` over a connection of its own and calls `on_each`
-    /// for every notification, until that connection fails (the error is
-    /// returned; the caller decides when to listen again).
-    pub async fn listen(&self, channel: &str, mut on_each: impl FnMut()) -> DbError {
+    /// with the payload of every notification, until that connection fails
+    /// (the error is returned; the caller decides when to listen again).
+    pub async fn listen(&self, channel: &str, mut on_each: impl FnMut(&str)) -> DbError {
         let mut conn = match self.conn().await {
             Ok(conn) => Object::take(conn),
             Err(e) => return e,
@@ -106,10 +106,10 @@ impl Database {
         }
         let mut notifications = std::pin::pin!(conn.notifications_stream());
         while let Some(notification) = notifications.next().await {
-            if let Err(e) = notification {
-                return e.into();
+            match notification {
+                Ok(notification) => on_each(&notification.payload),
+                Err(e) => return e.into(),
             }
-            on_each();
         }
         DbError::Pool(format!("the connection listening on {channel} closed"))
     }

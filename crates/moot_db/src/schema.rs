@@ -272,6 +272,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media_attachments (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Nullable<Int8>,
+        file_key -> Text,
+        content_type -> Text,
+        kind -> Text,
+        file_size -> Int8,
+        sha256 -> Text,
+        description -> Text,
+        original_name -> Nullable<Text>,
+        focus_x -> Nullable<Float4>,
+        focus_y -> Nullable<Float4>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -305,4 +323,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_apps,
     oauth_codes,
     notifications,
+    media_attachments,
 );

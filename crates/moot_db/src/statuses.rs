@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::Account;
@@ -215,6 +216,35 @@ pub async fn public_timeline(
         query = query.filter(statuses::id.lt(max_id));
     }
     query.load(conn).await
+}
+
+/// The local people whose home timeline shows `status`: the rule of
+/// `home_timeline`, seen from the post (for streaming it as it arrives).
+pub async fn home_audience(conn: &mut AsyncPgConnection, status: &Status) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = diesel::sql_query(
+        "SELECT f.follower_id AS id FROM follows f
+           JOIN accounts a ON a.id = f.follower_id AND a.domain IS NULL
+          WHERE f.accepted
+            AND ((f.target_id = $1 AND $2 <> 'direct') OR f.target_id = $3)
+         UNION
+         SELECT m.account_id FROM status_mentions m
+           JOIN accounts a ON a.id = m.account_id AND a.domain IS NULL
+          WHERE m.status_id = $4
+         UNION
+         SELECT a.id FROM accounts a WHERE a.id = $1 AND a.domain IS NULL",
+    )
+    .bind::<BigInt, _>(status.account_id)
+    .bind::<Text, _>(&status.visibility)
+    .bind::<Nullable<BigInt>, _>(status.group_id)
+    .bind::<BigInt, _>(status.id)
+    .load(conn)
+    .await?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
 }
 
 pub async fn home_timeline(

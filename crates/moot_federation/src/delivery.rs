@@ -185,7 +185,11 @@ impl DeliveryWorker {
     /// a few seconds after the connection fails (polling covers the gap).
     async fn listen(self: Arc<Self>) {
         loop {
-            let error = self.ctx.db.listen(CHANNEL, || self.wake.notify_one()).await;
+            let error = self
+                .ctx
+                .db
+                .listen(CHANNEL, |_| self.wake.notify_one())
+                .await;
             tracing::warn!(error = %error, "delivery: not listening for new activities; polling");
             tokio::time::sleep(Duration::from_secs(5)).await;
         }

@@ -95,6 +95,19 @@ pub struct LocalNote<'a> {
     pub mentions: Vec<(Url, String)>,
     /// Its hashtags, each with the URL of the node's page for the tag.
     pub hashtags: Vec<(Url, String)>,
+    /// The files attached to it.
+    pub attachments: Vec<Attachment<'a>>,
+}
+
+/// A file on a post, as a `Document` (as Mastodon sends every kind of
+/// attachment), with its size and SHA-256 so that receivers can check it.
+pub struct Attachment<'a> {
+    pub url: Url,
+    pub media_type: &'a str,
+    pub name: Option<&'a str>,
+    pub size: i64,
+    /// Lower-case hex.
+    pub sha256: &'a str,
 }
 
 /// The object of a local post.
@@ -141,7 +154,29 @@ pub fn note(n: &LocalNote<'_>) -> Value {
     if !tags.is_empty() {
         note["tag"] = json!(tags);
     }
+    if !n.attachments.is_empty() {
+        note["attachment"] = n
+            .attachments
+            .iter()
+            .map(|a| {
+                json!({
+                    "type": "Document",
+                    "mediaType": a.media_type,
+                    "url": a.url,
+                    "name": a.name,
+                    "size": a.size,
+                    "digestMultibase": multibase_sha256(a.sha256),
+                })
+            })
+            .collect();
+    }
     note
+}
+
+/// A SHA-256 digest (hex) as FEP-ef61's `digestMultibase`: base16 multibase
+/// (`f`) of the multihash (`0x12`, length `0x20`, digest).
+fn multibase_sha256(hex: &str) -> String {
+    format!("f1220{hex}")
 }
 
 /// `Create` or `Update` of a post, addressed as the post is.

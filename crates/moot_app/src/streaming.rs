@@ -1,0 +1,191 @@
+//! Live events for streaming clients. PostgreSQL announces new, edited and
+//! deleted posts and new notifications at commit (triggers on `statuses`
+//! and `notifications`), so every process serving clients hears of what
+//! any process wrote. Each process looks the row up once, works out who it
+//! concerns, and broadcasts it to its connections, which pick their own.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use moot_db::accounts::Account;
+use moot_db::notifications::Notification;
+use moot_db::statuses::Status;
+use moot_protocol::notes::Visibility;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+
+use crate::Context;
+
+/// The PostgreSQL channel the triggers notify on.
+pub const CHANNEL: &str = "moot_stream";
+
+/// Events a slow connection may fall behind by before it misses some.
+const BACKLOG: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Create,
+    Edit,
+    Delete,
+}
+
+/// Something that happened, with who it concerns.
+#[derive(Debug)]
+pub enum Event {
+    Post(Box<PostEvent>),
+    Notification {
+        notification: Notification,
+        from: Box<Account>,
+    },
+}
+
+/// A post created, edited or deleted.
+#[derive(Debug)]
+pub struct PostEvent {
+    pub op: Op,
+    pub status: Status,
+    pub author: Account,
+    /// Local people whose home timeline shows it.
+    pub home_of: Vec<i64>,
+    /// Its hashtags.
+    pub hashtags: Vec<String>,
+    /// Whether it belongs in the public timelines.
+    pub public: bool,
+}
+
+impl Event {
+    /// Whether `stream` (`user`, `public`, `public:local`, `public:remote`,
+    /// `hashtag`, `hashtag:local`, `user:notification`) of `viewer` carries
+    /// this event; `tag` is the hashtag streams' tag.
+    pub fn belongs_to(&self, stream: &str, viewer: Option<i64>, tag: Option<&str>) -> bool {
+        match self {
+            Event::Notification { notification, .. } => {
+                matches!(stream, "user" | "user:notification")
+                    && viewer == Some(notification.account_id)
+            }
+            Event::Post(post) => {
+                let PostEvent {
+                    home_of,
+                    public,
+                    author,
+                    hashtags,
+                    ..
+                } = post.as_ref();
+                match stream {
+                    "user" => viewer.is_some_and(|v| home_of.contains(&v)),
+                    "public" => *public,
+                    "public:local" => *public && author.domain.is_none(),
+                    "public:remote" => *public && author.domain.is_some(),
+                    "hashtag" | "hashtag:local" => {
+                        let local_only = stream == "hashtag:local";
+                        *public
+                            && (!local_only || author.domain.is_none())
+                            && tag
+                                .is_some_and(|t| hashtags.iter().any(|h| h.eq_ignore_ascii_case(t)))
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+/// The broadcaster of one process.
+#[derive(Clone)]
+pub struct Hub {
+    sender: broadcast::Sender<Arc<Event>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            sender: broadcast::channel(BACKLOG).0,
+        }
+    }
+}
+
+impl Hub {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.sender.subscribe()
+    }
+}
+
+#[derive(Deserialize)]
+struct Announcement {
+    kind: String,
+    id: i64,
+    op: Option<Op>,
+}
+
+/// Listens for the triggers' announcements and broadcasts them, looked up,
+/// to this process's streaming connections, for as long as the task runs.
+pub fn start(ctx: &Context) -> tokio::task::JoinHandle<()> {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let (queue, mut announcements) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let listener = {
+            let ctx = ctx.clone();
+            tokio::spawn(async move {
+                loop {
+                    let error = ctx
+                        .db
+                        .listen(CHANNEL, |payload| {
+                            // Nobody connected: nothing to look up.
+                            if ctx.streams.sender.receiver_count() > 0 {
+                                let _ = queue.send(payload.to_owned());
+                            }
+                        })
+                        .await;
+                    tracing::warn!(%error, "streaming: not listening for events; retrying in 5 s");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            })
+        };
+        while let Some(payload) = announcements.recv().await {
+            match resolve(&ctx, &payload).await {
+                Ok(Some(event)) => {
+                    let _ = ctx.streams.sender.send(Arc::new(event));
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, %payload, "streaming: event not sent"),
+            }
+        }
+        listener.abort();
+    })
+}
+
+async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::AppError> {
+    let Ok(announcement) = serde_json::from_str::<Announcement>(payload) else {
+        return Ok(None);
+    };
+    let mut conn = ctx.db.conn().await?;
+    match announcement.kind.as_str() {
+        "status" => {
+            let Some((status, author)) =
+                moot_db::statuses::find(&mut conn, announcement.id).await?
+            else {
+                return Ok(None);
+            };
+            let home_of = moot_db::statuses::home_audience(&mut conn, &status).await?;
+            let visibility = Visibility::parse(&status.visibility);
+            let heard = ctx.policy.in_public_timelines(author.domain.as_deref());
+            let text = status.source.as_deref().unwrap_or(&status.content);
+            Ok(Some(Event::Post(Box::new(PostEvent {
+                op: announcement.op.unwrap_or(Op::Create),
+                public: visibility == Some(Visibility::Public) && heard,
+                hashtags: moot_core::text::hashtags(text),
+                status,
+                author,
+                home_of,
+            }))))
+        }
+        "notification" => Ok(moot_db::notifications::find(&mut conn, announcement.id)
+            .await?
+            .map(|(notification, from)| Event::Notification {
+                notification,
+                from: Box::new(from),
+            })),
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,213 @@
+//! The streaming API as clients use it: server-sent events and a WebSocket
+//! with subscriptions, fed by posts and notifications as they commit.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use moot_testkit::openapi::MastodonApi;
+use moot_testkit::TestNode;
+use reqwest::Method;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Reads server-sent events until one named `event` arrives.
+async fn next_sse(
+    body: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    buffer: &mut String,
+    event: &str,
+) -> String {
+    let wait = async {
+        loop {
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let mut name = "";
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(n) = line.strip_prefix("event: ") {
+                        name = n;
+                    } else if let Some(d) = line.strip_prefix("data: ") {
+                        data.push_str(d);
+                    }
+                }
+                if name == event {
+                    return data;
+                }
+            }
+            let chunk = body.next().await.expect("stream open").expect("chunk");
+            buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no `{event}` event within 10 s"))
+}
+
+async fn post(node: &TestNode, token: &str, text: &str) -> Value {
+    let (status, body) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            token,
+            json!({"status": text}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn server_sent_events_carry_home_posts_and_notifications() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    let (_, sam_account) = node
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=sam", &jo)
+        .await;
+    let sam_id = sam_account["id"].as_str().unwrap();
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{sam_id}/follow"),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, text) = {
+        let r = node
+            .http
+            .get(node.url("/api/v1/streaming/health"))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_eq!((status.as_u16(), text.as_str()), (200, "OK"));
+    // A token is needed, and must be valid.
+    for auth in [None, Some("wrong")] {
+        let mut request = node.http.get(node.url("/api/v1/streaming/user"));
+        if let Some(token) = auth {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        assert!(response.json::<Value>().await.unwrap()["error"].is_string());
+    }
+
+    let response = node
+        .http
+        .get(node.url(&format!("/api/v1/streaming/user?access_token={jo}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = Box::pin(response.bytes_stream());
+    let mut buffer = String::new();
+
+    let posted = post(&node, &sam, "A new case study is up").await;
+    let update: Value =
+        serde_json::from_str(&next_sse(&mut body, &mut buffer, "update").await).unwrap();
+    assert_eq!(update["id"], posted["id"]);
+    MastodonApi::get().assert_valid("GET", "/api/v1/statuses/{id}", 200, &update);
+
+    post(&node, &sam, "Thanks @jo for the review").await;
+    let notification: Value =
+        serde_json::from_str(&next_sse(&mut body, &mut buffer, "notification").await).unwrap();
+    assert_eq!(notification["type"], "mention");
+    MastodonApi::get().assert_valid("GET", "/api/v1/notifications/{id}", 200, &notification);
+
+    let id = posted["id"].as_str().unwrap();
+    node.api(Method::DELETE, &format!("/api/v1/statuses/{id}"), &sam)
+        .await;
+    assert_eq!(next_sse(&mut body, &mut buffer, "delete").await, id);
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next JSON message on a WebSocket.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .unwrap()
+            .unwrap();
+        if let Message::Text(text) = frame {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_websocket_subscribes_and_unsubscribes() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write").await;
+    let sam = node.create_user("sam", "read write").await;
+
+    // The token as the WebSocket protocol, as browsers send it: echoed back.
+    let ws_url = node.url("/api/v1/streaming").replace("http://", "ws://");
+    let mut request = ws_url.as_str().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", jo.parse().unwrap());
+    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(response.headers()["sec-websocket-protocol"], jo.as_str());
+
+    let send = |stream: &str, kind: &str, tag: Option<&str>| {
+        Message::Text(
+            json!({"type": kind, "stream": stream, "tag": tag})
+                .to_string()
+                .into(),
+        )
+    };
+    socket
+        .send(send("public:local", "subscribe", None))
+        .await
+        .unwrap();
+    socket
+        .send(send("hashtag", "subscribe", Some("Housing")))
+        .await
+        .unwrap();
+    socket
+        .send(send("nonsense", "subscribe", None))
+        .await
+        .unwrap();
+
+    let error = next(&mut socket).await;
+    assert_eq!(error["status"], 400, "{error}");
+
+    let posted = post(&node, &sam, "Damp and mould: our #housing checklist").await;
+    let first = next(&mut socket).await;
+    assert_eq!(first["event"], "update");
+    assert_eq!(first["stream"], json!(["public:local"]));
+    let payload: Value = serde_json::from_str(first["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], posted["id"]);
+
+    // Edits arrive as `status.update`.
+    let id = posted["id"].as_str().unwrap();
+    node.api_json(
+        Method::PUT,
+        &format!("/api/v1/statuses/{id}"),
+        &sam,
+        json!({"status": "Damp and mould: our #housing checklist (v2)"}),
+    )
+    .await;
+    let edited = next(&mut socket).await;
+    assert_eq!(edited["event"], "status.update");
+
+    // Only the hashtag stream is left.
+    socket
+        .send(send("public:local", "unsubscribe", None))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post(&node, &sam, "Nothing to do with it").await;
+    let tagged = post(&node, &sam, "More on #Housing").await;
+    let message = next(&mut socket).await;
+    assert_eq!(message["stream"], json!(["hashtag", "Housing"]));
+    let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], tagged["id"]);
+}

@@ -11,7 +11,12 @@ use serde_json::{json, Value};
 
 async fn post(node: &ProcessNode, token: &str, text: &str) -> Value {
     let (status, body) = node
-        .api_json(Method::POST, "/api/v1/statuses", token, json!({"status": text}))
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            token,
+            json!({"status": text}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     body
@@ -55,7 +60,12 @@ async fn two_people_on_two_nodes_follow_read_notify_and_search() {
     api.assert_valid("GET", "/api/v1/statuses/{id}", 200, &from_ana);
 
     // A mention and a favourite, each notified on the other node.
-    post(&a, &ana, &format!("@{} can we compare results?", b.handle("ben"))).await;
+    post(
+        &a,
+        &ana,
+        &format!("@{} can we compare results?", b.handle("ben")),
+    )
+    .await;
     let mention = notified(&b, &ben, "mention", &a.handle("ana")).await;
     assert!(mention["status"]["content"]
         .as_str()
@@ -63,7 +73,11 @@ async fn two_people_on_two_nodes_follow_read_notify_and_search() {
         .contains("compare results"));
     let id = from_ana["id"].as_str().unwrap();
     let (status, _) = b
-        .api(Method::POST, &format!("/api/v1/statuses/{id}/favourite"), &ben)
+        .api(
+            Method::POST,
+            &format!("/api/v1/statuses/{id}/favourite"),
+            &ben,
+        )
         .await;
     assert_eq!(status, 200);
     let favourite = notified(&a, &ana, "favourite", &b.handle("ben")).await;
@@ -82,7 +96,11 @@ async fn two_people_on_two_nodes_follow_read_notify_and_search() {
             &ana,
         )
         .await;
-    assert_eq!(unresolved["statuses"], json!([]), "not known before resolving");
+    assert_eq!(
+        unresolved["statuses"],
+        json!([]),
+        "not known before resolving"
+    );
     assert_eq!(resolved_posts(&a, &ana, uri).await, 1);
     let (status, found) = a
         .api(

@@ -2,10 +2,12 @@
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::statuses::{self, PostInput};
-use moot_app::{directory, Context};
+use moot_app::Context;
 use moot_db::accounts::Account;
 use moot_db::statuses::Status;
 use moot_protocol::notes::Visibility;
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -82,33 +84,70 @@ pub async fn render(
     author: &Account,
     viewer: Option<&Account>,
 ) -> Result<Value, ApiError> {
-    let counts = directory::counts(ctx, author).await?;
-    let in_reply_to_account_id = match status.in_reply_to_id {
-        Some(parent) => {
-            let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-            moot_db::statuses::find(&mut conn, parent)
-                .await
-                .map_err(moot_app::AppError::from)?
-                .map(|(_, a)| a.id)
-        }
-        None => None,
-    };
-    let mut body = entities::status(
-        ctx,
-        status,
-        entities::account(ctx, author, counts),
-        in_reply_to_account_id,
-    );
-    let (likes, boosts, liked) = moot_app::reactions::counts(ctx, status.id, viewer).await?;
-    body["favourites_count"] = json!(likes);
-    body["reblogs_count"] = json!(boosts);
-    body["favourited"] = json!(liked);
+    let page = [(status.clone(), author.clone())];
+    let mut rendered = render_page(ctx, &page, viewer).await?;
+    Ok(rendered.pop().unwrap_or_default())
+}
+
+/// Posts as the client API shows them to `viewer`. What they show beside
+/// themselves (counts, attachments, the author replied to) is read for the
+/// whole page at once: a timeline costs a handful of queries, not a
+/// handful per post.
+pub async fn render_page(
+    ctx: &Context,
+    page: &[(Status, Account)],
+    viewer: Option<&Account>,
+) -> Result<Vec<Value>, ApiError> {
+    if page.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = page.iter().map(|(s, _)| s.id).collect();
+    let mut authors: Vec<i64> = page.iter().map(|(_, a)| a.id).collect();
+    authors.sort_unstable();
+    authors.dedup();
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let files = moot_db::media::of_statuses(&mut conn, &[status.id])
+    let internal = |e| ApiError::from(moot_app::AppError::from(e));
+    let counts = moot_db::accounts::counts_of(&mut conn, &authors)
         .await
-        .map_err(moot_app::AppError::from)?;
-    body["media_attachments"] = files.iter().map(|f| entities::media(ctx, f)).collect();
-    Ok(body)
+        .map_err(internal)?;
+    let stats: HashMap<i64, moot_db::statuses::Stats> =
+        moot_db::statuses::stats_of(&mut conn, &ids, viewer.map(|v| v.id))
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+    let mut files: HashMap<i64, Vec<Value>> = HashMap::new();
+    for file in moot_db::media::of_statuses(&mut conn, &ids)
+        .await
+        .map_err(internal)?
+    {
+        let status_id = file.status_id.unwrap_or_default();
+        files
+            .entry(status_id)
+            .or_default()
+            .push(entities::media(ctx, &file));
+    }
+    drop(conn);
+    Ok(page
+        .iter()
+        .map(|(status, author)| {
+            let counts = counts.get(&author.id).copied().unwrap_or_default();
+            let stats = stats.get(&status.id).cloned().unwrap_or_default();
+            let mut body = entities::status(
+                ctx,
+                status,
+                entities::account(ctx, author, counts),
+                stats.parent_author,
+            );
+            body["favourites_count"] = json!(stats.favourites);
+            body["reblogs_count"] = json!(stats.reblogs);
+            body["replies_count"] = json!(stats.replies);
+            body["favourited"] = json!(stats.favourited);
+            body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
+            body
+        })
+        .collect())
 }
 
 #[post("/api/v1/statuses")]
@@ -202,7 +241,7 @@ async fn context(
         };
         next = parent.in_reply_to_id;
         if statuses::can_view(&ctx, viewer.as_ref(), &parent, &author).await? {
-            ancestors.push(render(&ctx, &parent, &author, viewer.as_ref()).await?);
+            ancestors.push((parent, author));
         }
     }
     ancestors.reverse();
@@ -219,10 +258,13 @@ async fn context(
             }
             queue.push(reply.id);
             if statuses::can_view(&ctx, viewer.as_ref(), &reply, &author).await? {
-                descendants.push(render(&ctx, &reply, &author, viewer.as_ref()).await?);
+                descendants.push((reply, author));
             }
         }
     }
+    drop(conn);
+    let ancestors = render_page(&ctx, &ancestors, viewer.as_ref()).await?;
+    let descendants = render_page(&ctx, &descendants, viewer.as_ref()).await?;
     Ok(HttpResponse::Ok().json(json!({ "ancestors": ancestors, "descendants": descendants })))
 }
 
@@ -295,10 +337,7 @@ async fn public(
         }
     }
     shown.truncate(limit as usize);
-    let mut out = Vec::with_capacity(shown.len());
-    for (status, author) in &shown {
-        out.push(render(&ctx, status, author, Some(&session.account)).await?);
-    }
+    let out = render_page(&ctx, &shown, Some(&session.account)).await?;
     let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }
@@ -318,10 +357,7 @@ async fn home(
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);
-    let mut out = Vec::with_capacity(page.len());
-    for (status, author) in &page {
-        out.push(render(&ctx, status, author, Some(&session.account)).await?);
-    }
+    let out = render_page(&ctx, &page, Some(&session.account)).await?;
     let ids: Vec<i64> = page.iter().map(|(s, _)| s.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }

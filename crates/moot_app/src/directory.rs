@@ -2,7 +2,6 @@
 //! actors). Fetching unknown remote actors is the federation crate's job.
 
 use moot_db::accounts::{self as queries, Account};
-use moot_db::follows;
 
 use crate::{AppError, Context};
 
@@ -35,9 +34,8 @@ pub async fn by_acct(ctx: &Context, acct: &str) -> Result<Option<Account>, AppEr
 /// (followers, following, statuses) of an account.
 pub async fn counts(ctx: &Context, account: &Account) -> Result<(i64, i64, i64), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let (followers, following) = follows::counts(&mut conn, account.id).await?;
-    let statuses = moot_db::statuses::count_by_account(&mut conn, account.id).await?;
-    Ok((followers, following, statuses))
+    let counts = queries::counts_of(&mut conn, &[account.id]).await?;
+    Ok(counts.get(&account.id).copied().unwrap_or_default())
 }
 
 /// A local person or group by name.

@@ -119,24 +119,6 @@ pub async fn unfavourite(ctx: &Context, who: &Account, status_id: i64) -> Result
     Ok(status)
 }
 
-/// (likes, boosts) of a post, and whether `viewer` liked it.
-pub async fn counts(
-    ctx: &Context,
-    status_id: i64,
-    viewer: Option<&Account>,
-) -> Result<(i64, i64, bool), AppError> {
-    let mut conn = ctx.db.conn().await?;
-    let likes = queries::count(&mut conn, status_id, "Like").await?;
-    let boosts = queries::count_reblogs(&mut conn, status_id).await?;
-    let mine = match viewer {
-        Some(v) => queries::find(&mut conn, v.id, status_id, "Like")
-            .await?
-            .is_some(),
-        None => false,
-    };
-    Ok((likes, boosts, mine))
-}
-
 /// A remote Like or Dislike. Reactions to posts we do not have are
 /// accepted and dropped (there is nothing to count them on).
 pub async fn receive_reaction(

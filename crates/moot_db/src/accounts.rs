@@ -254,3 +254,38 @@ pub async fn find_local_any(
         .await
         .optional()
 }
+
+/// Followers, followings (accepted) and posts (not deleted) of each of
+/// `ids`, in one query: what every rendering of an account shows.
+pub async fn counts_of(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, (i64, i64, i64)>> {
+    use diesel::sql_types::{Array, BigInt};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = BigInt)]
+        followers: i64,
+        #[diesel(sql_type = BigInt)]
+        following: i64,
+        #[diesel(sql_type = BigInt)]
+        statuses: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT a.id,
+            (SELECT count(*) FROM follows f WHERE f.target_id = a.id AND f.accepted) AS followers,
+            (SELECT count(*) FROM follows f WHERE f.follower_id = a.id AND f.accepted) AS following,
+            (SELECT count(*) FROM statuses s
+              WHERE s.account_id = a.id AND s.deleted_at IS NULL) AS statuses
+           FROM accounts a WHERE a.id = ANY($1)",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, (r.followers, r.following, r.statuses)))
+        .collect())
+}

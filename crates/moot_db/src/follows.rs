@@ -87,23 +87,6 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// Accepted followers and accepted followings of one account.
-pub async fn counts(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult<(i64, i64)> {
-    let followers = follows::table
-        .filter(follows::target_id.eq(account_id))
-        .filter(follows::accepted)
-        .count()
-        .get_result(conn)
-        .await?;
-    let following = follows::table
-        .filter(follows::follower_id.eq(account_id))
-        .filter(follows::accepted)
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok((followers, following))
-}
-
 /// Whether `target` has an accepted follower on the node `domain`: lets
 /// that node's instance actor fetch what the target's followers may see.
 pub async fn has_follower_on(

@@ -5,7 +5,9 @@ use std::time::Duration;
 use diesel::result::Error as DieselError;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use futures_util::StreamExt;
@@ -56,7 +58,13 @@ impl Database {
                 reason: e.to_string(),
             })?;
         drop(first);
-        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        // No test query on every checkout (it doubled the round trips of a
+        // timeline read): a connection that broke is marked so by the query
+        // that found it out, and replaced when it comes back to the pool.
+        let mut config = ManagerConfig::default();
+        config.recycling_method = RecyclingMethod::Fast;
+        let manager =
+            AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
         let pool = Pool::builder(manager)
             .max_size(pool_size)
             .runtime(deadpool::Runtime::Tokio1)

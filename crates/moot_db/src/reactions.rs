@@ -58,15 +58,6 @@ pub async fn remove_by_ap_id(
     .await
 }
 
-pub async fn count(conn: &mut AsyncPgConnection, status_id: i64, kind: &str) -> QueryResult<i64> {
-    reactions::table
-        .filter(reactions::status_id.eq(status_id))
-        .filter(reactions::kind.eq(kind))
-        .count()
-        .get_result(conn)
-        .await
-}
-
 pub async fn add_reblog(
     conn: &mut AsyncPgConnection,
     account_id: i64,
@@ -97,14 +88,6 @@ pub async fn remove_reblog_by_ap_id(
     )
     .execute(conn)
     .await
-}
-
-pub async fn count_reblogs(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<i64> {
-    reblogs::table
-        .filter(reblogs::status_id.eq(status_id))
-        .count()
-        .get_result(conn)
-        .await
 }
 
 pub async fn add_report(

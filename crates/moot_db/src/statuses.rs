@@ -264,9 +264,12 @@ pub async fn home_timeline(
         .filter(follows::follower_id.eq(viewer_id))
         .filter(follows::accepted)
         .select(follows::target_id.nullable());
-    let mut query = statuses::table
+    // One shape whatever the page (no boxing): PostgreSQL plans it once per
+    // connection, and the plan is reused on every read of every home.
+    statuses::table
         .inner_join(accounts::table)
         .filter(statuses::deleted_at.is_null())
+        .filter(statuses::id.lt(max_id.unwrap_or(i64::MAX)))
         .filter(
             statuses::account_id
                 .eq(viewer_id)
@@ -281,11 +284,8 @@ pub async fn home_timeline(
         .order(statuses::id.desc())
         .limit(limit)
         .select((Status::as_select(), Account::as_select()))
-        .into_boxed();
-    if let Some(max_id) = max_id {
-        query = query.filter(statuses::id.lt(max_id));
-    }
-    query.load(conn).await
+        .load(conn)
+        .await
 }
 
 /// An account's living posts, newest first.
@@ -303,15 +303,6 @@ pub async fn by_account(
         .limit(limit)
         .select(Status::as_select())
         .load(conn)
-        .await
-}
-
-pub async fn count_by_account(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult<i64> {
-    statuses::table
-        .filter(statuses::account_id.eq(account_id))
-        .filter(statuses::deleted_at.is_null())
-        .count()
-        .get_result(conn)
         .await
 }
 
@@ -411,4 +402,47 @@ pub async fn count_local(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .count()
         .get_result(conn)
         .await
+}
+
+/// What a rendering of a post shows beside the post itself.
+#[derive(Debug, Clone, Default, QueryableByName)]
+pub struct Stats {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub favourites: i64,
+    #[diesel(sql_type = BigInt)]
+    pub reblogs: i64,
+    #[diesel(sql_type = BigInt)]
+    pub replies: i64,
+    /// Whether the viewer favourited it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub favourited: bool,
+    /// The author of the post it replies to.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub parent_author: Option<i64>,
+}
+
+/// `Stats` of each of `ids`, as `viewer` sees them, in one query.
+pub async fn stats_of(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+    viewer: Option<i64>,
+) -> QueryResult<Vec<Stats>> {
+    diesel::sql_query(
+        "SELECT s.id,
+            (SELECT count(*) FROM reactions r WHERE r.status_id = s.id AND r.kind = 'Like') AS favourites,
+            (SELECT count(*) FROM reblogs b WHERE b.status_id = s.id) AS reblogs,
+            (SELECT count(*) FROM statuses c
+              WHERE c.in_reply_to_id = s.id AND c.deleted_at IS NULL) AS replies,
+            EXISTS (SELECT 1 FROM reactions r WHERE r.status_id = s.id AND r.kind = 'Like'
+                       AND r.account_id = $2) AS favourited,
+            p.account_id AS parent_author
+           FROM statuses s LEFT JOIN statuses p ON p.id = s.in_reply_to_id
+          WHERE s.id = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
+    .bind::<Nullable<BigInt>, _>(viewer)
+    .load(conn)
+    .await
 }

@@ -66,6 +66,7 @@ impl StatusParams {
             })
             .collect::<Result<_, _>>()?;
         Ok(PostInput {
+            idempotency_key: None,
             media_ids,
             text: self.status.unwrap_or_default(),
             visibility,
@@ -158,9 +159,15 @@ async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let input = crate::params::parse::<StatusParams>(&req, &body)
+    let mut input = crate::params::parse::<StatusParams>(&req, &body)
         .await?
         .into_input(Visibility::Public)?;
+    input.idempotency_key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(255).collect::<String>())
+        .filter(|v| !v.is_empty());
     let status = statuses::create(&ctx, &session.account, input).await?;
     Ok(HttpResponse::Ok()
         .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))

@@ -29,6 +29,9 @@ pub struct PostInput {
     pub language: Option<String>,
     /// Uploaded files to attach (the author's own, not on another post).
     pub media_ids: Vec<i64>,
+    /// The client's Idempotency-Key: the same key within a day gives back
+    /// the same post.
+    pub idempotency_key: Option<String>,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -421,6 +424,25 @@ async fn check_group_post(
 /// Publishes a local post; the `Create` goes to the outbox in the same
 /// transaction, and a local group it is made in announces it.
 pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result<Status, AppError> {
+    let key = input.idempotency_key.clone();
+    if let Some(earlier) = made_with_key(ctx, author, key.as_deref()).await? {
+        return Ok(earlier);
+    }
+    match create_once(ctx, author, input).await {
+        Err(AppError::AlreadyExists(m)) if m == IDEMPOTENT_RACE => {
+            made_with_key(ctx, author, key.as_deref())
+                .await?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotent post vanished")))
+        }
+        done => done,
+    }
+}
+
+async fn create_once(
+    ctx: &Context,
+    author: &Account,
+    input: PostInput,
+) -> Result<Status, AppError> {
     check_input(ctx, &input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
     let (group, people) = mentioned(ctx, &input.text).await?;
@@ -461,6 +483,12 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
             },
         )
         .await?;
+        if let Some(key) = &input.idempotency_key {
+            if !queries::remember_idempotency_key(conn, author.id, key, status.id).await? {
+                // A retry raced this request: it made the post.
+                return Err(AppError::AlreadyExists(IDEMPOTENT_RACE.into()));
+            }
+        }
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         queries::add_mentions(conn, status.id, &people_ids).await?;
@@ -498,6 +526,24 @@ pub async fn create(ctx: &Context, author: &Account, input: PostInput) -> Result
         Ok(status)
     })
     .await
+}
+
+const IDEMPOTENT_RACE: &str = "idempotency key in use";
+
+/// The post `author` already made with `key`, if any.
+async fn made_with_key(
+    ctx: &Context,
+    author: &Account,
+    key: Option<&str>,
+) -> Result<Option<Status>, AppError> {
+    let Some(key) = key else { return Ok(None) };
+    let mut conn = ctx.db.conn().await?;
+    let Some(id) = queries::by_idempotency_key(&mut conn, author.id, key).await? else {
+        return Ok(None);
+    };
+    Ok(queries::find(&mut conn, id)
+        .await?
+        .map(|(status, _)| status))
 }
 
 /// Sends an activity about a local post to its audience; a local group the

@@ -290,6 +290,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> Int8,
+        key -> Text,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -324,4 +333,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_codes,
     notifications,
     media_attachments,
+    idempotency_keys,
 );

@@ -446,3 +446,50 @@ pub async fn stats_of(
     .load(conn)
     .await
 }
+
+/// The post `account_id` made with Idempotency-Key `key` (within a day).
+pub async fn by_idempotency_key(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    key: &str,
+) -> QueryResult<Option<i64>> {
+    use crate::schema::idempotency_keys as keys;
+    keys::table
+        .filter(keys::account_id.eq(account_id))
+        .filter(keys::key.eq(key))
+        .filter(keys::created_at.gt(Utc::now() - chrono::Duration::days(1)))
+        .select(keys::status_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Records that `key` made `status_id`; false if another request with the
+/// same key got there first (the caller's transaction then rolls back).
+pub async fn remember_idempotency_key(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    key: &str,
+    status_id: i64,
+) -> QueryResult<bool> {
+    use crate::schema::idempotency_keys as keys;
+    // A key older than a day may be used again.
+    diesel::delete(
+        keys::table
+            .filter(keys::account_id.eq(account_id))
+            .filter(keys::key.eq(key))
+            .filter(keys::created_at.le(Utc::now() - chrono::Duration::days(1))),
+    )
+    .execute(conn)
+    .await?;
+    let inserted = diesel::insert_into(keys::table)
+        .values((
+            keys::account_id.eq(account_id),
+            keys::key.eq(key),
+            keys::status_id.eq(status_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(inserted == 1)
+}

@@ -50,6 +50,9 @@ impl TestNode {
         settings.server.workers = 1;
         settings.server.shutdown_timeout_secs = 1;
         settings.federation.allow_private_addresses = true;
+        // Tests poll; the rate limit test sets its own limits.
+        settings.rate_limits.per_token = 1_000_000;
+        settings.rate_limits.per_ip = 1_000_000;
         settings.data_dir =
             std::env::temp_dir().join(format!("moot-node-{}-{port}", std::process::id()));
         adjust(&mut settings);

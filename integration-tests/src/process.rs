@@ -266,6 +266,9 @@ fn node_env(
             "true".to_owned(),
         ),
         ("MOOT_DATABASE__POOL_SIZE", "8".to_owned()),
+        // Tests and benchmarks poll and burst: limits out of the way.
+        ("MOOT_RATE_LIMITS__PER_TOKEN", "1000000".to_owned()),
+        ("MOOT_RATE_LIMITS__PER_IP", "1000000".to_owned()),
         (
             "MOOT_LOG__LEVEL",
             std::env::var("TESTKIT_NODE_LOG").unwrap_or_else(|_| "info".to_owned()),

@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod pages;
 pub mod pagination;
 pub mod params;
+pub mod rate_limits;
 pub mod search;
 pub mod server;
 pub mod statuses;

@@ -56,10 +56,12 @@ pub fn build_server(
     let settings = ctx.settings.clone();
     let body_limit = settings.server.max_body_bytes;
     let state = web::Data::new(ctx);
+    let limits = web::Data::new(crate::rate_limits::RateLimits::new(&settings.rate_limits));
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(FederationMiddleware::new(federation.clone()))
             .app_data(state.clone())
+            .app_data(limits.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(
                 web::JsonConfig::default()
@@ -71,6 +73,7 @@ pub fn build_server(
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
+            .wrap(middleware::from_fn(crate::rate_limits::enforce))
             // `/api/v1/instance/` is `/api/v1/instance` (Mastodon.py asks so).
             .wrap(middleware::NormalizePath::trim())
             .wrap(cors())

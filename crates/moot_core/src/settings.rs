@@ -32,6 +32,7 @@ pub struct Settings {
     pub oauth: OAuthSettings,
     pub federation: FederationSettings,
     pub media: MediaSettings,
+    pub rate_limits: RateLimitSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,6 +129,17 @@ pub struct FederationSettings {
     pub mode: String,
     pub allowed_domains: Vec<String>,
     pub blocked_domains: Vec<String>,
+}
+
+/// Limits on client API requests (the federation inbox has its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    pub trusted_proxies: Vec<String>,
+    pub per_token: u32,
+    pub per_ip: u32,
+    pub window_secs: u32,
 }
 
 /// Uploaded files: attachments now, group libraries later.
@@ -309,6 +321,27 @@ impl Settings {
         )?;
         within("media.max_bytes", self.media.max_bytes, 1024, 1 << 34)?;
         within("media.max_attachments", self.media.max_attachments, 1, 20)?;
+        within(
+            "rate_limits.per_token",
+            self.rate_limits.per_token,
+            1,
+            1_000_000,
+        )?;
+        within("rate_limits.per_ip", self.rate_limits.per_ip, 1, 1_000_000)?;
+        within(
+            "rate_limits.window_secs",
+            self.rate_limits.window_secs,
+            1,
+            86_400,
+        )?;
+        for proxy in &self.rate_limits.trusted_proxies {
+            if proxy.parse::<IpAddr>().is_err() {
+                return Err((
+                    "rate_limits.trusted_proxies",
+                    format!("`{proxy}` is not an IP address"),
+                ));
+            }
+        }
         if self.log.level.trim().is_empty() {
             return Err(("log.level", "must not be empty".into()));
         }

@@ -254,6 +254,90 @@ async fn responses_match_the_mastodon_api_document() {
     )
     .await;
 
+    // Who reacted, the source, an account's posts and follows, by name.
+    checked(
+        &node,
+        Some(&jo),
+        Method::POST,
+        ("/api/v1/statuses/{id}/favourite", &one("/favourite")),
+        None,
+    )
+    .await;
+    let liked_by = checked(
+        &node,
+        Some(&sam),
+        Method::GET,
+        (
+            "/api/v1/statuses/{id}/favourited_by",
+            &one("/favourited_by"),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(liked_by[0]["username"], "jo", "{liked_by}");
+    let boosted_by = checked(
+        &node,
+        Some(&sam),
+        Method::GET,
+        ("/api/v1/statuses/{id}/reblogged_by", &one("/reblogged_by")),
+        None,
+    )
+    .await;
+    assert_eq!(boosted_by, json!([]));
+    let source = checked(
+        &node,
+        Some(&sam),
+        Method::GET,
+        ("/api/v1/statuses/{id}/source", &one("/source")),
+        None,
+    )
+    .await;
+    assert_eq!(source["text"], "Our #housing toolkit, revised");
+    let posts = checked(
+        &node,
+        Some(&jo),
+        Method::GET,
+        (
+            "/api/v1/accounts/{id}/statuses",
+            &format!("/api/v1/accounts/{sam_id}/statuses?exclude_replies=1"),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(posts[0]["id"], id.as_str(), "{posts}");
+    let followers = checked(
+        &node,
+        Some(&jo),
+        Method::GET,
+        (
+            "/api/v1/accounts/{id}/followers",
+            &format!("/api/v1/accounts/{sam_id}/followers"),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(followers[0]["username"], "jo", "{followers}");
+    checked(
+        &node,
+        Some(&jo),
+        Method::GET,
+        (
+            "/api/v1/accounts/{id}/following",
+            &format!("/api/v1/accounts/{sam_id}/following"),
+        ),
+        None,
+    )
+    .await;
+    let found = checked(
+        &node,
+        Some(&jo),
+        Method::GET,
+        ("/api/v1/accounts/search", "/api/v1/accounts/search?q=sa"),
+        None,
+    )
+    .await;
+    assert_eq!(found[0]["username"], "sam", "{found}");
+
     checked(
         &node,
         Some(&sam),

@@ -18,9 +18,153 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(verify_credentials)
         .service(lookup)
         .service(relationships)
+        .service(search)
         .service(get_account)
+        .service(statuses)
+        .service(follow_lists)
         .service(follow)
         .service(unfollow);
+}
+
+/// Accounts as the client API shows them, their counts read at once.
+pub(crate) async fn render_accounts(
+    ctx: &Context,
+    accounts: &[moot_db::accounts::Account],
+) -> Result<Vec<entities::AccountEntity>, ApiError> {
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let counts = moot_db::accounts::counts_of(&mut conn, &ids)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    Ok(accounts
+        .iter()
+        .map(|a| entities::account(ctx, a, counts.get(&a.id).copied().unwrap_or_default()))
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    max_id: Option<String>,
+    limit: Option<i64>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    exclude_replies: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    only_media: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    pinned: Option<bool>,
+}
+
+impl PageQuery {
+    fn limit(&self, default: i64, most: i64) -> i64 {
+        self.limit.unwrap_or(default).clamp(1, most)
+    }
+
+    fn max_id(&self) -> Option<i64> {
+        self.max_id.as_deref().and_then(|m| m.parse().ok())
+    }
+}
+
+/// An account's posts that the viewer may see, newest first.
+#[get("/api/v1/accounts/{id}/statuses")]
+async fn statuses(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = crate::statuses::viewer(&req).await;
+    let account = directory::by_id(&ctx, parse_id(&id)?).await?;
+    // Nothing is pinned yet.
+    if query.pinned == Some(true) {
+        return Ok(crate::pagination::page_response(
+            &ctx,
+            &req,
+            &[],
+            Vec::new(),
+        ));
+    }
+    let limit = query.limit(20, 40);
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let found = moot_db::statuses::by_account(
+        &mut conn,
+        account.id,
+        &["public", "unlisted", "private", "direct"],
+        query.max_id(),
+        limit,
+    )
+    .await
+    .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let mut shown = Vec::new();
+    for status in found {
+        let excluded = (query.exclude_replies == Some(true) && status.in_reply_to_id.is_some())
+            || (query.only_media == Some(true)
+                && !moot_app::statuses::has_media(&ctx, status.id).await?);
+        // The one rule of who sees what (followers, groups, mentions).
+        if !excluded
+            && moot_app::statuses::can_view(&ctx, viewer.as_ref(), &status, &account).await?
+        {
+            shown.push((status, account.clone()));
+        }
+    }
+    let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
+    let body = crate::statuses::render_page(&ctx, &shown, viewer.as_ref()).await?;
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
+}
+
+/// Who follows an account, or whom it follows.
+#[get("/api/v1/accounts/{id}/{which:followers|following}")]
+async fn follow_lists(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, which) = path.into_inner();
+    let account = directory::by_id(&ctx, parse_id(&id)?).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let page = moot_db::follows::accounts_page(
+        &mut conn,
+        account.id,
+        which == "followers",
+        query.max_id(),
+        query.limit(40, 80),
+    )
+    .await
+    .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
+    let accounts: Vec<_> = page.into_iter().map(|(_, a)| a).collect();
+    let body = render_accounts(&ctx, &accounts).await?;
+    let body = body.into_iter().map(|a| json!(a)).collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: String,
+    limit: Option<i64>,
+}
+
+/// People and groups this node knows, by name.
+#[get("/api/v1/accounts/search")]
+async fn search(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require("read:accounts")?;
+    let q = query.q.trim().trim_start_matches('@');
+    if q.is_empty() {
+        return Ok(HttpResponse::Ok().json(json!([])));
+    }
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let found =
+        moot_db::accounts::search_by_name(&mut conn, q, query.limit.unwrap_or(40).clamp(1, 80))
+            .await
+            .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    Ok(HttpResponse::Ok().json(render_accounts(&ctx, &found).await?))
 }
 
 async fn account_json(

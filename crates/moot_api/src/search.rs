@@ -101,6 +101,14 @@ async fn search(
             let counts = directory::counts(&ctx, &account).await?;
             accounts.push(entities::account(&ctx, &account, counts));
         }
+    } else if wants_accounts && as_post_uri(&query.q).is_none() && !query.q.trim().is_empty() {
+        // A name, not a handle: the people and groups this node knows.
+        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+        let found = moot_db::accounts::search_by_name(&mut conn, query.q.trim(), 20)
+            .await
+            .map_err(moot_app::AppError::from)?;
+        drop(conn);
+        accounts = crate::accounts::render_accounts(&ctx, &found).await?;
     }
     Ok(HttpResponse::Ok()
         .json(json!({ "accounts": accounts, "statuses": statuses, "hashtags": [] })))

@@ -23,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(remove)
         .service(context)
         .service(favourite)
+        .service(reactors)
+        .service(source)
         .service(home)
         .service(public);
 }
@@ -174,7 +176,7 @@ async fn create(
 }
 
 /// Reading a post needs no token for public ones; a token shows more.
-async fn viewer(req: &HttpRequest) -> Option<Account> {
+pub(crate) async fn viewer(req: &HttpRequest) -> Option<Account> {
     use actix_web::FromRequest;
     let auth = Auth::from_request(req, &mut actix_web::dev::Payload::None)
         .await
@@ -291,6 +293,60 @@ async fn favourite(
     };
     let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
     Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
+}
+
+/// Who favourited or boosted a post the viewer may see.
+#[get("/api/v1/statuses/{id}/{who:favourited_by|reblogged_by}")]
+async fn reactors(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let (id, who) = path.into_inner();
+    let (status, _) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    let limit = query.limit.unwrap_or(40).clamp(1, 80);
+    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let page = moot_db::reactions::reactors_page(
+        &mut conn,
+        status.id,
+        who == "reblogged_by",
+        max_id,
+        limit,
+    )
+    .await
+    .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
+    let accounts: Vec<Account> = page.into_iter().map(|(_, a)| a).collect();
+    let body = crate::accounts::render_accounts(&ctx, &accounts)
+        .await?
+        .into_iter()
+        .map(|a| json!(a))
+        .collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+}
+
+/// What the author wrote, for editing.
+#[get("/api/v1/statuses/{id}/source")]
+async fn source(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:statuses")?;
+    let (status, author) =
+        statuses::get_visible(&ctx, Some(&session.account), parse_id(&id)?).await?;
+    if author.id != session.account.id {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "id": status.id.to_string(),
+        "text": status.source.unwrap_or_default(),
+        "spoiler_text": status.spoiler_text,
+    })))
 }
 
 #[derive(Deserialize)]

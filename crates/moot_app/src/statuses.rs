@@ -75,6 +75,14 @@ pub fn local_status_id(ctx: &Context, uri: &Url) -> Option<i64> {
         .ok()
 }
 
+/// Whether a post has attachments.
+pub async fn has_media(ctx: &Context, status_id: i64) -> Result<bool, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(!moot_db::media::of_statuses(&mut conn, &[status_id])
+        .await?
+        .is_empty())
+}
+
 /// Whether `viewer` (None: anonymous) may see `status` by `author`.
 pub async fn can_view(
     ctx: &Context,

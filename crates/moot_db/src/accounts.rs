@@ -289,3 +289,34 @@ pub async fn counts_of(
         .map(|r| (r.id, (r.followers, r.following, r.statuses)))
         .collect())
 }
+
+/// People and groups whose username or display name contains `q`
+/// (case-insensitive), those whose username starts with it first.
+pub async fn search_by_name(
+    conn: &mut AsyncPgConnection,
+    q: &str,
+    limit: i64,
+) -> QueryResult<Vec<Account>> {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let contains = format!("%{escaped}%");
+    let prefix = format!("{escaped}%");
+    accounts::table
+        .filter(
+            accounts::username
+                .ilike(&contains)
+                .or(accounts::display_name.ilike(&contains)),
+        )
+        .filter(accounts::actor_type.ne("Application"))
+        .order((
+            accounts::username.not_ilike(&prefix),
+            accounts::domain.is_not_null(),
+            accounts::username,
+        ))
+        .limit(limit)
+        .select(Account::as_select())
+        .load(conn)
+        .await
+}

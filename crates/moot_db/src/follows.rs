@@ -105,3 +105,34 @@ pub async fn has_follower_on(
     .get_result(conn)
     .await
 }
+
+/// A page of an account's accepted followers (or followings), newest
+/// first, each with the follow's id (the page cursor).
+pub async fn accounts_page(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    followers: bool,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, crate::accounts::Account)>> {
+    use crate::accounts::Account;
+    use crate::schema::accounts;
+    let base = follows::table
+        .filter(follows::accepted)
+        .filter(follows::id.lt(max_id.unwrap_or(i64::MAX)))
+        .order(follows::id.desc())
+        .limit(limit);
+    if followers {
+        base.filter(follows::target_id.eq(account_id))
+            .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+            .select((follows::id, Account::as_select()))
+            .load(conn)
+            .await
+    } else {
+        base.filter(follows::follower_id.eq(account_id))
+            .inner_join(accounts::table.on(accounts::id.eq(follows::target_id)))
+            .select((follows::id, Account::as_select()))
+            .load(conn)
+            .await
+    }
+}

@@ -127,3 +127,39 @@ pub async fn all_reports(
         .load(conn)
         .await
 }
+
+/// A page of who favourited (`Like`) or boosted a post, newest first, each
+/// with the reaction's id (the page cursor).
+pub async fn reactors_page(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    boosts: bool,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, crate::accounts::Account)>> {
+    use crate::accounts::Account;
+    use crate::schema::accounts;
+    let max_id = max_id.unwrap_or(i64::MAX);
+    if boosts {
+        reblogs::table
+            .inner_join(accounts::table.on(accounts::id.eq(reblogs::account_id)))
+            .filter(reblogs::status_id.eq(status_id))
+            .filter(reblogs::id.lt(max_id))
+            .order(reblogs::id.desc())
+            .limit(limit)
+            .select((reblogs::id, Account::as_select()))
+            .load(conn)
+            .await
+    } else {
+        reactions::table
+            .inner_join(accounts::table.on(accounts::id.eq(reactions::account_id)))
+            .filter(reactions::status_id.eq(status_id))
+            .filter(reactions::kind.eq("Like"))
+            .filter(reactions::id.lt(max_id))
+            .order(reactions::id.desc())
+            .limit(limit)
+            .select((reactions::id, Account::as_select()))
+            .load(conn)
+            .await
+    }
+}

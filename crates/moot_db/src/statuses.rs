@@ -293,12 +293,14 @@ pub async fn by_account(
     conn: &mut AsyncPgConnection,
     account_id: i64,
     visibilities: &[&str],
+    max_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Status>> {
     statuses::table
         .filter(statuses::account_id.eq(account_id))
         .filter(statuses::deleted_at.is_null())
         .filter(statuses::visibility.eq_any(visibilities))
+        .filter(statuses::id.lt(max_id.unwrap_or(i64::MAX)))
         .order(statuses::id.desc())
         .limit(limit)
         .select(Status::as_select())

@@ -102,7 +102,7 @@ async fn outbox(
     let account = local_account(&ctx, &username).await?;
     let (_, _, total) = moot_app::directory::counts(&ctx, &account).await?;
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let recent = moot_db::statuses::by_account(&mut conn, account.id, &["public"], 20)
+    let recent = moot_db::statuses::by_account(&mut conn, account.id, &["public"], None, 20)
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);

@@ -1,6 +1,7 @@
-//! Checks client API responses against the Mastodon client API's OpenAPI
-//! document (`../shared/mastodon-openapi/schema.json`, read in place): the
-//! shapes clients trust, with required fields, types and nullability.
+//! Checks client API responses against OpenAPI documents: the Mastodon
+//! client API's (`../shared/mastodon-openapi/schema.json`, read in place),
+//! the shapes clients trust, and Moot's own (`crates/moot_api/openapi.json`),
+//! so that the document stays true to the code.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,35 +10,58 @@ use std::sync::{Mutex, OnceLock};
 use jsonschema::{Draft, Resource, Validator};
 use serde_json::{json, Value};
 
-/// The document's address for `$ref`s into it.
-const BASE: &str = "urn:mastodon-openapi";
-
-pub struct MastodonApi {
+/// One OpenAPI document and the validators built from it.
+pub struct ApiDocument {
+    name: &'static str,
+    /// The document's address for `$ref`s into it.
+    base: &'static str,
     doc: Value,
     validators: Mutex<HashMap<String, std::sync::Arc<Validator>>>,
 }
 
-fn document_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/mastodon-openapi/schema.json")
-}
+/// The Mastodon client API's document.
+pub struct MastodonApi;
+/// Moot's own API's document (paths relative to `/api/moot/v1`).
+pub struct MootApi;
 
 impl MastodonApi {
     /// The document, read once per test process.
-    pub fn get() -> &'static MastodonApi {
-        static API: OnceLock<MastodonApi> = OnceLock::new();
+    pub fn get() -> &'static ApiDocument {
+        static API: OnceLock<ApiDocument> = OnceLock::new();
         API.get_or_init(|| {
-            let path = document_path();
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-                panic!(
-                    "the Mastodon OpenAPI document belongs at {}: {e}",
-                    path.display()
-                )
-            });
-            MastodonApi {
-                doc: serde_json::from_str(&text).expect("the OpenAPI document is JSON"),
-                validators: Mutex::default(),
-            }
+            ApiDocument::load(
+                "Mastodon API",
+                "urn:mastodon-openapi",
+                "../../shared/mastodon-openapi/schema.json",
+            )
         })
+    }
+}
+
+impl MootApi {
+    pub fn get() -> &'static ApiDocument {
+        static API: OnceLock<ApiDocument> = OnceLock::new();
+        API.get_or_init(|| {
+            ApiDocument::load(
+                "Moot API",
+                "urn:moot-openapi",
+                "../crates/moot_api/openapi.json",
+            )
+        })
+    }
+}
+
+impl ApiDocument {
+    fn load(name: &'static str, base: &'static str, relative: &str) -> ApiDocument {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("the {name} document belongs at {}: {e}", path.display()));
+        ApiDocument {
+            name,
+            base,
+            doc: serde_json::from_str(&text).expect("the OpenAPI document is JSON"),
+            validators: Mutex::default(),
+        }
     }
 
     /// The schema of the JSON `status` response of `method path` (a
@@ -55,7 +79,9 @@ impl MastodonApi {
             schema.is_object(),
             "the API document gives no JSON {status} response for {method} {path}"
         );
-        let text = schema.to_string().replace("\"#/", &format!("\"{BASE}#/"));
+        let text = schema
+            .to_string()
+            .replace("\"#/", &format!("\"{}#/", self.base));
         serde_json::from_str(&text).expect("rewritten schema")
     }
 
@@ -67,7 +93,7 @@ impl MastodonApi {
         let schema = self.response_schema(method, path, status);
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
-            .with_resource(BASE, Resource::from_contents(self.doc.clone()))
+            .with_resource(self.base, Resource::from_contents(self.doc.clone()))
             .build(&schema)
             .unwrap_or_else(|e| panic!("building the validator for {key}: {e}"));
         let validator = std::sync::Arc::new(validator);
@@ -88,7 +114,8 @@ impl MastodonApi {
             .collect();
         assert!(
             errors.is_empty(),
-            "{method} {path} ({status}) does not match the Mastodon API document:\n{}\nbody: {}",
+            "{method} {path} ({status}) does not match the {} document:\n{}\nbody: {}",
+            self.name,
             errors.join("\n"),
             json!(body)
         );

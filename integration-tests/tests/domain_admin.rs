@@ -2,6 +2,7 @@
 //! real node and database: who may call it, what it does, the public list
 //! of blocks, and the audit log of every change.
 
+use moot_testkit::openapi::MootApi;
 use moot_testkit::TestNode;
 use reqwest::Method;
 use serde_json::json;
@@ -30,7 +31,7 @@ async fn only_administrators_with_admin_scopes_change_rules_and_every_change_is_
     for (method, path) in [
         (Method::GET, "/api/v1/admin/domain_blocks"),
         (Method::GET, "/api/v1/admin/domain_allows"),
-        (Method::GET, "/api/v1/moot/admin/audit_log"),
+        (Method::GET, "/api/moot/v1/admin/audit_log"),
     ] {
         let (status, _) = node.api(method, path, &staff).await;
         assert_eq!(status, 403, "{path}");
@@ -162,9 +163,10 @@ async fn only_administrators_with_admin_scopes_change_rules_and_every_change_is_
 
     // Every change, newest first, with who and why; refused attempts left no trace.
     let (status, log) = node
-        .api(Method::GET, "/api/v1/moot/admin/audit_log", &admin)
+        .api(Method::GET, "/api/moot/v1/admin/audit_log", &admin)
         .await;
     assert_eq!(status, 200);
+    MootApi::get().assert_valid("GET", "/admin/audit_log", 200, &log);
     let actions: Vec<(&str, &str, &str)> = log
         .as_array()
         .unwrap()

@@ -350,7 +350,7 @@ async fn an_approval_group_admits_some_and_spreads_members_posts_to_every_node()
         let (_, pending) = c
             .api(
                 Method::GET,
-                &format!("/api/v1/moot/groups/{group_id_on_c}/requests"),
+                &format!("/api/moot/v1/groups/{group_id_on_c}/requests"),
                 &carol,
             )
             .await;
@@ -362,7 +362,7 @@ async fn an_approval_group_admits_some_and_spreads_members_posts_to_every_node()
     let (status, _) = c
         .api(
             Method::GET,
-            &format!("/api/v1/moot/groups/{group_id_on_c}/requests"),
+            &format!("/api/moot/v1/groups/{group_id_on_c}/requests"),
             &erin,
         )
         .await;
@@ -378,7 +378,7 @@ async fn an_approval_group_admits_some_and_spreads_members_posts_to_every_node()
         let (status, body) = c
             .api(
                 Method::POST,
-                &format!("/api/v1/moot/groups/{group_id_on_c}/requests/{id}/{answer}"),
+                &format!("/api/moot/v1/groups/{group_id_on_c}/requests/{id}/{answer}"),
                 &carol,
             )
             .await;
@@ -498,7 +498,7 @@ async fn a_private_groups_posts_reach_members_and_no_one_else() {
         let (_, pending) = c
             .api(
                 Method::GET,
-                &format!("/api/v1/moot/groups/{group_id}/requests"),
+                &format!("/api/moot/v1/groups/{group_id}/requests"),
                 &carol,
             )
             .await;
@@ -509,7 +509,7 @@ async fn a_private_groups_posts_reach_members_and_no_one_else() {
         .api(
             Method::POST,
             &format!(
-                "/api/v1/moot/groups/{group_id}/requests/{}/authorize",
+                "/api/moot/v1/groups/{group_id}/requests/{}/authorize",
                 request["id"].as_str().unwrap()
             ),
             &carol,

@@ -1,5 +1,6 @@
 //! Group rules against a scripted remote member: open joining, bans.
 
+use moot_testkit::openapi::MootApi;
 use moot_testkit::{wait, FakePeer, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -64,7 +65,7 @@ async fn an_open_group_admits_at_once_and_a_ban_shuts_the_door() {
     let (status, _) = node
         .api(
             Method::POST,
-            &format!("/api/v1/moot/groups/{group_id}/bans/{member_id}"),
+            &format!("/api/moot/v1/groups/{group_id}/bans/{member_id}"),
             &stranger,
         )
         .await;
@@ -72,7 +73,7 @@ async fn an_open_group_admits_at_once_and_a_ban_shuts_the_door() {
     let (status, body) = node
         .api(
             Method::POST,
-            &format!("/api/v1/moot/groups/{group_id}/bans/{member_id}"),
+            &format!("/api/moot/v1/groups/{group_id}/bans/{member_id}"),
             &owner,
         )
         .await;
@@ -100,55 +101,204 @@ async fn an_open_group_admits_at_once_and_a_ban_shuts_the_door() {
     );
 }
 
+/// Calls Moot's own API and checks a 200 answer against its document.
+async fn moot(
+    node: &TestNode,
+    token: &str,
+    method: Method,
+    (template, path): (&str, &str),
+    body: Option<Value>,
+) -> (u16, Value) {
+    let (status, answer) = match body {
+        Some(body) => {
+            node.api_json(method.clone(), &format!("/api/moot/v1{path}"), token, body)
+                .await
+        }
+        None => {
+            node.api(method.clone(), &format!("/api/moot/v1{path}"), token)
+                .await
+        }
+    };
+    if status == 200 {
+        MootApi::get().assert_valid(method.as_str(), template, status, &answer);
+    } else {
+        assert!(answer["error"].is_string(), "{method} {path}: {answer}");
+    }
+    (status, answer)
+}
+
 #[tokio::test]
-async fn the_owner_appoints_moderators_from_the_members() {
+async fn a_group_is_run_through_moots_own_api() {
     let node = TestNode::start().await;
     let owner = node.create_user("owner", "read write follow").await;
     let helper = node.create_user("helper", "read write follow").await;
-    let ctx = moot_app::Context::new(node.db.clone(), node.settings.clone());
-    moot_app::groups::create(
-        &ctx,
-        "planning",
-        "owner",
-        moot_app::groups::MembershipMode::Approval,
+    let outsider = node.create_user("outsider", "read write follow").await;
+
+    let (status, group) = moot(
+        &node,
+        &owner,
+        Method::POST,
+        ("/groups", "/groups"),
+        Some(json!({"name": "planning", "display_name": "Planning officers", "membership": "approval"})),
     )
-    .await
-    .unwrap();
-    let (_, group) = node
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=planning", &owner)
-        .await;
+    .await;
+    assert_eq!(status, 200, "{group}");
+    assert_eq!(group["membership"], "approval");
+    assert_eq!(group["account"]["group"], true);
+    assert_eq!(group["moderators"][0]["username"], "owner");
     let group_id = group["id"].as_str().unwrap().to_owned();
+    let at = |rest: &str| format!("/groups/{group_id}{rest}");
+    // The name is the group's: a second one is refused.
+    let (status, _) = moot(
+        &node,
+        &helper,
+        Method::POST,
+        ("/groups", "/groups"),
+        Some(json!({"name": "planning"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    // Only moderators change it; the description is shown as HTML.
+    let change = json!({"description": "Local plans & appeals<script>alert(1)</script>", "membership": "private"});
+    let (status, _) = moot(
+        &node,
+        &outsider,
+        Method::PATCH,
+        ("/groups/{id}", &at("")),
+        Some(change.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, changed) = moot(
+        &node,
+        &owner,
+        Method::PATCH,
+        ("/groups/{id}", &at("")),
+        Some(change),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(changed["membership"], "private");
+    let description = changed["description"].as_str().unwrap();
+    assert!(
+        description.contains("appeals") && !description.contains("<script"),
+        "{description}"
+    );
+
     let (_, me) = node
         .api(Method::GET, "/api/v1/accounts/verify_credentials", &helper)
         .await;
     let helper_id = me["id"].as_str().unwrap().to_owned();
-    let appoint = format!("/api/v1/moot/groups/{group_id}/moderators/{helper_id}");
-
-    let (status, _) = node.api(Method::POST, &appoint, &owner).await;
+    let role = at(&format!("/members/{helper_id}/role"));
+    let role_template = "/groups/{id}/members/{account_id}/role";
+    let moderator = Some(json!({"role": "moderator"}));
+    let (status, _) = moot(
+        &node,
+        &owner,
+        Method::PUT,
+        (role_template, &role),
+        moderator.clone(),
+    )
+    .await;
     assert_eq!(status, 422, "not a member yet");
+
+    // Asking to join, seen and granted by the owner.
     node.api(
         Method::POST,
         &format!("/api/v1/accounts/{group_id}/follow"),
         &helper,
     )
     .await;
-    let requests = format!("/api/v1/moot/groups/{group_id}/requests");
-    let (_, pending) = node.api(Method::GET, &requests, &owner).await;
-    assert_eq!(pending[0]["id"], helper_id.as_str());
-    node.api(
-        Method::POST,
-        &format!("{requests}/{helper_id}/authorize"),
+    let (_, pending) = moot(
+        &node,
         &owner,
+        Method::GET,
+        ("/groups/{id}/requests", &at("/requests")),
+        None,
     )
     .await;
-
-    let (status, _) = node.api(Method::POST, &appoint, &helper).await;
-    assert_eq!(status, 403, "only the owner appoints");
-    let (status, body) = node.api(Method::POST, &appoint, &owner).await;
-    assert_eq!(status, 200, "{body}");
-    // The new moderator sees join requests and is listed on the group.
-    let (status, _) = node.api(Method::GET, &requests, &helper).await;
+    assert_eq!(pending[0]["id"], helper_id.as_str());
+    let (status, _) = moot(
+        &node,
+        &owner,
+        Method::POST,
+        (
+            "/groups/{id}/requests/{account_id}/{answer}",
+            &at(&format!("/requests/{helper_id}/authorize")),
+        ),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
+
+    // Roles: only the owner gives them.
+    let (status, _) = moot(
+        &node,
+        &helper,
+        Method::PUT,
+        (role_template, &role),
+        moderator.clone(),
+    )
+    .await;
+    assert_eq!(status, 403, "only the owner appoints");
+    let (status, member) = moot(
+        &node,
+        &owner,
+        Method::PUT,
+        (role_template, &role),
+        moderator,
+    )
+    .await;
+    assert_eq!((status, member["role"].as_str()), (200, Some("moderator")));
+    let (status, _) = moot(
+        &node,
+        &helper,
+        Method::GET,
+        ("/groups/{id}/requests", &at("/requests")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "a moderator sees requests");
+    let (_, members) = moot(
+        &node,
+        &helper,
+        Method::GET,
+        ("/groups/{id}/members", &at("/members")),
+        None,
+    )
+    .await;
+    let roles: Vec<(&str, &str)> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["account"]["username"].as_str().unwrap(),
+                m["role"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(roles, [("helper", "moderator"), ("owner", "owner")]);
+    // A private group's members are for its members.
+    let (status, _) = moot(
+        &node,
+        &outsider,
+        Method::GET,
+        ("/groups/{id}/members", &at("/members")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, shown) = moot(
+        &node,
+        &outsider,
+        Method::GET,
+        ("/groups/{id}", &at("")),
+        None,
+    )
+    .await;
+    assert_eq!(shown["members_count"], 2);
     let moderators: Value = node
         .http
         .get(node.url("/users/planning/moderators"))
@@ -160,4 +310,42 @@ async fn the_owner_appoints_moderators_from_the_members() {
         .await
         .unwrap();
     assert_eq!(moderators["totalItems"], 2);
+
+    // A moderator again a member; a ban ends membership, lifting it lets
+    // them ask again.
+    let (_, member) = moot(
+        &node,
+        &owner,
+        Method::PUT,
+        (role_template, &role),
+        Some(json!({"role": "member"})),
+    )
+    .await;
+    assert_eq!(member["role"], "member");
+    let ban = at(&format!("/bans/{helper_id}"));
+    let (status, _) = moot(
+        &node,
+        &owner,
+        Method::POST,
+        ("/groups/{id}/bans/{account_id}", &ban),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, shown) = moot(&node, &owner, Method::GET, ("/groups/{id}", &at("")), None).await;
+    assert_eq!(shown["members_count"], 1);
+    let (status, _) = moot(
+        &node,
+        &owner,
+        Method::DELETE,
+        ("/groups/{id}/bans/{account_id}", &ban),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The document is served beside the API it describes.
+    let (status, doc) = node.get_json("/api/moot/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["servers"][0]["url"], "/api/moot/v1");
 }

@@ -1,7 +1,7 @@
 //! Federation rules through the client API, in Mastodon's shape:
 //! `/api/v1/admin/domain_allows` and `/api/v1/admin/domain_blocks` for the
 //! node's administrators, the public `/api/v1/instance/domain_blocks`, and
-//! Moot's `/api/v1/moot/admin/audit_log`.
+//! Moot's `/api/moot/v1/admin/audit_log`.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::domain_policy::{self, BlockRequest, Change, Who};
@@ -305,7 +305,7 @@ struct AuditQuery {
     limit: Option<i64>,
 }
 
-#[get("/api/v1/moot/admin/audit_log")]
+#[get("/api/moot/v1/admin/audit_log")]
 async fn audit_log(
     ctx: web::Data<Context>,
     auth: Auth,

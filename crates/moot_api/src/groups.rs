@@ -1,23 +1,205 @@
-//! Moot's extension of the client API for group moderators:
-//! `/api/v1/moot/groups/:id/requests` (join requests) and their answers.
+//! Moot's own API for groups, under `/api/moot/v1/groups`: creating and
+//! changing groups, members and roles, join requests, bans. Described in
+//! `crates/moot_api/openapi.json` (served at `/api/moot/v1/openapi.json`).
 
-use actix_web::{get, post, web, HttpResponse};
-use moot_app::{directory, groups, Context};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use moot_app::groups::{self, GroupChange, GroupView, MembershipMode};
+use moot_app::Context;
 use moot_protocol::activities::FollowAnswer;
+use serde::Deserialize;
+use serde_json::{json, Value};
 
+use crate::accounts::render_accounts;
 use crate::auth::Auth;
-use crate::entities;
 use crate::errors::ApiError;
 use crate::params::parse_id;
 
+/// The document describing Moot's own API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(requests)
+    cfg.service(openapi)
+        .service(create)
+        .service(show)
+        .service(change)
+        .service(members)
+        .service(set_role)
+        .service(requests)
         .service(answer)
         .service(ban)
-        .service(appoint);
+        .service(unban);
 }
 
-#[get("/api/v1/moot/groups/{id}/requests")]
+#[get("/api/moot/v1/openapi.json")]
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
+}
+
+fn membership(raw: Option<&str>) -> Result<Option<MembershipMode>, ApiError> {
+    raw.map(|m| {
+        MembershipMode::parse(m).ok_or_else(|| {
+            ApiError::unprocessable(format!(
+                "Validation failed: membership `{m}` is not open, approval or private"
+            ))
+        })
+    })
+    .transpose()
+}
+
+async fn group_json(ctx: &Context, view: GroupView) -> Result<Value, ApiError> {
+    let mut accounts = vec![view.account.clone()];
+    accounts.extend(view.moderators.iter().cloned());
+    let mut rendered = render_accounts(ctx, &accounts).await?.into_iter();
+    let account = rendered.next();
+    Ok(json!({
+        "id": view.account.id.to_string(),
+        "account": account,
+        "membership": view.mode.as_str(),
+        "description": view.account.summary,
+        "members_count": view.members,
+        "moderators": rendered.collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct NewGroup {
+    name: String,
+    display_name: Option<String>,
+    description: Option<String>,
+    membership: Option<String>,
+}
+
+#[post("/api/moot/v1/groups")]
+async fn create(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let params: NewGroup = crate::params::parse(&req, &body).await?;
+    let mode = membership(params.membership.as_deref())?.unwrap_or(MembershipMode::Approval);
+    let group = groups::create(&ctx, &params.name, &session.account.username, mode).await?;
+    let view = groups::change(
+        &ctx,
+        &session.account,
+        group.id,
+        GroupChange {
+            display_name: params.display_name,
+            description: params.description,
+            mode: None,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(group_json(&ctx, view).await?))
+}
+
+#[get("/api/moot/v1/groups/{id}")]
+async fn show(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require("read:accounts")?;
+    let view = groups::view(&ctx, parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(group_json(&ctx, view).await?))
+}
+
+#[derive(Deserialize)]
+struct ChangeParams {
+    display_name: Option<String>,
+    description: Option<String>,
+    membership: Option<String>,
+}
+
+#[patch("/api/moot/v1/groups/{id}")]
+async fn change(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let params: ChangeParams = crate::params::parse(&req, &body).await?;
+    let change = GroupChange {
+        display_name: params.display_name,
+        description: params.description,
+        mode: membership(params.membership.as_deref())?,
+    };
+    let view = groups::change(&ctx, &session.account, parse_id(&id)?, change).await?;
+    Ok(HttpResponse::Ok().json(group_json(&ctx, view).await?))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    max_id: Option<String>,
+    limit: Option<i64>,
+}
+
+#[get("/api/moot/v1/groups/{id}/members")]
+async fn members(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:accounts")?;
+    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let limit = query.limit.unwrap_or(40).clamp(1, 80);
+    let page = groups::members(&ctx, &session.account, parse_id(&id)?, max_id, limit).await?;
+    let cursors: Vec<i64> = page.iter().map(|(c, _, _)| *c).collect();
+    let accounts: Vec<_> = page.iter().map(|(_, a, _)| a.clone()).collect();
+    let rendered = render_accounts(&ctx, &accounts).await?;
+    let body = rendered
+        .into_iter()
+        .zip(&page)
+        .map(|(account, (_, _, role))| json!({ "account": account, "role": role }))
+        .collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+}
+
+#[derive(Deserialize)]
+struct RoleParams {
+    role: String,
+}
+
+#[put("/api/moot/v1/groups/{id}/members/{account_id}/role")]
+async fn set_role(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let (group_id, account_id) = path.into_inner();
+    let params: RoleParams = crate::params::parse(&req, &body).await?;
+    let moderator = match params.role.as_str() {
+        "moderator" => true,
+        "member" => false,
+        other => {
+            return Err(ApiError::unprocessable(format!(
+                "Validation failed: role `{other}` is not moderator or member"
+            )))
+        }
+    };
+    let (member, role) = groups::set_role(
+        &ctx,
+        &session.account,
+        parse_id(&group_id)?,
+        parse_id(&account_id)?,
+        moderator,
+    )
+    .await?;
+    let account = render_accounts(&ctx, &[member]).await?.pop();
+    Ok(HttpResponse::Ok().json(json!({ "account": account, "role": role })))
+}
+
+#[get("/api/moot/v1/groups/{id}/requests")]
 async fn requests(
     ctx: web::Data<Context>,
     auth: Auth,
@@ -25,15 +207,10 @@ async fn requests(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:follows")?;
     let pending = groups::pending_requests(&ctx, &session.account, parse_id(&id)?).await?;
-    let mut out = Vec::with_capacity(pending.len());
-    for account in &pending {
-        let counts = directory::counts(&ctx, account).await?;
-        out.push(entities::account(&ctx, account, counts));
-    }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(render_accounts(&ctx, &pending).await?))
 }
 
-#[post("/api/v1/moot/groups/{id}/requests/{account_id}/{answer:authorize|reject}")]
+#[post("/api/moot/v1/groups/{id}/requests/{account_id}/{answer:authorize|reject}")]
 async fn answer(
     ctx: web::Data<Context>,
     auth: Auth,
@@ -54,10 +231,10 @@ async fn answer(
         answer,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+    Ok(HttpResponse::Ok().json(json!({})))
 }
 
-#[post("/api/v1/moot/groups/{id}/bans/{account_id}")]
+#[post("/api/moot/v1/groups/{id}/bans/{account_id}")]
 async fn ban(
     ctx: web::Data<Context>,
     auth: Auth,
@@ -72,23 +249,23 @@ async fn ban(
         parse_id(&account_id)?,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+    Ok(HttpResponse::Ok().json(json!({})))
 }
 
-#[post("/api/v1/moot/groups/{id}/moderators/{account_id}")]
-async fn appoint(
+#[delete("/api/moot/v1/groups/{id}/bans/{account_id}")]
+async fn unban(
     ctx: web::Data<Context>,
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = auth.require("write:accounts")?;
+    let session = auth.require("write:blocks")?;
     let (group_id, account_id) = path.into_inner();
-    groups::appoint_moderator(
+    groups::unban(
         &ctx,
         &session.account,
         parse_id(&group_id)?,
         parse_id(&account_id)?,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+    Ok(HttpResponse::Ok().json(json!({})))
 }

@@ -342,3 +342,179 @@ pub async fn appoint_moderator(
     }
     Ok(queries::set_role(&mut conn, group_id, member.id, "moderator").await?)
 }
+
+/// A local group as its members and moderators see it.
+pub struct GroupView {
+    pub account: Account,
+    pub mode: MembershipMode,
+    pub members: i64,
+    pub moderators: Vec<Account>,
+}
+
+/// One of this node's groups; NotFound for anything else.
+async fn own_group(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+) -> Result<(Account, MembershipMode), AppError> {
+    let account = account_queries::find_by_id(conn, group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let group = local_group(conn, &account)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mode = MembershipMode::parse(&group.membership_mode).unwrap_or(MembershipMode::Approval);
+    Ok((account, mode))
+}
+
+/// A local group, its mode, member count and moderators.
+pub async fn view(ctx: &Context, group_id: i64) -> Result<GroupView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let (account, mode) = own_group(&mut conn, group_id).await?;
+    let counts = account_queries::counts_of(&mut conn, &[group_id]).await?;
+    let moderators = queries::moderators(&mut conn, group_id).await?;
+    Ok(GroupView {
+        members: counts.get(&group_id).map_or(0, |c| c.0),
+        account,
+        mode,
+        moderators,
+    })
+}
+
+/// What a moderator may change about a group.
+#[derive(Debug, Default)]
+pub struct GroupChange {
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub mode: Option<MembershipMode>,
+}
+
+/// Longest group display name and description, in characters.
+const MAX_DISPLAY_NAME: usize = 100;
+const MAX_DESCRIPTION: usize = 5000;
+
+/// A moderator changes a local group's display name, description or mode.
+/// Other nodes see the change when they next read the group's actor.
+pub async fn change(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    change: GroupChange,
+) -> Result<GroupView, AppError> {
+    if change
+        .display_name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_DISPLAY_NAME)
+    {
+        return Err(AppError::invalid(
+            "display_name",
+            format!("is longer than {MAX_DISPLAY_NAME} characters"),
+        ));
+    }
+    if change
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+    {
+        return Err(AppError::invalid(
+            "description",
+            format!("is longer than {MAX_DESCRIPTION} characters"),
+        ));
+    }
+    let mut conn = ctx.db.conn().await?;
+    own_group(&mut conn, group_id).await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    // Descriptions are shown as HTML: what the moderator wrote, as text.
+    let description = change
+        .description
+        .as_deref()
+        .map(moot_core::text::render_markdown);
+    queries::update_local(
+        &mut conn,
+        group_id,
+        change.display_name.as_deref(),
+        description.as_deref(),
+        change.mode.map(MembershipMode::as_str),
+    )
+    .await?;
+    drop(conn);
+    view(ctx, group_id).await
+}
+
+/// A member's role in a group.
+pub fn role_name(role: Option<&str>) -> &'static str {
+    match role {
+        Some("owner") => "owner",
+        Some("moderator") => "moderator",
+        _ => "member",
+    }
+}
+
+/// A page of a group's members with their roles; a private group's only
+/// to its members.
+pub async fn members(
+    ctx: &Context,
+    viewer: &Account,
+    group_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(i64, Account, &'static str)>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let (_, mode) = own_group(&mut conn, group_id).await?;
+    if mode == MembershipMode::Private {
+        let member = follows::find(&mut conn, viewer.id, group_id)
+            .await?
+            .is_some_and(|f| f.accepted);
+        if !member {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(queries::members_page(&mut conn, group_id, max_id, limit)
+        .await?
+        .into_iter()
+        .map(|(cursor, account, role)| (cursor, account, role_name(role.as_deref())))
+        .collect())
+}
+
+/// The owner makes a member a moderator or a moderator a member again.
+pub async fn set_role(
+    ctx: &Context,
+    owner: &Account,
+    group_id: i64,
+    member_id: i64,
+    moderator: bool,
+) -> Result<(Account, &'static str), AppError> {
+    if moderator {
+        appoint_moderator(ctx, owner, group_id, member_id).await?;
+    } else {
+        let mut conn = ctx.db.conn().await?;
+        if queries::role_of(&mut conn, group_id, owner.id)
+            .await?
+            .as_deref()
+            != Some("owner")
+        {
+            return Err(AppError::Forbidden(
+                "only the group's owner can change roles".into(),
+            ));
+        }
+        queries::remove_moderator(&mut conn, group_id, member_id).await?;
+    }
+    let mut conn = ctx.db.conn().await?;
+    let member = account_queries::find_by_id(&mut conn, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = queries::role_of(&mut conn, group_id, member_id).await?;
+    Ok((member, role_name(role.as_deref())))
+}
+
+/// A moderator lifts a ban; the person may ask to join again.
+pub async fn unban(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    banned_id: i64,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    queries::unban(&mut conn, group_id, banned_id).await?;
+    Ok(())
+}

@@ -175,3 +175,105 @@ pub async fn set_role(
         .await
         .map(|_| ())
 }
+
+/// Lifts a ban; whether there was one.
+pub async fn unban(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    account_id: i64,
+) -> QueryResult<bool> {
+    diesel::delete(group_bans::table.find((group_id, account_id)))
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+}
+
+/// Takes away `account_id`'s role (not the owner's).
+pub async fn remove_moderator(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    account_id: i64,
+) -> QueryResult<()> {
+    diesel::delete(
+        group_roles::table
+            .find((group_id, account_id))
+            .filter(group_roles::role.eq("moderator")),
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A group's owner and moderators.
+pub async fn moderators(conn: &mut AsyncPgConnection, group_id: i64) -> QueryResult<Vec<Account>> {
+    group_roles::table
+        .inner_join(accounts::table.on(accounts::id.eq(group_roles::account_id)))
+        .filter(group_roles::group_id.eq(group_id))
+        .order((group_roles::role.desc(), accounts::username.asc()))
+        .select(Account::as_select())
+        .load(conn)
+        .await
+}
+
+/// A page of members, newest first: (membership id, member, role if any).
+pub async fn members_page(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, Account, Option<String>)>> {
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .left_join(
+            group_roles::table.on(group_roles::group_id
+                .eq(follows::target_id)
+                .and(group_roles::account_id.eq(follows::follower_id))),
+        )
+        .filter(follows::target_id.eq(group_id))
+        .filter(follows::accepted)
+        .filter(follows::id.lt(max_id.unwrap_or(i64::MAX)))
+        .order(follows::id.desc())
+        .limit(limit)
+        .select((
+            follows::id,
+            Account::as_select(),
+            group_roles::role.nullable(),
+        ))
+        .load(conn)
+        .await
+}
+
+/// Changes a local group's profile and mode (`None` leaves a field).
+pub async fn update_local(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    display_name: Option<&str>,
+    description: Option<&str>,
+    mode: Option<&str>,
+) -> QueryResult<()> {
+    if let Some(name) = display_name {
+        diesel::update(accounts::table.find(group_id))
+            .set((
+                accounts::display_name.eq(name),
+                accounts::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    if let Some(description) = description {
+        diesel::update(accounts::table.find(group_id))
+            .set((
+                accounts::summary.eq(description),
+                accounts::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    if let Some(mode) = mode {
+        diesel::update(groups::table.find(group_id))
+            .set(groups::membership_mode.eq(mode))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod admin_domains;
 pub mod auth;
+pub mod bookmarks;
 pub mod entities;
 pub mod errors;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod markers;
 pub mod media;
 pub mod metrics;
 pub mod nothing_yet;

@@ -18,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
     crate::media::configure(cfg);
+    crate::bookmarks::configure(cfg);
+    crate::markers::configure(cfg);
     crate::streaming::configure(cfg);
     crate::groups::configure(cfg);
     crate::admin_domains::configure(cfg);

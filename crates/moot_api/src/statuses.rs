@@ -147,6 +147,7 @@ pub async fn render_page(
             body["reblogs_count"] = json!(stats.reblogs);
             body["replies_count"] = json!(stats.replies);
             body["favourited"] = json!(stats.favourited);
+            body["bookmarked"] = json!(stats.bookmarked);
             body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
             body
         })

@@ -2,10 +2,12 @@
 //! the embedded migrations, and the manager of the node's own PostgreSQL.
 
 pub mod accounts;
+pub mod bookmarks;
 pub mod domain_rules;
 pub mod embedded;
 pub mod follows;
 pub mod groups;
+pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod outbox;

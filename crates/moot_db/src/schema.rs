@@ -299,6 +299,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bookmarks (id) {
+        id -> Int8,
+        account_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    markers (account_id, timeline) {
+        account_id -> Int8,
+        timeline -> Text,
+        last_read_id -> Int8,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -334,4 +353,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     media_attachments,
     idempotency_keys,
+    bookmarks,
+    markers,
 );

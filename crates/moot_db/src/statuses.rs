@@ -420,6 +420,9 @@ pub struct Stats {
     /// Whether the viewer favourited it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub favourited: bool,
+    /// Whether the viewer bookmarked it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub bookmarked: bool,
     /// The author of the post it replies to.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub parent_author: Option<i64>,
@@ -439,6 +442,8 @@ pub async fn stats_of(
               WHERE c.in_reply_to_id = s.id AND c.deleted_at IS NULL) AS replies,
             EXISTS (SELECT 1 FROM reactions r WHERE r.status_id = s.id AND r.kind = 'Like'
                        AND r.account_id = $2) AS favourited,
+            EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
+                       AND k.account_id = $2) AS bookmarked,
             p.account_id AS parent_author
            FROM statuses s LEFT JOIN statuses p ON p.id = s.in_reply_to_id
           WHERE s.id = ANY($1)",

@@ -63,13 +63,8 @@ async fn get_markers(
 /// The new positions: JSON `{"home": {"last_read_id": "1"}}` or a form
 /// `home[last_read_id]=1`.
 fn positions(req: &HttpRequest, body: &[u8]) -> Result<BTreeMap<String, String>, ApiError> {
-    let is_json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
     let mut found = BTreeMap::new();
-    if is_json {
+    if crate::params::is_json(req) {
         let value: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
         for timeline in TIMELINES {

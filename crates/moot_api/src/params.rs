@@ -19,6 +19,11 @@ fn content_type(req: &HttpRequest) -> &str {
         .unwrap_or_default()
 }
 
+/// Whether the request says its body is JSON.
+pub fn is_json(req: &HttpRequest) -> bool {
+    content_type(req).starts_with("application/json")
+}
+
 /// Parses `body` by the request's content type: JSON, multipart, or (by
 /// default) a URL-encoded form, where `name[]=a&name[]=b` is a list.
 pub async fn parse<T: DeserializeOwned>(
@@ -26,7 +31,7 @@ pub async fn parse<T: DeserializeOwned>(
     body: &web::Bytes,
 ) -> Result<T, ApiError> {
     let kind = content_type(req);
-    if kind.starts_with("application/json") {
+    if is_json(req) {
         return serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")));
     }

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(favourite)
         .service(reactors)
         .service(source)
+        .service(history)
         .service(home)
         .service(public);
 }
@@ -328,6 +329,54 @@ async fn reactors(
         .map(|a| json!(a))
         .collect();
     Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+}
+
+/// A post's versions, oldest first, the current one last.
+#[get("/api/v1/statuses/{id}/history")]
+async fn history(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let (status, author) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let edits = moot_db::statuses::edits(&mut conn, status.id)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let files: Vec<Value> = moot_db::media::of_statuses(&mut conn, &[status.id])
+        .await
+        .map_err(moot_app::AppError::from)?
+        .iter()
+        .map(|f| entities::media(&ctx, f))
+        .collect();
+    drop(conn);
+    let account = crate::accounts::render_accounts(&ctx, std::slice::from_ref(&author))
+        .await?
+        .pop();
+    let current = moot_db::statuses::Edit {
+        content: status.content.clone(),
+        spoiler_text: status.spoiler_text.clone(),
+        sensitive: status.sensitive,
+        created_at: status.edited_at.unwrap_or(status.created_at),
+    };
+    let versions: Vec<Value> = edits
+        .iter()
+        .chain(std::iter::once(&current))
+        .map(|v| {
+            json!({
+                "content": v.content,
+                "spoiler_text": v.spoiler_text,
+                "sensitive": v.sensitive,
+                "created_at": entities::timestamp(v.created_at),
+                "account": account,
+                "poll": null,
+                "media_attachments": files,
+                "emojis": [],
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(versions))
 }
 
 /// What the author wrote, for editing.

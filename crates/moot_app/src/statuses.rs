@@ -615,7 +615,7 @@ pub async fn edit(
     let content = text::render_markdown(&input.text);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let edited = queries::update_content(
+        let edited = apply_edit(
             conn,
             status.id,
             &content,
@@ -860,7 +860,7 @@ pub async fn receive_update(
             ));
         }
         if status.deleted_at.is_none() {
-            queries::update_content(
+            apply_edit(
                 conn,
                 status.id,
                 &content,
@@ -873,6 +873,30 @@ pub async fn receive_update(
         announce_in_local_group(ctx, conn, &status, activity).await
     })
     .await
+}
+
+/// Changes a post's text, keeping the version it replaces in its history,
+/// and tells local people who favourited or boosted it.
+async fn apply_edit(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    content: &str,
+    source: Option<&str>,
+    spoiler_text: &str,
+    sensitive: bool,
+) -> Result<Status, AppError> {
+    let edited =
+        queries::update_content(conn, status_id, content, source, spoiler_text, sensitive).await?;
+    let reactors = queries::local_reactors(conn, status_id).await?;
+    notifications::add(
+        conn,
+        &reactors,
+        "update",
+        edited.account_id,
+        Some(status_id),
+    )
+    .await?;
+    Ok(edited)
 }
 
 /// A local group re-announces edits, deletions and likes of posts made in it.

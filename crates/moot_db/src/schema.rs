@@ -318,6 +318,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    status_edits (id) {
+        id -> Int8,
+        status_id -> Int8,
+        content -> Text,
+        spoiler_text -> Text,
+        sensitive -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -355,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     bookmarks,
     markers,
+    status_edits,
 );

@@ -123,6 +123,15 @@ pub async fn update_content(
     spoiler_text: &str,
     sensitive: bool,
 ) -> QueryResult<Status> {
+    // The version being replaced joins the post's history.
+    diesel::sql_query(
+        "INSERT INTO status_edits (status_id, content, spoiler_text, sensitive, created_at)
+         SELECT id, content, spoiler_text, sensitive, coalesce(edited_at, created_at)
+           FROM statuses WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .execute(conn)
+    .await?;
     diesel::update(statuses::table.find(id))
         .set((
             statuses::content.eq(content),
@@ -499,4 +508,47 @@ pub async fn remember_idempotency_key(
         .execute(conn)
         .await?;
     Ok(inserted == 1)
+}
+
+/// An earlier version of a post.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::status_edits)]
+pub struct Edit {
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A post's earlier versions, oldest first.
+pub async fn edits(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<Vec<Edit>> {
+    use crate::schema::status_edits;
+    status_edits::table
+        .filter(status_edits::status_id.eq(status_id))
+        .order(status_edits::id.asc())
+        .select(Edit::as_select())
+        .load(conn)
+        .await
+}
+
+/// Local people who favourited or boosted a post (told when it changes).
+pub async fn local_reactors(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = diesel::sql_query(
+        "SELECT r.account_id AS id FROM reactions r
+           JOIN accounts a ON a.id = r.account_id AND a.domain IS NULL
+          WHERE r.status_id = $1 AND r.kind = 'Like'
+         UNION
+         SELECT b.account_id FROM reblogs b
+           JOIN accounts a ON a.id = b.account_id AND a.domain IS NULL
+          WHERE b.status_id = $1",
+    )
+    .bind::<BigInt, _>(status_id)
+    .load(conn)
+    .await?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
 }

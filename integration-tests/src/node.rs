@@ -148,6 +148,20 @@ impl TestNode {
         api_request(&self.http, method, &self.url(path), token, Some(body)).await
     }
 
+    /// Posts `text` as `token`'s owner; returns the post (asserting 200).
+    pub async fn post(&self, token: &str, text: &str) -> serde_json::Value {
+        let (status, body) = self
+            .api_json(
+                reqwest::Method::POST,
+                "/api/v1/statuses",
+                token,
+                serde_json::json!({ "status": text }),
+            )
+            .await;
+        assert_eq!(status, 200, "posting: {body}");
+        body
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

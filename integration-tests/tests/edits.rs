@@ -12,14 +12,7 @@ async fn edits_are_kept_as_history_and_notified() {
     let jo = node.create_user("jo", "read write").await;
     let sam = node.create_user("sam", "read write").await;
     let api = MastodonApi::get();
-    let (_, post) = node
-        .api_json(
-            Method::POST,
-            "/api/v1/statuses",
-            &jo,
-            json!({"status": "Draft one"}),
-        )
-        .await;
+    let post = node.post(&jo, "Draft one").await;
     let id = post["id"].as_str().unwrap();
     node.api(
         Method::POST,

@@ -12,14 +12,7 @@ async fn bookmarks_favourites_markers_and_preferences() {
     let jo = node.create_user("jo", "read write").await;
     let sam = node.create_user("sam", "read write").await;
     let api = MastodonApi::get();
-    let (_, post) = node
-        .api_json(
-            Method::POST,
-            "/api/v1/statuses",
-            &jo,
-            json!({"status": "Procurement checklist"}),
-        )
-        .await;
+    let post = node.post(&jo, "Procurement checklist").await;
     let id = post["id"].as_str().unwrap();
 
     let (status, kept) = node

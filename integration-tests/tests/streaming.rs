@@ -43,19 +43,6 @@ async fn next_sse(
         .unwrap_or_else(|_| panic!("no `{event}` event within 10 s"))
 }
 
-async fn post(node: &TestNode, token: &str, text: &str) -> Value {
-    let (status, body) = node
-        .api_json(
-            Method::POST,
-            "/api/v1/statuses",
-            token,
-            json!({"status": text}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
 #[tokio::test]
 async fn server_sent_events_carry_home_posts_and_notifications() {
     let node = TestNode::start().await;
@@ -106,13 +93,13 @@ async fn server_sent_events_carry_home_posts_and_notifications() {
     let mut body = Box::pin(response.bytes_stream());
     let mut buffer = String::new();
 
-    let posted = post(&node, &sam, "A new case study is up").await;
+    let posted = node.post(&sam, "A new case study is up").await;
     let update: Value =
         serde_json::from_str(&next_sse(&mut body, &mut buffer, "update").await).unwrap();
     assert_eq!(update["id"], posted["id"]);
     MastodonApi::get().assert_valid("GET", "/api/v1/statuses/{id}", 200, &update);
 
-    post(&node, &sam, "Thanks @jo for the review").await;
+    node.post(&sam, "Thanks @jo for the review").await;
     let notification: Value =
         serde_json::from_str(&next_sse(&mut body, &mut buffer, "notification").await).unwrap();
     assert_eq!(notification["type"], "mention");
@@ -179,7 +166,9 @@ async fn a_websocket_subscribes_and_unsubscribes() {
     let error = next(&mut socket).await;
     assert_eq!(error["status"], 400, "{error}");
 
-    let posted = post(&node, &sam, "Damp and mould: our #housing checklist").await;
+    let posted = node
+        .post(&sam, "Damp and mould: our #housing checklist")
+        .await;
     let first = next(&mut socket).await;
     assert_eq!(first["event"], "update");
     assert_eq!(first["stream"], json!(["public:local"]));
@@ -204,8 +193,8 @@ async fn a_websocket_subscribes_and_unsubscribes() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    post(&node, &sam, "Nothing to do with it").await;
-    let tagged = post(&node, &sam, "More on #Housing").await;
+    node.post(&sam, "Nothing to do with it").await;
+    let tagged = node.post(&sam, "More on #Housing").await;
     let message = next(&mut socket).await;
     assert_eq!(message["stream"], json!(["hashtag", "Housing"]));
     let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();

@@ -18,3 +18,14 @@ pub use cluster::{fresh_database, TestDatabase};
 pub use node::TestNode;
 pub use peer::FakePeer;
 pub use process::{moot_binary, ChildGuard, ProcessNode};
+
+/// The HTTP client tests talk to nodes with. Idle connections are dropped
+/// before the server's keep-alive (5 s) would close them, so a request is
+/// never sent on a connection the server is closing at that moment (which
+/// fails with "IncompleteMessage" on a slow, busy machine).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("building the test HTTP client")
+}

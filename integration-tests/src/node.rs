@@ -77,7 +77,7 @@ impl TestNode {
             settings,
             db,
             database,
-            http: reqwest::Client::new(),
+            http: crate::http_client(),
             handle,
             delivery,
         }

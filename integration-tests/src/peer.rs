@@ -142,7 +142,7 @@ impl FakePeer {
             base_url,
             state,
             handle,
-            http: reqwest::Client::new(),
+            http: crate::http_client(),
         }
     }
 

@@ -79,7 +79,7 @@ impl ProcessNode {
             child: spawn_logged(&args, &env, dir.path()),
             hostname,
             database,
-            http: reqwest::Client::new(),
+            http: crate::http_client(),
             dir,
             args,
             env,

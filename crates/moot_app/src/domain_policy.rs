@@ -144,7 +144,8 @@ pub async fn start_watching(
     }))
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+/// Stops a helper task when the task that owns it stops (or is aborted).
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

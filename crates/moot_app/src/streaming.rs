@@ -142,6 +142,8 @@ pub fn start(ctx: &Context) -> tokio::task::JoinHandle<()> {
                 }
             })
         };
+        // Aborting this task stops the listener with it.
+        let _listener = crate::domain_policy::AbortOnDrop(listener);
         while let Some(payload) = announcements.recv().await {
             match resolve(&ctx, &payload).await {
                 Ok(Some(event)) => {
@@ -151,7 +153,6 @@ pub fn start(ctx: &Context) -> tokio::task::JoinHandle<()> {
                 Err(e) => tracing::warn!(error = %e, %payload, "streaming: event not sent"),
             }
         }
-        listener.abort();
     })
 }
 

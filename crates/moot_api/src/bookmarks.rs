@@ -5,10 +5,10 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use moot_app::{statuses, AppError, Context};
 use moot_db::accounts::Account;
 use moot_db::statuses::Status;
-use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::errors::ApiError;
+use crate::pagination::Page;
 use crate::params::parse_id;
 use crate::statuses::{render, render_page};
 
@@ -37,22 +37,6 @@ async fn bookmark(
     Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    max_id: Option<String>,
-    limit: Option<i64>,
-}
-
-impl PageQuery {
-    fn max_id(&self) -> Option<i64> {
-        self.max_id.as_deref().and_then(|m| m.parse().ok())
-    }
-
-    fn limit(&self) -> i64 {
-        self.limit.unwrap_or(20).clamp(1, 40)
-    }
-}
-
 /// A page of posts kept by (cursor, post, author), still visible to the
 /// viewer, with its Link header.
 async fn page_of(
@@ -77,14 +61,18 @@ async fn bookmarks(
     ctx: web::Data<Context>,
     auth: Auth,
     req: HttpRequest,
-    query: web::Query<PageQuery>,
+    query: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:bookmarks")?;
     let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    let page =
-        moot_db::bookmarks::page(&mut conn, session.account.id, query.max_id(), query.limit())
-            .await
-            .map_err(AppError::from)?;
+    let page = moot_db::bookmarks::page(
+        &mut conn,
+        session.account.id,
+        query.max_id(),
+        query.limit(20, 40),
+    )
+    .await
+    .map_err(AppError::from)?;
     drop(conn);
     page_of(&ctx, &req, &session.account, page).await
 }
@@ -94,7 +82,7 @@ async fn favourites(
     ctx: web::Data<Context>,
     auth: Auth,
     req: HttpRequest,
-    query: web::Query<PageQuery>,
+    query: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:favourites")?;
     let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
@@ -102,7 +90,7 @@ async fn favourites(
         &mut conn,
         session.account.id,
         query.max_id(),
-        query.limit(),
+        query.limit(20, 40),
     )
     .await
     .map_err(AppError::from)?;

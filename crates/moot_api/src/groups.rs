@@ -133,23 +133,16 @@ async fn change(
     Ok(HttpResponse::Ok().json(group_json(&ctx, view).await?))
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    max_id: Option<String>,
-    limit: Option<i64>,
-}
-
 #[get("/api/moot/v1/groups/{id}/members")]
 async fn members(
     ctx: web::Data<Context>,
     auth: Auth,
     req: HttpRequest,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:accounts")?;
-    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
-    let limit = query.limit.unwrap_or(40).clamp(1, 80);
+    let (max_id, limit) = (query.max_id(), query.limit(40, 80));
     let page = groups::members(&ctx, &session.account, parse_id(&id)?, max_id, limit).await?;
     let cursors: Vec<i64> = page.iter().map(|(c, _, _)| *c).collect();
     let accounts: Vec<_> = page.iter().map(|(_, a, _)| a.clone()).collect();

@@ -4,6 +4,26 @@
 
 use actix_web::HttpRequest;
 use moot_app::Context;
+use serde::Deserialize;
+
+/// `max_id` and `limit`, as paged lists take them.
+#[derive(Deserialize)]
+pub struct Page {
+    max_id: Option<String>,
+    limit: Option<i64>,
+}
+
+impl Page {
+    /// Items older than this id; an id that is not one is ignored.
+    pub fn max_id(&self) -> Option<i64> {
+        self.max_id.as_deref().and_then(|m| m.parse().ok())
+    }
+
+    /// The page size asked for, `default` if none, within 1..=`most`.
+    pub fn limit(&self, default: i64, most: i64) -> i64 {
+        self.limit.unwrap_or(default).clamp(1, most)
+    }
+}
 
 /// The `Link` header for a page whose items run from `newest` to `oldest`
 /// (ids), or `None` for an empty page.

@@ -303,13 +303,12 @@ async fn reactors(
     ctx: web::Data<Context>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    query: web::Query<PageQuery>,
+    query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
     let (id, who) = path.into_inner();
     let (status, _) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    let limit = query.limit.unwrap_or(40).clamp(1, 80);
-    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let (limit, max_id) = (query.limit(40, 80), query.max_id());
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
     let page = moot_db::reactions::reactors_page(
         &mut conn,
@@ -400,12 +399,6 @@ async fn source(
 }
 
 #[derive(Deserialize)]
-struct PageQuery {
-    max_id: Option<String>,
-    limit: Option<i64>,
-}
-
-#[derive(Deserialize)]
 struct PublicQuery {
     max_id: Option<String>,
     limit: Option<i64>,
@@ -459,12 +452,11 @@ async fn public(
 async fn home(
     ctx: web::Data<Context>,
     auth: Auth,
-    query: web::Query<PageQuery>,
+    query: web::Query<crate::pagination::Page>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
-    let limit = query.limit.unwrap_or(20).clamp(1, 40);
-    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let (limit, max_id) = (query.limit(20, 40), query.max_id());
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
     let page = moot_db::statuses::home_timeline(&mut conn, session.account.id, max_id, limit)
         .await

@@ -64,14 +64,24 @@ pub async fn follow_across(
     id
 }
 
-/// The newest post in `token`'s home timeline whose content contains `text`.
+/// The newest post in `token`'s home timeline whose content contains
+/// `text`; a boosted post (group posts come as the group's boosts) is
+/// returned with the booster's entry as `boosted_by`.
 pub async fn in_home(node: &ProcessNode, token: &str, text: &str) -> Option<Value> {
     let (_, timeline) = node.api(Method::GET, "/api/v1/timelines/home", token).await;
-    timeline
-        .as_array()?
-        .iter()
-        .find(|s| s["content"].as_str().is_some_and(|c| c.contains(text)))
-        .cloned()
+    timeline.as_array()?.iter().find_map(|entry| {
+        let mut post = match &entry["reblog"] {
+            Value::Null => entry.clone(),
+            boosted => boosted.clone(),
+        };
+        if !post["content"].as_str().is_some_and(|c| c.contains(text)) {
+            return None;
+        }
+        if !entry["reblog"].is_null() {
+            post["boosted_by"] = entry["account"].clone();
+        }
+        Some(post)
+    })
 }
 
 /// How many posts `node` finds at `uri` for `token`, fetching if unknown.

@@ -1,7 +1,8 @@
 //! The client API across two real nodes, as two people in different
 //! councils use it from their apps: they follow each other, read each
 //! other's posts at home, are notified of follows, mentions and
-//! favourites, and find a post that only the other node has.
+//! favourites, boost each other's posts, and find a post that only the
+//! other node has.
 
 use moot_testkit::openapi::MastodonApi;
 use moot_testkit::social::{follow_across, in_home, resolved_posts};
@@ -32,6 +33,12 @@ async fn notified(node: &ProcessNode, token: &str, kind: &str, from: &str) -> Va
             .cloned()
     })
     .await
+}
+
+async fn boost(node: &ProcessNode, token: &str, id: &str) {
+    let path = format!("/api/v1/statuses/{id}/reblog");
+    let (status, body) = node.api(Method::POST, &path, token).await;
+    assert_eq!(status, 200, "{body}");
 }
 
 async fn home_has(node: &ProcessNode, token: &str, text: &str) -> Value {
@@ -112,4 +119,13 @@ async fn two_people_on_two_nodes_follow_read_notify_and_search() {
     assert_eq!(status, 200);
     api.assert_valid("GET", "/api/v2/search", 200, &found);
     assert_eq!(found["statuses"][0]["account"]["acct"], b.handle("cleo"));
+
+    // Boosts cross too: Ben shares Cleo's post with his followers, Ana
+    // among them; Ana's boost of Ben's post is news to Ben.
+    boost(&b, &ben, only_on_b["id"].as_str().unwrap()).await;
+    let shared = home_has(&a, &ana, "Winter gritting routes").await;
+    assert_eq!(shared["boosted_by"]["acct"], b.handle("ben"));
+    let bens = home_has(&a, &ana, "parking permit pilot").await;
+    boost(&a, &ana, bens["id"].as_str().unwrap()).await;
+    notified(&b, &ben, "reblog", &a.handle("ana")).await;
 }

@@ -49,6 +49,8 @@ struct PageQuery {
     #[serde(default, deserialize_with = "crate::params::flag")]
     exclude_replies: Option<bool>,
     #[serde(default, deserialize_with = "crate::params::flag")]
+    exclude_reblogs: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
     only_media: Option<bool>,
     #[serde(default, deserialize_with = "crate::params::flag")]
     pinned: Option<bool>,
@@ -85,7 +87,7 @@ async fn statuses(
     }
     let limit = query.limit(20, 40);
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found = moot_db::statuses::by_account(
+    let found = moot_db::timelines::of_account(
         &mut conn,
         account.id,
         &["public", "unlisted", "private", "direct"],
@@ -96,19 +98,23 @@ async fn statuses(
     .map_err(moot_app::AppError::from)?;
     drop(conn);
     let mut shown = Vec::new();
-    for status in found {
-        let excluded = (query.exclude_replies == Some(true) && status.in_reply_to_id.is_some())
+    for entry in found {
+        let status = &entry.status;
+        let excluded = (query.exclude_replies == Some(true)
+            && status.in_reply_to_id.is_some()
+            && entry.boost.is_none())
+            || (query.exclude_reblogs == Some(true) && entry.boost.is_some())
             || (query.only_media == Some(true)
                 && !moot_app::statuses::has_media(&ctx, status.id).await?);
         // The one rule of who sees what (followers, groups, mentions).
         if !excluded
-            && moot_app::statuses::can_view(&ctx, viewer.as_ref(), &status, &account).await?
+            && moot_app::statuses::can_view(&ctx, viewer.as_ref(), status, &entry.author).await?
         {
-            shown.push((status, account.clone()));
+            shown.push(entry);
         }
     }
-    let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
-    let body = crate::statuses::render_page(&ctx, &shown, viewer.as_ref()).await?;
+    let ids: Vec<i64> = shown.iter().map(|e| e.id).collect();
+    let body = crate::statuses::render_entries(&ctx, &shown, viewer.as_ref()).await?;
     Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
 }
 

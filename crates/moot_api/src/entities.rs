@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 /// Mastodon's `Account` entity.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AccountEntity {
     pub id: String,
     pub username: String,
@@ -204,5 +204,41 @@ pub fn status(
         "muted": false,
         "bookmarked": false,
         "pinned": false,
+    })
+}
+
+/// Mastodon's `Status` entity for a boost: the booster's line in a
+/// timeline, the boosted post (already rendered) inside it.
+pub fn boost(boost: &moot_db::timelines::Boost, booster: AccountEntity, post: Value) -> Value {
+    json!({
+        "id": boost.id.to_string(),
+        "uri": boost.ap_id,
+        "url": null,
+        "created_at": timestamp(boost.created_at),
+        "edited_at": null,
+        "account": booster,
+        "content": "",
+        "visibility": "public",
+        "sensitive": false,
+        "spoiler_text": "",
+        "language": null,
+        "in_reply_to_id": null,
+        "in_reply_to_account_id": null,
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "media_attachments": [],
+        "mentions": [],
+        "tags": [],
+        "emojis": [],
+        "poll": null,
+        "card": null,
+        "application": null,
+        "favourited": post["favourited"],
+        "reblogged": post["reblogged"],
+        "muted": false,
+        "bookmarked": post["bookmarked"],
+        "pinned": false,
+        "reblog": post,
     })
 }

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(remove)
         .service(context)
         .service(favourite)
+        .service(reblog)
         .service(reactors)
         .service(source)
         .service(history)
@@ -148,9 +149,46 @@ pub async fn render_page(
             body["reblogs_count"] = json!(stats.reblogs);
             body["replies_count"] = json!(stats.replies);
             body["favourited"] = json!(stats.favourited);
+            body["reblogged"] = json!(stats.reblogged);
             body["bookmarked"] = json!(stats.bookmarked);
             body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
             body
+        })
+        .collect())
+}
+
+/// Timeline entries as the client API shows them: posts, and boosts with
+/// the boosted post inside.
+pub async fn render_entries(
+    ctx: &Context,
+    entries: &[moot_db::timelines::Entry],
+    viewer: Option<&Account>,
+) -> Result<Vec<Value>, ApiError> {
+    let posts: Vec<(Status, Account)> = entries
+        .iter()
+        .map(|e| (e.status.clone(), e.author.clone()))
+        .collect();
+    let rendered = render_page(ctx, &posts, viewer).await?;
+    let mut boosters: Vec<Account> = entries
+        .iter()
+        .filter_map(|e| e.boost.as_ref().map(|b| b.by.clone()))
+        .collect();
+    boosters.sort_by_key(|a| a.id);
+    boosters.dedup_by_key(|a| a.id);
+    let boosters: HashMap<i64, entities::AccountEntity> = boosters
+        .iter()
+        .map(|a| a.id)
+        .zip(crate::accounts::render_accounts(ctx, &boosters).await?)
+        .collect();
+    Ok(entries
+        .iter()
+        .zip(rendered)
+        .map(|(entry, post)| match &entry.boost {
+            Some(boost) => match boosters.get(&boost.by.id) {
+                Some(booster) => entities::boost(boost, booster.clone(), post),
+                None => post,
+            },
+            None => post,
         })
         .collect())
 }
@@ -295,6 +333,34 @@ async fn favourite(
     };
     let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
     Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
+}
+
+/// Boosting a post answers with the boost, the post inside; undoing it,
+/// with the post.
+#[post("/api/v1/statuses/{id}/{action:reblog|unreblog}")]
+async fn reblog(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:statuses")?;
+    let (id, action) = path.into_inner();
+    let id = parse_id(&id)?;
+    let me = Some(&session.account);
+    if action == "reblog" {
+        let boost_id = moot_app::reactions::boost(&ctx, &session.account, id).await?;
+        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+        let entry = moot_db::timelines::boost(&mut conn, boost_id)
+            .await
+            .map_err(moot_app::AppError::from)?
+            .ok_or_else(ApiError::not_found)?;
+        drop(conn);
+        let body = render_entries(&ctx, std::slice::from_ref(&entry), me).await?;
+        return Ok(HttpResponse::Ok().json(&body[0]));
+    }
+    let status = moot_app::reactions::unboost(&ctx, &session.account, id).await?;
+    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, me).await?))
 }
 
 /// Who favourited or boosted a post the viewer may see.
@@ -458,11 +524,11 @@ async fn home(
     let session = auth.require("read:statuses")?;
     let (limit, max_id) = (query.limit(20, 40), query.max_id());
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::statuses::home_timeline(&mut conn, session.account.id, max_id, limit)
+    let page = moot_db::timelines::home(&mut conn, session.account.id, max_id, limit)
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);
-    let out = render_page(&ctx, &page, Some(&session.account)).await?;
-    let ids: Vec<i64> = page.iter().map(|(s, _)| s.id).collect();
+    let out = render_entries(&ctx, &page, Some(&session.account)).await?;
+    let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }

@@ -134,10 +134,19 @@ impl Listener {
                 } else {
                     "update"
                 };
-                let body =
-                    crate::statuses::render(ctx, &post.status, &post.author, Some(&self.viewer))
-                        .await?;
-                Some((name, body.to_string()))
+                let entry = moot_db::timelines::Entry {
+                    id: post.boost.as_ref().map_or(post.status.id, |b| b.id),
+                    status: post.status.clone(),
+                    author: post.author.clone(),
+                    boost: post.boost.clone(),
+                };
+                let body = crate::statuses::render_entries(
+                    ctx,
+                    std::slice::from_ref(&entry),
+                    Some(&self.viewer),
+                )
+                .await?;
+                Some((name, body[0].to_string()))
             }
             Event::Notification { notification, from } => {
                 let body =

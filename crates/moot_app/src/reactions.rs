@@ -101,18 +101,119 @@ pub async fn unfavourite(ctx: &Context, who: &Account, status_id: i64) -> Result
             let me = actor_id(ctx, who)?;
             let like_uri = Url::parse(&like_id).map_err(|e| AppError::Internal(e.into()))?;
             let like = activities::like(&like_uri, &me, &status_uri(ctx, &status)?, &[&author_uri]);
-            let undo_id = ctx.urls.new_activity();
-            let undo = activities::undo(&undo_id, &me, like, &[&author_uri]);
+            queue_undo(ctx, conn, who, like, &author_uri, &inboxes).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(status)
+}
+
+/// Queues `who`'s `Undo` of their activity `undone`, addressed `to`.
+async fn queue_undo(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    who: &Account,
+    undone: serde_json::Value,
+    to: &Url,
+    inboxes: &[Url],
+) -> Result<(), AppError> {
+    let undo_id = ctx.urls.new_activity();
+    let undo = activities::undo(&undo_id, &actor_id(ctx, who)?, undone, &[to]);
+    let body = undo.to_string();
+    crate::outbound::queue(ctx, conn, who.id, undo_id.as_str(), &body, inboxes).await?;
+    Ok(())
+}
+
+/// Who hears of a boost: the booster's followers elsewhere, and the post's
+/// author's node.
+async fn boost_inboxes(
+    conn: &mut AsyncPgConnection,
+    booster: &Account,
+    status: &Status,
+    author: &Account,
+) -> Result<Vec<Url>, AppError> {
+    let mut inboxes = reaction_inboxes(conn, status, author).await?;
+    inboxes.extend(
+        moot_db::statuses::follower_inboxes(conn, booster.id)
+            .await?
+            .iter()
+            .filter_map(|i| Url::parse(i).ok()),
+    );
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// The `Announce` of `who`'s boost `boost_id` of `status`.
+fn boost_activity(
+    ctx: &Context,
+    who: &Account,
+    boost_id: &Url,
+    status: &Status,
+    author: &Account,
+) -> Result<serde_json::Value, AppError> {
+    Ok(activities::boost(
+        boost_id,
+        &actor_id(ctx, who)?,
+        &ctx.urls.person_collection(&who.username, "followers"),
+        &status_uri(ctx, status)?,
+        &actor_id(ctx, author)?,
+    ))
+}
+
+/// A local person boosts a post everyone may see (Mastodon refuses boosts
+/// of followers-only and direct posts: they would widen the audience).
+/// Returns the boost's id; boosting twice is one boost.
+pub async fn boost(ctx: &Context, who: &Account, status_id: i64) -> Result<i64, AppError> {
+    let (status, author) = get_visible(ctx, Some(who), status_id).await?;
+    if !matches!(status.visibility.as_str(), "public" | "unlisted") {
+        return Err(AppError::invalid(
+            "visibility",
+            "only public and unlisted posts can be boosted",
+        ));
+    }
+    let boost_uri = ctx.urls.new_activity();
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if queries::add_reblog(conn, who.id, status.id, boost_uri.as_str()).await? {
+            let author_id = [status.account_id];
+            moot_db::notifications::add(conn, &author_id, "reblog", who.id, Some(status.id))
+                .await?;
+            let inboxes = boost_inboxes(conn, who, &status, &author).await?;
+            let activity = boost_activity(ctx, who, &boost_uri, &status, &author)?;
             crate::outbound::queue(
                 ctx,
                 conn,
                 who.id,
-                undo_id.as_str(),
-                &undo.to_string(),
+                boost_uri.as_str(),
+                &activity.to_string(),
                 &inboxes,
             )
             .await?;
         }
+        let (id, _) = queries::find_reblog(conn, who.id, status.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Takes a boost back; the `Undo` follows the `Announce` out.
+pub async fn unboost(ctx: &Context, who: &Account, status_id: i64) -> Result<Status, AppError> {
+    let (status, author) = get_visible(ctx, Some(who), status_id).await?;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let Some((_, boost_id)) = queries::find_reblog(conn, who.id, status.id).await? else {
+            return Ok(());
+        };
+        queries::remove_reblog_by_ap_id(conn, who.id, &boost_id).await?;
+        let inboxes = boost_inboxes(conn, who, &status, &author).await?;
+        let boost_uri = Url::parse(&boost_id).map_err(|e| AppError::Internal(e.into()))?;
+        let announce = boost_activity(ctx, who, &boost_uri, &status, &author)?;
+        let followers = ctx.urls.person_collection(&who.username, "followers");
+        queue_undo(ctx, conn, who, announce, &followers, &inboxes).await?;
         Ok(())
     })
     .await?;
@@ -190,10 +291,15 @@ pub async fn receive_boost(
     status: &Status,
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    queries::add_reblog(&mut conn, actor.id, status.id, activity_id.as_str()).await?;
-    let author_id = [status.account_id];
-    moot_db::notifications::add(&mut conn, &author_id, "reblog", actor.id, Some(status.id)).await?;
-    Ok(())
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if queries::add_reblog(conn, actor.id, status.id, activity_id.as_str()).await? {
+            let author_id = [status.account_id];
+            moot_db::notifications::add(conn, &author_id, "reblog", actor.id, Some(status.id))
+                .await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// A report (`Flag`) about our people or posts, stored for moderators.

@@ -52,6 +52,8 @@ pub struct PostEvent {
     pub hashtags: Vec<String>,
     /// Whether it belongs in the public timelines.
     pub public: bool,
+    /// Who shared it, when the event is a boost.
+    pub boost: Option<moot_db::timelines::Boost>,
 }
 
 impl Event {
@@ -70,8 +72,13 @@ impl Event {
                     public,
                     author,
                     hashtags,
+                    boost,
                     ..
                 } = post.as_ref();
+                // Boosts show in home timelines only.
+                if boost.is_some() && stream != "user" {
+                    return false;
+                }
                 match stream {
                     "user" => viewer.is_some_and(|v| home_of.contains(&v)),
                     "public" => *public,
@@ -179,6 +186,26 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 status,
                 author,
                 home_of,
+                boost: None,
+            }))))
+        }
+        "boost" => {
+            let Some(entry) = moot_db::timelines::boost(&mut conn, announcement.id).await? else {
+                return Ok(None);
+            };
+            let Some(boost) = entry.boost else {
+                return Ok(None);
+            };
+            let home_of =
+                moot_db::statuses::boost_audience(&mut conn, boost.by.id, &entry.status).await?;
+            Ok(Some(Event::Post(Box::new(PostEvent {
+                op: Op::Create,
+                public: false,
+                hashtags: Vec::new(),
+                status: entry.status,
+                author: entry.author,
+                home_of,
+                boost: Some(boost),
             }))))
         }
         "notification" => Ok(moot_db::notifications::find(&mut conn, announcement.id)

@@ -17,6 +17,7 @@ pub mod received;
 pub mod schema;
 pub mod site;
 pub mod statuses;
+pub mod timelines;
 pub mod tokens;
 
 pub use diesel_async::AsyncPgConnection;

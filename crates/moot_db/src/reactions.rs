@@ -58,12 +58,13 @@ pub async fn remove_by_ap_id(
     .await
 }
 
+/// Records a boost; false if the account had boosted the post already.
 pub async fn add_reblog(
     conn: &mut AsyncPgConnection,
     account_id: i64,
     status_id: i64,
     ap_id: &str,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     diesel::insert_into(reblogs::table)
         .values((
             reblogs::account_id.eq(account_id),
@@ -73,7 +74,22 @@ pub async fn add_reblog(
         .on_conflict_do_nothing()
         .execute(conn)
         .await
-        .map(|_| ())
+        .map(|n| n == 1)
+}
+
+/// `account`'s boost of a post, if any: its id and activity id.
+pub async fn find_reblog(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+) -> QueryResult<Option<(i64, String)>> {
+    reblogs::table
+        .filter(reblogs::account_id.eq(account_id))
+        .filter(reblogs::status_id.eq(status_id))
+        .select((reblogs::id, reblogs::ap_id))
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn remove_reblog_by_ap_id(

@@ -50,11 +50,23 @@ pub struct NewStatus<'a> {
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewStatus<'_>) -> QueryResult<Status> {
-    diesel::insert_into(statuses::table)
+    let status: Status = diesel::insert_into(statuses::table)
         .values(new)
         .returning(Status::as_returning())
         .get_result(conn)
+        .await?;
+    if let Some(group_id) = status.group_id {
+        add_group_share(conn, group_id, status.id).await?;
+    }
+    Ok(status)
+}
+
+/// A group shares each post made in it: the boost through which its
+/// members' home timelines show the post.
+async fn add_group_share(conn: &mut AsyncPgConnection, group_id: i64, id: i64) -> QueryResult<()> {
+    crate::reactions::add_reblog(conn, group_id, id, &format!("urn:moot:group-share:{id}"))
         .await
+        .map(|_| ())
 }
 
 /// Stores a remote post unless its id is known already; returns the row.
@@ -150,8 +162,8 @@ pub async fn set_group(conn: &mut AsyncPgConnection, id: i64, group_id: i64) -> 
     diesel::update(statuses::table.find(id))
         .set(statuses::group_id.eq(Some(group_id)))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    add_group_share(conn, group_id, id).await
 }
 
 /// A post made in a group and addressed to it alone is for its members.
@@ -198,8 +210,6 @@ pub async fn replies(
         .await
 }
 
-/// A page of the home timeline: the viewer's own posts and those of the
-/// accounts they follow, newest first, ids below `max_id`.
 /// Public posts, newest first: only this node's (`Some(true)`), only other
 /// nodes' (`Some(false)`), or both.
 pub async fn public_timeline(
@@ -227,8 +237,9 @@ pub async fn public_timeline(
     query.load(conn).await
 }
 
-/// The local people whose home timeline shows `status`: the rule of
-/// `home_timeline`, seen from the post (for streaming it as it arrives).
+/// The local people whose home timeline shows `status` itself: the rule of
+/// `timelines::home`, seen from the post (for streaming it as it arrives).
+/// Group members see group posts through the group's boost.
 pub async fn home_audience(conn: &mut AsyncPgConnection, status: &Status) -> QueryResult<Vec<i64>> {
     #[derive(QueryableByName)]
     struct Id {
@@ -238,8 +249,8 @@ pub async fn home_audience(conn: &mut AsyncPgConnection, status: &Status) -> Que
     let ids: Vec<Id> = diesel::sql_query(
         "SELECT f.follower_id AS id FROM follows f
            JOIN accounts a ON a.id = f.follower_id AND a.domain IS NULL
-          WHERE f.accepted
-            AND ((f.target_id = $1 AND $2 <> 'direct') OR f.target_id = $3)
+          WHERE f.accepted AND f.target_id = $1
+            AND ($2 IN ('public', 'unlisted') OR ($2 = 'private' AND $3::bigint IS NULL))
          UNION
          SELECT m.account_id FROM status_mentions m
            JOIN accounts a ON a.id = m.account_id AND a.domain IS NULL
@@ -256,43 +267,25 @@ pub async fn home_audience(conn: &mut AsyncPgConnection, status: &Status) -> Que
     Ok(ids.into_iter().map(|i| i.id).collect())
 }
 
-pub async fn home_timeline(
+/// The local people whose home timeline shows `booster`'s boost of
+/// `status`: the booster's followers, when the boost may reach them.
+pub async fn boost_audience(
     conn: &mut AsyncPgConnection,
-    viewer_id: i64,
-    max_id: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<(Status, Account)>> {
-    let followed = follows::table
-        .filter(follows::follower_id.eq(viewer_id))
+    booster: i64,
+    status: &Status,
+) -> QueryResult<Vec<i64>> {
+    let shareable = matches!(status.visibility.as_str(), "public" | "unlisted")
+        || status.group_id == Some(booster);
+    if !shareable {
+        return Ok(Vec::new());
+    }
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(booster))
         .filter(follows::accepted)
-        .select(follows::target_id);
-    let mentioned = status_mentions::table
-        .filter(status_mentions::account_id.eq(viewer_id))
-        .select(status_mentions::status_id);
-    let followed_groups = follows::table
-        .filter(follows::follower_id.eq(viewer_id))
-        .filter(follows::accepted)
-        .select(follows::target_id.nullable());
-    // One shape whatever the page (no boxing): PostgreSQL plans it once per
-    // connection, and the plan is reused on every read of every home.
-    statuses::table
-        .inner_join(accounts::table)
-        .filter(statuses::deleted_at.is_null())
-        .filter(statuses::id.lt(max_id.unwrap_or(i64::MAX)))
-        .filter(
-            statuses::account_id
-                .eq(viewer_id)
-                .or(statuses::account_id
-                    .eq_any(followed)
-                    .and(statuses::visibility.ne("direct")))
-                // Posts made in the groups the viewer belongs to.
-                .or(statuses::group_id.eq_any(followed_groups))
-                // Posts that mention the viewer, direct messages included.
-                .or(statuses::id.eq_any(mentioned)),
-        )
-        .order(statuses::id.desc())
-        .limit(limit)
-        .select((Status::as_select(), Account::as_select()))
+        .filter(accounts::domain.is_null())
+        .filter(follows::follower_id.ne(status.account_id))
+        .select(follows::follower_id)
         .load(conn)
         .await
 }
@@ -429,6 +422,9 @@ pub struct Stats {
     /// Whether the viewer favourited it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub favourited: bool,
+    /// Whether the viewer boosted it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub reblogged: bool,
     /// Whether the viewer bookmarked it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub bookmarked: bool,
@@ -451,6 +447,8 @@ pub async fn stats_of(
               WHERE c.in_reply_to_id = s.id AND c.deleted_at IS NULL) AS replies,
             EXISTS (SELECT 1 FROM reactions r WHERE r.status_id = s.id AND r.kind = 'Like'
                        AND r.account_id = $2) AS favourited,
+            EXISTS (SELECT 1 FROM reblogs b WHERE b.status_id = s.id
+                       AND b.account_id = $2) AS reblogged,
             EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
                        AND k.account_id = $2) AS bookmarked,
             p.account_id AS parent_author

@@ -93,6 +93,20 @@ pub fn announce(id: &Url, group: &Url, followers: &Url, activity: &Value, privat
     })
 }
 
+/// A person's boost: `Announce` of a post to everyone, copied to the
+/// booster's followers and to the post's author.
+pub fn boost(id: &Url, actor: &Url, followers: &Url, post: &Url, author: &Url) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Announce",
+        "actor": actor,
+        "to": [crate::context::PUBLIC],
+        "cc": [followers, author],
+        "object": post,
+    })
+}
+
 /// `Like` of a post by `actor`.
 pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
     json!({

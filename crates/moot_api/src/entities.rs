@@ -44,9 +44,10 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// `counts` are (followers, following, statuses).
-pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
-    let (acct, url, uri) = match &account.domain {
+/// An account's `acct` (`name` here, `name@host` elsewhere), profile page
+/// and ActivityPub id.
+fn addresses(ctx: &Context, account: &Account) -> (String, String, String) {
+    match &account.domain {
         None => (
             account.username.clone(),
             ctx.urls.person_page(&account.username).to_string(),
@@ -60,7 +61,24 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
                 uri,
             )
         }
-    };
+    }
+}
+
+/// Mastodon's `Status::Mention`: an account a post mentions.
+pub fn mention(ctx: &Context, account: &Account) -> Value {
+    let (acct, url, _) = addresses(ctx, account);
+    json!({"id": account.id.to_string(), "username": account.username, "url": url, "acct": acct})
+}
+
+/// Mastodon's `Tag`, as posts and searches show it.
+pub fn tag(ctx: &Context, name: &str) -> Value {
+    // Tags have no row of their own here: the name is the id.
+    json!({"id": name, "name": name, "url": ctx.urls.tag(name).to_string(), "history": [], "following": false})
+}
+
+/// `counts` are (followers, following, statuses).
+pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
+    let (acct, url, uri) = addresses(ctx, account);
     let avatar = ctx
         .urls
         .base()

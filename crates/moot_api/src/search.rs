@@ -110,6 +110,18 @@ async fn search(
         drop(conn);
         accounts = crate::accounts::render_accounts(&ctx, &found).await?;
     }
+    let mut hashtags = Vec::new();
+    let tag = query.q.trim().trim_start_matches('#');
+    let wants_tags = query.kind.as_deref().is_none_or(|k| k == "hashtags");
+    if wants_tags && !tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+        hashtags = moot_db::statuses::tags_like(&mut conn, tag, 20)
+            .await
+            .map_err(moot_app::AppError::from)?
+            .iter()
+            .map(|t| entities::tag(&ctx, t))
+            .collect();
+    }
     Ok(HttpResponse::Ok()
-        .json(json!({ "accounts": accounts, "statuses": statuses, "hashtags": [] })))
+        .json(json!({ "accounts": accounts, "statuses": statuses, "hashtags": hashtags })))
 }

@@ -28,7 +28,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(source)
         .service(history)
         .service(home)
-        .service(public);
+        .service(public)
+        .service(tag_timeline)
+        .service(tag_info);
 }
 
 /// The body of `POST` and `PUT /api/v1/statuses`, as JSON or a form.
@@ -133,6 +135,13 @@ pub async fn render_page(
             .or_default()
             .push(entities::media(ctx, &file));
     }
+    let mentioned: Vec<i64> = stats.values().flat_map(|s| s.mentions.clone()).collect();
+    let mentioned: HashMap<i64, Value> = moot_db::accounts::find_many(&mut conn, &mentioned)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|a| (a.id, entities::mention(ctx, a)))
+        .collect();
     drop(conn);
     Ok(page
         .iter()
@@ -152,6 +161,14 @@ pub async fn render_page(
             body["reblogged"] = json!(stats.reblogged);
             body["bookmarked"] = json!(stats.bookmarked);
             body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
+            let tags: Vec<Value> = stats.tags.iter().map(|t| entities::tag(ctx, t)).collect();
+            body["tags"] = json!(tags);
+            let mentions: Vec<&Value> = stats
+                .mentions
+                .iter()
+                .filter_map(|id| mentioned.get(id))
+                .collect();
+            body["mentions"] = json!(mentions);
             body
         })
         .collect())
@@ -474,14 +491,51 @@ struct PublicQuery {
     remote: Option<bool>,
 }
 
-/// Public posts, leaving out silenced (and refused) domains: their posts
-/// reach only their followers' home timelines.
 #[get("/api/v1/timelines/public")]
 async fn public(
     ctx: web::Data<Context>,
     auth: Auth,
     query: web::Query<PublicQuery>,
     req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    public_posts(ctx, auth, query, req, None).await
+}
+
+/// Public posts with a hashtag.
+#[get("/api/v1/timelines/tag/{tag}")]
+async fn tag_timeline(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    query: web::Query<PublicQuery>,
+    req: HttpRequest,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    public_posts(ctx, auth, query, req, Some(tag.into_inner())).await
+}
+
+/// A hashtag, as clients show it above its timeline.
+#[get("/api/v1/tags/{tag}")]
+async fn tag_info(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require("read")?;
+    let name = tag.trim_start_matches('#').to_lowercase();
+    if name.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::Ok().json(entities::tag(&ctx, &name)))
+}
+
+/// Public posts (with `tag`, if given), leaving out silenced (and refused)
+/// domains: their posts reach only their followers' home timelines.
+async fn public_posts(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    query: web::Query<PublicQuery>,
+    req: HttpRequest,
+    tag: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
     let limit = query.limit.unwrap_or(20).clamp(1, 40);
@@ -495,9 +549,10 @@ async fn public(
     // A few pages at most, should a silenced domain fill them.
     for _ in 0..5 {
         let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let page = moot_db::statuses::public_timeline(&mut conn, local, max_id, limit)
-            .await
-            .map_err(moot_app::AppError::from)?;
+        let page =
+            moot_db::statuses::public_timeline(&mut conn, local, tag.as_deref(), max_id, limit)
+                .await
+                .map_err(moot_app::AppError::from)?;
         let exhausted = (page.len() as i64) < limit;
         max_id = page.last().map(|(s, _)| s.id);
         shown.extend(

@@ -497,6 +497,7 @@ async fn create_once(
                 return Err(AppError::AlreadyExists(IDEMPOTENT_RACE.into()));
             }
         }
+        index_tags(conn, &status).await?;
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         queries::add_mentions(conn, status.id, &people_ids).await?;
@@ -788,6 +789,7 @@ async fn store_remote_in(
     )
     .await?;
     if created {
+        index_tags(conn, &status).await?;
         queries::adopt_orphans(conn, status.id, note.id.as_str()).await?;
         // Local people the post mentions (or is addressed to) can see it.
         let mut local_people = Vec::new();
@@ -875,6 +877,21 @@ pub async fn receive_update(
     .await
 }
 
+/// A post's hashtags: from what a local author wrote, or from the text of
+/// a remote post's HTML (where `#<span>tag</span>` reads `#tag`).
+pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
+    match source {
+        Some(source) => text::hashtags(source),
+        None => text::hashtags(&text::plain_text(content)),
+    }
+}
+
+/// Records a post's hashtags, for tag timelines.
+async fn index_tags(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
+    let tags = hashtags_of(status.source.as_deref(), &status.content);
+    Ok(queries::set_tags(conn, status.id, &tags).await?)
+}
+
 /// Changes a post's text, keeping the version it replaces in its history,
 /// and tells local people who favourited or boosted it.
 async fn apply_edit(
@@ -887,6 +904,7 @@ async fn apply_edit(
 ) -> Result<Status, AppError> {
     let edited =
         queries::update_content(conn, status_id, content, source, spoiler_text, sensitive).await?;
+    index_tags(conn, &edited).await?;
     let reactors = queries::local_reactors(conn, status_id).await?;
     notifications::add(
         conn,

@@ -178,11 +178,10 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
             let home_of = moot_db::statuses::home_audience(&mut conn, &status).await?;
             let visibility = Visibility::parse(&status.visibility);
             let heard = ctx.policy.in_public_timelines(author.domain.as_deref());
-            let text = status.source.as_deref().unwrap_or(&status.content);
             Ok(Some(Event::Post(Box::new(PostEvent {
                 op: announcement.op.unwrap_or(Op::Create),
                 public: visibility == Some(Visibility::Public) && heard,
-                hashtags: moot_core::text::hashtags(text),
+                hashtags: crate::statuses::hashtags_of(status.source.as_deref(), &status.content),
                 status,
                 author,
                 home_of,

@@ -176,6 +176,11 @@ pub fn mentions(text: &str) -> Vec<String> {
     found
 }
 
+/// The text of sanitized HTML, markup removed (entities stay escaped).
+pub fn plain_text(html: &str) -> String {
+    ammonia::Builder::empty().clean(html).to_string()
+}
+
 /// The `#hashtags` in a local author's text, lower-cased, without `#`.
 pub fn hashtags(text: &str) -> Vec<String> {
     let mut found = Vec::new();

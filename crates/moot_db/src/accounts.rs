@@ -214,6 +214,15 @@ pub async fn find_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Op
         .optional()
 }
 
+/// The accounts of `ids` that exist, in no particular order.
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<Account>> {
+    accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select(Account::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find_by_ap_id(
     conn: &mut AsyncPgConnection,
     ap_id: &str,
@@ -297,10 +306,7 @@ pub async fn search_by_name(
     q: &str,
     limit: i64,
 ) -> QueryResult<Vec<Account>> {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = crate::escape_like(q);
     let contains = format!("%{escaped}%");
     let prefix = format!("{escaped}%");
     accounts::table

@@ -22,3 +22,10 @@ pub mod tokens;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{Database, DbError, DbPool, MIGRATIONS};
+
+/// `text` with LIKE's wildcards escaped, to match literally in a pattern.
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

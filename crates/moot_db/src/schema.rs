@@ -329,6 +329,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    status_tags (status_id, tag) {
+        status_id -> Int8,
+        tag -> Text,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -367,4 +374,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     bookmarks,
     markers,
     status_edits,
+    status_tags,
 );

@@ -210,14 +210,16 @@ pub async fn replies(
         .await
 }
 
-/// Public posts, newest first: only this node's (`Some(true)`), only other
-/// nodes' (`Some(false)`), or both.
+/// Public posts (with hashtag `tag`, if given), newest first: only this
+/// node's (`local` `Some(true)`), only other nodes' (`Some(false)`), or both.
 pub async fn public_timeline(
     conn: &mut AsyncPgConnection,
     local: Option<bool>,
+    tag: Option<&str>,
     max_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<(Status, Account)>> {
+    use crate::schema::status_tags;
     let mut query = statuses::table
         .inner_join(accounts::table)
         .filter(statuses::deleted_at.is_null())
@@ -233,6 +235,12 @@ pub async fn public_timeline(
     }
     if let Some(max_id) = max_id {
         query = query.filter(statuses::id.lt(max_id));
+    }
+    if let Some(tag) = tag {
+        let tagged = status_tags::table
+            .filter(status_tags::tag.eq(tag.to_lowercase()))
+            .select(status_tags::status_id);
+        query = query.filter(statuses::id.eq_any(tagged));
     }
     query.load(conn).await
 }
@@ -428,6 +436,12 @@ pub struct Stats {
     /// Whether the viewer bookmarked it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub bookmarked: bool,
+    /// Its hashtags.
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub tags: Vec<String>,
+    /// The accounts it mentions.
+    #[diesel(sql_type = diesel::sql_types::Array<BigInt>)]
+    pub mentions: Vec<i64>,
     /// The author of the post it replies to.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub parent_author: Option<i64>,
@@ -451,6 +465,8 @@ pub async fn stats_of(
                        AND b.account_id = $2) AS reblogged,
             EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
                        AND k.account_id = $2) AS bookmarked,
+            ARRAY(SELECT t.tag FROM status_tags t WHERE t.status_id = s.id ORDER BY t.tag) AS tags,
+            ARRAY(SELECT m.account_id FROM status_mentions m WHERE m.status_id = s.id) AS mentions,
             p.account_id AS parent_author
            FROM statuses s LEFT JOIN statuses p ON p.id = s.in_reply_to_id
           WHERE s.id = ANY($1)",
@@ -549,4 +565,40 @@ pub async fn local_reactors(conn: &mut AsyncPgConnection, status_id: i64) -> Que
     .load(conn)
     .await?;
     Ok(ids.into_iter().map(|i| i.id).collect())
+}
+
+/// Sets a post's hashtags to `tags` (replacing those it had).
+pub async fn set_tags(conn: &mut AsyncPgConnection, id: i64, tags: &[String]) -> QueryResult<()> {
+    use crate::schema::status_tags;
+    diesel::delete(status_tags::table.filter(status_tags::status_id.eq(id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = tags
+        .iter()
+        .map(|t| (status_tags::status_id.eq(id), status_tags::tag.eq(t)))
+        .collect();
+    diesel::insert_into(status_tags::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Tags in use that start with `prefix`, the most used first.
+pub async fn tags_like(
+    conn: &mut AsyncPgConnection,
+    prefix: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    use crate::schema::status_tags;
+    let pattern = format!("{}%", crate::escape_like(&prefix.to_lowercase()));
+    status_tags::table
+        .filter(status_tags::tag.like(pattern))
+        .group_by(status_tags::tag)
+        .order(diesel::dsl::count_star().desc())
+        .limit(limit)
+        .select(status_tags::tag)
+        .load(conn)
+        .await
 }

@@ -22,6 +22,8 @@ struct PeerState {
     base: String,
     keys: Mutex<HashMap<String, PKey<Private>>>,
     docs: Mutex<HashMap<String, Value>>,
+    /// Fields laid over an actor's document (a changed name, a picture).
+    profiles: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Value>>,
     fetches: AtomicUsize,
     /// Statuses to answer the next inbox POSTs with, in order (then 202).
@@ -44,7 +46,7 @@ impl PeerState {
         let id = format!("{}{path}", self.base);
         let name = path.rsplit('/').next().unwrap_or("actor");
         let pem = String::from_utf8(key.public_key_to_pem().ok()?).ok()?;
-        Some(json!({
+        let mut doc = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": id,
             "type": "Person",
@@ -55,7 +57,13 @@ impl PeerState {
             "followers": format!("{id}/followers"),
             "endpoints": { "sharedInbox": format!("{}/inbox", self.base) },
             "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem },
-        }))
+        });
+        if let Some(Value::Object(fields)) = self.profiles.lock().unwrap().get(path) {
+            for (key, value) in fields {
+                doc[key] = value.clone();
+            }
+        }
+        Some(doc)
     }
 }
 
@@ -163,6 +171,16 @@ impl FakePeer {
         keys.entry(path.to_owned())
             .or_insert_with(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap());
         format!("{}{path}", self.base_url)
+    }
+
+    /// Changes what the actor `name`'s document says (`fields` are laid
+    /// over it), as a person editing their profile.
+    pub fn set_profile(&self, name: &str, fields: Value) {
+        self.state
+            .profiles
+            .lock()
+            .unwrap()
+            .insert(format!("/users/{name}"), fields);
     }
 
     /// Gives the actor a new key, as a server does when it rotates keys.

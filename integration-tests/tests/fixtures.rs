@@ -272,6 +272,29 @@ async fn replay(r: &Replay, original: &Value) -> Outcome {
             assert_eq!(status, 202, "{body}");
             Outcome::Accepted("report stored")
         }
+        ("Update", "Person" | "Group" | "Service" | "Organization" | "Application") => {
+            // The actor is fetched again from its origin: serve it there.
+            let object = activity["object"].clone();
+            let id = Url::parse(&id_of(&object).unwrap()).unwrap();
+            r.peer.put(id.path(), object.clone());
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            let acct = format!(
+                "{}@{}",
+                object["preferredUsername"].as_str().unwrap(),
+                r.peer.host()
+            );
+            let (_, account) = r
+                .node
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/accounts/lookup?acct={acct}"),
+                    &r.token,
+                )
+                .await;
+            assert_eq!(account["display_name"], object["name"], "{account}");
+            Outcome::Accepted("updated actor fetched from its origin")
+        }
         ("Announce", "Create" | "Update" | "Page" | "Note") => {
             // The announced post is fetched from its origin: serve it there.
             let inner = &activity["object"];

@@ -52,6 +52,24 @@ async fn an_open_group_admits_at_once_and_a_ban_shuts_the_door() {
     let (status, body) = peer.post_signed("rambler", &inbox, &post(1)).await;
     assert_eq!(status, 202, "a member posts: {body}");
 
+    // A change to the group reaches its members elsewhere at once.
+    let (status, _) = node
+        .api_json(
+            Method::PATCH,
+            &format!("/api/moot/v1/groups/{group_id}"),
+            &owner,
+            json!({"display_name": "Walking routes"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let update = wait::until("the group's Update reaches the member", || async {
+        peer.received()
+            .into_iter()
+            .find(|a| a["type"] == "Update" && a["object"]["type"] == "Group")
+    })
+    .await;
+    assert_eq!(update["object"]["name"], "Walking routes");
+
     // The moderator bans the member (only moderators may).
     let (_, found) = node
         .api(

@@ -222,7 +222,7 @@ async fn get_account(
     account_json(&ctx, &account).await
 }
 
-fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
+pub(crate) fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
     json!({
         "id": id.to_string(),
         "following": r.following,
@@ -235,10 +235,10 @@ fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
         "muting": false,
         "muting_notifications": false,
         "requested": r.requested,
-        "requested_by": false,
+        "requested_by": r.requested_by,
         "domain_blocking": false,
         "endorsed": false,
-        "note": "",
+        "note": r.note,
     })
 }
 

@@ -79,18 +79,21 @@ pub fn tag(ctx: &Context, name: &str) -> Value {
 /// `counts` are (followers, following, statuses).
 pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
     let (acct, url, uri) = addresses(ctx, account);
-    let avatar = ctx
-        .urls
-        .base()
-        .join("avatars/original/missing.png")
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    let header = ctx
-        .urls
-        .base()
-        .join("headers/original/missing.png")
-        .map(|u| u.to_string())
-        .unwrap_or_default();
+    let missing = |path: &str| {
+        ctx.urls
+            .base()
+            .join(path)
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    };
+    let avatar = account
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| missing("avatars/original/missing.png"));
+    let header = account
+        .header_url
+        .clone()
+        .unwrap_or_else(|| missing("headers/original/missing.png"));
     AccountEntity {
         id: account.id.to_string(),
         username: account.username.clone(),
@@ -142,7 +145,7 @@ pub fn credential_account(
         "privacy": "public",
         "sensitive": false,
         "language": null,
-        "note": account.summary,
+        "note": account.note_source.clone().unwrap_or_default(),
         "fields": [],
         "follow_requests_count": 0,
         "indexable": false,

@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod pages;
 pub mod pagination;
 pub mod params;
+pub mod profiles;
 pub mod rate_limits;
 pub mod search;
 pub mod server;

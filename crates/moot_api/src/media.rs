@@ -37,7 +37,11 @@ fn too_large(max: u64) -> ApiError {
 
 /// Streams the `file` field to a staged file, hashing it on the way, and
 /// stops at `max` bytes (the staged file is then removed).
-async fn receive_file(ctx: &Context, field: &mut Field, max: u64) -> Result<Received, ApiError> {
+pub(crate) async fn receive_file(
+    ctx: &Context,
+    field: &mut Field,
+    max: u64,
+) -> Result<Received, ApiError> {
     let claimed_type = field.content_type().map(|m| m.essence_str().to_owned());
     let file_name = field
         .content_disposition()

@@ -14,6 +14,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::health::healthz);
     moot_federation::configure(cfg);
     crate::pages::configure(cfg);
+    // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
+    crate::profiles::configure(cfg);
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);

@@ -28,6 +28,17 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    /// Refuses `value` (when given) if longer than `max` characters.
+    pub fn check_length(field: &'static str, value: Option<&str>, max: usize) -> Result<(), Self> {
+        match value {
+            Some(v) if v.chars().count() > max => Err(AppError::invalid(
+                field,
+                format!("is longer than {max} characters"),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl From<moot_db::DbError> for AppError {

@@ -11,11 +11,15 @@ use url::Url;
 use crate::{AppError, Context};
 
 /// The follow state between two accounts, as the client API reports it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Relationship {
     pub following: bool,
     pub requested: bool,
     pub followed_by: bool,
+    /// The other asks to follow the viewer, who has not answered yet.
+    pub requested_by: bool,
+    /// The viewer's private note on the other.
+    pub note: String,
 }
 
 /// The ActivityPub id of any account.
@@ -148,10 +152,17 @@ pub async fn relationship(
     let mut conn = ctx.db.conn().await?;
     let out = queries::find(&mut conn, viewer.id, other.id).await?;
     let back = queries::find(&mut conn, other.id, viewer.id).await?;
+    let note = moot_db::accounts::note_on(&mut conn, viewer.id, &[other.id])
+        .await?
+        .pop()
+        .map(|(_, note)| note)
+        .unwrap_or_default();
     Ok(Relationship {
         following: out.as_ref().is_some_and(|f| f.accepted),
         requested: out.as_ref().is_some_and(|f| !f.accepted),
-        followed_by: back.is_some_and(|f| f.accepted),
+        followed_by: back.as_ref().is_some_and(|f| f.accepted),
+        requested_by: back.is_some_and(|f| !f.accepted),
+        note,
     })
 }
 

@@ -392,34 +392,24 @@ pub struct GroupChange {
 const MAX_DISPLAY_NAME: usize = 100;
 const MAX_DESCRIPTION: usize = 5000;
 
-/// A moderator changes a local group's display name, description or mode.
-/// Other nodes see the change when they next read the group's actor.
+/// A moderator changes a local group's display name, description or mode;
+/// the group's followers elsewhere are sent the group as it now is.
 pub async fn change(
     ctx: &Context,
     moderator: &Account,
     group_id: i64,
     change: GroupChange,
 ) -> Result<GroupView, AppError> {
-    if change
-        .display_name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_DISPLAY_NAME)
-    {
-        return Err(AppError::invalid(
-            "display_name",
-            format!("is longer than {MAX_DISPLAY_NAME} characters"),
-        ));
-    }
-    if change
-        .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
-    {
-        return Err(AppError::invalid(
-            "description",
-            format!("is longer than {MAX_DESCRIPTION} characters"),
-        ));
-    }
+    AppError::check_length(
+        "display_name",
+        change.display_name.as_deref(),
+        MAX_DISPLAY_NAME,
+    )?;
+    AppError::check_length(
+        "description",
+        change.description.as_deref(),
+        MAX_DESCRIPTION,
+    )?;
     let mut conn = ctx.db.conn().await?;
     own_group(&mut conn, group_id).await?;
     require_moderator(&mut conn, group_id, moderator).await?;
@@ -428,13 +418,19 @@ pub async fn change(
         .description
         .as_deref()
         .map(moot_core::text::render_markdown);
-    queries::update_local(
-        &mut conn,
-        group_id,
-        change.display_name.as_deref(),
-        description.as_deref(),
-        change.mode.map(MembershipMode::as_str),
-    )
+    conn.transaction::<_, AppError, _>(async |conn| {
+        queries::update_local(
+            conn,
+            group_id,
+            change.display_name.as_deref(),
+            description.as_deref(),
+            change.mode.map(MembershipMode::as_str),
+        )
+        .await?;
+        let (group, mode) = own_group(conn, group_id).await?;
+        let actor = moot_protocol::actor::group(&ctx.urls, &group, mode.as_str());
+        crate::outbound::update_actor(ctx, conn, &group, &actor).await
+    })
     .await?;
     drop(conn);
     view(ctx, group_id).await

@@ -15,6 +15,7 @@ pub mod media;
 pub mod oauth;
 pub mod outbound;
 pub mod passwords;
+pub mod profiles;
 pub mod reactions;
 pub mod site;
 pub mod statuses;

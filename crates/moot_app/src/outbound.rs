@@ -23,3 +23,35 @@ pub async fn queue(
         .collect();
     outbox::enqueue(conn, actor_id, ap_id, body, &allowed).await
 }
+
+/// Sends a local actor's followers on other nodes its document as it now
+/// is (`Update`), after a change to its profile.
+pub async fn update_actor(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    account: &moot_db::accounts::Account,
+    actor: &moot_protocol::actor::Actor,
+) -> Result<(), crate::AppError> {
+    let inboxes: Vec<url::Url> = moot_db::statuses::follower_inboxes(conn, account.id)
+        .await?
+        .iter()
+        .filter_map(|i| url::Url::parse(i).ok())
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let id = ctx.urls.new_activity();
+    let document = serde_json::to_value(actor).map_err(|e| crate::AppError::Internal(e.into()))?;
+    let followers = ctx.urls.person_collection(&account.username, "followers");
+    let activity = moot_protocol::activities::update_actor(&id, &actor.id, document, &followers);
+    queue(
+        ctx,
+        conn,
+        account.id,
+        id.as_str(),
+        &activity.to_string(),
+        &inboxes,
+    )
+    .await?;
+    Ok(())
+}

@@ -29,6 +29,82 @@ pub struct Account {
     pub actor_type: String,
     pub manually_approves_followers: bool,
     pub fetched_at: Option<DateTime<Utc>>,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    /// What a local person wrote as their bio (`summary` is its HTML).
+    pub note_source: Option<String>,
+}
+
+/// Changes to a local profile; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub summary: Option<String>,
+    pub note_source: Option<String>,
+    pub manually_approves_followers: Option<bool>,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+}
+
+/// Applies `change` to a local account; returns it as it now is.
+pub async fn update_profile(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    change: &ProfileChange,
+) -> QueryResult<Account> {
+    diesel::update(accounts::table.find(id).filter(accounts::domain.is_null()))
+        .set((change, accounts::updated_at.eq(chrono::Utc::now())))
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// `account_id`'s private notes on any of `target_ids`.
+pub async fn note_on(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    target_ids: &[i64],
+) -> QueryResult<Vec<(i64, String)>> {
+    use crate::schema::account_notes;
+    account_notes::table
+        .filter(account_notes::account_id.eq(account_id))
+        .filter(account_notes::target_id.eq_any(target_ids))
+        .select((account_notes::target_id, account_notes::comment))
+        .load(conn)
+        .await
+}
+
+/// Sets (or, when empty, removes) `account_id`'s note on `target_id`.
+pub async fn set_note(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    target_id: i64,
+    comment: &str,
+) -> QueryResult<()> {
+    use crate::schema::account_notes;
+    let mine = account_notes::table
+        .filter(account_notes::account_id.eq(account_id))
+        .filter(account_notes::target_id.eq(target_id));
+    if comment.is_empty() {
+        diesel::delete(mine).execute(conn).await?;
+        return Ok(());
+    }
+    diesel::insert_into(account_notes::table)
+        .values((
+            account_notes::account_id.eq(account_id),
+            account_notes::target_id.eq(target_id),
+            account_notes::comment.eq(comment),
+        ))
+        .on_conflict((account_notes::account_id, account_notes::target_id))
+        .do_update()
+        .set((
+            account_notes::comment.eq(comment),
+            account_notes::updated_at.eq(chrono::Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -171,6 +247,8 @@ pub struct RemoteActor<'a> {
     pub actor_type: &'a str,
     pub manually_approves_followers: bool,
     pub public_key_pem: &'a str,
+    pub avatar_url: Option<&'a str>,
+    pub header_url: Option<&'a str>,
 }
 
 /// Inserts or refreshes a remote actor, keyed by its ActivityPub id.
@@ -192,6 +270,8 @@ pub async fn upsert_remote(
         accounts::actor_type.eq(actor.actor_type),
         accounts::manually_approves_followers.eq(actor.manually_approves_followers),
         accounts::public_key_pem.eq(actor.public_key_pem),
+        accounts::avatar_url.eq(actor.avatar_url),
+        accounts::header_url.eq(actor.header_url),
         accounts::fetched_at.eq(Some(now)),
         accounts::updated_at.eq(now),
     );

@@ -19,6 +19,18 @@ diesel::table! {
         actor_type -> Text,
         manually_approves_followers -> Bool,
         fetched_at -> Nullable<Timestamptz>,
+        avatar_url -> Nullable<Text>,
+        header_url -> Nullable<Text>,
+        note_source -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    account_notes (account_id, target_id) {
+        account_id -> Int8,
+        target_id -> Int8,
+        comment -> Text,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -375,4 +387,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     markers,
     status_edits,
     status_tags,
+    account_notes,
 );

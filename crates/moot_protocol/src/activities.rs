@@ -107,6 +107,23 @@ pub fn boost(id: &Url, actor: &Url, followers: &Url, post: &Url, author: &Url) -
     })
 }
 
+/// `Update` of an actor's own document (`object`), to its followers.
+pub fn update_actor(id: &Url, actor: &Url, object: Value, followers: &Url) -> Value {
+    let mut object = object;
+    if let Some(map) = object.as_object_mut() {
+        map.remove("@context");
+    }
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Update",
+        "actor": actor,
+        "to": [crate::context::PUBLIC],
+        "cc": [followers],
+        "object": object,
+    })
+}
+
 /// `Like` of a post by `actor`.
 pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
     json!({

@@ -70,6 +70,35 @@ pub struct Actor {
     /// For Moot groups: `open`, `approval` or `private`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_mode: Option<String>,
+    /// The profile picture: an `Image` (or its URL, or a list of them).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub icon: Value,
+    /// The header picture, shaped as `icon`.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub image: Value,
+}
+
+/// The `Image` of an actor's `icon` or `image` pointing at `url`.
+fn image(url: Option<&str>) -> Value {
+    url.map_or(
+        Value::Null,
+        |url| serde_json::json!({"type": "Image", "url": url}),
+    )
+}
+
+/// The URL of an `icon` or `image` as peers send it: an `Image`, a URL, a
+/// `Link`, or a list of these (the first usable one). Only http(s).
+pub fn image_url(value: &Value) -> Option<Url> {
+    let url = match value {
+        Value::String(s) => Url::parse(s).ok(),
+        Value::Array(items) => return items.iter().find_map(image_url),
+        Value::Object(map) => map
+            .get("url")
+            .or_else(|| map.get("href"))
+            .and_then(image_url),
+        _ => None,
+    }?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
 /// A local person as an ActivityPub `Person`.
@@ -99,6 +128,8 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
         attributed_to: None,
         posting_restricted_to_mods: None,
         membership_mode: None,
+        icon: image(account.avatar_url.as_deref()),
+        image: image(account.header_url.as_deref()),
         kind: ActorKind::Person,
         id,
     }
@@ -149,6 +180,8 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         attributed_to: None,
         posting_restricted_to_mods: None,
         membership_mode: None,
+        icon: Value::Null,
+        image: Value::Null,
         kind: ActorKind::Application,
         id,
     }

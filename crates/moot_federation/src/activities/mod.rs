@@ -4,6 +4,7 @@
 pub mod announce;
 pub mod follow;
 pub mod post;
+pub mod profile;
 pub mod reaction;
 
 use activitypub_federation::config::Data;
@@ -16,6 +17,7 @@ use crate::error::FederationError;
 use announce::Announce;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
+use profile::UpdateActor;
 use reaction::{Flag, React};
 
 #[derive(Debug, Deserialize)]
@@ -24,6 +26,8 @@ pub enum InboxActivity {
     Follow(Follow),
     Answer(AnswerFollow),
     Undo(Undo),
+    // Before posts: an Update whose object is an actor.
+    UpdateActor(UpdateActor),
     CreateOrUpdate(CreateOrUpdate),
     Delete(Delete),
     Announce(Announce),
@@ -38,6 +42,7 @@ macro_rules! each {
             InboxActivity::Follow($a) => $call,
             InboxActivity::Answer($a) => $call,
             InboxActivity::Undo($a) => $call,
+            InboxActivity::UpdateActor($a) => $call,
             InboxActivity::CreateOrUpdate($a) => $call,
             InboxActivity::Delete($a) => $call,
             InboxActivity::Announce($a) => $call,

@@ -192,6 +192,18 @@ impl Object for ApActor {
                 "the actor's inbox is on another origin",
             ));
         };
+        // What the peer wrote is shown to our people: clean it first.
+        let summary = moot_core::text::sanitize_html(json.summary.as_deref().unwrap_or_default());
+        let display_name: String = json
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let avatar = actor::image_url(&json.icon);
+        let header = actor::image_url(&json.image);
         let mut conn = ctx.db.conn().await?;
         let account = queries::upsert_remote(
             &mut conn,
@@ -199,8 +211,8 @@ impl Object for ApActor {
                 ap_id: json.id.as_str(),
                 username: &json.preferred_username,
                 domain: &domain,
-                display_name: json.name.as_deref().unwrap_or_default(),
-                summary: json.summary.as_deref().unwrap_or_default(),
+                display_name: &display_name,
+                summary: &summary,
                 inbox_url: inbox,
                 shared_inbox_url: shared_inbox.map(Url::as_str),
                 followers_url: json.followers.as_ref().map(Url::as_str),
@@ -208,6 +220,8 @@ impl Object for ApActor {
                 actor_type: &kind,
                 manually_approves_followers: json.manually_approves_followers,
                 public_key_pem: &json.public_key.public_key_pem,
+                avatar_url: avatar.as_ref().map(Url::as_str),
+                header_url: header.as_ref().map(Url::as_str),
             },
         )
         .await?;

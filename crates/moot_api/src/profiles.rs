@@ -1,0 +1,121 @@
+//! Editing one's own profile (`PATCH /api/v1/accounts/update_credentials`)
+//! and private notes on other accounts.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{patch, post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use moot_app::profiles::{self, ProfileInput};
+use moot_app::{directory, Context};
+use serde::Deserialize;
+
+use crate::auth::Auth;
+use crate::errors::ApiError;
+use crate::params::{malformed_multipart, parse_id, read_text};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(update_credentials).service(note);
+}
+
+/// The text fields of an update; unknown ones (fields_attributes, bot,
+/// discoverable ...) are read and ignored.
+#[derive(Deserialize, Default)]
+struct ProfileParams {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    locked: Option<bool>,
+}
+
+#[patch("/api/v1/accounts/update_credentials")]
+async fn update_credentials(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let is_multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let input = if is_multipart {
+        read_multipart(&ctx, Multipart::new(req.headers(), payload)).await?
+    } else {
+        let body = payload
+            .to_bytes_limited(ctx.settings.server.max_body_bytes)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "Request body is too large",
+                )
+            })?
+            .map_err(|e| ApiError::bad_request(format!("Unreadable body: {e}")))?;
+        let params: ProfileParams = crate::params::parse(&req, &body).await?;
+        ProfileInput {
+            display_name: params.display_name,
+            note: params.note,
+            locked: params.locked,
+            ..ProfileInput::default()
+        }
+    };
+    let updated = profiles::update(&ctx, &session.account, input).await?;
+    let counts = directory::counts(&ctx, &updated).await?;
+    Ok(HttpResponse::Ok().json(crate::entities::credential_account(
+        &ctx,
+        &updated,
+        session.user.is_admin,
+        counts,
+    )))
+}
+
+/// A multipart update: text fields, and the pictures streamed to staging.
+async fn read_multipart(ctx: &Context, mut multipart: Multipart) -> Result<ProfileInput, ApiError> {
+    let max = ctx.settings.media.max_bytes;
+    let (mut input, mut pairs) = (ProfileInput::default(), Vec::new());
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(malformed_multipart)?;
+        match field.name().unwrap_or_default().to_owned().as_str() {
+            "avatar" => {
+                input.avatar = Some(crate::media::receive_file(ctx, &mut field, max).await?)
+            }
+            "header" => {
+                input.header = Some(crate::media::receive_file(ctx, &mut field, max).await?)
+            }
+            name => pairs.push((name.to_owned(), read_text(&mut field, 64 * 1024).await?)),
+        }
+    }
+    let form = serde_urlencoded::to_string(&pairs)
+        .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))?;
+    let params: ProfileParams = serde_html_form::from_str(&form)
+        .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))?;
+    input.display_name = params.display_name;
+    input.note = params.note;
+    input.locked = params.locked;
+    Ok(input)
+}
+
+#[derive(Deserialize)]
+struct NoteParams {
+    #[serde(default)]
+    comment: String,
+}
+
+/// Sets the viewer's private note on an account; answers the relationship.
+#[post("/api/v1/accounts/{id}/note")]
+async fn note(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let params: NoteParams = crate::params::parse(&req, &body).await?;
+    let target = directory::by_id(&ctx, parse_id(&id)?).await?;
+    profiles::set_note(&ctx, &session.account, &target, &params.comment).await?;
+    let relationship = moot_app::follows::relationship(&ctx, &session.account, &target).await?;
+    Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(target.id, relationship)))
+}

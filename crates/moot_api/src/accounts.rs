@@ -42,6 +42,23 @@ pub(crate) async fn render_accounts(
         .collect())
 }
 
+/// A page of accounts, each with its cursor (a follow's, a block's ...),
+/// with `Link` headers to the next and previous pages.
+pub(crate) async fn account_page(
+    ctx: &Context,
+    req: &HttpRequest,
+    page: Vec<(i64, moot_db::accounts::Account)>,
+) -> Result<HttpResponse, ApiError> {
+    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
+    let accounts: Vec<_> = page.into_iter().map(|(_, a)| a).collect();
+    let body = render_accounts(ctx, &accounts)
+        .await?
+        .into_iter()
+        .map(|a| json!(a))
+        .collect();
+    Ok(crate::pagination::page_response(ctx, req, &cursors, body))
+}
+
 #[derive(Deserialize)]
 struct PageQuery {
     max_id: Option<String>,
@@ -139,11 +156,7 @@ async fn follow_lists(
     .await
     .map_err(moot_app::AppError::from)?;
     drop(conn);
-    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
-    let accounts: Vec<_> = page.into_iter().map(|(_, a)| a).collect();
-    let body = render_accounts(&ctx, &accounts).await?;
-    let body = body.into_iter().map(|a| json!(a)).collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+    account_page(&ctx, &req, page).await
 }
 
 #[derive(Deserialize)]
@@ -188,13 +201,23 @@ async fn verify_credentials(ctx: web::Data<Context>, auth: Auth) -> Result<HttpR
     } else {
         auth.require("read:accounts")?
     };
-    let counts = directory::counts(&ctx, &session.account).await?;
-    Ok(HttpResponse::Ok().json(entities::credential_account(
-        &ctx,
-        &session.account,
-        session.user.is_admin,
-        counts,
-    )))
+    credentials(&ctx, &session.account, session.user.is_admin).await
+}
+
+/// The signed-in person's own account, as `verify_credentials` and
+/// `update_credentials` answer.
+pub(crate) async fn credentials(
+    ctx: &Context,
+    account: &moot_db::accounts::Account,
+    is_admin: bool,
+) -> Result<HttpResponse, ApiError> {
+    let counts = directory::counts(ctx, account).await?;
+    let mut entity = entities::credential_account(ctx, account, is_admin, counts);
+    let waiting = follows::requests(ctx, account).await?.len();
+    if let Some(source) = entity.source.as_mut() {
+        source["follow_requests_count"] = json!(waiting);
+    }
+    Ok(HttpResponse::Ok().json(entity))
 }
 
 #[derive(Deserialize)]
@@ -230,10 +253,10 @@ pub(crate) fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
         "notifying": false,
         "languages": null,
         "followed_by": r.followed_by,
-        "blocking": false,
-        "blocked_by": false,
-        "muting": false,
-        "muting_notifications": false,
+        "blocking": r.blocking,
+        "blocked_by": r.blocked_by,
+        "muting": r.muting,
+        "muting_notifications": r.muting_notifications,
         "requested": r.requested,
         "requested_by": r.requested_by,
         "domain_blocking": false,

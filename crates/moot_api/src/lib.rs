@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod admin_domains;
 pub mod auth;
+pub mod blocks;
 pub mod bookmarks;
 pub mod entities;
 pub mod errors;
+pub mod follow_requests;
 pub mod groups;
 pub mod health;
 pub mod instance;

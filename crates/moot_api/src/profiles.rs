@@ -62,13 +62,7 @@ async fn update_credentials(
         }
     };
     let updated = profiles::update(&ctx, &session.account, input).await?;
-    let counts = directory::counts(&ctx, &updated).await?;
-    Ok(HttpResponse::Ok().json(crate::entities::credential_account(
-        &ctx,
-        &updated,
-        session.user.is_admin,
-        counts,
-    )))
+    crate::accounts::credentials(&ctx, &updated, session.user.is_admin).await
 }
 
 /// A multipart update: text fields, and the pictures streamed to staging.

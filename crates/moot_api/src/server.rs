@@ -16,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::pages::configure(cfg);
     // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
     crate::profiles::configure(cfg);
+    crate::follow_requests::configure(cfg);
+    crate::blocks::configure(cfg);
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);

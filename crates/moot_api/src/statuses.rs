@@ -403,14 +403,7 @@ async fn reactors(
     .await
     .map_err(moot_app::AppError::from)?;
     drop(conn);
-    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
-    let accounts: Vec<Account> = page.into_iter().map(|(_, a)| a).collect();
-    let body = crate::accounts::render_accounts(&ctx, &accounts)
-        .await?
-        .into_iter()
-        .map(|a| json!(a))
-        .collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+    crate::accounts::account_page(&ctx, &req, page).await
 }
 
 /// A post's versions, oldest first, the current one last.
@@ -549,10 +542,16 @@ async fn public_posts(
     // A few pages at most, should a silenced domain fill them.
     for _ in 0..5 {
         let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let page =
-            moot_db::statuses::public_timeline(&mut conn, local, tag.as_deref(), max_id, limit)
-                .await
-                .map_err(moot_app::AppError::from)?;
+        let page = moot_db::statuses::public_timeline(
+            &mut conn,
+            session.account.id,
+            local,
+            tag.as_deref(),
+            max_id,
+            limit,
+        )
+        .await
+        .map_err(moot_app::AppError::from)?;
         let exhausted = (page.len() as i64) < limit;
         max_id = page.last().map(|(s, _)| s.id);
         shown.extend(

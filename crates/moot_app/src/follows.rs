@@ -20,6 +20,10 @@ pub struct Relationship {
     pub requested_by: bool,
     /// The viewer's private note on the other.
     pub note: String,
+    pub blocking: bool,
+    pub blocked_by: bool,
+    pub muting: bool,
+    pub muting_notifications: bool,
 }
 
 /// The ActivityPub id of any account.
@@ -83,6 +87,11 @@ pub async fn follow(
         return Err(AppError::invalid("id", "you cannot follow yourself"));
     }
     crate::domain_policy::require_allowed(ctx, target.domain.as_deref())?;
+    if crate::blocks::between(&mut *ctx.db.conn().await?, follower, target).await? {
+        return Err(AppError::Forbidden(
+            "you cannot follow someone you block or who blocks you".into(),
+        ));
+    }
     let follow_id = ctx.urls.new_activity();
     let follower_uri = actor_id(ctx, follower)?;
     let target_uri = actor_id(ctx, target)?;
@@ -157,7 +166,12 @@ pub async fn relationship(
         .pop()
         .map(|(_, note)| note)
         .unwrap_or_default();
+    let muting = moot_db::blocks::muting(&mut conn, viewer.id, other.id).await?;
     Ok(Relationship {
+        blocking: moot_db::blocks::blocks(&mut conn, viewer.id, other.id).await?,
+        blocked_by: moot_db::blocks::blocks(&mut conn, other.id, viewer.id).await?,
+        muting: muting.is_some(),
+        muting_notifications: muting == Some(true),
         following: out.as_ref().is_some_and(|f| f.accepted),
         requested: out.as_ref().is_some_and(|f| !f.accepted),
         followed_by: back.as_ref().is_some_and(|f| f.accepted),
@@ -191,8 +205,10 @@ pub async fn receive_follow(
         if !first_time(conn, follow_id).await? {
             return Ok(());
         }
-        // Someone banned from a group is turned away at the door.
-        if moot_db::groups::is_banned(conn, target.id, follower.id).await? {
+        // Someone banned from a group, or blocked, is turned away at the door.
+        if moot_db::groups::is_banned(conn, target.id, follower.id).await?
+            || moot_db::blocks::blocks(conn, target.id, follower.id).await?
+        {
             let answer = activities::answer_follow(
                 FollowAnswer::Reject,
                 &ctx.urls.new_activity(),
@@ -221,6 +237,56 @@ pub async fn receive_follow(
         Ok(())
     })
     .await
+}
+
+/// `target` (a local person, or a group through its moderator) accepts or
+/// rejects `requester_id`'s pending request to follow; the answer goes to
+/// the requester's node in the same transaction.
+pub async fn answer_request(
+    ctx: &Context,
+    target: &Account,
+    requester_id: i64,
+    answer: FollowAnswer,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let requester = moot_db::accounts::find_by_id(&mut conn, requester_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let follow = queries::find(&mut conn, requester.id, target.id)
+        .await?
+        .filter(|f| !f.accepted)
+        .ok_or(AppError::NotFound)?;
+    let target_uri = actor_id(ctx, target)?;
+    let requester_uri = actor_id(ctx, &requester)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        match answer {
+            FollowAnswer::Accept => queries::accept(conn, follow.id).await?,
+            FollowAnswer::Reject => queries::delete(conn, follow.id).await?,
+        }
+        if requester.domain.is_some() {
+            let follow_id = Url::parse(&follow.ap_id).map_err(|e| AppError::Internal(e.into()))?;
+            let activity = activities::answer_follow(
+                answer,
+                &ctx.urls.new_activity(),
+                &target_uri,
+                &follow_id,
+                &requester_uri,
+            );
+            send(ctx, conn, target, &activity, &[inbox_of(&requester)?]).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Requests to follow a local person who approves followers by hand.
+pub async fn requests(ctx: &Context, person: &Account) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::pending(&mut conn, person.id)
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
 }
 
 /// A remote `Accept` or `Reject` of a follow one of our people sent.

@@ -10,7 +10,6 @@ use moot_db::{follows, statuses};
 use moot_protocol::activities::{self, FollowAnswer};
 use url::Url;
 
-use crate::follows::actor_id;
 use crate::{keys, AppError, Context};
 
 /// How people join a group.
@@ -197,7 +196,7 @@ pub async fn pending_requests(
 ) -> Result<Vec<Account>, AppError> {
     let mut conn = ctx.db.conn().await?;
     require_moderator(&mut conn, group_id, moderator).await?;
-    Ok(queries::pending_requests(&mut conn, group_id)
+    Ok(follows::pending(&mut conn, group_id)
         .await?
         .into_iter()
         .map(|(_, a)| a)
@@ -231,41 +230,8 @@ pub async fn answer_request(
     let group = account_queries::find_by_id(&mut conn, group_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let requester = account_queries::find_by_id(&mut conn, requester_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let follow = follows::find(&mut conn, requester.id, group.id)
-        .await?
-        .filter(|f| !f.accepted)
-        .ok_or(AppError::NotFound)?;
-    let group_uri = actor_id(ctx, &group)?;
-    let requester_uri = actor_id(ctx, &requester)?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        match answer {
-            FollowAnswer::Accept => follows::accept(conn, follow.id).await?,
-            FollowAnswer::Reject => follows::delete(conn, follow.id).await?,
-        }
-        if requester.domain.is_some() {
-            let follow_id = Url::parse(&follow.ap_id).map_err(|e| AppError::Internal(e.into()))?;
-            let activity = activities::answer_follow(
-                answer,
-                &ctx.urls.new_activity(),
-                &group_uri,
-                &follow_id,
-                &requester_uri,
-            );
-            let inbox = requester
-                .inbox_url
-                .as_deref()
-                .and_then(|i| Url::parse(i).ok())
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("requester has no inbox")))?;
-            let id = activity["id"].as_str().unwrap_or_default().to_owned();
-            crate::outbound::queue(ctx, conn, group.id, &id, &activity.to_string(), &[inbox])
-                .await?;
-        }
-        Ok(())
-    })
-    .await
+    drop(conn);
+    crate::follows::answer_request(ctx, &group, requester_id, answer).await
 }
 
 /// A moderator bans someone from a group: their membership ends, their

@@ -2,6 +2,7 @@
 //! these functions, so each rule lives in one place.
 
 pub mod accounts;
+pub mod blocks;
 pub mod context;
 pub mod directory;
 pub mod domain_lists;

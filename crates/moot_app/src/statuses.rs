@@ -93,6 +93,13 @@ pub async fn can_view(
     if status.deleted_at.is_some() {
         return Ok(false);
     }
+    // Someone the author blocks sees none of their posts.
+    if let Some(viewer) = viewer.filter(|v| v.id != author.id) {
+        let mut conn = ctx.db.conn().await?;
+        if moot_db::blocks::blocks(&mut conn, author.id, viewer.id).await? {
+            return Ok(false);
+        }
+    }
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     if matches!(visibility, Visibility::Public | Visibility::Unlisted) {
         return Ok(true);

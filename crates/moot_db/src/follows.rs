@@ -136,3 +136,21 @@ pub async fn accounts_page(
             .await
     }
 }
+
+/// Requests to follow `target_id` (a person who approves followers, or a
+/// group's join requests) waiting for an answer, oldest first.
+pub async fn pending(
+    conn: &mut AsyncPgConnection,
+    target_id: i64,
+) -> QueryResult<Vec<(Follow, crate::accounts::Account)>> {
+    use crate::accounts::Account;
+    use crate::schema::accounts;
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(target_id))
+        .filter(follows::accepted.eq(false))
+        .order(follows::id.asc())
+        .select((Follow::as_select(), Account::as_select()))
+        .load(conn)
+        .await
+}

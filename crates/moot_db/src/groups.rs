@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::Account;
-use crate::follows::Follow;
 use crate::schema::{accounts, follows, group_bans, group_roles, groups};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -105,21 +104,6 @@ pub async fn ban(conn: &mut AsyncPgConnection, group_id: i64, account_id: i64) -
         .execute(conn)
         .await
         .map(|_| ())
-}
-
-/// Join requests waiting for a moderator, oldest first.
-pub async fn pending_requests(
-    conn: &mut AsyncPgConnection,
-    group_id: i64,
-) -> QueryResult<Vec<(Follow, Account)>> {
-    follows::table
-        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
-        .filter(follows::target_id.eq(group_id))
-        .filter(follows::accepted.eq(false))
-        .order(follows::id.asc())
-        .select((Follow::as_select(), Account::as_select()))
-        .load(conn)
-        .await
 }
 
 /// Usernames of a group's owner and moderators.

@@ -2,6 +2,7 @@
 //! the embedded migrations, and the manager of the node's own PostgreSQL.
 
 pub mod accounts;
+pub mod blocks;
 pub mod bookmarks;
 pub mod domain_rules;
 pub mod embedded;

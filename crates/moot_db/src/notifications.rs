@@ -32,6 +32,8 @@ pub async fn add(
         "INSERT INTO notifications (account_id, kind, from_account_id, status_id)
          SELECT a.id, $2, $3, $4 FROM accounts a
          WHERE a.id = ANY($1) AND a.domain IS NULL AND a.id <> $3
+           AND NOT EXISTS (SELECT 1 FROM hidden_accounts h
+                            WHERE h.account_id = a.id AND h.target_id = $3 AND h.notifications)
          ON CONFLICT DO NOTHING",
     )
     .bind::<Array<BigInt>, _>(recipients)

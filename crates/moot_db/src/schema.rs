@@ -348,6 +348,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blocks (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_id -> Int8,
+        ap_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mutes (id) {
+        id -> Int8,
+        account_id -> Int8,
+        target_id -> Int8,
+        notifications -> Bool,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// A view: blocks and mutes in force (see the blocks migration).
+    hidden_accounts (account_id, target_id) {
+        account_id -> Int8,
+        target_id -> Int8,
+        notifications -> Bool,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -388,4 +418,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_edits,
     status_tags,
     account_notes,
+    blocks,
+    mutes,
+    hidden_accounts,
 );

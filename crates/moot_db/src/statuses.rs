@@ -211,9 +211,11 @@ pub async fn replies(
 }
 
 /// Public posts (with hashtag `tag`, if given), newest first: only this
-/// node's (`local` `Some(true)`), only other nodes' (`Some(false)`), or both.
+/// node's (`local` `Some(true)`), only other nodes' (`Some(false)`), or both;
+/// none by accounts `viewer` blocks or mutes.
 pub async fn public_timeline(
     conn: &mut AsyncPgConnection,
+    viewer: i64,
     local: Option<bool>,
     tag: Option<&str>,
     max_id: Option<i64>,
@@ -236,6 +238,10 @@ pub async fn public_timeline(
     if let Some(max_id) = max_id {
         query = query.filter(statuses::id.lt(max_id));
     }
+    let hidden = crate::schema::hidden_accounts::table
+        .filter(crate::schema::hidden_accounts::account_id.eq(viewer))
+        .select(crate::schema::hidden_accounts::target_id);
+    query = query.filter(diesel::dsl::not(statuses::account_id.eq_any(hidden)));
     if let Some(tag) = tag {
         let tagged = status_tags::table
             .filter(status_tags::tag.eq(tag.to_lowercase()))
@@ -255,16 +261,20 @@ pub async fn home_audience(conn: &mut AsyncPgConnection, status: &Status) -> Que
         id: i64,
     }
     let ids: Vec<Id> = diesel::sql_query(
-        "SELECT f.follower_id AS id FROM follows f
-           JOIN accounts a ON a.id = f.follower_id AND a.domain IS NULL
-          WHERE f.accepted AND f.target_id = $1
-            AND ($2 IN ('public', 'unlisted') OR ($2 = 'private' AND $3::bigint IS NULL))
-         UNION
-         SELECT m.account_id FROM status_mentions m
-           JOIN accounts a ON a.id = m.account_id AND a.domain IS NULL
-          WHERE m.status_id = $4
-         UNION
-         SELECT a.id FROM accounts a WHERE a.id = $1 AND a.domain IS NULL",
+        "SELECT id FROM (
+             SELECT f.follower_id AS id FROM follows f
+               JOIN accounts a ON a.id = f.follower_id AND a.domain IS NULL
+              WHERE f.accepted AND f.target_id = $1
+                AND ($2 IN ('public', 'unlisted') OR ($2 = 'private' AND $3::bigint IS NULL))
+             UNION
+             SELECT m.account_id FROM status_mentions m
+               JOIN accounts a ON a.id = m.account_id AND a.domain IS NULL
+              WHERE m.status_id = $4
+             UNION
+             SELECT a.id FROM accounts a WHERE a.id = $1 AND a.domain IS NULL
+         ) audience
+         WHERE NOT EXISTS (SELECT 1 FROM hidden_accounts h
+                            WHERE h.account_id = audience.id AND h.target_id = $1)",
     )
     .bind::<BigInt, _>(status.account_id)
     .bind::<Text, _>(&status.visibility)

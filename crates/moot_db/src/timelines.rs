@@ -47,7 +47,8 @@ struct Line {
 /// the accounts they follow, groups included: a group boosts what is
 /// posted in it, so its members see its posts. A boost shows a post once,
 /// the first time someone followed shared it, and never a post the
-/// timeline shows already.
+/// timeline shows already. Accounts the viewer blocks or mutes are left
+/// out, as posters and as boosters.
 pub async fn home(
     conn: &mut AsyncPgConnection,
     viewer: i64,
@@ -59,6 +60,8 @@ pub async fn home(
              SELECT target_id FROM follows WHERE follower_id = $1 AND accepted
          ), mentioned AS (
              SELECT status_id FROM status_mentions WHERE account_id = $1
+         ), hidden AS (
+             SELECT target_id FROM hidden_accounts WHERE account_id = $1
          )
          (SELECT s.id AS entry_id, s.id AS status_id, NULL::bigint AS boost_id
             FROM statuses s
@@ -68,6 +71,7 @@ pub async fn home(
                       AND (s.visibility IN ('public', 'unlisted')
                            OR (s.visibility = 'private' AND s.group_id IS NULL)))
                   OR s.id IN (SELECT status_id FROM mentioned))
+             AND s.account_id NOT IN (SELECT target_id FROM hidden)
            ORDER BY s.id DESC LIMIT $3)
          UNION ALL
          (SELECT b.id, b.status_id, b.id
@@ -79,6 +83,8 @@ pub async fn home(
                       AND (s.visibility IN ('public', 'unlisted')
                            OR (s.visibility = 'private' AND s.group_id IS NULL)))
              AND s.id NOT IN (SELECT status_id FROM mentioned)
+             AND b.account_id NOT IN (SELECT target_id FROM hidden)
+             AND s.account_id NOT IN (SELECT target_id FROM hidden)
              AND NOT EXISTS (SELECT 1 FROM reblogs e
                               WHERE e.status_id = b.status_id AND e.id < b.id
                                 AND e.account_id IN (SELECT target_id FROM followed))

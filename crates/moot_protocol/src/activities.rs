@@ -124,6 +124,19 @@ pub fn update_actor(id: &Url, actor: &Url, object: Value, followers: &Url) -> Va
     })
 }
 
+/// `Block` of `target` by `actor`, sent to the blocked actor's node so it
+/// ends follows both ways and stops delivering.
+pub fn block(id: &Url, actor: &Url, target: &Url) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Block",
+        "actor": actor,
+        "object": target,
+        "to": [target],
+    })
+}
+
 /// `Like` of a post by `actor`.
 pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
     json!({

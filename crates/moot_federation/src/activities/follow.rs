@@ -109,7 +109,8 @@ impl Activity for AnswerFollow {
     }
 }
 
-/// `Undo` of an earlier Follow, Like, Dislike or Announce by the same actor.
+/// `Undo` of an earlier Follow, Like, Dislike, Announce or Block by the same
+/// actor.
 #[derive(Debug, Deserialize)]
 pub struct Undo {
     pub id: Url,
@@ -125,7 +126,10 @@ impl Activity for Undo {
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
         let kind = self.object.get("type").and_then(Value::as_str);
-        if !matches!(kind, Some("Follow" | "Like" | "Dislike" | "Announce")) {
+        if !matches!(
+            kind,
+            Some("Follow" | "Like" | "Dislike" | "Announce" | "Block")
+        ) {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
                 format!(
@@ -162,6 +166,9 @@ impl Activity for Undo {
             "Follow" => {
                 moot_app::follows::receive_unfollow(ctx, &self.id, actor.account()?, &undone)
                     .await?
+            }
+            "Block" => {
+                moot_app::blocks::receive_unblock(ctx, &self.id, actor.account()?, &undone).await?
             }
             other => {
                 moot_app::reactions::receive_undo(ctx, &self.id, actor.account()?, other, &undone)

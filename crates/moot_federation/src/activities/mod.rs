@@ -2,6 +2,7 @@
 //! to parse and is refused with 400.
 
 pub mod announce;
+pub mod block;
 pub mod follow;
 pub mod post;
 pub mod profile;
@@ -15,6 +16,7 @@ use url::Url;
 
 use crate::error::FederationError;
 use announce::Announce;
+use block::Block;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
 use profile::UpdateActor;
@@ -33,6 +35,7 @@ pub enum InboxActivity {
     Announce(Announce),
     React(React),
     Flag(Flag),
+    Block(Block),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -48,6 +51,7 @@ macro_rules! each {
             InboxActivity::Announce($a) => $call,
             InboxActivity::React($a) => $call,
             InboxActivity::Flag($a) => $call,
+            InboxActivity::Block($a) => $call,
         }
     };
 }

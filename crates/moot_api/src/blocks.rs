@@ -1,0 +1,113 @@
+//! Blocking and muting accounts, and the lists of those blocked and muted.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use moot_app::{blocks, directory, follows, Context};
+use serde::Deserialize;
+
+use crate::auth::Auth;
+use crate::errors::ApiError;
+use crate::params::parse_id;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(block).service(mute).service(lists);
+}
+
+/// The relationship after a change, as Mastodon answers.
+async fn answer(
+    ctx: &Context,
+    who: &moot_db::accounts::Account,
+    target: &moot_db::accounts::Account,
+) -> Result<HttpResponse, ApiError> {
+    let relationship = follows::relationship(ctx, who, target).await?;
+    Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(target.id, relationship)))
+}
+
+#[post("/api/v1/accounts/{id}/{action:block|unblock}")]
+async fn block(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:blocks")?;
+    let (id, action) = path.into_inner();
+    let target = directory::by_id(&ctx, parse_id(&id)?).await?;
+    if action == "block" {
+        blocks::block(&ctx, &session.account, &target).await?;
+    } else {
+        blocks::unblock(&ctx, &session.account, &target).await?;
+    }
+    answer(&ctx, &session.account, &target).await
+}
+
+#[derive(Deserialize, Default)]
+struct MuteParams {
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    notifications: Option<bool>,
+    /// Seconds; 0 or absent: until unmuted.
+    #[serde(default)]
+    duration: Option<serde_json::Value>,
+}
+
+#[post("/api/v1/accounts/{id}/{action:mute|unmute}")]
+async fn mute(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:mutes")?;
+    let (id, action) = path.into_inner();
+    let target = directory::by_id(&ctx, parse_id(&id)?).await?;
+    if action == "unmute" {
+        blocks::unmute(&ctx, &session.account, &target).await?;
+        return answer(&ctx, &session.account, &target).await;
+    }
+    let params: MuteParams = if body.is_empty() {
+        MuteParams::default()
+    } else {
+        crate::params::parse(&req, &body).await?
+    };
+    // Forms send numbers as text, JSON as numbers.
+    let duration = match &params.duration {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Number(n)) => n.as_i64(),
+        Some(serde_json::Value::String(s)) if s.is_empty() => None,
+        Some(serde_json::Value::String(s)) => Some(s.parse().map_err(|_| {
+            ApiError::unprocessable("Validation failed: duration must be a number of seconds")
+        })?),
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "Validation failed: duration must be a number of seconds",
+            ))
+        }
+    };
+    let notifications = params.notifications.unwrap_or(true);
+    blocks::mute(&ctx, &session.account, &target, notifications, duration).await?;
+    answer(&ctx, &session.account, &target).await
+}
+
+/// `GET /api/v1/blocks` and `GET /api/v1/mutes`.
+#[get("/api/v1/{which:blocks|mutes}")]
+async fn lists(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    which: web::Path<String>,
+    query: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let muted = which.as_str() == "mutes";
+    let session = auth.require(if muted { "read:mutes" } else { "read:blocks" })?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let page = moot_db::blocks::page(
+        &mut conn,
+        session.account.id,
+        muted,
+        query.max_id(),
+        query.limit(40, 80),
+    )
+    .await
+    .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    crate::accounts::account_page(&ctx, &req, page).await
+}

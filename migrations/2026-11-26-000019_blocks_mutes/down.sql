@@ -1,0 +1,1 @@
+DROP VIEW hidden_accounts; DROP TABLE mutes; DROP TABLE blocks;

@@ -93,14 +93,20 @@ async fn statuses(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = crate::statuses::viewer(&req).await;
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;
-    // Nothing is pinned yet.
     if query.pinned == Some(true) {
-        return Ok(crate::pagination::page_response(
-            &ctx,
-            &req,
-            &[],
-            Vec::new(),
-        ));
+        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+        let pinned = moot_db::pins::of(&mut conn, account.id)
+            .await
+            .map_err(moot_app::AppError::from)?;
+        drop(conn);
+        let mut shown = Vec::new();
+        for (status, author) in pinned {
+            if moot_app::statuses::can_view(&ctx, viewer.as_ref(), &status, &author).await? {
+                shown.push((status, author));
+            }
+        }
+        let body = crate::statuses::render_page(&ctx, &shown, viewer.as_ref()).await?;
+        return Ok(HttpResponse::Ok().json(body));
     }
     let limit = query.limit(20, 40);
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
@@ -250,7 +256,7 @@ pub(crate) fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
         "id": id.to_string(),
         "following": r.following,
         "showing_reblogs": r.following,
-        "notifying": false,
+        "notifying": r.notifying,
         "languages": null,
         "followed_by": r.followed_by,
         "blocking": r.blocking,
@@ -265,15 +271,29 @@ pub(crate) fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
     })
 }
 
+#[derive(Deserialize, Default)]
+struct FollowParams {
+    /// Be told of each new post.
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    notify: Option<bool>,
+}
+
 #[post("/api/v1/accounts/{id}/follow")]
 async fn follow(
     ctx: web::Data<Context>,
     auth: Auth,
+    req: HttpRequest,
     id: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:follows")?;
+    let params: FollowParams = if body.is_empty() {
+        FollowParams::default()
+    } else {
+        crate::params::parse(&req, &body).await?
+    };
     let target = directory::by_id(&ctx, parse_id(&id)?).await?;
-    let relationship = follows::follow(&ctx, &session.account, &target).await?;
+    let relationship = follows::follow(&ctx, &session.account, &target, params.notify).await?;
     Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
 }
 

@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(context)
         .service(favourite)
         .service(reblog)
+        .service(pin)
         .service(reactors)
         .service(source)
         .service(history)
@@ -159,6 +160,7 @@ pub async fn render_page(
             body["replies_count"] = json!(stats.replies);
             body["favourited"] = json!(stats.favourited);
             body["reblogged"] = json!(stats.reblogged);
+            body["pinned"] = json!(stats.pinned);
             body["bookmarked"] = json!(stats.bookmarked);
             body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
             let tags: Vec<Value> = stats.tags.iter().map(|t| entities::tag(ctx, t)).collect();
@@ -378,6 +380,24 @@ async fn reblog(
     let status = moot_app::reactions::unboost(&ctx, &session.account, id).await?;
     let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
     Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, me).await?))
+}
+
+#[post("/api/v1/statuses/{id}/{action:pin|unpin}")]
+async fn pin(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let (id, action) = path.into_inner();
+    let id = parse_id(&id)?;
+    let status = if action == "pin" {
+        moot_app::pins::pin(&ctx, &session.account, id).await?
+    } else {
+        moot_app::pins::unpin(&ctx, &session.account, id).await?
+    };
+    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
+    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
 }
 
 /// Who favourited or boosted a post the viewer may see.

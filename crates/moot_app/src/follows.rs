@@ -20,6 +20,8 @@ pub struct Relationship {
     pub requested_by: bool,
     /// The viewer's private note on the other.
     pub note: String,
+    /// The viewer is told of each of the other's new posts.
+    pub notifying: bool,
     pub blocking: bool,
     pub blocked_by: bool,
     pub muting: bool,
@@ -71,12 +73,15 @@ async fn notify_follow(
     Ok(())
 }
 
-/// A local person follows `target`. Local targets that do not approve
-/// followers by hand are followed at once; remote ones get a `Follow`.
+/// A local person follows `target` (and asks to be told of each new post,
+/// or not, when `notify` is given; following again changes only that).
+/// Local targets that do not approve followers by hand are followed at
+/// once; remote ones get a `Follow`.
 pub async fn follow(
     ctx: &Context,
     follower: &Account,
     target: &Account,
+    notify: Option<bool>,
 ) -> Result<Relationship, AppError> {
     if follower.domain.is_some() {
         return Err(AppError::Forbidden(
@@ -113,6 +118,9 @@ pub async fn follow(
         }
         if created {
             notify_follow(conn, follower, target, accepted_now).await?;
+        }
+        if let Some(notify) = notify {
+            queries::set_notify(conn, follower.id, target.id, notify).await?;
         }
         Ok(())
     })
@@ -173,6 +181,7 @@ pub async fn relationship(
         muting: muting.is_some(),
         muting_notifications: muting == Some(true),
         following: out.as_ref().is_some_and(|f| f.accepted),
+        notifying: out.as_ref().is_some_and(|f| f.notify),
         requested: out.as_ref().is_some_and(|f| !f.accepted),
         followed_by: back.as_ref().is_some_and(|f| f.accepted),
         requested_by: back.is_some_and(|f| !f.accepted),

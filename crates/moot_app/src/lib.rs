@@ -16,6 +16,7 @@ pub mod media;
 pub mod oauth;
 pub mod outbound;
 pub mod passwords;
+pub mod pins;
 pub mod profiles;
 pub mod reactions;
 pub mod site;

@@ -505,6 +505,7 @@ async fn create_once(
             }
         }
         index_tags(conn, &status).await?;
+        notify_subscribers(conn, &status).await?;
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         queries::add_mentions(conn, status.id, &people_ids).await?;
@@ -797,6 +798,7 @@ async fn store_remote_in(
     .await?;
     if created {
         index_tags(conn, &status).await?;
+        notify_subscribers(conn, &status).await?;
         queries::adopt_orphans(conn, status.id, note.id.as_str()).await?;
         // Local people the post mentions (or is addressed to) can see it.
         let mut local_people = Vec::new();
@@ -891,6 +893,26 @@ pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
         Some(source) => text::hashtags(source),
         None => text::hashtags(&text::plain_text(content)),
     }
+}
+
+/// Tells the author's followers who rang the bell of a new post they may
+/// see (not direct messages, not posts kept for a group's members).
+async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
+    let for_followers = matches!(status.visibility.as_str(), "public" | "unlisted")
+        || (status.visibility == "private" && status.group_id.is_none());
+    if !for_followers || status.in_reply_to_id.is_some() {
+        return Ok(());
+    }
+    let subscribers = moot_db::follows::subscribers(conn, status.account_id).await?;
+    notifications::add(
+        conn,
+        &subscribers,
+        "status",
+        status.account_id,
+        Some(status.id),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records a post's hashtags, for tag timelines.

@@ -13,6 +13,8 @@ pub struct Follow {
     pub target_id: i64,
     pub ap_id: String,
     pub accepted: bool,
+    /// The follower asked to be told of each new post.
+    pub notify: bool,
 }
 
 /// Records a follow request unless one exists between the two; returns the
@@ -151,6 +153,38 @@ pub async fn pending(
         .filter(follows::accepted.eq(false))
         .order(follows::id.asc())
         .select((Follow::as_select(), Account::as_select()))
+        .load(conn)
+        .await
+}
+
+/// Whether `follower_id` is told of each of `target_id`'s new posts.
+pub async fn set_notify(
+    conn: &mut AsyncPgConnection,
+    follower_id: i64,
+    target_id: i64,
+    notify: bool,
+) -> QueryResult<()> {
+    diesel::update(
+        follows::table
+            .filter(follows::follower_id.eq(follower_id))
+            .filter(follows::target_id.eq(target_id)),
+    )
+    .set(follows::notify.eq(notify))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Local followers of `target_id` who asked to be told of its new posts.
+pub async fn subscribers(conn: &mut AsyncPgConnection, target_id: i64) -> QueryResult<Vec<i64>> {
+    use crate::schema::accounts;
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(target_id))
+        .filter(follows::accepted)
+        .filter(follows::notify)
+        .filter(accounts::domain.is_null())
+        .select(follows::follower_id)
         .load(conn)
         .await
 }

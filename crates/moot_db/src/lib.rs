@@ -12,6 +12,7 @@ pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod outbox;
+pub mod pins;
 pub mod pool;
 pub mod reactions;
 pub mod received;

@@ -80,6 +80,15 @@ diesel::table! {
         ap_id -> Text,
         accepted -> Bool,
         created_at -> Timestamptz,
+        notify -> Bool,
+    }
+}
+
+diesel::table! {
+    status_pins (account_id, status_id) {
+        account_id -> Int8,
+        status_id -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
@@ -421,4 +430,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     mutes,
     hidden_accounts,
+    status_pins,
 );

@@ -446,6 +446,9 @@ pub struct Stats {
     /// Whether the viewer bookmarked it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub bookmarked: bool,
+    /// Whether the viewer, its author, pinned it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub pinned: bool,
     /// Its hashtags.
     #[diesel(sql_type = diesel::sql_types::Array<Text>)]
     pub tags: Vec<String>,
@@ -475,6 +478,8 @@ pub async fn stats_of(
                        AND b.account_id = $2) AS reblogged,
             EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
                        AND k.account_id = $2) AS bookmarked,
+            EXISTS (SELECT 1 FROM status_pins n WHERE n.status_id = s.id
+                       AND n.account_id = $2 AND s.account_id = $2) AS pinned,
             ARRAY(SELECT t.tag FROM status_tags t WHERE t.status_id = s.id ORDER BY t.tag) AS tags,
             ARRAY(SELECT m.account_id FROM status_mentions m WHERE m.status_id = s.id) AS mentions,
             p.account_id AS parent_author

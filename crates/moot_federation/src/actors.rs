@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(person)
         .service(moderators)
         .service(outbox)
+        .service(featured)
         .service(person_collection)
         .service(instance_actor);
 }
@@ -121,6 +122,34 @@ async fn outbox(
     }
     let id = ctx.urls.person_collection(&account.username, "outbox");
     Ok(activity_json(&OrderedCollection::new(id, total, items)))
+}
+
+/// An actor's pinned posts, as objects, the latest pinned first.
+#[get("/users/{username}/featured")]
+async fn featured(
+    ctx: web::Data<Context>,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let account = local_account(&ctx, &username).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let pinned = moot_db::pins::of(&mut conn, account.id)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    drop(conn);
+    let mut items = Vec::with_capacity(pinned.len());
+    for (status, author) in pinned.iter().filter(|(s, _)| s.visibility == "public") {
+        let mut object = moot_app::statuses::object_json(&ctx, status, author).await?;
+        if let Some(map) = object.as_object_mut() {
+            map.remove("@context");
+        }
+        items.push(object);
+    }
+    let id = ctx.urls.person_collection(&account.username, "featured");
+    Ok(activity_json(&OrderedCollection::new(
+        id,
+        items.len() as i64,
+        items,
+    )))
 }
 
 #[get("/actor")]

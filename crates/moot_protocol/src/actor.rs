@@ -54,6 +54,9 @@ pub struct Actor {
     pub followers: Option<Url>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub following: Option<Url>,
+    /// Pinned posts (Mastodon's `featured` collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Url>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
     pub public_key: PublicKey,
@@ -115,6 +118,7 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
         outbox: collection("outbox"),
         followers: collection("followers"),
         following: collection("following"),
+        featured: collection("featured"),
         endpoints: Some(Endpoints {
             shared_inbox: Some(urls.shared_inbox()),
         }),
@@ -166,6 +170,7 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         outbox: None,
         followers: None,
         following: None,
+        featured: None,
         endpoints: Some(Endpoints {
             shared_inbox: Some(urls.shared_inbox()),
         }),

@@ -216,4 +216,16 @@ async fn blocks_cross_to_other_nodes_and_back() {
         node.api(Method::GET, &rel_path, &jo).await.1[0]["blocked_by"],
         false
     );
+
+    // A moderator's ban (Lemmy: a Block with a target) is not a personal
+    // block.
+    let ban = json!({"id": format!("{}/blocks/2", peer.base_url), "type": "Block",
+                     "actor": troll, "object": node.url("/users/jo"),
+                     "target": format!("{}/c/main", peer.base_url)});
+    let (status, body) = peer.post_signed("troll", &inbox, &ban).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(
+        node.api(Method::GET, &rel_path, &jo).await.1[0]["blocked_by"],
+        false
+    );
 }

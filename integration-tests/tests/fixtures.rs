@@ -233,6 +233,20 @@ async fn replay(r: &Replay, original: &Value) -> Outcome {
             assert_eq!(r.send(&undo).await.0, 202);
             Outcome::Accepted("follower added")
         }
+        ("Block", _) => {
+            // A block (or, with a target, a ban) of one of our people.
+            activity["object"] = json!(r.me);
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            Outcome::Accepted("block of a local person taken")
+        }
+        ("Undo", "Block") => {
+            activity["object"]["object"] = json!(r.me);
+            assert_eq!(r.send(&activity["object"]).await.0, 202);
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            Outcome::Accepted("block lifted")
+        }
         ("Undo", "Follow") => {
             activity["object"]["object"] = json!(r.me);
             let follow = activity["object"].clone();

@@ -106,6 +106,30 @@ pub async fn receive_block(
     .await
 }
 
+/// A moderator elsewhere bans one of our people from `community` (on the
+/// moderator's own node): their membership here ends.
+pub async fn receive_ban(
+    ctx: &Context,
+    activity_id: &Url,
+    banned: &Account,
+    community: &Url,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !received::first_time(conn, activity_id.as_str()).await? {
+            return Ok(());
+        }
+        let Some(group) = moot_db::accounts::find_by_ap_id(conn, community.as_str()).await? else {
+            return Ok(());
+        };
+        if let Some(follow) = follows::find(conn, banned.id, group.id).await? {
+            follows::delete(conn, follow.id).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// A remote actor lifts a block it made.
 pub async fn receive_unblock(
     ctx: &Context,

@@ -1,4 +1,6 @@
-//! `Block` of one of our people by an actor elsewhere.
+//! `Block` of one of our people by an actor elsewhere: a person's block
+//! (Mastodon), or, with a `target`, a moderator's ban from a community or
+//! a whole node (Lemmy).
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -11,6 +13,7 @@ use url::Url;
 
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
+use crate::origin::same_origin;
 
 #[derive(Debug, Deserialize)]
 pub struct Block {
@@ -19,6 +22,9 @@ pub struct Block {
     pub kind: BlockType,
     pub actor: ObjectId<ApActor>,
     pub object: ObjectId<ApActor>,
+    /// What the person is banned from, for a moderator's ban.
+    #[serde(default)]
+    pub target: Option<Url>,
 }
 
 #[async_trait::async_trait]
@@ -36,15 +42,26 @@ impl Activity for Block {
     }
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        let ctx = data.app_data();
         let blocker = self.actor.dereference(data).await?;
         let blocked = self.object.dereference_local(data).await?;
-        moot_app::blocks::receive_block(
-            data.app_data(),
-            &self.id,
-            blocker.account()?,
-            blocked.account()?,
-        )
-        .await?;
+        match &self.target {
+            // A ban from a community on the moderator's own node: the
+            // member is out of it. Bans from anything else change nothing.
+            Some(target) if same_origin(target, self.actor.inner()) => {
+                moot_app::blocks::receive_ban(ctx, &self.id, blocked.account()?, target).await?
+            }
+            Some(target) => tracing::info!(%target, "ban from elsewhere ignored"),
+            None => {
+                moot_app::blocks::receive_block(
+                    ctx,
+                    &self.id,
+                    blocker.account()?,
+                    blocked.account()?,
+                )
+                .await?
+            }
+        }
         Ok(())
     }
 }

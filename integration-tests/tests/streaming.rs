@@ -200,3 +200,63 @@ async fn a_websocket_subscribes_and_unsubscribes() {
     let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["id"], tagged["id"]);
 }
+
+#[tokio::test]
+async fn a_list_stream_carries_its_members_posts() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    let kim = node.create_user("kim", "read write follow").await;
+    let mut ids = Vec::new();
+    for name in ["sam", "kim"] {
+        let (_, account) = node
+            .api(
+                Method::GET,
+                &format!("/api/v1/accounts/lookup?acct={name}"),
+                &jo,
+            )
+            .await;
+        let id = account["id"].as_str().unwrap().to_owned();
+        node.api(Method::POST, &format!("/api/v1/accounts/{id}/follow"), &jo)
+            .await;
+        ids.push(id);
+    }
+    let (_, list) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/lists",
+            &jo,
+            json!({"title": "Depots"}),
+        )
+        .await;
+    let list_id = list["id"].as_str().unwrap();
+    node.api_json(
+        Method::POST,
+        &format!("/api/v1/lists/{list_id}/accounts"),
+        &jo,
+        json!({"account_ids": [ids[0]]}),
+    )
+    .await;
+
+    let response = node
+        .http
+        .get(node.url(&format!("/api/v1/streaming/list?list={list_id}")))
+        .bearer_auth(&jo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut buffer = String::new();
+    node.post(&kim, "Not on the list").await;
+    node.post(&sam, "Depot stock take").await;
+    let update: Value =
+        serde_json::from_str(&next_sse(&mut body, &mut buffer, "update").await).unwrap();
+    assert!(
+        update["content"]
+            .as_str()
+            .unwrap()
+            .contains("Depot stock take"),
+        "{update}"
+    );
+}

@@ -12,6 +12,7 @@ pub mod follow_requests;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod lists;
 pub mod markers;
 pub mod media;
 pub mod metrics;

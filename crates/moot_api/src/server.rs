@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::profiles::configure(cfg);
     crate::follow_requests::configure(cfg);
     crate::blocks::configure(cfg);
+    crate::lists::configure(cfg);
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);

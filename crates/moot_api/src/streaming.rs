@@ -37,7 +37,8 @@ async fn health() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("OK")
 }
 
-/// One subscription: a stream name and, for hashtag streams, the tag.
+/// One subscription: a stream name and, for hashtag streams, the tag (for
+/// list streams, the list id).
 #[derive(Debug, Clone, PartialEq)]
 struct Subscription {
     stream: String,
@@ -45,7 +46,7 @@ struct Subscription {
 }
 
 impl Subscription {
-    /// Checks a stream name and its parameter; `list` streams wait for lists.
+    /// Checks a stream name and its parameter.
     fn new(stream: &str, tag: Option<String>) -> Result<Subscription, String> {
         match stream {
             "user" | "user:notification" | "public" | "public:local" | "public:remote" => {
@@ -54,6 +55,13 @@ impl Subscription {
                     tag: None,
                 })
             }
+            "list" => match tag.filter(|t| t.parse::<i64>().is_ok()) {
+                Some(list) => Ok(Subscription {
+                    stream: stream.to_owned(),
+                    tag: Some(list),
+                }),
+                None => Err("Missing list parameter".into()),
+            },
             "hashtag" | "hashtag:local" => match tag.filter(|t| !t.trim().is_empty()) {
                 Some(tag) => Ok(Subscription {
                     stream: stream.to_owned(),
@@ -203,6 +211,14 @@ struct StreamQuery {
     access_token: Option<String>,
     stream: Option<String>,
     tag: Option<String>,
+    list: Option<String>,
+}
+
+impl StreamQuery {
+    /// The stream's parameter: a hashtag or a list id.
+    fn parameter(&self) -> Option<String> {
+        self.tag.clone().or_else(|| self.list.clone())
+    }
 }
 
 /// Server-sent events: `/api/v1/streaming/user`, `/public/local`, ...
@@ -225,7 +241,7 @@ async fn sse_response(
     query: &StreamQuery,
 ) -> Result<HttpResponse, ApiError> {
     let subscription =
-        Subscription::new(stream, query.tag.clone()).map_err(ApiError::bad_request)?;
+        Subscription::new(stream, query.parameter()).map_err(ApiError::bad_request)?;
     let (token, _) = token_of(req, query);
     let mut listener = listener(ctx, token).await?;
     listener.subscriptions.push(subscription);
@@ -253,6 +269,7 @@ struct ClientMessage {
     kind: String,
     stream: String,
     tag: Option<String>,
+    list: Option<String>,
 }
 
 #[get("/api/v1/streaming")]
@@ -276,7 +293,7 @@ async fn websocket(
     if let Some(stream) = &query.stream {
         listener
             .subscriptions
-            .push(Subscription::new(stream, query.tag.clone()).map_err(ApiError::bad_request)?);
+            .push(Subscription::new(stream, query.parameter()).map_err(ApiError::bad_request)?);
     }
     let (mut response, session, incoming) = actix_ws::handle(&req, body)
         .map_err(|e| ApiError::bad_request(format!("WebSocket handshake failed: {e}")))?;
@@ -348,7 +365,7 @@ fn handle_client_message(listener: &mut Listener, text: &str) -> Option<String> 
         Ok(message) => message,
         Err(e) => return Some(format!("Malformed message: {e}")),
     };
-    let subscription = match Subscription::new(&message.stream, message.tag) {
+    let subscription = match Subscription::new(&message.stream, message.tag.or(message.list)) {
         Ok(subscription) => subscription,
         Err(e) => return Some(e),
     };

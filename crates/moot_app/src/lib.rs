@@ -12,6 +12,7 @@ pub mod error;
 pub mod follows;
 pub mod groups;
 pub mod keys;
+pub mod lists;
 pub mod media;
 pub mod oauth;
 pub mod outbound;

@@ -54,12 +54,15 @@ pub struct PostEvent {
     pub public: bool,
     /// Who shared it, when the event is a boost.
     pub boost: Option<moot_db::timelines::Boost>,
+    /// The lists (and their owners) whose timelines show it.
+    pub lists: Vec<(i64, i64)>,
 }
 
 impl Event {
     /// Whether `stream` (`user`, `public`, `public:local`, `public:remote`,
-    /// `hashtag`, `hashtag:local`, `user:notification`) of `viewer` carries
-    /// this event; `tag` is the hashtag streams' tag.
+    /// `hashtag`, `hashtag:local`, `list`, `user:notification`) of `viewer`
+    /// carries this event; `tag` is the hashtag streams' tag, or the list
+    /// stream's list id.
     pub fn belongs_to(&self, stream: &str, viewer: Option<i64>, tag: Option<&str>) -> bool {
         match self {
             Event::Notification { notification, .. } => {
@@ -73,6 +76,7 @@ impl Event {
                     author,
                     hashtags,
                     boost,
+                    lists,
                     ..
                 } = post.as_ref();
                 // Boosts show in home timelines only.
@@ -81,6 +85,9 @@ impl Event {
                 }
                 match stream {
                     "user" => viewer.is_some_and(|v| home_of.contains(&v)),
+                    "list" => lists.iter().any(|(list, owner)| {
+                        Some(*owner) == viewer && tag == Some(list.to_string().as_str())
+                    }),
                     "public" => *public,
                     "public:local" => *public && author.domain.is_none(),
                     "public:remote" => *public && author.domain.is_some(),
@@ -176,6 +183,12 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 return Ok(None);
             };
             let home_of = moot_db::statuses::home_audience(&mut conn, &status).await?;
+            let for_lists = matches!(status.visibility.as_str(), "public" | "unlisted")
+                || (status.visibility == "private" && status.group_id.is_none());
+            let lists = match for_lists {
+                true => moot_db::lists::holding(&mut conn, author.id).await?,
+                false => Vec::new(),
+            };
             let visibility = Visibility::parse(&status.visibility);
             let heard = ctx.policy.in_public_timelines(author.domain.as_deref());
             Ok(Some(Event::Post(Box::new(PostEvent {
@@ -186,6 +199,7 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 author,
                 home_of,
                 boost: None,
+                lists,
             }))))
         }
         "boost" => {
@@ -205,6 +219,7 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 author: entry.author,
                 home_of,
                 boost: Some(boost),
+                lists: Vec::new(),
             }))))
         }
         "notification" => Ok(moot_db::notifications::find(&mut conn, announcement.id)

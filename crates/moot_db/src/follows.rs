@@ -188,3 +188,18 @@ pub async fn subscribers(conn: &mut AsyncPgConnection, target_id: i64) -> QueryR
         .load(conn)
         .await
 }
+
+/// Those of `targets` that `follower_id` follows.
+pub async fn following_among(
+    conn: &mut AsyncPgConnection,
+    follower_id: i64,
+    targets: &[i64],
+) -> QueryResult<Vec<i64>> {
+    follows::table
+        .filter(follows::follower_id.eq(follower_id))
+        .filter(follows::accepted)
+        .filter(follows::target_id.eq_any(targets))
+        .select(follows::target_id)
+        .load(conn)
+        .await
+}

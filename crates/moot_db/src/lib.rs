@@ -8,6 +8,7 @@ pub mod domain_rules;
 pub mod embedded;
 pub mod follows;
 pub mod groups;
+pub mod lists;
 pub mod markers;
 pub mod media;
 pub mod notifications;

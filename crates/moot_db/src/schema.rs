@@ -387,6 +387,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lists (id) {
+        id -> Int8,
+        account_id -> Int8,
+        title -> Text,
+        replies_policy -> Text,
+        exclusive -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    list_accounts (list_id, account_id) {
+        list_id -> Int8,
+        account_id -> Int8,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -431,4 +449,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mutes,
     hidden_accounts,
     status_pins,
+    lists,
+    list_accounts,
 );

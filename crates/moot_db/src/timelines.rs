@@ -31,8 +31,9 @@ pub struct Boost {
     pub by: Account,
 }
 
+/// A timeline line as a query finds it: the entry, its post, its boost.
 #[derive(QueryableByName)]
-struct Line {
+pub(crate) struct Line {
     #[diesel(sql_type = BigInt)]
     entry_id: i64,
     #[diesel(sql_type = BigInt)]
@@ -72,6 +73,10 @@ pub async fn home(
                            OR (s.visibility = 'private' AND s.group_id IS NULL)))
                   OR s.id IN (SELECT status_id FROM mentioned))
              AND s.account_id NOT IN (SELECT target_id FROM hidden)
+             -- Members of exclusive lists show in those lists only.
+             AND s.account_id NOT IN (SELECT la.account_id FROM list_accounts la
+                                        JOIN lists l ON l.id = la.list_id
+                                       WHERE l.account_id = $1 AND l.exclusive)
            ORDER BY s.id DESC LIMIT $3)
          UNION ALL
          (SELECT b.id, b.status_id, b.id
@@ -134,7 +139,10 @@ pub async fn of_account(
 
 /// Entries for `lines`, in their order, with posts, authors and boosts
 /// read in (at most) two queries.
-async fn complete(conn: &mut AsyncPgConnection, lines: Vec<Line>) -> QueryResult<Vec<Entry>> {
+pub(crate) async fn complete(
+    conn: &mut AsyncPgConnection,
+    lines: Vec<Line>,
+) -> QueryResult<Vec<Entry>> {
     let ids: Vec<i64> = lines.iter().map(|l| l.status_id).collect();
     let posts: HashMap<i64, (Status, Account)> = statuses::table
         .inner_join(accounts::table)

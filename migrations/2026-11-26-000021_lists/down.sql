@@ -1,0 +1,1 @@
+DROP TABLE list_accounts; DROP TABLE lists;

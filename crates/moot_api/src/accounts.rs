@@ -138,6 +138,7 @@ async fn statuses(
     }
     let ids: Vec<i64> = shown.iter().map(|e| e.id).collect();
     let body = crate::statuses::render_entries(&ctx, &shown, viewer.as_ref()).await?;
+    let body = crate::filters::apply(&ctx, viewer.as_ref(), "account", body).await?;
     Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
 }
 

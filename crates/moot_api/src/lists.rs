@@ -211,6 +211,7 @@ async fn timeline(
         .map_err(moot_app::AppError::from)?;
     drop(conn);
     let body = crate::statuses::render_entries(&ctx, &page, Some(&session.account)).await?;
+    let body = crate::filters::apply(&ctx, Some(&session.account), "home", body).await?;
     let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
 }

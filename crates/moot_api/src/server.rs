@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::follow_requests::configure(cfg);
     crate::blocks::configure(cfg);
     crate::lists::configure(cfg);
+    crate::filters::configure(cfg);
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);

@@ -332,7 +332,9 @@ async fn context(
     }
     drop(conn);
     let ancestors = render_page(&ctx, &ancestors, viewer.as_ref()).await?;
+    let ancestors = crate::filters::apply(&ctx, viewer.as_ref(), "thread", ancestors).await?;
     let descendants = render_page(&ctx, &descendants, viewer.as_ref()).await?;
+    let descendants = crate::filters::apply(&ctx, viewer.as_ref(), "thread", descendants).await?;
     Ok(HttpResponse::Ok().json(json!({ "ancestors": ancestors, "descendants": descendants })))
 }
 
@@ -584,6 +586,7 @@ async fn public_posts(
     }
     shown.truncate(limit as usize);
     let out = render_page(&ctx, &shown, Some(&session.account)).await?;
+    let out = crate::filters::apply(&ctx, Some(&session.account), "public", out).await?;
     let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }
@@ -603,6 +606,7 @@ async fn home(
         .map_err(moot_app::AppError::from)?;
     drop(conn);
     let out = render_entries(&ctx, &page, Some(&session.account)).await?;
+    let out = crate::filters::apply(&ctx, Some(&session.account), "home", out).await?;
     let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
     Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
 }

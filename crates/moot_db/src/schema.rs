@@ -405,6 +405,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    filters (id) {
+        id -> Int8,
+        account_id -> Int8,
+        title -> Text,
+        context -> Array<Text>,
+        action -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    filter_keywords (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        keyword -> Text,
+        whole_word -> Bool,
+    }
+}
+
+diesel::table! {
+    filter_statuses (id) {
+        id -> Int8,
+        filter_id -> Int8,
+        status_id -> Int8,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -451,4 +480,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_pins,
     lists,
     list_accounts,
+    filters,
+    filter_keywords,
+    filter_statuses,
 );

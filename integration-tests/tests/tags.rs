@@ -101,3 +101,48 @@ async fn hashtags_make_tag_timelines_from_here_and_elsewhere() {
     let left: Vec<String> = tagged(&node, &jo, "").await;
     assert_eq!(left.len(), 1, "{left:?}");
 }
+
+#[tokio::test]
+async fn a_followed_hashtag_brings_public_posts_home() {
+    let node = TestNode::start().await;
+    let api = MastodonApi::get();
+    let jo = node.create_user("jo", "read write follow").await;
+    let kim = node.create_user("kim", "read write follow").await;
+    let (status, tag) = node
+        .api(Method::POST, "/api/v1/tags/Flooding/follow", &kim)
+        .await;
+    assert_eq!(status, 200, "{tag}");
+    api.assert_valid("POST", "/api/v1/tags/{name}/follow", 200, &tag);
+    assert_eq!(tag["following"], true);
+    node.post(&jo, "Sandbags at the depot #flooding").await;
+    node.post(&jo, "Untagged").await;
+    node.api_json(
+        Method::POST,
+        "/api/v1/statuses",
+        &jo,
+        json!({"status": "Followers only #flooding", "visibility": "private"}),
+    )
+    .await;
+    let (_, home) = node.api(Method::GET, "/api/v1/timelines/home", &kim).await;
+    let texts: Vec<&str> = home
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("Sandbags"));
+    let (_, followed) = node.api(Method::GET, "/api/v1/followed_tags", &kim).await;
+    api.assert_valid("GET", "/api/v1/followed_tags", 200, &followed);
+    assert_eq!(followed[0]["name"], "flooding");
+    let (_, shown) = node.api(Method::GET, "/api/v1/tags/flooding", &kim).await;
+    assert_eq!(shown["following"], true);
+    node.api(Method::POST, "/api/v1/tags/flooding/unfollow", &kim)
+        .await;
+    let (_, home) = node.api(Method::GET, "/api/v1/timelines/home", &kim).await;
+    assert_eq!(home, json!([]));
+    let (status, _) = node
+        .api(Method::POST, "/api/v1/tags/not%20a%20tag/follow", &kim)
+        .await;
+    assert_eq!(status, 404);
+}

@@ -13,10 +13,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(v1).service(v2);
 }
 
-/// The Mastodon API level whose endpoints clients may rely on (3.5 brought
-/// post edits, which Moot serves), and Moot's own version.
+/// The Mastodon API level whose endpoints clients may rely on, and Moot's
+/// own version. Clients switch on it: 4.0 brought filters v2 and followed
+/// hashtags, which Moot serves, as it serves 3.5's post edits.
 pub fn version() -> String {
-    format!("3.5.0 (compatible; Moot {})", env!("CARGO_PKG_VERSION"))
+    format!("4.0.0 (compatible; Moot {})", env!("CARGO_PKG_VERSION"))
 }
 
 fn registrations(ctx: &Context) -> (bool, bool) {
@@ -106,7 +107,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "api_versions": {"mastodon": 0},
         "configuration": {
             "urls": {"streaming": streaming_base(&ctx), "status": null, "about": about, "privacy_policy": null, "terms_of_service": null},
-            "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
+            "accounts": {"max_featured_tags": 0, "max_pinned_statuses": moot_app::pins::MAX_PINS},
             "statuses": statuses_configuration(&ctx),
             "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),

@@ -31,7 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(home)
         .service(public)
         .service(tag_timeline)
-        .service(tag_info);
+        .service(tag_info)
+        .service(tag_follow)
+        .service(followed_tags);
 }
 
 /// The body of `POST` and `PUT /api/v1/statuses`, as JSON or a form.
@@ -535,12 +537,74 @@ async fn tag_info(
     auth: Auth,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require("read")?;
-    let name = tag.trim_start_matches('#').to_lowercase();
-    if name.is_empty() {
-        return Err(ApiError::not_found());
-    }
-    Ok(HttpResponse::Ok().json(entities::tag(&ctx, &name)))
+    let session = auth.require("read")?;
+    let name = tag_name(&tag)?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let following = moot_db::statuses::follows_tag(&mut conn, session.account.id, &name)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let mut body = entities::tag(&ctx, &name);
+    body["following"] = json!(following);
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A hashtag as a path names it: without `#`, in lower case, word
+/// characters only.
+fn tag_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim_start_matches('#').to_lowercase();
+    let valid = !name.is_empty()
+        && name.chars().count() <= 100
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then_some(name).ok_or_else(ApiError::not_found)
+}
+
+/// Following a hashtag brings its public posts into the home timeline.
+#[post("/api/v1/tags/{tag}/{action:follow|unfollow}")]
+async fn tag_follow(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:follows")?;
+    let (tag, action) = path.into_inner();
+    let name = tag_name(&tag)?;
+    let follow = action == "follow";
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    moot_db::statuses::follow_tag(&mut conn, session.account.id, &name, follow)
+        .await
+        .map_err(moot_app::AppError::from)?;
+    let mut body = entities::tag(&ctx, &name);
+    body["following"] = json!(follow);
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[get("/api/v1/followed_tags")]
+async fn followed_tags(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    query: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:follows")?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let page = moot_db::statuses::followed_tags(
+        &mut conn,
+        session.account.id,
+        query.max_id(),
+        query.limit(100, 200),
+    )
+    .await
+    .map_err(moot_app::AppError::from)?;
+    let cursors: Vec<i64> = page.iter().map(|(id, _)| *id).collect();
+    let body = page
+        .iter()
+        .map(|(_, name)| {
+            let mut tag = entities::tag(&ctx, name);
+            tag["following"] = json!(true);
+            tag
+        })
+        .collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
 }
 
 /// Public posts (with `tag`, if given), leaving out silenced (and refused)

@@ -434,6 +434,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tag_follows (id) {
+        id -> Int8,
+        account_id -> Int8,
+        tag -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
@@ -483,4 +492,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     filters,
     filter_keywords,
     filter_statuses,
+    tag_follows,
 );

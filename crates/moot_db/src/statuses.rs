@@ -617,3 +617,67 @@ pub async fn tags_like(
         .load(conn)
         .await
 }
+
+/// Follows (or stops following) a hashtag for `account_id`.
+pub async fn follow_tag(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    tag: &str,
+    follow: bool,
+) -> QueryResult<()> {
+    use crate::schema::tag_follows;
+    if follow {
+        diesel::insert_into(tag_follows::table)
+            .values((
+                tag_follows::account_id.eq(account_id),
+                tag_follows::tag.eq(tag),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    } else {
+        diesel::delete(
+            tag_follows::table
+                .filter(tag_follows::account_id.eq(account_id))
+                .filter(tag_follows::tag.eq(tag)),
+        )
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A page of the hashtags `account_id` follows, newest first, each with
+/// the follow's id (the page cursor).
+pub async fn followed_tags(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    use crate::schema::tag_follows;
+    tag_follows::table
+        .filter(tag_follows::account_id.eq(account_id))
+        .filter(tag_follows::id.lt(max_id.unwrap_or(i64::MAX)))
+        .order(tag_follows::id.desc())
+        .limit(limit)
+        .select((tag_follows::id, tag_follows::tag))
+        .load(conn)
+        .await
+}
+
+/// Whether `account_id` follows hashtag `tag`.
+pub async fn follows_tag(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    tag: &str,
+) -> QueryResult<bool> {
+    use crate::schema::tag_follows;
+    diesel::select(diesel::dsl::exists(
+        tag_follows::table
+            .filter(tag_follows::account_id.eq(account_id))
+            .filter(tag_follows::tag.eq(tag)),
+    ))
+    .get_result(conn)
+    .await
+}

@@ -44,7 +44,8 @@ pub(crate) struct Line {
 
 /// A page of `viewer`'s home timeline, newest first, ids below `max_id`:
 /// their own posts, those of the people they follow (not direct ones; not
-/// one kept for a group's members), posts that mention them, and boosts by
+/// one kept for a group's members), posts that mention them, public posts
+/// with a hashtag they follow, and boosts by
 /// the accounts they follow, groups included: a group boosts what is
 /// posted in it, so its members see its posts. A boost shows a post once,
 /// the first time someone followed shared it, and never a post the
@@ -71,7 +72,11 @@ pub async fn home(
                   OR (s.account_id IN (SELECT target_id FROM followed)
                       AND (s.visibility IN ('public', 'unlisted')
                            OR (s.visibility = 'private' AND s.group_id IS NULL)))
-                  OR s.id IN (SELECT status_id FROM mentioned))
+                  OR s.id IN (SELECT status_id FROM mentioned)
+                  -- Public posts with a hashtag the viewer follows.
+                  OR (s.visibility = 'public' AND s.id IN
+                        (SELECT t.status_id FROM status_tags t
+                           JOIN tag_follows f ON f.tag = t.tag AND f.account_id = $1)))
              AND s.account_id NOT IN (SELECT target_id FROM hidden)
              -- Members of exclusive lists show in those lists only.
              AND s.account_id NOT IN (SELECT la.account_id FROM list_accounts la

@@ -86,15 +86,19 @@ impl Object for ApPost {
             .await?;
         if let Some(parent) = json.in_reply_to() {
             // Best effort: a thread whose top cannot be fetched is kept as is.
-            if let Err(e) = ObjectId::<ApPost>::from(parent.clone())
-                .dereference(data)
-                .await
-            {
+            // Fetching a parent recurses (up to the per-request fetch cap):
+            // the futures are boxed so each level keeps little on the stack.
+            let parent = ObjectId::<ApPost>::from(parent.clone());
+            if let Err(e) = Box::pin(parent.dereference(data)).await {
                 tracing::debug!(%parent, error = %e, "could not fetch the parent of a post");
             }
         }
-        let status =
-            moot_app::statuses::store_remote(data.app_data(), author.account()?, &json).await?;
+        let status = Box::pin(moot_app::statuses::store_remote(
+            data.app_data(),
+            author.account()?,
+            &json,
+        ))
+        .await?;
         Ok(ApPost {
             id: json.id,
             status,

@@ -31,6 +31,9 @@ pub(crate) async fn render_accounts(
     ctx: &Context,
     accounts: &[moot_db::accounts::Account],
 ) -> Result<Vec<entities::AccountEntity>, ApiError> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
     let counts = moot_db::accounts::counts_of(&mut conn, &ids)

@@ -128,10 +128,18 @@ pub async fn render_page(
             .map(|s| (s.id, s))
             .collect();
     let mut files: HashMap<i64, Vec<Value>> = HashMap::new();
-    for file in moot_db::media::of_statuses(&mut conn, &ids)
-        .await
-        .map_err(internal)?
-    {
+    let with_files: Vec<i64> = stats
+        .values()
+        .filter(|s| s.has_media)
+        .map(|s| s.id)
+        .collect();
+    let attached = match with_files.is_empty() {
+        true => Vec::new(),
+        false => moot_db::media::of_statuses(&mut conn, &with_files)
+            .await
+            .map_err(internal)?,
+    };
+    for file in attached {
         let status_id = file.status_id.unwrap_or_default();
         files
             .entry(status_id)
@@ -139,12 +147,15 @@ pub async fn render_page(
             .push(entities::media(ctx, &file));
     }
     let mentioned: Vec<i64> = stats.values().flat_map(|s| s.mentions.clone()).collect();
-    let mentioned: HashMap<i64, Value> = moot_db::accounts::find_many(&mut conn, &mentioned)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|a| (a.id, entities::mention(ctx, a)))
-        .collect();
+    let mentioned: HashMap<i64, Value> = match mentioned.is_empty() {
+        true => HashMap::new(),
+        false => moot_db::accounts::find_many(&mut conn, &mentioned)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|a| (a.id, entities::mention(ctx, a)))
+            .collect(),
+    };
     drop(conn);
     Ok(page
         .iter()

@@ -446,6 +446,9 @@ pub struct Stats {
     /// Whether the viewer bookmarked it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub bookmarked: bool,
+    /// Whether files are attached to it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub has_media: bool,
     /// Whether the viewer, its author, pinned it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub pinned: bool,
@@ -478,6 +481,7 @@ pub async fn stats_of(
                        AND b.account_id = $2) AS reblogged,
             EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
                        AND k.account_id = $2) AS bookmarked,
+            EXISTS (SELECT 1 FROM media_attachments f WHERE f.status_id = s.id) AS has_media,
             EXISTS (SELECT 1 FROM status_pins n WHERE n.status_id = s.id
                        AND n.account_id = $2 AND s.account_id = $2) AS pinned,
             ARRAY(SELECT t.tag FROM status_tags t WHERE t.status_id = s.id ORDER BY t.tag) AS tags,

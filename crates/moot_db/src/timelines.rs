@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use std::collections::HashMap;
 
 use crate::accounts::Account;
@@ -57,7 +57,26 @@ pub async fn home(
     max_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Entry>> {
-    let lines: Vec<Line> = diesel::sql_query(
+    // PostgreSQL would plan this query afresh on every read (taking as long
+    // as running it); its generic plan serves every viewer and page as well.
+    let lines = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
+                .execute(conn)
+                .await?;
+            home_lines(conn, viewer, max_id, limit).await
+        })
+        .await?;
+    complete(conn, lines).await
+}
+
+async fn home_lines(
+    conn: &mut AsyncPgConnection,
+    viewer: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Line>> {
+    diesel::sql_query(
         "WITH followed AS (
              SELECT target_id FROM follows WHERE follower_id = $1 AND accepted
          ), mentioned AS (
@@ -105,8 +124,7 @@ pub async fn home(
     .bind::<BigInt, _>(max_id.unwrap_or(i64::MAX))
     .bind::<BigInt, _>(limit)
     .load(conn)
-    .await?;
-    complete(conn, lines).await
+    .await
 }
 
 /// A page of what an account shared itself: its posts in `visibilities`

@@ -365,8 +365,18 @@ async fn favourite(
     } else {
         moot_app::reactions::unfavourite(&ctx, &session.account, id).await?
     };
-    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
+    answer_with(&ctx, &status, &session.account).await
+}
+
+/// The answer to an action on a post (favourite, boost, pin and their
+/// undo): the post as the actor now sees it.
+async fn answer_with(
+    ctx: &Context,
+    status: &Status,
+    viewer: &Account,
+) -> Result<HttpResponse, ApiError> {
+    let author = moot_app::directory::by_id(ctx, status.account_id).await?;
+    Ok(HttpResponse::Ok().json(render(ctx, status, &author, Some(viewer)).await?))
 }
 
 /// Boosting a post answers with the boost, the post inside; undoing it,
@@ -393,8 +403,7 @@ async fn reblog(
         return Ok(HttpResponse::Ok().json(&body[0]));
     }
     let status = moot_app::reactions::unboost(&ctx, &session.account, id).await?;
-    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, me).await?))
+    answer_with(&ctx, &status, &session.account).await
 }
 
 #[post("/api/v1/statuses/{id}/{action:pin|unpin}")]
@@ -411,8 +420,7 @@ async fn pin(
     } else {
         moot_app::pins::unpin(&ctx, &session.account, id).await?
     };
-    let author = moot_app::directory::by_id(&ctx, status.account_id).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
+    answer_with(&ctx, &status, &session.account).await
 }
 
 /// Who favourited or boosted a post the viewer may see.

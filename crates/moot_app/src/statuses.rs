@@ -898,9 +898,7 @@ pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
 /// Tells the author's followers who rang the bell of a new post they may
 /// see (not direct messages, not posts kept for a group's members).
 async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
-    let for_followers = matches!(status.visibility.as_str(), "public" | "unlisted")
-        || (status.visibility == "private" && status.group_id.is_none());
-    if !for_followers || status.in_reply_to_id.is_some() {
+    if !status.reaches_followers() || status.in_reply_to_id.is_some() {
         return Ok(());
     }
     let subscribers = moot_db::follows::subscribers(conn, status.account_id).await?;

@@ -183,9 +183,7 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 return Ok(None);
             };
             let home_of = moot_db::statuses::home_audience(&mut conn, &status).await?;
-            let for_lists = matches!(status.visibility.as_str(), "public" | "unlisted")
-                || (status.visibility == "private" && status.group_id.is_none());
-            let lists = match for_lists {
+            let lists = match status.reaches_followers() {
                 true => moot_db::lists::holding(&mut conn, author.id).await?,
                 false => Vec::new(),
             };

@@ -30,6 +30,17 @@ pub struct Status {
     pub group_id: Option<i64>,
 }
 
+impl Status {
+    /// Whether following the author is enough to see it: public, unlisted
+    /// and followers-only posts, but not direct ones nor those kept for a
+    /// group's members. The timeline queries (`timelines`, `lists`,
+    /// `home_audience`) spell the same rule in SQL.
+    pub fn reaches_followers(&self) -> bool {
+        matches!(self.visibility.as_str(), "public" | "unlisted")
+            || (self.visibility == "private" && self.group_id.is_none())
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = statuses)]
 pub struct NewStatus<'a> {

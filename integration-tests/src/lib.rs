@@ -6,6 +6,7 @@
 //! and deleted when the test process exits.
 
 mod cluster;
+pub mod load;
 mod node;
 pub mod openapi;
 mod peer;

@@ -65,11 +65,13 @@ pub fn build_server(
     let body_limit = settings.server.max_body_bytes;
     let state = web::Data::new(ctx);
     let limits = web::Data::new(crate::rate_limits::RateLimits::new(&settings.rate_limits));
+    let inbox = web::Data::new(moot_federation::inbox::InboxState::new(&settings));
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(FederationMiddleware::new(federation.clone()))
             .app_data(state.clone())
             .app_data(limits.clone())
+            .app_data(inbox.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(
                 web::JsonConfig::default()

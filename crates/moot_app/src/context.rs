@@ -21,6 +21,8 @@ pub struct Context {
     pub storage: Storage,
     /// Live events for this process's streaming clients.
     pub streams: crate::streaming::Hub,
+    /// Remote actors read lately (see `directory::RecentActors`).
+    pub recent_actors: Arc<crate::directory::RecentActors>,
 }
 
 impl Context {
@@ -35,6 +37,7 @@ impl Context {
             policy,
             storage,
             streams: Default::default(),
+            recent_actors: Default::default(),
         }
     }
 }

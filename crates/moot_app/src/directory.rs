@@ -1,6 +1,10 @@
 //! Finding accounts known to this node (local people and stored remote
 //! actors). Fetching unknown remote actors is the federation crate's job.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
 use moot_db::accounts::{self as queries, Account};
 
 use crate::{AppError, Context};
@@ -42,4 +46,59 @@ pub async fn counts(ctx: &Context, account: &Account) -> Result<(i64, i64, i64),
 pub async fn local_any(ctx: &Context, name: &str) -> Result<Option<Account>, AppError> {
     let mut conn = ctx.db.conn().await?;
     Ok(queries::find_local_any(&mut conn, name).await?)
+}
+
+/// Remote actors read lately, by ActivityPub id. The inbox reads the sender
+/// of every activity, and a busy peer sends many: this spares the database
+/// most of those reads. Entries live briefly, so a change made by another
+/// process of the node is seen within [`RECENT_ACTOR_TTL`].
+#[derive(Default)]
+pub struct RecentActors {
+    entries: RwLock<HashMap<String, (Account, Instant)>>,
+}
+
+const RECENT_ACTOR_TTL: Duration = Duration::from_secs(30);
+const MOST_RECENT_ACTORS: usize = 10_000;
+
+impl RecentActors {
+    fn get(&self, uri: &str) -> Option<Account> {
+        let entries = self.entries.read().expect("recent actors");
+        entries
+            .get(uri)
+            .filter(|(_, at)| at.elapsed() < RECENT_ACTOR_TTL)
+            .map(|(account, _)| account.clone())
+    }
+
+    /// Keeps the stored state of a remote actor (after a read or a write).
+    pub fn remember(&self, account: &Account) {
+        let Some(uri) = account.ap_id.clone() else {
+            return;
+        };
+        let mut entries = self.entries.write().expect("recent actors");
+        if entries.len() >= MOST_RECENT_ACTORS {
+            entries.retain(|_, (_, at)| at.elapsed() < RECENT_ACTOR_TTL);
+            if entries.len() >= MOST_RECENT_ACTORS {
+                entries.clear();
+            }
+        }
+        entries.insert(uri, (account.clone(), Instant::now()));
+    }
+
+    /// Drops everything, e.g. when the federation rules change.
+    pub fn forget_all(&self) {
+        self.entries.write().expect("recent actors").clear();
+    }
+}
+
+/// A stored remote actor by its ActivityPub id.
+pub async fn remote_by_uri(ctx: &Context, uri: &str) -> Result<Option<Account>, AppError> {
+    if let Some(account) = ctx.recent_actors.get(uri) {
+        return Ok(Some(account));
+    }
+    let mut conn = ctx.db.conn().await?;
+    let found = queries::find_by_ap_id(&mut conn, uri).await?;
+    if let Some(account) = &found {
+        ctx.recent_actors.remember(account);
+    }
+    Ok(found)
 }

@@ -116,7 +116,11 @@ pub async fn start_watching(
     ctx: &Context,
 ) -> Result<tokio::task::JoinHandle<()>, moot_db::DbError> {
     ctx.policy.reload(&ctx.db).await?;
-    let (policy, db) = (ctx.policy.clone(), ctx.db.clone());
+    let (policy, db, recent) = (
+        ctx.policy.clone(),
+        ctx.db.clone(),
+        ctx.recent_actors.clone(),
+    );
     let changed = Arc::new(tokio::sync::Notify::new());
     let listener = {
         let (db, changed) = (db.clone(), changed.clone());
@@ -140,6 +144,8 @@ pub async fn start_watching(
             if let Err(e) = policy.reload(&db).await {
                 tracing::warn!(error = %e, "reloading federation rules failed; the previous ones stay in force");
             }
+            // A suspension may have removed accounts kept there.
+            recent.forget_all();
         }
     }))
 }

@@ -16,6 +16,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// Every database connection stayed busy: the caller may try again.
+    #[error("the node is busy; try again shortly")]
+    Busy,
     /// Our fault, not the caller's: logged, never shown in detail.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -43,7 +46,11 @@ impl AppError {
 
 impl From<moot_db::DbError> for AppError {
     fn from(e: moot_db::DbError) -> Self {
-        AppError::Internal(e.into())
+        match e {
+            // The pool waited its timeout for a free connection: load, not a fault.
+            moot_db::DbError::Pool(_) => AppError::Busy,
+            e => AppError::Internal(e.into()),
+        }
     }
 }
 

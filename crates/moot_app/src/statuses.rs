@@ -504,7 +504,7 @@ async fn create_once(
                 return Err(AppError::AlreadyExists(IDEMPOTENT_RACE.into()));
             }
         }
-        index_tags(conn, &status).await?;
+        queries::add_tags(conn, status.id, &tags_of(&status)).await?;
         notify_subscribers(conn, &status).await?;
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
@@ -797,7 +797,7 @@ async fn store_remote_in(
     )
     .await?;
     if created {
-        index_tags(conn, &status).await?;
+        queries::add_tags(conn, status.id, &tags_of(&status)).await?;
         notify_subscribers(conn, &status).await?;
         queries::adopt_orphans(conn, status.id, note.id.as_str()).await?;
         // Local people the post mentions (or is addressed to) can see it.
@@ -913,10 +913,13 @@ async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Re
     Ok(())
 }
 
-/// Records a post's hashtags, for tag timelines.
-async fn index_tags(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
-    let tags = hashtags_of(status.source.as_deref(), &status.content);
-    Ok(queries::set_tags(conn, status.id, &tags).await?)
+fn tags_of(status: &Status) -> Vec<String> {
+    hashtags_of(status.source.as_deref(), &status.content)
+}
+
+/// Records an edited post's hashtags anew, for tag timelines.
+async fn reindex_tags(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
+    Ok(queries::set_tags(conn, status.id, &tags_of(status)).await?)
 }
 
 /// Changes a post's text, keeping the version it replaces in its history,
@@ -931,7 +934,7 @@ async fn apply_edit(
 ) -> Result<Status, AppError> {
     let edited =
         queries::update_content(conn, status_id, content, source, spoiler_text, sensitive).await?;
-    index_tags(conn, &edited).await?;
+    reindex_tags(conn, &edited).await?;
     let reactors = queries::local_reactors(conn, status_id).await?;
     notifications::add(
         conn,

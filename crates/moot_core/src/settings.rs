@@ -129,6 +129,11 @@ pub struct FederationSettings {
     pub mode: String,
     pub allowed_domains: Vec<String>,
     pub blocked_domains: Vec<String>,
+    /// Activities the inbox processes at once; 0 means the database pool size.
+    pub inbox_concurrency: u32,
+    /// Inbox requests that may wait for their turn before the rest are
+    /// turned away with 503.
+    pub inbox_backlog: u32,
 }
 
 /// Limits on client API requests (the federation inbox has its own).
@@ -318,6 +323,18 @@ impl Settings {
             delivery.dead_after_hours,
             1,
             24 * 365,
+        )?;
+        within(
+            "federation.inbox_concurrency",
+            self.federation.inbox_concurrency,
+            0,
+            4096,
+        )?;
+        within(
+            "federation.inbox_backlog",
+            self.federation.inbox_backlog,
+            0,
+            100_000,
         )?;
         within("media.max_bytes", self.media.max_bytes, 1024, 1 << 34)?;
         within("media.max_attachments", self.media.max_attachments, 1, 20)?;

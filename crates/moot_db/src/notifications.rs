@@ -28,6 +28,9 @@ pub async fn add(
     from: i64,
     status_id: Option<i64>,
 ) -> QueryResult<()> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
     diesel::sql_query(
         "INSERT INTO notifications (account_id, kind, from_account_id, status_id)
          SELECT a.id, $2, $3, $4 FROM accounts a

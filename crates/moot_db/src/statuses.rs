@@ -368,6 +368,9 @@ pub async fn add_mentions(
     status_id: i64,
     account_ids: &[i64],
 ) -> QueryResult<()> {
+    if account_ids.is_empty() {
+        return Ok(());
+    }
     let rows: Vec<_> = account_ids
         .iter()
         .map(|id| {
@@ -603,6 +606,15 @@ pub async fn set_tags(conn: &mut AsyncPgConnection, id: i64, tags: &[String]) ->
     diesel::delete(status_tags::table.filter(status_tags::status_id.eq(id)))
         .execute(conn)
         .await?;
+    add_tags(conn, id, tags).await
+}
+
+/// Records the tags of a post that has none yet.
+pub async fn add_tags(conn: &mut AsyncPgConnection, id: i64, tags: &[String]) -> QueryResult<()> {
+    use crate::schema::status_tags;
+    if tags.is_empty() {
+        return Ok(());
+    }
     let rows: Vec<_> = tags
         .iter()
         .map(|t| (status_tags::status_id.eq(id), status_tags::tag.eq(t)))

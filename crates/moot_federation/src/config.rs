@@ -18,16 +18,28 @@ pub struct Policy {
 #[async_trait]
 impl UrlVerifier for Policy {
     async fn verify(&self, url: &Url) -> Result<(), ProtocolError> {
-        if crate::client::is_forbidden_literal_ip(url, &self.ctx.settings) {
-            return Err(ProtocolError::UrlVerificationError("private address"));
-        }
-        if !self.ctx.policy.allows(url) {
-            return Err(ProtocolError::UrlVerificationError(
-                "domain blocked by this node's federation policy",
-            ));
-        }
-        Ok(())
+        check_url(&self.ctx, url)
     }
+}
+
+/// Whether this node may deal with `url` at all: its scheme, its address
+/// and the federation policy for its domain.
+pub fn check_url(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
+    let settings = &ctx.settings;
+    match url.scheme() {
+        "https" => {}
+        "http" if !settings.server.tls || settings.federation.allow_private_addresses => {}
+        _ => return Err(ProtocolError::UrlVerificationError("scheme not allowed")),
+    }
+    if crate::client::is_forbidden_literal_ip(url, settings) {
+        return Err(ProtocolError::UrlVerificationError("private address"));
+    }
+    if !ctx.policy.allows(url) {
+        return Err(ProtocolError::UrlVerificationError(
+            "domain blocked by this node's federation policy",
+        ));
+    }
+    Ok(())
 }
 
 pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {

@@ -5,6 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use moot_app::AppError;
 
+/// What a busy node asks a peer to wait before sending again.
+const RETRY_AFTER_SECS: u32 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum FederationError {
     #[error(transparent)]
@@ -14,6 +17,9 @@ pub enum FederationError {
     /// The peer sent something we refuse, and why.
     #[error("{1}")]
     Refused(StatusCode, String),
+    /// More than the node can take right now; the peer should come back.
+    #[error("this node is busy; try again shortly")]
+    Busy,
 }
 
 impl FederationError {
@@ -38,6 +44,7 @@ impl ResponseError for FederationError {
     fn status_code(&self) -> StatusCode {
         match self {
             FederationError::Refused(status, _) => *status,
+            FederationError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             FederationError::Protocol(e) => match e {
                 ProtocolError::ActivitySignatureInvalid
                 | ProtocolError::ActivityBodyDigestInvalid => StatusCode::UNAUTHORIZED,
@@ -65,6 +72,7 @@ impl ResponseError for FederationError {
                 AppError::AlreadyExists(_) => StatusCode::CONFLICT,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -79,6 +87,10 @@ impl ResponseError for FederationError {
             tracing::info!(%status, error = %self, "federation: request refused");
             self.to_string()
         };
-        HttpResponse::build(status).json(serde_json::json!({ "error": message }))
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
+        }
+        response.json(serde_json::json!({ "error": message }))
     }
 }

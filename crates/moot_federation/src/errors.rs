@@ -44,7 +44,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(serde_json::json!({ "error": self.message }))
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", "5"));
+        }
+        response.json(serde_json::json!({ "error": self.message }))
     }
 }
 
@@ -55,6 +59,7 @@ impl From<AppError> for ApiError {
             AppError::AlreadyExists(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => return ApiError::not_found(),
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(inner) => {
                 tracing::error!(error = %inner, "internal error");
                 return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");

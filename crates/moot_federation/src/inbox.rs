@@ -1,133 +1,179 @@
 //! The shared inbox and the per-actor inboxes.
 //!
-//! Cheap checks come first (a signature and a digest must be present; the
-//! body size is capped by the server's payload limit), then the federation
-//! library parses the activity, applies the policy hook to its id, fetches
-//! the actor if unknown, and verifies the signature and digest before our
-//! handlers run. Handlers record each activity id so a repeat has no effect.
+//! Cheapest checks first, so that what is refused costs little: the
+//! signature header must parse, be fresh and cover the body's digest; the
+//! signer's domain must be one we federate with; a signature by a key we
+//! know is verified before anything else (no body parsing, no database).
+//! Then the request waits for a turn ([`InboxGate`]), the digest is checked
+//! against the body, the activity is parsed and its ids checked against
+//! the signer, an unknown key is looked up through its actor (fetched if
+//! need be), and the activity's own rules run. Handlers record each
+//! activity id so a repeat has no effect.
 
-use activitypub_federation::actix_web::inbox::receive_activity;
 use activitypub_federation::config::Data;
-use activitypub_federation::error::Error as ProtocolError;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::traits::{Actor as _, Object as _};
+use activitypub_federation::traits::{Activity as _, Actor as _};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
+use http_signature_normalization::verify::Unverified;
 use moot_app::Context;
+use moot_core::Settings;
+use url::Url;
 
 use crate::activities::InboxActivity;
 use crate::error::FederationError;
+use crate::inbox_gate::InboxGate;
+use crate::inbox_signatures::{self as signatures, KeyCache};
 use crate::objects::actor::ApActor;
+use crate::origin::same_origin;
+
+/// What the inbox keeps between requests: the keys it knows and its gate.
+/// One per server, shared by its workers.
+pub struct InboxState {
+    gate: InboxGate,
+    keys: KeyCache,
+}
+
+impl InboxState {
+    pub fn new(settings: &Settings) -> InboxState {
+        let concurrency = match settings.federation.inbox_concurrency {
+            0 => settings.database.pool_size,
+            n => n as usize,
+        };
+        InboxState {
+            gate: InboxGate::new(concurrency, settings.federation.inbox_backlog as usize),
+            keys: KeyCache::default(),
+        }
+    }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/inbox", web::post().to(inbox))
         .route("/users/{username}/inbox", web::post().to(inbox));
 }
 
+fn unauthorized(why: &str) -> FederationError {
+    FederationError::refused(StatusCode::UNAUTHORIZED, why.to_owned())
+}
+
 async fn inbox(
     req: HttpRequest,
     body: Bytes,
     data: Data<Context>,
+    state: web::Data<InboxState>,
 ) -> Result<HttpResponse, FederationError> {
-    for required in ["signature", "digest"] {
-        if !req.headers().contains_key(required) {
-            return Err(FederationError::refused(
-                StatusCode::UNAUTHORIZED,
-                format!("inbox requests must carry a {required} header"),
-            ));
-        }
-    }
-    let actor = check_key_matches_actor(&req, &body, &data)?;
-    match receive_activity::<InboxActivity, ApActor, Context>(req.clone(), body.clone(), &data)
-        .await
-    {
-        Err(FederationError::Protocol(ProtocolError::ActivitySignatureInvalid))
-            if refresh_stale_key(&actor, &data).await =>
-        {
-            // The actor may have rotated its key: try once more with the new one.
-            receive_activity::<InboxActivity, ApActor, Context>(req, body, &data).await?;
-        }
-        result => {
-            result?;
-        }
-    }
-    Ok(HttpResponse::Accepted().finish())
-}
-
-/// How old a cached key must be before a failing signature makes us fetch
-/// the actor again (so a flood of bad signatures cannot make us fetch much).
-const KEY_REFRESH_AFTER: chrono::Duration = chrono::Duration::minutes(1);
-
-/// Re-fetches a remote actor whose cached key may be stale; true if the key
-/// changed.
-async fn refresh_stale_key(actor: &url::Url, data: &Data<Context>) -> bool {
-    let id = ObjectId::<ApActor>::from(actor.clone());
-    let Ok(Some(cached)) = ApActor::read_from_id(actor.clone(), data).await else {
-        return false;
-    };
-    let fresh_enough = cached
-        .account
-        .as_ref()
-        .and_then(|a| a.fetched_at)
-        .is_some_and(|t| chrono::Utc::now() - t < KEY_REFRESH_AFTER);
-    if fresh_enough || cached.account.as_ref().is_none_or(|a| a.domain.is_none()) {
-        return false;
-    }
-    match id.dereference_forced(data).await {
-        Ok(fresh) => fresh.public_key_pem() != cached.public_key_pem(),
-        Err(e) => {
-            tracing::info!(%actor, error = %e, "could not re-fetch an actor's key");
-            false
-        }
-    }
-}
-
-/// Before any fetch: the signing key must belong to the activity's actor's
-/// origin. (The signature itself is then checked against the actor's key.)
-fn check_key_matches_actor(
-    req: &HttpRequest,
-    body: &[u8],
-    data: &Data<Context>,
-) -> Result<url::Url, FederationError> {
-    #[derive(serde::Deserialize)]
-    struct ActorOnly {
-        actor: serde_json::Value,
-    }
-    let unauthorized =
-        |why: &str| FederationError::refused(StatusCode::UNAUTHORIZED, why.to_owned());
-    let key_id = req
-        .headers()
-        .get("signature")
-        .and_then(|v| v.to_str().ok())
-        .and_then(signature_key_id)
-        .and_then(|k| url::Url::parse(&k).ok())
-        .ok_or_else(|| unauthorized("the signature header has no valid keyId"))?;
-    let parsed: ActorOnly = serde_json::from_slice(body).map_err(|e| {
-        FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed activity: {e}"))
-    })?;
-    let actor = crate::activities::object_id(&parsed.actor).ok_or_else(|| {
-        FederationError::refused(StatusCode::BAD_REQUEST, "the activity has no actor")
-    })?;
+    let ctx = data.app_data();
+    let signed = signatures::parse(&req, &ctx.settings.server.hostname)?;
+    let key_id = Url::parse(signed.key_id())
+        .map_err(|_| unauthorized("the signature's keyId is not a URL"))?;
     // The policy decides on the domain alone, before any key is fetched.
-    if !data.app_data().policy.allows(&key_id) {
+    if !ctx.policy.allows(&key_id) {
         return Err(FederationError::refused(
             StatusCode::FORBIDDEN,
             "this node does not federate with your domain",
         ));
     }
-    if !crate::origin::same_origin(&key_id, &actor) {
+    let known = state.keys.get(key_id.as_str());
+    let verified_for = match &known {
+        Some(key) if signatures::verify(&signed, &key.key) => Some(key.actor.clone()),
+        Some(key) if !key.may_be_stale(KEY_REFRESH_AFTER) => {
+            return Err(unauthorized("the signature does not verify"))
+        }
+        _ => None,
+    };
+
+    let _turn = state.gate.admit().await?;
+    signatures::check_digest(&req, &body)?;
+    let activity: InboxActivity = serde_json::from_slice(&body).map_err(|e| {
+        FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed activity: {e}"))
+    })?;
+    check_ids(ctx, &activity, &key_id)?;
+    let actor = activity.actor().clone();
+    if verified_for.as_ref() != Some(&actor) {
+        verify_with_actor(&signed, &key_id, &actor, &data, &state.keys).await?;
+    }
+    activity.verify(&data).await?;
+    activity.receive(&data).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Origin is identity: the key, the actor and the activity's id share one
+/// origin, which is not ours and is one we federate with.
+fn check_ids(ctx: &Context, activity: &InboxActivity, key_id: &Url) -> Result<(), FederationError> {
+    let (id, actor) = (activity.id(), activity.actor());
+    if !same_origin(key_id, actor) {
         return Err(unauthorized(
             "the activity was signed by a key of another origin than its actor",
         ));
     }
-    Ok(actor)
+    if !same_origin(id, actor) {
+        return Err(FederationError::refused(
+            StatusCode::BAD_REQUEST,
+            "the activity's id and its actor are of different origins",
+        ));
+    }
+    if same_origin(id, ctx.urls.base()) {
+        return Err(FederationError::refused(
+            StatusCode::FORBIDDEN,
+            "the activity claims to come from this node",
+        ));
+    }
+    crate::config::check_url(ctx, id).map_err(FederationError::Protocol)
 }
 
-/// The `keyId` parameter of a `Signature` header.
-fn signature_key_id(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (name, value) = part.trim().split_once('=')?;
-        (name.trim() == "keyId").then(|| value.trim().trim_matches('"').to_owned())
-    })
+/// Verifies the signature with the actor's key, looking the actor up (and
+/// fetching it if unknown); a key that verifies is kept for next time.
+async fn verify_with_actor(
+    signed: &Unverified,
+    key_id: &Url,
+    actor: &Url,
+    data: &Data<Context>,
+    keys: &KeyCache,
+) -> Result<(), FederationError> {
+    let found = ObjectId::<ApActor>::from(actor.clone())
+        .dereference(data)
+        .await?;
+    let mut key = signatures::public_key(found.public_key_pem())?;
+    if !signatures::verify(signed, &key) {
+        // The actor may have rotated its key: try once more with a new one.
+        match refresh_stale_key(&found, data).await {
+            Some(fresh) if signatures::verify(signed, &fresh) => key = fresh,
+            _ => return Err(unauthorized("the signature does not verify")),
+        }
+    }
+    keys.insert(key_id.as_str(), actor.clone(), key);
+    Ok(())
+}
+
+/// How old a stored key must be before a failing signature makes us fetch
+/// the actor again (so a flood of bad signatures cannot make us fetch much).
+const KEY_REFRESH_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Re-fetches a remote actor whose stored key may be stale; its key if it
+/// changed.
+async fn refresh_stale_key(
+    cached: &ApActor,
+    data: &Data<Context>,
+) -> Option<openssl::pkey::PKey<openssl::pkey::Public>> {
+    let account = cached.account.as_ref()?;
+    let fresh_enough = account.fetched_at.is_some_and(|t| {
+        chrono::Utc::now() - t < chrono::Duration::from_std(KEY_REFRESH_AFTER).unwrap_or_default()
+    });
+    if fresh_enough || account.domain.is_none() {
+        return None;
+    }
+    match ObjectId::<ApActor>::from(cached.id.clone())
+        .dereference_forced(data)
+        .await
+    {
+        Ok(fresh) if fresh.public_key_pem() != cached.public_key_pem() => {
+            signatures::public_key(fresh.public_key_pem()).ok()
+        }
+        Ok(_) => None,
+        Err(e) => {
+            tracing::info!(actor = %cached.id, error = %e, "could not re-fetch an actor's key");
+            None
+        }
+    }
 }

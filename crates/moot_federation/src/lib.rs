@@ -11,6 +11,8 @@ pub mod discovery;
 pub mod error;
 pub mod errors;
 pub mod inbox;
+pub mod inbox_gate;
+pub mod inbox_signatures;
 pub mod metrics;
 pub mod negotiation;
 pub mod objects;

@@ -131,9 +131,8 @@ impl Object for ApActor {
                 .map(|account| ApActor::from_account(ctx, account))
                 .transpose();
         }
-        let mut conn = ctx.db.conn().await?;
-        let found = queries::find_by_ap_id(&mut conn, id.as_str()).await?;
-        found
+        moot_app::directory::remote_by_uri(ctx, id.as_str())
+            .await?
             .map(|account| ApActor::from_account(ctx, account))
             .transpose()
     }
@@ -225,6 +224,7 @@ impl Object for ApActor {
             },
         )
         .await?;
+        ctx.recent_actors.remember(&account);
         if let Some(mode) = json
             .membership_mode
             .as_deref()

@@ -1,0 +1,604 @@
+//! Inbox load generator: remote actors that behave like real peers send
+//! HTTP-signed activities to an inbox and measure what it takes.
+//!
+//! Against a node it starts itself (a release `moot serve` on its own
+//! durable embedded PostgreSQL), the whole suite, with the goals beside:
+//!
+//! `cargo build --release -p moot && cargo run --release -p moot_testkit --bin inbox_load`
+//!
+//! Against any ActivityPub server that takes plain http on localhost (it
+//! must be allowed to fetch the actors from this machine), one run:
+//!
+//! `cargo run --release -p moot_testkit --bin inbox_load -- --inbox http://localhost:8080/inbox \
+//!     --follow http://localhost:8080/users/jo --rate 1000 --duration 20`
+//!
+//! The actors follow `--follow`, then send `Create(Note)` (or the `--mix`)
+//! at a fixed `--rate` or `--concurrency`; refused requests can be retried
+//! as a peer would (`--retry-refused`), unsigned and wrongly signed ones can
+//! be mixed in (`--bad-rate`). Afterwards the posts really stored are
+//! counted through the server's Mastodon API (each actor's
+//! `statuses_count`), and with `--database` the raw durable insert rate of
+//! the same PostgreSQL is measured for comparison.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use moot_testkit::load::{baseline, drive, Kind, Mix, Outcome, Pace, Prepared, Swarm, Work};
+use url::Url;
+
+#[derive(Parser)]
+#[command(about = "Signed ActivityPub load against an inbox")]
+struct Cli {
+    /// The inbox to send to. Without it, a node is started and the whole suite runs.
+    #[arg(long)]
+    inbox: Option<Url>,
+    /// The actor (a person or a group) the remote actors follow first.
+    #[arg(long, requires = "inbox")]
+    follow: Option<Url>,
+    /// Where to count stored posts (a Mastodon API); the inbox's origin by default.
+    #[arg(long)]
+    api: Option<Url>,
+    /// The server's PostgreSQL (key=value or postgres:// URL), for the storage baseline.
+    #[arg(long)]
+    database: Option<String>,
+    /// Remote actors sending.
+    #[arg(long, default_value_t = 50)]
+    actors: usize,
+    /// Requests in flight at once (when no --rate is given).
+    #[arg(long, default_value_t = 50)]
+    concurrency: usize,
+    /// Requests started per second, whatever the answers take.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Seconds to send for.
+    #[arg(long, default_value_t = 20)]
+    duration: u64,
+    /// Activities to sign beforehand (default: what the rate needs, or 4,000 a second).
+    #[arg(long)]
+    count: Option<u64>,
+    /// Kinds of activity and their weights.
+    #[arg(long, default_value = "create")]
+    mix: Mix,
+    /// Unsigned and wrongly signed requests per second, sent besides.
+    #[arg(long, default_value_t = 0.0)]
+    bad_rate: f64,
+    /// Send refused (429/503) requests again, as a peer retries.
+    #[arg(long)]
+    retry_refused: bool,
+    /// Connections for the storage baseline.
+    #[arg(long, default_value_t = 8)]
+    baseline_clients: usize,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let cli = Cli::parse();
+    match cli.inbox.clone() {
+        Some(inbox) => one_run(&cli, inbox).await,
+        None => suite(&cli).await,
+    }
+}
+
+/// What the actors have had accepted, to compare with what is stored.
+#[derive(Default)]
+struct Ledger {
+    creates: AtomicU64,
+    deletes: AtomicU64,
+}
+
+impl Ledger {
+    fn add(&self, outcome: &Outcome) {
+        let of = |k| outcome.accepted_by_kind.get(&k).copied().unwrap_or(0);
+        self.creates.fetch_add(of(Kind::Create), Ordering::Relaxed);
+        self.deletes.fetch_add(of(Kind::Delete), Ordering::Relaxed);
+    }
+
+    /// Posts that should be stored: accepted creations less deletions.
+    fn expected(&self) -> u64 {
+        self.creates.load(Ordering::Relaxed) - self.deletes.load(Ordering::Relaxed)
+    }
+}
+
+/// The test bench: the actors, where they send, and what was accepted.
+struct Bench {
+    swarm: Swarm,
+    http: reqwest::Client,
+    inbox: Url,
+    api: Url,
+    ledger: Ledger,
+}
+
+impl Bench {
+    async fn new(actors: usize, inbox: Url, api: Option<Url>) -> Bench {
+        let swarm = Swarm::start(actors).await;
+        let api = api.unwrap_or_else(|| inbox.join("/").expect("the inbox's origin"));
+        Bench {
+            swarm,
+            http: drive::client(),
+            inbox,
+            api,
+            ledger: Ledger::default(),
+        }
+    }
+
+    fn sign(&self, plan: Vec<(usize, Kind, serde_json::Value)>) -> Vec<Prepared> {
+        self.swarm.sign(&self.inbox, plan)
+    }
+
+    async fn send(&self, work: Arc<Work>, pace: Pace, duration: Duration) -> Outcome {
+        let outcome = drive::run(&self.http, self.inbox.as_str(), work, pace, duration).await;
+        self.ledger.add(&outcome);
+        outcome
+    }
+
+    /// Every actor follows `target`; waits for the answers.
+    async fn follow(&self, target: &Url) {
+        let plan = self
+            .swarm
+            .follows(target.as_str())
+            .into_iter()
+            .map(|(i, v)| (i, Kind::Follow, v))
+            .collect();
+        let outcome = drive::run(
+            &self.http,
+            self.inbox.as_str(),
+            Work::once(self.sign(plan), true),
+            Pace::Concurrency(8),
+            Duration::from_secs(60),
+        )
+        .await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let accepts = loop {
+            let accepts = self
+                .swarm
+                .peer
+                .received()
+                .iter()
+                .filter(|a| a["type"] == "Accept")
+                .count();
+            if accepts >= self.swarm.names.len() || Instant::now() > deadline {
+                break accepts;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        println!(
+            "{} actors followed {target}: {} Follow accepted by the inbox, {accepts} Accept received",
+            self.swarm.names.len(),
+            outcome.accepted()
+        );
+    }
+
+    /// Posts for the mix's likes, boosts, edits and deletions to act on;
+    /// waits until they are stored.
+    async fn seed(&mut self, per_actor: usize) {
+        let plan = self
+            .swarm
+            .seed_posts(per_actor)
+            .into_iter()
+            .map(|(i, v)| (i, Kind::Create, v))
+            .collect();
+        let work = Work::once(self.sign(plan), true);
+        let outcome = self
+            .send(work, Pace::Concurrency(16), Duration::from_secs(120))
+            .await;
+        println!("seeded {} posts to act on", outcome.accepted());
+        self.check_stored().await;
+    }
+
+    /// Counts the posts the actors have on the server, through its API.
+    async fn stored(&self) -> Option<u64> {
+        self.swarm.stored(&self.http, &self.api).await
+    }
+
+    /// Compares stored with accepted (waiting a little for a server that
+    /// stores after it answers); true when they are equal.
+    async fn check_stored(&self) -> bool {
+        let expected = self.ledger.expected();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut stored = self.stored().await;
+        while stored != Some(expected) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            stored = self.stored().await;
+        }
+        match stored {
+            Some(n) => println!(
+                "  stored (counted through the API): {n}; accepted creations less deletions: {expected}{}",
+                if n == expected { " (equal)" } else { " (DIFFERENT)" }
+            ),
+            None => println!("  could not count stored posts through {}", self.api),
+        }
+        stored == Some(expected)
+    }
+
+    /// Requests that must all be refused: half carry no signature, half the
+    /// signature of another request.
+    fn bad_requests(&self, count: u64) -> Vec<Prepared> {
+        let plan = self.swarm.activities(&Mix::creates_only(), count + 1);
+        let signed = self.sign(plan);
+        signed
+            .windows(2)
+            .enumerate()
+            .map(|(n, pair)| {
+                let mut bad = pair[0].clone();
+                if n % 2 == 0 {
+                    bad.headers.retain(|(name, _)| *name != "signature");
+                } else {
+                    let other = pair[1]
+                        .headers
+                        .iter()
+                        .find(|(name, _)| *name == "signature");
+                    for header in bad
+                        .headers
+                        .iter_mut()
+                        .filter(|(name, _)| *name == "signature")
+                    {
+                        header.1 = other.expect("signed").1.clone();
+                    }
+                }
+                bad
+            })
+            .collect()
+    }
+
+    /// Valid activities at `pace` for `duration`, with `bad_rate` bad ones
+    /// a second besides; the valid run's outcome and the bad run's.
+    async fn run(
+        &self,
+        mix: &Mix,
+        pace: Pace,
+        duration: Duration,
+        count: u64,
+        retry_refused: bool,
+        bad_rate: f64,
+    ) -> (Outcome, Option<Outcome>) {
+        let signing = Instant::now();
+        let work = Work::once(self.sign(self.swarm.activities(mix, count)), retry_refused);
+        let bad = (bad_rate > 0.0).then(|| Work::cyclic(self.bad_requests(2_000)));
+        eprintln!(
+            "  (signed {count} activities in {:.1} s beforehand)",
+            signing.elapsed().as_secs_f64()
+        );
+        let valid = self.send(work, pace, duration);
+        match bad {
+            Some(bad) => {
+                let flood = drive::run(
+                    &self.http,
+                    self.inbox.as_str(),
+                    bad,
+                    Pace::Rate(bad_rate),
+                    duration,
+                );
+                let (valid, flood) = tokio::join!(valid, flood);
+                (valid, Some(flood))
+            }
+            None => (valid.await, None),
+        }
+    }
+}
+
+/// One configured run against a server given on the command line.
+async fn one_run(cli: &Cli, inbox: Url) {
+    let mut bench = Bench::new(cli.actors, inbox, cli.api.clone()).await;
+    if let Some(target) = &cli.follow {
+        bench.follow(target).await;
+    }
+    if let Some(database) = &cli.database {
+        print_baseline(database, cli.baseline_clients).await;
+    }
+    if cli.mix.needs_seeds() {
+        let deletes = cli.mix.count_of(Kind::Delete, planned(cli));
+        bench.seed(deletes as usize / cli.actors + 2).await;
+    }
+    let pace = match cli.rate {
+        Some(rate) => Pace::Rate(rate),
+        None => Pace::Concurrency(cli.concurrency),
+    };
+    let (outcome, flood) = bench
+        .run(
+            &cli.mix,
+            pace,
+            Duration::from_secs(cli.duration),
+            planned(cli),
+            cli.retry_refused,
+            cli.bad_rate,
+        )
+        .await;
+    println!("{} actors, {pace:?}: {}", cli.actors, outcome.summary());
+    if let Some(flood) = flood {
+        println!("bad requests: {}", flood_summary(&flood));
+    }
+    bench.check_stored().await;
+}
+
+fn planned(cli: &Cli) -> u64 {
+    cli.count.unwrap_or_else(|| {
+        let per_second = cli.rate.unwrap_or(4_000.0);
+        (per_second * cli.duration as f64 * 1.1) as u64
+    })
+}
+
+async fn print_baseline(database: &str, clients: usize) -> f64 {
+    match baseline::settings(database).await {
+        Ok(settings) => println!("PostgreSQL: {settings}"),
+        Err(e) => println!("PostgreSQL settings unreadable: {e}"),
+    }
+    match baseline::insert_rate(database, clients, Duration::from_secs(10)).await {
+        Ok(rate) => {
+            println!("storage baseline: {rate:.0} durable single-row JSON inserts/s from {clients} connections");
+            rate
+        }
+        Err(e) => {
+            println!("storage baseline failed: {e}");
+            0.0
+        }
+    }
+}
+
+fn flood_summary(flood: &Outcome) -> String {
+    let statuses: Vec<String> = flood
+        .statuses
+        .iter()
+        .map(|(s, n)| format!("{s}: {n}"))
+        .collect();
+    format!(
+        "{:.0}/s sent, answers {}",
+        flood.sent() as f64 / flood.elapsed.as_secs_f64(),
+        statuses.join(", ")
+    )
+}
+
+/// A release `moot serve` on a durable embedded PostgreSQL of its own.
+struct OwnNode {
+    child: Child,
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    base: String,
+}
+
+impl OwnNode {
+    async fn start() -> OwnNode {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempfile::tempdir().expect("a data directory");
+        let env: Vec<(String, String)> = [
+            ("MOOT_DATA_DIR", dir.path().display().to_string()),
+            ("MOOT_SERVER__PORT", port.to_string()),
+            ("MOOT_SERVER__HOSTNAME", format!("localhost:{port}")),
+            ("MOOT_FEDERATION__ALLOW_PRIVATE_ADDRESSES", "true".into()),
+            ("MOOT_RATE_LIMITS__PER_IP", "1000000".into()),
+            ("MOOT_LOG__LEVEL", "warn".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let log = std::fs::File::create(dir.path().join("moot.log")).expect("node log");
+        let child = Command::new(moot_testkit::moot_binary())
+            .arg("serve")
+            .envs(env.iter().cloned())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("node log"))
+            .stderr(log)
+            .spawn()
+            .expect("starting moot");
+        let node = OwnNode {
+            child,
+            dir,
+            env,
+            base: format!("http://localhost:{port}"),
+        };
+        let http = drive::client();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !node.healthy(&http).await {
+            assert!(
+                Instant::now() < deadline,
+                "the node did not start:\n{}",
+                node.log()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        node
+    }
+
+    async fn healthy(&self, http: &reqwest::Client) -> bool {
+        http.get(format!("{}/healthz", self.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("moot.log")).unwrap_or_default()
+    }
+
+    fn create_user(&self, username: &str) {
+        let made = Command::new(moot_testkit::moot_binary())
+            .args(["admin", "create-user", "--username", username, "--email"])
+            .arg(format!("{username}@council.example"))
+            .envs(self.env.iter().cloned())
+            .stdin(Stdio::null())
+            .output()
+            .expect("moot admin");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    }
+
+    /// A connection string for the node's own PostgreSQL.
+    fn conninfo(&self) -> String {
+        let attached = moot_db::embedded::EmbeddedPostgres::start_or_attach(
+            &moot_db::embedded::EmbeddedOptions {
+                data_dir: self.dir.path().to_owned(),
+                ..Default::default()
+            },
+        )
+        .expect("the node's PostgreSQL");
+        attached.connection_string(moot_db::embedded::DB_NAME)
+    }
+
+    /// Resident memory now, in MiB.
+    fn rss_mib(&self) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    }
+}
+
+impl Drop for OwnNode {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let _ = self.child.wait();
+    }
+}
+
+/// Everything the issue asks to measure, against a node of our own.
+async fn suite(cli: &Cli) {
+    let exe = std::env::current_exe().expect("this program's path");
+    std::env::set_var("TESTKIT_MOOT_BIN", exe.with_file_name("moot"));
+    let node = Arc::new(OwnNode::start().await);
+    node.create_user("target");
+    let inbox = Url::parse(&format!("{}/inbox", node.base)).unwrap();
+    let target = Url::parse(&format!("{}/users/target", node.base)).unwrap();
+    let mut bench = Bench::new(cli.actors, inbox, None).await;
+    let creates = Mix::creates_only();
+    let pace = Pace::Concurrency(cli.concurrency);
+    println!(
+        "node: release build, {} cores; {} remote actors",
+        cores(),
+        cli.actors
+    );
+    bench.follow(&target).await;
+    let insert_rate = print_baseline(&node.conninfo(), cli.baseline_clients).await;
+
+    // Warm up and find the sustainable rate.
+    let (probe, _) = bench
+        .run(&creates, pace, Duration::from_secs(5), 30_000, false, 0.0)
+        .await;
+    let probe_rate = probe.accepted_per_second().max(100.0);
+
+    println!("\n1. Sustained signed Create(Note), {pace:?}, 20 s:");
+    let duration = Duration::from_secs(20);
+    let count = (probe_rate * 20.0 * 1.4) as u64;
+    let (sustained, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
+    println!("  {}", sustained.summary());
+    let stored_ok = bench.check_stored().await;
+    let rate = sustained.accepted_per_second();
+    println!(
+        "  => {rate:.0} accepted and stored per second = {:.0} % of the raw insert rate (goals: at least 3,000/s and 25 %; stored = accepted: {stored_ok})",
+        100.0 * rate / insert_rate
+    );
+
+    println!("\n2. Fixed rate, 1,000 Create(Note) per second, 15 s:");
+    let (fixed, _) = bench
+        .run(
+            &creates,
+            Pace::Rate(1000.0),
+            Duration::from_secs(15),
+            15_000,
+            false,
+            0.0,
+        )
+        .await;
+    println!("  {}", fixed.summary());
+    println!(
+        "  => p99 {:.1} ms (goal: under 50 ms)",
+        fixed.accepted_ms(0.99)
+    );
+    bench.check_stored().await;
+
+    let overload_rate = rate * 10.0;
+    println!("\n3. Overload: {overload_rate:.0} requests per second (ten times the sustained rate) for 30 s, refused ones retried:");
+    let peak = Arc::new(std::sync::Mutex::new(0.0f64));
+    let sampler = {
+        let (node, peak) = (node.clone(), peak.clone());
+        tokio::spawn(async move {
+            loop {
+                let rss = node.rss_mib();
+                {
+                    let mut peak = peak.lock().unwrap();
+                    *peak = peak.max(rss);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let (overload, _) = bench
+        .run(
+            &creates,
+            Pace::Rate(overload_rate),
+            Duration::from_secs(30),
+            (rate * 30.0 * 1.5) as u64,
+            true,
+            0.0,
+        )
+        .await;
+    sampler.abort();
+    println!("  {}", overload.summary());
+    println!(
+        "  offered {:.0}/s; refused {} (p99 {:.1} ms, slowest {:.1} ms; goal: under 100 ms; without Retry-After: {}); not started (generator's own cap): {}",
+        overload.sent() as f64 / overload.elapsed.as_secs_f64(),
+        overload.refused(),
+        overload.refused_ms(0.99),
+        overload.refused_ms(1.0),
+        overload.refused_without_retry_after,
+        overload.skipped
+    );
+    println!(
+        "  node resident memory: peak {:.0} MiB (goal: under 300 MB)",
+        *peak.lock().unwrap()
+    );
+    println!(
+        "  afterwards: /healthz {}",
+        if node.healthy(&bench.http).await {
+            "answers"
+        } else {
+            "DOES NOT ANSWER"
+        }
+    );
+    bench.check_stored().await;
+
+    println!(
+        "\n4. Sustained again, with 5,000 unsigned or wrongly signed requests per second mixed in:"
+    );
+    let (flooded, flood) = bench
+        .run(&creates, pace, duration, count, false, 5_000.0)
+        .await;
+    println!("  valid: {}", flooded.summary());
+    if let Some(flood) = flood {
+        println!("  bad: {}", flood_summary(&flood));
+    }
+    println!(
+        "  => valid throughput {:.0} % of the run without them (goal: drop under 20 %)",
+        100.0 * flooded.accepted_per_second() / rate
+    );
+    bench.check_stored().await;
+
+    println!("\n5. A mix (create 60, like 15, announce 10, update 10, delete 5), {pace:?}, 10 s:");
+    let mix: Mix = "create=60,like=15,announce=10,update=10,delete=5"
+        .parse()
+        .unwrap();
+    let count = (rate * 10.0 * 1.2) as u64;
+    bench
+        .seed(mix.count_of(Kind::Delete, count) as usize / cli.actors + 2)
+        .await;
+    let (mixed, _) = bench
+        .run(&mix, pace, Duration::from_secs(10), count, false, 0.0)
+        .await;
+    println!("  {}", mixed.summary());
+    println!("  accepted by kind: {:?}", mixed.accepted_by_kind);
+    bench.check_stored().await;
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

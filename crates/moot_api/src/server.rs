@@ -54,6 +54,15 @@ fn cors() -> actix_cors::Cors {
         .max_age(3600)
 }
 
+/// A share of `total` for each of `workers` (0: one per core).
+fn per_worker(total: usize, workers: usize) -> usize {
+    let workers = match workers {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    (total / workers).max(1)
+}
+
 /// A server on `listener` that handles shutdown only when told to through its
 /// handle (the caller owns signal handling, so that Ctrl-C is graceful).
 pub fn build_server(
@@ -93,6 +102,10 @@ pub fn build_server(
                 HttpResponse::from_error(ApiError::not_found())
             }))
     })
+    .max_connections(per_worker(
+        settings.server.max_connections,
+        settings.server.workers,
+    ))
     .listen(listener)?
     .disable_signals()
     .shutdown_timeout(settings.server.shutdown_timeout_secs);

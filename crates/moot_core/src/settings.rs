@@ -51,6 +51,9 @@ pub struct ServerSettings {
     pub workers: usize,
     pub max_body_bytes: usize,
     pub shutdown_timeout_secs: u64,
+    /// Open client connections the server keeps at most (in all); more wait
+    /// in the system's queue, so memory stays bounded.
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -279,6 +282,12 @@ impl Settings {
         if self.server.max_body_bytes < 1024 {
             return Err(("server.max_body_bytes", "must be at least 1024".into()));
         }
+        within(
+            "server.max_connections",
+            self.server.max_connections,
+            16,
+            1_000_000,
+        )?;
         if self.server.shutdown_timeout_secs > 3600 {
             return Err((
                 "server.shutdown_timeout_secs",

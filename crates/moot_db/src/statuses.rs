@@ -41,8 +41,10 @@ impl Status {
     }
 }
 
+/// `None` is written as NULL (every optional column defaults to NULL), so
+/// the statement is the same for every post and stays prepared.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = statuses)]
+#[diesel(table_name = statuses, treat_none_as_default_value = false)]
 pub struct NewStatus<'a> {
     pub ap_id: Option<&'a str>,
     pub account_id: i64,

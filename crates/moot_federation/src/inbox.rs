@@ -64,6 +64,9 @@ async fn inbox(
     state: web::Data<InboxState>,
 ) -> Result<HttpResponse, FederationError> {
     let ctx = data.app_data();
+    if state.gate.is_full() {
+        return Err(FederationError::Busy);
+    }
     let signed = signatures::parse(&req, &ctx.settings.server.hostname)?;
     let key_id = Url::parse(signed.key_id())
         .map_err(|_| unauthorized("the signature's keyId is not a URL"))?;
@@ -80,7 +83,12 @@ async fn inbox(
         Some(key) if !key.may_be_stale(KEY_REFRESH_AFTER) => {
             return Err(unauthorized("the signature does not verify"))
         }
-        _ => None,
+        Some(_) => {
+            // Worth one look at the actor (a new key?), not one per request.
+            state.keys.touch(key_id.as_str());
+            None
+        }
+        None => None,
     };
 
     let _turn = state.gate.admit().await?;

@@ -29,6 +29,13 @@ impl InboxGate {
         }
     }
 
+    /// Whether a request arriving now would be turned away: checked first,
+    /// so that under overload a refusal costs next to nothing.
+    pub fn is_full(&self) -> bool {
+        self.permits.available_permits() == 0
+            && self.waiting.load(Ordering::Acquire) >= self.backlog
+    }
+
     /// A place among the requests being processed, or `Busy`.
     pub async fn admit(&self) -> Result<SemaphorePermit<'_>, FederationError> {
         if let Ok(permit) = self.permits.try_acquire() {

@@ -123,6 +123,14 @@ impl KeyCache {
             .cloned()
     }
 
+    /// Restarts a kept key's clock: its actor was just looked at again, so
+    /// further failures within a minute are forgeries, refused cheaply.
+    pub fn touch(&self, key_id: &str) {
+        if let Some(known) = self.keys.write().expect("key cache").get_mut(key_id) {
+            known.since = Instant::now();
+        }
+    }
+
     pub fn insert(&self, key_id: &str, actor: Url, key: PKey<Public>) {
         let mut keys = self.keys.write().expect("key cache");
         if keys.len() >= MOST_KEYS {

@@ -212,7 +212,7 @@ pub async fn run(
         }
         Pace::Rate(per_second) => {
             // Bounded, so an overwhelmed server cannot exhaust the generator.
-            const MOST_IN_FLIGHT: usize = 20_000;
+            const MOST_IN_FLIGHT: usize = 5_000;
             let in_flight = Arc::new(tokio::sync::Semaphore::new(MOST_IN_FLIGHT));
             let mut tasks = tokio::task::JoinSet::new();
             let mut n: u64 = 0;

@@ -132,6 +132,16 @@ pub async fn adopt_orphans(
     parent_id: i64,
     parent_ap_id: &str,
 ) -> QueryResult<()> {
+    // Most posts have no reply waiting for them: look before writing (the
+    // look is a prepared statement; an UPDATE never is).
+    let waiting: bool = diesel::select(diesel::dsl::exists(
+        statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)),
+    ))
+    .get_result(conn)
+    .await?;
+    if !waiting {
+        return Ok(());
+    }
     diesel::update(statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)))
         .set(statuses::in_reply_to_id.eq(parent_id))
         .execute(conn)

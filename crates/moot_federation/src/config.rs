@@ -22,13 +22,18 @@ impl UrlVerifier for Policy {
     }
 }
 
+/// Plain http is for nodes without TLS and for local testing.
+fn http_allowed(settings: &moot_core::Settings) -> bool {
+    !settings.server.tls || settings.federation.allow_private_addresses
+}
+
 /// Whether this node may deal with `url` at all: its scheme, its address
 /// and the federation policy for its domain.
 pub fn check_url(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
     let settings = &ctx.settings;
     match url.scheme() {
         "https" => {}
-        "http" if !settings.server.tls || settings.federation.allow_private_addresses => {}
+        "http" if http_allowed(settings) => {}
         _ => return Err(ProtocolError::UrlVerificationError("scheme not allowed")),
     }
     if crate::client::is_forbidden_literal_ip(url, settings) {
@@ -52,7 +57,7 @@ pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
         .client(crate::client::build(&settings).into())
         .url_verifier(Box::new(Policy { ctx }))
         .debug(local_testing)
-        .allow_http_urls(!settings.server.tls || local_testing)
+        .allow_http_urls(http_allowed(&settings))
         .http_fetch_limit(crate::MAX_FETCHES_PER_REQUEST)
         .request_timeout(crate::client::TIMEOUT)
         .signed_fetch_actor(&instance_actor)

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use moot_app::AppError;
 
 /// What a busy node asks a peer to wait before sending again.
-const RETRY_AFTER_SECS: u32 = 5;
+pub const RETRY_AFTER_SECS: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FederationError {

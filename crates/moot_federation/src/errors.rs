@@ -46,7 +46,8 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header(("Retry-After", "5"));
+            let wait = crate::error::RETRY_AFTER_SECS.to_string();
+            response.insert_header(("Retry-After", wait));
         }
         response.json(serde_json::json!({ "error": self.message }))
     }

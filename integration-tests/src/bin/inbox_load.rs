@@ -213,36 +213,6 @@ impl Bench {
         stored == Some(expected)
     }
 
-    /// Requests that must all be refused: half carry no signature, half the
-    /// signature of another request.
-    fn bad_requests(&self, count: u64) -> Vec<Prepared> {
-        let plan = self.swarm.activities(&Mix::creates_only(), count + 1);
-        let signed = self.sign(plan);
-        signed
-            .windows(2)
-            .enumerate()
-            .map(|(n, pair)| {
-                let mut bad = pair[0].clone();
-                if n % 2 == 0 {
-                    bad.headers.retain(|(name, _)| *name != "signature");
-                } else {
-                    let other = pair[1]
-                        .headers
-                        .iter()
-                        .find(|(name, _)| *name == "signature");
-                    for header in bad
-                        .headers
-                        .iter_mut()
-                        .filter(|(name, _)| *name == "signature")
-                    {
-                        header.1 = other.expect("signed").1.clone();
-                    }
-                }
-                bad
-            })
-            .collect()
-    }
-
     /// Valid activities at `pace` for `duration`, with `bad_rate` bad ones
     /// a second besides; the valid run's outcome and the bad run's.
     async fn run(
@@ -256,7 +226,7 @@ impl Bench {
     ) -> (Outcome, Option<Outcome>) {
         let signing = Instant::now();
         let work = Work::once(self.sign(self.swarm.activities(mix, count)), retry_refused);
-        let bad = (bad_rate > 0.0).then(|| Work::cyclic(self.bad_requests(2_000)));
+        let bad = (bad_rate > 0.0).then(|| Work::cyclic(self.swarm.forged(&self.inbox, 2_000, 2)));
         eprintln!(
             "  (signed {count} activities in {:.1} s beforehand)",
             signing.elapsed().as_secs_f64()

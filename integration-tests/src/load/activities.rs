@@ -308,6 +308,32 @@ impl Swarm {
         Some(total)
     }
 
+    /// `count` posts that must all be refused: every `unsigned_every`th
+    /// carries no signature, the others the signature of another request.
+    pub fn forged(&self, inbox: &Url, count: u64, unsigned_every: usize) -> Vec<Prepared> {
+        let signed = self.sign(inbox, self.activities(&Mix::creates_only(), count + 1));
+        let signature_of = |p: &Prepared| {
+            p.headers
+                .iter()
+                .find(|(name, _)| *name == "signature")
+                .map(|(_, value)| value.clone())
+                .expect("signed")
+        };
+        signed
+            .windows(2)
+            .enumerate()
+            .map(|(n, pair)| {
+                let mut bad = pair[0].clone();
+                let other = signature_of(&pair[1]);
+                bad.headers.retain(|(name, _)| *name != "signature");
+                if n % unsigned_every.max(1) != 0 {
+                    bad.headers.push(("signature", other));
+                }
+                bad
+            })
+            .collect()
+    }
+
     /// Signs every activity with its actor's key, on every core.
     pub fn sign(&self, inbox: &Url, plan: Vec<(usize, Kind, Value)>) -> Vec<Prepared> {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

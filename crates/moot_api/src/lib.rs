@@ -29,5 +29,6 @@ pub mod search;
 pub mod server;
 pub mod statuses;
 pub mod streaming;
+pub mod wiki;
 
 pub use server::build_server;

@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::markers::configure(cfg);
     crate::streaming::configure(cfg);
     crate::groups::configure(cfg);
+    crate::wiki::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);

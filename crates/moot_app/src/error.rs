@@ -14,6 +14,13 @@ pub enum AppError {
     /// The rules do not allow this.
     #[error("{0}")]
     Forbidden(String),
+    /// The change was based on something that has changed since; `details`
+    /// shows both sides so that the caller can reconcile them.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        details: serde_json::Value,
+    },
     #[error("not found")]
     NotFound,
     /// Every database connection stayed busy: the caller may try again.

@@ -38,7 +38,7 @@ pub fn actor_id(ctx: &Context, account: &Account) -> Result<Url, AppError> {
     }
 }
 
-fn inbox_of(account: &Account) -> Result<Url, AppError> {
+pub(crate) fn inbox_of(account: &Account) -> Result<Url, AppError> {
     let inbox = account.inbox_url.as_deref().ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!(
             "remote account {} has no inbox",
@@ -49,7 +49,7 @@ fn inbox_of(account: &Account) -> Result<Url, AppError> {
 }
 
 /// Stores an activity for delivery, in the caller's transaction.
-async fn send(
+pub(crate) async fn send(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
     sender: &Account,

@@ -26,6 +26,7 @@ pub mod statuses;
 pub mod storage;
 pub mod streaming;
 pub mod tokens;
+pub mod wiki;
 
 pub use context::Context;
 pub use error::AppError;

@@ -7,5 +7,6 @@ pub mod scopes;
 pub mod settings;
 pub mod text;
 pub mod urls;
+pub mod wiki;
 
 pub use settings::Settings;

@@ -84,6 +84,20 @@ impl Urls {
         self.at(&format!("tags/{name}"))
     }
 
+    /// A group's wiki page.
+    pub fn wiki_page(&self, group: &str, slug: &str) -> Url {
+        self.at(&format!("users/{group}/wiki/{slug}"))
+    }
+
+    /// The list of a wiki page's revisions, and one of them.
+    pub fn wiki_edits(&self, group: &str, slug: &str) -> Url {
+        self.at(&format!("users/{group}/wiki/{slug}/edits"))
+    }
+
+    pub fn wiki_revision(&self, group: &str, slug: &str, number: i32) -> Url {
+        self.at(&format!("users/{group}/wiki/{slug}/edits/{number}"))
+    }
+
     /// A new, unique activity id.
     pub fn new_activity(&self) -> Url {
         let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();

@@ -23,6 +23,7 @@ pub mod site;
 pub mod statuses;
 pub mod timelines;
 pub mod tokens;
+pub mod wiki;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{Database, DbError, DbPool, MIGRATIONS};

@@ -177,6 +177,7 @@ diesel::table! {
         account_id -> Int8,
         membership_mode -> Text,
         created_at -> Timestamptz,
+        wiki_edit_policy -> Text,
     }
 }
 
@@ -443,7 +444,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wiki_pages (id) {
+        id -> Int8,
+        group_id -> Int8,
+        ap_id -> Text,
+        slug -> Text,
+        title -> Text,
+        body -> Text,
+        content_html -> Text,
+        version -> Text,
+        edit_policy -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    wiki_revisions (id) {
+        id -> Int8,
+        page_id -> Int8,
+        ap_id -> Text,
+        number -> Int4,
+        version -> Text,
+        previous_version -> Text,
+        author_id -> Int8,
+        summary -> Text,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    wiki_editors (id) {
+        id -> Int8,
+        group_id -> Int8,
+        page_id -> Nullable<Int8>,
+        account_id -> Int8,
+    }
+}
+
+diesel::table! {
+    wiki_submissions (id) {
+        id -> Int8,
+        page_id -> Int8,
+        author_id -> Int8,
+        activity_id -> Text,
+        ap_id -> Text,
+        base_version -> Text,
+        summary -> Text,
+        title -> Text,
+        body -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
+diesel::joinable!(wiki_revisions -> accounts (author_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
 diesel::joinable!(access_tokens -> users (user_id));
@@ -493,4 +555,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     filter_keywords,
     filter_statuses,
     tag_follows,
+    wiki_pages,
+    wiki_revisions,
+    wiki_editors,
+    wiki_submissions,
 );

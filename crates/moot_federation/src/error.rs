@@ -72,6 +72,7 @@ impl ResponseError for FederationError {
                 AppError::AlreadyExists(_) => StatusCode::CONFLICT,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Conflict { .. } => StatusCode::CONFLICT,
                 AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },

@@ -9,6 +9,8 @@ use moot_app::AppError;
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// More fields beside `error`, for an answer the caller can act on.
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -16,6 +18,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            details: None,
         }
     }
 
@@ -49,7 +52,15 @@ impl ResponseError for ApiError {
             let wait = crate::error::RETRY_AFTER_SECS.to_string();
             response.insert_header(("Retry-After", wait));
         }
-        response.json(serde_json::json!({ "error": self.message }))
+        let mut body = serde_json::json!({ "error": self.message });
+        if let (Some(body), Some(serde_json::Value::Object(details))) =
+            (body.as_object_mut(), &self.details)
+        {
+            for (key, value) in details {
+                body.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        response.json(body)
     }
 }
 
@@ -60,6 +71,11 @@ impl From<AppError> for ApiError {
             AppError::AlreadyExists(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => return ApiError::not_found(),
+            AppError::Conflict { message, details } => {
+                let mut error = ApiError::new(StatusCode::CONFLICT, message.clone());
+                error.details = Some(details.clone());
+                return error;
+            }
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(inner) => {
                 tracing::error!(error = %inner, "internal error");

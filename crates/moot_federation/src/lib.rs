@@ -21,6 +21,7 @@ pub mod posts;
 pub mod resolve;
 pub mod signing;
 pub mod subscriptions;
+pub mod wiki_pages;
 
 use actix_web::web;
 
@@ -33,4 +34,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     actors::configure(cfg);
     inbox::configure(cfg);
     posts::configure(cfg);
+    wiki_pages::configure(cfg);
 }

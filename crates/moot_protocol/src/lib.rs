@@ -7,3 +7,4 @@ pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod notes;
+pub mod wiki;

@@ -53,7 +53,8 @@ impl Activity for Follow {
     }
 }
 
-/// `Accept` or `Reject` whose object is a `Follow` (embedded or by id).
+/// `Accept` or `Reject` whose object is a `Follow` (embedded or by id), or
+/// an `Edit` of a wiki page sent from here.
 #[derive(Debug, Deserialize)]
 pub struct AnswerFollow {
     pub id: Url,
@@ -61,6 +62,9 @@ pub struct AnswerFollow {
     pub kind: AnswerType,
     pub actor: ObjectId<ApActor>,
     pub object: Value,
+    /// Why, for a rejected wiki edit (read only when a string).
+    #[serde(default)]
+    pub summary: Value,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -93,6 +97,19 @@ impl Activity for AnswerFollow {
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
         let follow = object_id(&self.object).expect("checked in verify");
+        let accepted = self.kind == AnswerType::Accept;
+        // The same answer serves an edit of a wiki page sent from here.
+        if moot_app::wiki::receive_answer(
+            data.app_data(),
+            actor.account()?,
+            &follow,
+            accepted,
+            self.summary.as_str(),
+        )
+        .await?
+        {
+            return Ok(());
+        }
         let answer = match self.kind {
             AnswerType::Accept => FollowAnswer::Accept,
             AnswerType::Reject => FollowAnswer::Reject,

@@ -7,6 +7,7 @@ pub mod follow;
 pub mod post;
 pub mod profile;
 pub mod reaction;
+pub mod wiki;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -21,6 +22,7 @@ use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
 use profile::UpdateActor;
 use reaction::{Flag, React};
+use wiki::Edit;
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -36,6 +38,7 @@ pub enum InboxActivity {
     React(React),
     Flag(Flag),
     Block(Block),
+    Edit(Edit),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -52,6 +55,7 @@ macro_rules! each {
             InboxActivity::React($a) => $call,
             InboxActivity::Flag($a) => $call,
             InboxActivity::Block($a) => $call,
+            InboxActivity::Edit($a) => $call,
         }
     };
 }

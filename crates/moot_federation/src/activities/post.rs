@@ -7,11 +7,12 @@ use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
 use moot_protocol::notes::{RemoteNote, POST_TYPES};
+use moot_protocol::wiki::RemoteArticle;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::object_id;
+use super::{object_id, wiki};
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
 use crate::origin::require_same_origin;
@@ -51,7 +52,24 @@ pub(crate) fn as_received(
     Value::Object(all)
 }
 
+/// What a `Create` or `Update` carries besides posts.
+enum Carried {
+    Post,
+    /// A group's wiki page.
+    WikiPage,
+    /// An edit of one of our wiki pages (`Create{Patch}`).
+    WikiEdit,
+}
+
 impl CreateOrUpdate {
+    fn carries(&self) -> Carried {
+        match self.object.get("type").and_then(Value::as_str) {
+            _ if RemoteArticle::is_wiki_page(&self.object) => Carried::WikiPage,
+            Some("Patch") if self.kind == CreateOrUpdateType::Create => Carried::WikiEdit,
+            _ => Carried::Post,
+        }
+    }
+
     /// The embedded post, if it is one we take.
     fn note(&self) -> Result<RemoteNote, FederationError> {
         let kind = self
@@ -79,6 +97,18 @@ impl Activity for CreateOrUpdate {
     /// and be attributed to the actor. (Posts of other origins are never
     /// trusted as sent.)
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
+        let actor = self.actor.inner();
+        match self.carries() {
+            Carried::WikiPage => {
+                wiki::parse_page(&self.object, self.rest.get("result"), actor)?;
+                return Ok(());
+            }
+            Carried::WikiEdit => {
+                wiki::parse_submitted_patch(&self.object, actor)?;
+                return Ok(());
+            }
+            Carried::Post => {}
+        }
         let note = self.note()?;
         require_same_origin(&note.id, self.actor.inner(), "post and actor")?;
         if note.author().as_ref() != Some(self.actor.inner()) {
@@ -91,6 +121,18 @@ impl Activity for CreateOrUpdate {
     }
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
+        match self.carries() {
+            Carried::WikiPage => {
+                let (article, revision) =
+                    wiki::parse_page(&self.object, self.rest.get("result"), self.actor.inner())?;
+                return wiki::receive_page(data, &self.actor, &article, revision.as_ref()).await;
+            }
+            Carried::WikiEdit => {
+                let patch = wiki::parse_submitted_patch(&self.object, self.actor.inner())?;
+                return wiki::receive_edit(data, &self.id, &self.actor, &patch).await;
+            }
+            Carried::Post => {}
+        }
         let note = self.note()?;
         let actor = self.actor.dereference(data).await?;
         let ctx = data.app_data();

@@ -1,0 +1,91 @@
+//! Serving the wiki pages of this node's groups at their ActivityPub ids:
+//! the page (`Article`), its revisions (`edits`, oldest first) and each
+//! revision (`Patch`). A private group's pages only to a request signed by
+//! one of its members (or their node); otherwise 404.
+
+use activitypub_federation::actix_web::signing_actor;
+use activitypub_federation::config::Data;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use moot_app::{wiki, Context};
+
+use crate::errors::ApiError;
+use crate::negotiation::activity_json;
+use crate::objects::actor::ApActor;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(page).service(edits).service(revision);
+}
+
+/// Who signed the request, if anyone did (and their signature holds).
+async fn viewer(req: &HttpRequest, data: &Data<Context>) -> Option<moot_db::accounts::Account> {
+    signing_actor::<ApActor>(req, None, data)
+        .await
+        .ok()
+        .and_then(|actor| actor.account)
+}
+
+/// Reads the signature only when plain reading is refused: public pages
+/// cost no key look-up.
+async fn with_viewer<F, Fut>(
+    req: &HttpRequest,
+    data: &Data<Context>,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: Fn(Option<moot_db::accounts::Account>) -> Fut,
+    Fut: std::future::Future<Output = Result<serde_json::Value, moot_app::AppError>>,
+{
+    let document = match read(None).await {
+        Err(moot_app::AppError::NotFound) if req.headers().contains_key("signature") => {
+            read(viewer(req, data).await).await?
+        }
+        other => other?,
+    };
+    Ok(activity_json(&document))
+}
+
+#[get("/users/{group}/wiki/{slug}")]
+async fn page(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (group, slug) = path.into_inner();
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let (group, slug) = (group.clone(), slug.clone());
+        async move { wiki::article(ctx, viewer.as_ref(), &group, &slug).await }
+    })
+    .await
+}
+
+#[get("/users/{group}/wiki/{slug}/edits")]
+async fn edits(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (group, slug) = path.into_inner();
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let (group, slug) = (group.clone(), slug.clone());
+        async move { wiki::edits(ctx, viewer.as_ref(), &group, &slug).await }
+    })
+    .await
+}
+
+#[get("/users/{group}/wiki/{slug}/edits/{number}")]
+async fn revision(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (group, slug, number) = path.into_inner();
+    let number: i32 = number.parse().map_err(|_| ApiError::not_found())?;
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let (group, slug) = (group.clone(), slug.clone());
+        async move { wiki::edit_json(ctx, viewer.as_ref(), &group, &slug, number).await }
+    })
+    .await
+}

@@ -89,3 +89,27 @@ pub async fn resolved_posts(node: &ProcessNode, token: &str, uri: &str) -> usize
     let found = search(node, token, "statuses", uri).await;
     found["statuses"].as_array().map_or(0, Vec::len)
 }
+
+/// Calls Moot's own API (`/api/moot/v1` + `path`) on a node; a success or
+/// conflict answer is checked against Moot's API document (under
+/// `template`), any other against the error shape.
+pub async fn moot_api(
+    node: &ProcessNode,
+    token: &str,
+    method: Method,
+    (template, path): (&str, &str),
+    body: Option<Value>,
+) -> (u16, Value) {
+    let url = format!("/api/moot/v1{path}");
+    let (status, answer) = match body {
+        Some(body) => node.api_json(method.clone(), &url, token, body).await,
+        None => node.api(method.clone(), &url, token).await,
+    };
+    match status {
+        200 | 202 | 409 => {
+            crate::openapi::MootApi::get().assert_valid(method.as_str(), template, status, &answer)
+        }
+        _ => assert!(answer["error"].is_string(), "{method} {path}: {answer}"),
+    }
+    (status, answer)
+}

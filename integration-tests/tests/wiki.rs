@@ -4,34 +4,13 @@
 //! concurrent edits give one success and one conflict; a restore spreads;
 //! non-editors and forged revisions change nothing.
 
-use moot_testkit::openapi::MootApi;
-use moot_testkit::social::{follow_across, resolve};
+use moot_testkit::social::{follow_across, moot_api, resolve};
 use moot_testkit::{wait, FakePeer, ProcessNode};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// Calls Moot's own API and checks the answer against its document.
-async fn moot(
-    node: &ProcessNode,
-    token: &str,
-    method: Method,
-    (template, path): (&str, &str),
-    body: Option<Value>,
-) -> (u16, Value) {
-    let url = format!("/api/moot/v1{path}");
-    let (status, answer) = match body {
-        Some(body) => node.api_json(method.clone(), &url, token, body).await,
-        None => node.api(method.clone(), &url, token).await,
-    };
-    match status {
-        200 | 202 | 409 => MootApi::get().assert_valid(method.as_str(), template, status, &answer),
-        _ => assert!(answer["error"].is_string(), "{method} {path}: {answer}"),
-    }
-    (status, answer)
-}
-
 async fn page(node: &ProcessNode, token: &str, group: &str) -> (u16, Value) {
-    moot(
+    moot_api(
         node,
         token,
         Method::GET,
@@ -45,7 +24,7 @@ async fn page(node: &ProcessNode, token: &str, group: &str) -> (u16, Value) {
 }
 
 async fn history(node: &ProcessNode, token: &str, group: &str) -> Vec<Value> {
-    let (status, revisions) = moot(
+    let (status, revisions) = moot_api(
         node,
         token,
         Method::GET,
@@ -67,7 +46,7 @@ async fn edit(
     base: &str,
     body: &str,
 ) -> (u16, Value) {
-    moot(
+    moot_api(
         node,
         token,
         Method::POST,
@@ -86,7 +65,7 @@ async fn decided(node: &ProcessNode, token: &str, submission: &Value) -> Value {
         .as_str()
         .expect("a submission id");
     wait::until("the group's node decides the edit", || async {
-        let (status, found) = moot(
+        let (status, found) = moot_api(
             node,
             token,
             Method::GET,
@@ -180,7 +159,7 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
 
     // Alice writes the page on A.
     let first = "# Bin collection\n\nBins go out on Monday.\n";
-    let (status, created) = moot(
+    let (status, created) = moot_api(
         &a,
         &alice,
         Method::POST,
@@ -264,7 +243,7 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
     assert_eq!(conflict["yours"]["base_version"], v4.as_str());
 
     // Restoring revision 1 makes its text current again, everywhere.
-    let (status, restored) = moot(
+    let (status, restored) = moot_api(
         &a,
         &alice,
         Method::POST,
@@ -303,7 +282,7 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
     assert_eq!(history_a[5]["summary"], "Restored revision 1");
 
     // A diff between two revisions.
-    let (status, diff) = moot(
+    let (status, diff) = moot_api(
         &b,
         &bob,
         Method::GET,
@@ -326,7 +305,7 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
 
     // Moderators only: Dave (a member on A) is refused at once; Bob's edit
     // from B is refused by A, and B is told why.
-    let (status, _) = moot(
+    let (status, _) = moot_api(
         &a,
         &alice,
         Method::PUT,
@@ -374,7 +353,7 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
         } else {
             Method::POST
         };
-        let (status, answer) = moot(&a, &alice, method, (template, &path), body).await;
+        let (status, answer) = moot_api(&a, &alice, method, (template, &path), body).await;
         assert_eq!(status, 200, "{answer}");
     }
     let (status, answer) = edit(&a, &dave, &on_a, &v6, "Dave, listed\n").await;
@@ -405,7 +384,7 @@ async fn forged_revisions_are_refused_and_change_nothing() {
         .api(Method::GET, "/api/v1/accounts/lookup?acct=handbook", &alice)
         .await;
     let on_a = group["id"].as_str().unwrap().to_owned();
-    let (status, created) = moot(
+    let (status, created) = moot_api(
         &a,
         &alice,
         Method::POST,

@@ -13,6 +13,7 @@ pub mod follow_requests;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod library;
 pub mod lists;
 pub mod markers;
 pub mod media;

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::streaming::configure(cfg);
     crate::groups::configure(cfg);
     crate::wiki::configure(cfg);
+    crate::library::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);

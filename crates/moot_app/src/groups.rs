@@ -101,6 +101,58 @@ pub async fn mode_of(
         .and_then(|g| MembershipMode::parse(&g.membership_mode)))
 }
 
+/// The group (local or remote) with this account id, or NotFound.
+pub async fn group_by_id(conn: &mut AsyncPgConnection, id: i64) -> Result<Account, AppError> {
+    account_queries::find_by_id(conn, id)
+        .await?
+        .filter(|a| a.actor_type == "Group")
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether `who` is a member: their request to join was accepted.
+pub async fn is_member(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    who: &Account,
+) -> Result<bool, AppError> {
+    Ok(follows::find(conn, who.id, group.id)
+        .await?
+        .is_some_and(|f| f.accepted))
+}
+
+/// Whether `viewer` may see what is kept in a group (its wiki, library,
+/// events): anyone, unless the group is private; then its members (and
+/// another node's instance actor fetching for members there). NotFound
+/// otherwise: private content is not said to exist.
+pub async fn check_can_see_content(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    viewer: Option<&Account>,
+) -> Result<(), AppError> {
+    let mode = queries::find(conn, group.id)
+        .await?
+        .and_then(|g| MembershipMode::parse(&g.membership_mode));
+    if mode != Some(MembershipMode::Private) {
+        return Ok(());
+    }
+    let Some(viewer) = viewer else {
+        return Err(AppError::NotFound);
+    };
+    if is_member(conn, group, viewer).await?
+        || queries::role_of(conn, group.id, viewer.id).await?.is_some()
+    {
+        return Ok(());
+    }
+    if let (Some(domain), "Application" | "Service") = (&viewer.domain, viewer.actor_type.as_str())
+    {
+        if follows::has_follower_on(conn, group.id, domain).await? {
+            return Ok(());
+        }
+    }
+    // Private content is not said to exist.
+    Err(AppError::NotFound)
+}
+
 /// May `author` post in `group`? Members who are not banned may.
 pub async fn check_can_post(
     conn: &mut AsyncPgConnection,
@@ -110,10 +162,7 @@ pub async fn check_can_post(
     if queries::is_banned(conn, group.id, author.id).await? {
         return Err(AppError::Forbidden("you are banned from this group".into()));
     }
-    let member = follows::find(conn, author.id, group.id)
-        .await?
-        .is_some_and(|f| f.accepted);
-    if !member {
+    if !is_member(conn, group, author).await? {
         return Err(AppError::Forbidden(format!(
             "only members can post in {}",
             group.username

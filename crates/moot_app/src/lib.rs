@@ -13,6 +13,7 @@ pub mod filters;
 pub mod follows;
 pub mod groups;
 pub mod keys;
+pub mod library;
 pub mod lists;
 pub mod media;
 pub mod oauth;

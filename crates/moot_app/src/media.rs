@@ -231,6 +231,9 @@ pub async fn delete(ctx: &Context, owner: &Account, id: i64) -> Result<Media, Ap
         return Err(AppError::invalid("id", "is attached to a post"));
     }
     let mut conn = ctx.db.conn().await?;
+    if moot_db::library::uses_media(&mut conn, id).await? {
+        return Err(AppError::invalid("id", "is a version of a library file"));
+    }
     queries::delete(&mut conn, id).await?;
     if let Err(e) = ctx.storage.remove(&media.file_key).await {
         tracing::warn!(key = %media.file_key, error = %e, "removing a deleted upload's file");

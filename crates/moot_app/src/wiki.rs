@@ -13,7 +13,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::wiki::{self as rules, MAX_BODY, MAX_SUMMARY, MAX_TITLE};
 use moot_db::accounts::{self as account_queries, Account};
 use moot_db::wiki::{self as queries, NewRevision, Page, Revision, Submission};
-use moot_db::{follows, groups as group_queries, received, statuses};
+use moot_db::{groups as group_queries, received, statuses};
 use moot_protocol::wiki::{self as wire, RemoteArticle, RemotePatch, FIRST_PREVIOUS_VERSION};
 use serde_json::{json, Value};
 use url::Url;
@@ -115,58 +115,6 @@ fn base_of(page: &Page) -> &str {
     }
 }
 
-async fn group_account(conn: &mut AsyncPgConnection, group_id: i64) -> Result<Account, AppError> {
-    let group = account_queries::find_by_id(conn, group_id)
-        .await?
-        .filter(|a| a.actor_type == "Group")
-        .ok_or(AppError::NotFound)?;
-    Ok(group)
-}
-
-async fn is_member(
-    conn: &mut AsyncPgConnection,
-    group: &Account,
-    who: &Account,
-) -> Result<bool, AppError> {
-    Ok(follows::find(conn, who.id, group.id)
-        .await?
-        .is_some_and(|f| f.accepted))
-}
-
-/// Whether `viewer` may read the group's wiki: anyone, unless the group is
-/// private; then its members (and another node's instance actor fetching
-/// for members there).
-async fn check_can_read(
-    conn: &mut AsyncPgConnection,
-    group: &Account,
-    viewer: Option<&Account>,
-) -> Result<(), AppError> {
-    let mode = group_queries::find(conn, group.id)
-        .await?
-        .and_then(|g| MembershipMode::parse(&g.membership_mode));
-    if mode != Some(MembershipMode::Private) {
-        return Ok(());
-    }
-    let Some(viewer) = viewer else {
-        return Err(AppError::NotFound);
-    };
-    if is_member(conn, group, viewer).await?
-        || group_queries::role_of(conn, group.id, viewer.id)
-            .await?
-            .is_some()
-    {
-        return Ok(());
-    }
-    if let (Some(domain), "Application" | "Service") = (&viewer.domain, viewer.actor_type.as_str())
-    {
-        if follows::has_follower_on(conn, group.id, domain).await? {
-            return Ok(());
-        }
-    }
-    // Private content is not said to exist.
-    Err(AppError::NotFound)
-}
-
 /// Who may edit `page` (or a new page of the group when None).
 async fn policy_of(
     conn: &mut AsyncPgConnection,
@@ -197,7 +145,7 @@ async fn check_can_edit(
     if moderator {
         return Ok(());
     }
-    if !is_member(conn, group, editor).await? {
+    if !crate::groups::is_member(conn, group, editor).await? {
         return Err(AppError::Forbidden(format!(
             "only members of {} can edit its wiki",
             group.username
@@ -231,8 +179,8 @@ pub async fn pages(
     group_id: i64,
 ) -> Result<(Account, Vec<Page>), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let group = group_account(&mut conn, group_id).await?;
-    check_can_read(&mut conn, &group, viewer).await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
+    crate::groups::check_can_see_content(&mut conn, &group, viewer).await?;
     let pages = queries::of_group(&mut conn, group.id).await?;
     Ok((group, pages))
 }
@@ -245,8 +193,8 @@ pub async fn page(
     slug: &str,
 ) -> Result<PageView, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let group = group_account(&mut conn, group_id).await?;
-    check_can_read(&mut conn, &group, viewer).await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
+    crate::groups::check_can_see_content(&mut conn, &group, viewer).await?;
     let page = queries::find_by_slug(&mut conn, group.id, slug)
         .await?
         .filter(|p| !p.version.is_empty())
@@ -308,7 +256,7 @@ pub async fn create_page(
     let slug = rules::slug(title)
         .ok_or_else(|| AppError::invalid("title", "needs at least one letter or digit"))?;
     let mut conn = ctx.db.conn().await?;
-    let group = group_account(&mut conn, group_id).await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
     if group.domain.is_some() {
         return Err(AppError::invalid(
             "group",
@@ -640,7 +588,7 @@ async fn local_page(
         .await?
         .filter(|a| a.actor_type == "Group")
         .ok_or(AppError::NotFound)?;
-    check_can_read(conn, &group, viewer).await?;
+    crate::groups::check_can_see_content(conn, &group, viewer).await?;
     let page = queries::find_by_slug(conn, group.id, slug)
         .await?
         .filter(|p| !p.version.is_empty())
@@ -660,7 +608,7 @@ async fn submit(
     input: EditInput,
 ) -> Result<EditOutcome, AppError> {
     if group_queries::is_banned(conn, view.group.id, editor.id).await?
-        || !is_member(conn, &view.group, editor).await?
+        || !crate::groups::is_member(conn, &view.group, editor).await?
     {
         return Err(AppError::Forbidden(format!(
             "only members of {} can edit its wiki",
@@ -732,7 +680,7 @@ pub async fn submission(
     let page = queries::find(&mut conn, submission.page_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let group = group_account(&mut conn, page.group_id).await?;
+    let group = crate::groups::group_by_id(&mut conn, page.group_id).await?;
     let policy = policy_of(&mut conn, &group, Some(&page)).await?;
     Ok((
         submission,
@@ -758,7 +706,7 @@ pub async fn receive_edit(
     let page = queries::find_by_uri(&mut conn, patch.object.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
-    let group = group_account(&mut conn, page.group_id).await?;
+    let group = crate::groups::group_by_id(&mut conn, page.group_id).await?;
     if group.domain.is_some() {
         return Err(AppError::invalid(
             "object",
@@ -1044,7 +992,7 @@ pub async fn set_policy(
     policy: Option<EditPolicy>,
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let group = group_account(&mut conn, group_id).await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
     require_moderator(&mut conn, &group, moderator).await?;
     match slug {
         Some(slug) => {
@@ -1072,7 +1020,7 @@ pub async fn set_editor(
     listed: bool,
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let group = group_account(&mut conn, group_id).await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
     require_moderator(&mut conn, &group, moderator).await?;
     account_queries::find_by_id(&mut conn, account_id)
         .await?

@@ -98,6 +98,19 @@ impl Urls {
         self.at(&format!("users/{group}/wiki/{slug}/edits/{number}"))
     }
 
+    /// An item of a group's library, the list of its versions, and one.
+    pub fn library_item(&self, group: &str, id: i64) -> Url {
+        self.at(&format!("users/{group}/library/{id}"))
+    }
+
+    pub fn library_versions(&self, group: &str, id: i64) -> Url {
+        self.at(&format!("users/{group}/library/{id}/versions"))
+    }
+
+    pub fn library_version(&self, group: &str, id: i64, number: i32) -> Url {
+        self.at(&format!("users/{group}/library/{id}/versions/{number}"))
+    }
+
     /// A new, unique activity id.
     pub fn new_activity(&self) -> Url {
         let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();

@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod filters;
 pub mod follows;
 pub mod groups;
+pub mod library;
 pub mod lists;
 pub mod markers;
 pub mod media;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::media_attachments;
+use crate::schema::{library_versions, media_attachments};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = media_attachments)]
@@ -99,7 +99,12 @@ pub async fn attach(
                 media_attachments::status_id
                     .is_null()
                     .or(media_attachments::status_id.eq(status_id)),
-            ),
+            )
+            // A library version is not a post's to take.
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                library_versions::table
+                    .filter(library_versions::media_id.eq(media_attachments::id.nullable())),
+            ))),
     )
     .set(media_attachments::status_id.eq(status_id))
     .execute(conn)

@@ -503,7 +503,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    library_items (id) {
+        id -> Int8,
+        group_id -> Int8,
+        ap_id -> Text,
+        uploader_id -> Int8,
+        title -> Text,
+        description -> Text,
+        folder -> Text,
+        tags -> Array<Text>,
+        current_version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    library_versions (id) {
+        id -> Int8,
+        item_id -> Int8,
+        number -> Int4,
+        ap_id -> Text,
+        media_id -> Nullable<Int8>,
+        url -> Text,
+        media_type -> Text,
+        size -> Int8,
+        sha256 -> Text,
+        file_name -> Nullable<Text>,
+        uploader_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(library_versions -> library_items (item_id));
 diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
 diesel::joinable!(wiki_revisions -> accounts (author_id));
 diesel::joinable!(statuses -> accounts (account_id));
@@ -559,4 +594,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     wiki_revisions,
     wiki_editors,
     wiki_submissions,
+    library_items,
+    library_versions,
 );

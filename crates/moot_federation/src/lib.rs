@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod discovery;
 pub mod error;
 pub mod errors;
+pub mod group_objects;
 pub mod inbox;
 pub mod inbox_gate;
 pub mod inbox_signatures;
@@ -21,7 +22,6 @@ pub mod posts;
 pub mod resolve;
 pub mod signing;
 pub mod subscriptions;
-pub mod wiki_pages;
 
 use actix_web::web;
 
@@ -34,5 +34,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     actors::configure(cfg);
     inbox::configure(cfg);
     posts::configure(cfg);
-    wiki_pages::configure(cfg);
+    group_objects::configure(cfg);
 }

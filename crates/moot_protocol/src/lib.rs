@@ -6,5 +6,6 @@ pub mod activities;
 pub mod actor;
 pub mod collection;
 pub mod context;
+pub mod library;
 pub mod notes;
 pub mod wiki;

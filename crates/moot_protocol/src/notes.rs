@@ -175,8 +175,15 @@ pub fn note(n: &LocalNote<'_>) -> Value {
 
 /// A SHA-256 digest (hex) as FEP-ef61's `digestMultibase`: base16 multibase
 /// (`f`) of the multihash (`0x12`, length `0x20`, digest).
-fn multibase_sha256(hex: &str) -> String {
+pub fn multibase_sha256(hex: &str) -> String {
     format!("f1220{hex}")
+}
+
+/// The SHA-256 (lower-case hex) in a `digestMultibase` written as above;
+/// None for other encodings or digests.
+pub fn sha256_of_multibase(multibase: &str) -> Option<String> {
+    let hex = multibase.strip_prefix("f1220")?.to_ascii_lowercase();
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
 }
 
 /// `Create` or `Update` of a post, addressed as the post is.

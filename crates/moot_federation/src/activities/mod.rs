@@ -4,6 +4,8 @@
 pub mod announce;
 pub mod block;
 pub mod follow;
+pub mod group_content;
+pub mod library;
 pub mod post;
 pub mod profile;
 pub mod reaction;

@@ -6,13 +6,14 @@ use activitypub_federation::kinds::activity::DeleteType;
 use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
+use moot_protocol::library::RemoteItem;
 use moot_protocol::notes::{RemoteNote, POST_TYPES};
 use moot_protocol::wiki::RemoteArticle;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::{object_id, wiki};
+use super::{library, object_id, wiki};
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
 use crate::origin::require_same_origin;
@@ -57,6 +58,8 @@ enum Carried {
     Post,
     /// A group's wiki page.
     WikiPage,
+    /// An item of a group's library.
+    LibraryItem,
     /// An edit of one of our wiki pages (`Create{Patch}`).
     WikiEdit,
 }
@@ -65,6 +68,7 @@ impl CreateOrUpdate {
     fn carries(&self) -> Carried {
         match self.object.get("type").and_then(Value::as_str) {
             _ if RemoteArticle::is_wiki_page(&self.object) => Carried::WikiPage,
+            _ if RemoteItem::is_library_item(&self.object) => Carried::LibraryItem,
             Some("Patch") if self.kind == CreateOrUpdateType::Create => Carried::WikiEdit,
             _ => Carried::Post,
         }
@@ -107,6 +111,10 @@ impl Activity for CreateOrUpdate {
                 wiki::parse_submitted_patch(&self.object, actor)?;
                 return Ok(());
             }
+            Carried::LibraryItem => {
+                library::parse_item(&self.object, self.rest.get("result"), actor)?;
+                return Ok(());
+            }
             Carried::Post => {}
         }
         let note = self.note()?;
@@ -130,6 +138,11 @@ impl Activity for CreateOrUpdate {
             Carried::WikiEdit => {
                 let patch = wiki::parse_submitted_patch(&self.object, self.actor.inner())?;
                 return wiki::receive_edit(data, &self.id, &self.actor, &patch).await;
+            }
+            Carried::LibraryItem => {
+                let (item, version) =
+                    library::parse_item(&self.object, self.rest.get("result"), self.actor.inner())?;
+                return library::receive_item(data, &self.actor, &item, version.as_ref()).await;
             }
             Carried::Post => {}
         }
@@ -174,7 +187,7 @@ async fn fetch_parent(data: &Data<Context>, parent: Url) {
     }
 }
 
-/// `Delete` of a post (by id or as a `Tombstone`).
+/// `Delete` of a post or a group's library item (by id or as a `Tombstone`).
 #[derive(Debug, Deserialize)]
 pub struct Delete {
     pub id: Url,
@@ -207,6 +220,9 @@ impl Activity for Delete {
             return Ok(());
         }
         let actor = self.actor.dereference(data).await?;
+        if moot_app::library::receive_delete(data.app_data(), actor.account()?, &object).await? {
+            return Ok(());
+        }
         let raw = as_received(
             &self.id,
             "Delete",

@@ -4,7 +4,6 @@
 //! too).
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
@@ -14,6 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use super::group_content::{check_sent_by_group, fetch_history, parse};
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
 use crate::origin::require_same_origin;
@@ -21,17 +21,12 @@ use crate::origin::require_same_origin;
 /// Most revisions read from a page's history in one sync.
 const MAX_HISTORY: usize = 1_000;
 
-fn malformed(what: &str, e: impl std::fmt::Display) -> FederationError {
-    FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed {what}: {e}"))
-}
-
 /// A revision sent by `actor`: it must be theirs, made on their node.
 pub(crate) fn parse_submitted_patch(
     object: &Value,
     actor: &Url,
 ) -> Result<RemotePatch, FederationError> {
-    let patch: RemotePatch =
-        serde_json::from_value(object.clone()).map_err(|e| malformed("Patch", e))?;
+    let patch: RemotePatch = parse(object, "Patch")?;
     require_same_origin(&patch.id, actor, "revision and actor")?;
     if &patch.attributed_to != actor {
         return Err(FederationError::refused(
@@ -60,23 +55,18 @@ pub(crate) fn parse_page(
     result: Option<&Value>,
     actor: &Url,
 ) -> Result<(RemoteArticle, Option<RemotePatch>), FederationError> {
-    let article: RemoteArticle =
-        serde_json::from_value(object.clone()).map_err(|e| malformed("Article", e))?;
-    require_same_origin(&article.id, actor, "page and group")?;
-    let attributed = article.attributed_to.as_ref().and_then(Value::as_str);
-    if article.audience.as_ref() != Some(actor) && attributed != Some(actor.as_str()) {
-        return Err(FederationError::refused(
-            StatusCode::BAD_REQUEST,
-            "a wiki page is sent by its own group",
-        ));
-    }
-    if let Some(edits) = &article.edits {
-        require_same_origin(edits, actor, "page history and group")?;
-    }
+    let article: RemoteArticle = parse(object, "Article")?;
+    check_sent_by_group(
+        &article.id,
+        article.audience.as_ref(),
+        article.attributed_to.as_ref(),
+        article.edits.as_ref(),
+        actor,
+        "wiki page",
+    )?;
     let patch = match result {
         Some(result) if result.is_object() => {
-            let patch: RemotePatch =
-                serde_json::from_value(result.clone()).map_err(|e| malformed("Patch", e))?;
+            let patch: RemotePatch = parse(result, "Patch")?;
             require_same_origin(&patch.id, actor, "revision and group")?;
             if patch.object != article.id {
                 return Err(FederationError::refused(
@@ -126,22 +116,11 @@ async fn sync_history(
     page_id: i64,
     edits: &Url,
 ) -> Result<(), FederationError> {
-    let fetched = fetch_object_http::<Context, Value>(edits, data).await?;
-    let items = fetched
-        .object
-        .get("orderedItems")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
     let mut revisions = Vec::new();
-    for item in items.iter().take(MAX_HISTORY) {
-        let Ok(patch) = serde_json::from_value::<RemotePatch>(item.clone()) else {
+    for item in fetch_history(data, edits, MAX_HISTORY).await? {
+        let Ok(patch) = serde_json::from_value::<RemotePatch>(item) else {
             continue;
         };
-        // The history is the origin's word about its own revisions only.
-        if require_same_origin(&patch.id, edits, "revision and history").is_err() {
-            continue;
-        }
         let author = ObjectId::<ApActor>::from(patch.attributed_to.clone())
             .dereference(data)
             .await?;

@@ -1,19 +1,24 @@
-//! Serving the wiki pages of this node's groups at their ActivityPub ids:
-//! the page (`Article`), its revisions (`edits`, oldest first) and each
-//! revision (`Patch`). A private group's pages only to a request signed by
-//! one of its members (or their node); otherwise 404.
+//! Serving what this node's groups keep at its ActivityPub ids: wiki pages
+//! (`Article`), their revisions (`edits`, oldest first) and each revision
+//! (`Patch`); library items (`Document`) and their versions. A private
+//! group's content only to a request signed by one of its members (or
+//! their node); otherwise 404.
 
 use activitypub_federation::actix_web::signing_actor;
 use activitypub_federation::config::Data;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use moot_app::{wiki, Context};
+use moot_app::{library, wiki, Context};
 
 use crate::errors::ApiError;
 use crate::negotiation::activity_json;
 use crate::objects::actor::ApActor;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(page).service(edits).service(revision);
+    cfg.service(page)
+        .service(edits)
+        .service(revision)
+        .service(library_item)
+        .service(library_versions);
 }
 
 /// Who signed the request, if anyone did (and their signature holds).
@@ -86,6 +91,38 @@ async fn revision(
     with_viewer(&req, &data, |viewer| {
         let (group, slug) = (group.clone(), slug.clone());
         async move { wiki::edit_json(ctx, viewer.as_ref(), &group, &slug, number).await }
+    })
+    .await
+}
+
+#[get("/users/{group}/library/{id}")]
+async fn library_item(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (group, id) = path.into_inner();
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let group = group.clone();
+        async move { library::document(ctx, viewer.as_ref(), &group, id).await }
+    })
+    .await
+}
+
+#[get("/users/{group}/library/{id}/versions")]
+async fn library_versions(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (group, id) = path.into_inner();
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let group = group.clone();
+        async move { library::history(ctx, viewer.as_ref(), &group, id).await }
     })
     .await
 }

@@ -1,0 +1,263 @@
+//! Group document libraries across two real nodes, through public
+//! interfaces only: a file added to a group's library on A gets a new
+//! version; B, which joined in between, lists both versions and downloads each with the right
+//! checksum; refused uploads and deletions by others change nothing.
+
+use moot_testkit::social::{follow_across, moot_api};
+use moot_testkit::{wait, ProcessNode};
+use reqwest::multipart::{Form, Part};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const MINUTES_V1: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, draft\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const MINUTES_V2: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, as agreed\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+fn sha256(bytes: &[u8]) -> String {
+    openssl::sha::sha256(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Uploads a file through the Mastodon media endpoint; its id.
+async fn upload(
+    node: &ProcessNode,
+    token: &str,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let form = Form::new().part(
+        "file",
+        Part::bytes(bytes.to_vec())
+            .file_name(name.to_owned())
+            .mime_str(mime)
+            .unwrap(),
+    );
+    let response = node
+        .http
+        .post(format!("{}/api/v2/media", node.base_url))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn library(node: &ProcessNode, token: &str, group: &str) -> Vec<Value> {
+    let (status, items) = moot_api(
+        node,
+        token,
+        Method::GET,
+        ("/groups/{id}/library", &format!("/groups/{group}/library")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{items}");
+    items.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_document_and_its_new_version_reach_another_node_with_their_checksums() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let dave = a.create_user("dave", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let made = a.cli(&[
+        "admin",
+        "create-group",
+        "--name",
+        "records",
+        "--owner",
+        "alice",
+        "--mode",
+        "open",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (_, group) = a
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=records", &alice)
+        .await;
+    let on_a = group["id"].as_str().unwrap().to_owned();
+
+    // Alice adds the draft minutes, then the agreed ones as a new version.
+    let (status, media) = upload(&a, &alice, "minutes.pdf", "application/pdf", MINUTES_V1).await;
+    assert_eq!(status, 200, "{media}");
+    let (status, item) = moot_api(
+        &a,
+        &alice,
+        Method::POST,
+        ("/groups/{id}/library", &format!("/groups/{on_a}/library")),
+        Some(json!({
+            "media_id": media["id"], "title": "Board minutes", "description": "March meeting",
+            "folder": " Meetings / 2026 ", "tags": ["#Minutes", "board"],
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["folder"], "Meetings/2026");
+    assert_eq!(item["tags"], json!(["minutes", "board"]));
+    let item_id = item["id"].as_str().unwrap().to_owned();
+    // Bob joins after the first version: B reads it from A's history when
+    // the second arrives.
+    let on_b = follow_across(&b, &bob, &a, "records").await;
+    let (_, media) = upload(
+        &a,
+        &alice,
+        "minutes-final.pdf",
+        "application/pdf",
+        MINUTES_V2,
+    )
+    .await;
+    let (status, item) = moot_api(
+        &a,
+        &alice,
+        Method::POST,
+        (
+            "/groups/{id}/library/{item_id}/versions",
+            &format!("/groups/{on_a}/library/{item_id}/versions"),
+        ),
+        Some(json!({ "media_id": media["id"] })),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["current_version"], 2);
+    // An upload in a library is not a post's to take.
+    let (status, _) = a
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &alice,
+            json!({ "status": "see attached", "media_ids": [media["id"]] }),
+        )
+        .await;
+    assert_eq!(status, 422);
+
+    // B lists the item with both versions, and each downloads intact.
+    let on_b_items = wait::until("both versions reach B", || async {
+        let items = library(&b, &bob, &on_b).await;
+        (items.first()?["versions"].as_array()?.len() == 2).then_some(items)
+    })
+    .await;
+    let copy = &on_b_items[0];
+    assert_eq!(
+        (copy["title"].clone(), copy["local"].clone()),
+        (json!("Board minutes"), json!(false))
+    );
+    assert_eq!(copy["folder"], "Meetings/2026");
+    assert_eq!(copy["description"], "March meeting");
+    for (version, expected) in copy["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([MINUTES_V1, MINUTES_V2])
+    {
+        assert_eq!(version["sha256"], sha256(expected));
+        assert_eq!(version["size"], expected.len());
+        assert_eq!(version["media_type"], "application/pdf");
+        let bytes = b
+            .http
+            .get(version["url"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(
+            sha256(&bytes),
+            sha256(expected),
+            "version {}",
+            version["number"]
+        );
+    }
+    // By folder and by tag.
+    let (_, in_folder) = moot_api(
+        &b,
+        &bob,
+        Method::GET,
+        (
+            "/groups/{id}/library",
+            &format!("/groups/{on_b}/library?folder=Meetings/2026&tag=board"),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(in_folder.as_array().map(Vec::len), Some(1));
+    let (_, elsewhere) = moot_api(
+        &b,
+        &bob,
+        Method::GET,
+        (
+            "/groups/{id}/library",
+            &format!("/groups/{on_b}/library?folder=Budgets"),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(elsewhere, json!([]));
+
+    // Refused: a type the node does not take, a non-member, a deletion by
+    // someone who is neither the uploader nor a moderator.
+    let (status, _) = upload(
+        &a,
+        &alice,
+        "run.sh",
+        "application/pdf",
+        b"#!/bin/sh\nrm -rf /\n",
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (_, media) = upload(&a, &dave, "notes.pdf", "application/pdf", MINUTES_V1).await;
+    let (status, _) = moot_api(
+        &a,
+        &dave,
+        Method::POST,
+        ("/groups/{id}/library", &format!("/groups/{on_a}/library")),
+        Some(json!({ "media_id": media["id"], "title": "Not a member" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, joined) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{on_a}/follow"),
+            &dave,
+        )
+        .await;
+    assert_eq!(status, 200, "{joined}");
+    let delete_path = format!("/groups/{on_a}/library/{item_id}");
+    let (status, _) = moot_api(
+        &a,
+        &dave,
+        Method::DELETE,
+        ("/groups/{id}/library/{item_id}", &delete_path),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(library(&a, &alice, &on_a).await.len(), 1);
+
+    // The uploader deletes it: gone on both nodes.
+    let (status, _) = moot_api(
+        &a,
+        &alice,
+        Method::DELETE,
+        ("/groups/{id}/library/{item_id}", &delete_path),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(library(&a, &alice, &on_a).await.is_empty());
+    wait::until("the deletion reaches B", || async {
+        library(&b, &bob, &on_b).await.is_empty().then_some(())
+    })
+    .await;
+}

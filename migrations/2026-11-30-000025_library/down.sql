@@ -1,0 +1,2 @@
+DROP TABLE library_versions;
+DROP TABLE library_items;

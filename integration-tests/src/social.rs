@@ -113,3 +113,39 @@ pub async fn moot_api(
     }
     (status, answer)
 }
+
+/// Makes an `open`, `approval` or `private` group on `node` owned by local
+/// `owner` (through the CLI), and returns its account id there as `token`'s
+/// owner sees it.
+pub async fn make_group(
+    node: &ProcessNode,
+    token: &str,
+    name: &str,
+    owner: &str,
+    mode: &str,
+) -> String {
+    let made = node.cli(&[
+        "admin",
+        "create-group",
+        "--name",
+        name,
+        "--owner",
+        owner,
+        "--mode",
+        mode,
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (status, group) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/accounts/lookup?acct={name}"),
+            token,
+        )
+        .await;
+    assert_eq!(status, 200, "{group}");
+    group["id"].as_str().unwrap().to_owned()
+}

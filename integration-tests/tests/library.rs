@@ -3,7 +3,7 @@
 //! version; B, which joined in between, lists both versions and downloads each with the right
 //! checksum; refused uploads and deletions by others change nothing.
 
-use moot_testkit::social::{follow_across, moot_api};
+use moot_testkit::social::{follow_across, make_group, moot_api};
 use moot_testkit::{wait, ProcessNode};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -67,25 +67,7 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
     let alice = a.create_user("alice", "read write follow");
     let dave = a.create_user("dave", "read write follow");
     let bob = b.create_user("bob", "read write follow");
-    let made = a.cli(&[
-        "admin",
-        "create-group",
-        "--name",
-        "records",
-        "--owner",
-        "alice",
-        "--mode",
-        "open",
-    ]);
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let (_, group) = a
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=records", &alice)
-        .await;
-    let on_a = group["id"].as_str().unwrap().to_owned();
+    let on_a = make_group(&a, &alice, "records", "alice", "open").await;
 
     // Alice adds the draft minutes, then the agreed ones as a new version.
     let (status, media) = upload(&a, &alice, "minutes.pdf", "application/pdf", MINUTES_V1).await;

@@ -4,7 +4,7 @@
 //! concurrent edits give one success and one conflict; a restore spreads;
 //! non-editors and forged revisions change nothing.
 
-use moot_testkit::social::{follow_across, moot_api, resolve};
+use moot_testkit::social::{follow_across, make_group, moot_api, resolve};
 use moot_testkit::{wait, FakePeer, ProcessNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -119,27 +119,9 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
     let bob = b.create_user("bob", "read write follow");
     let carol = c.create_user("carol", "read write follow");
     let mallory = c.create_user("mallory", "read write follow");
-    let made = a.cli(&[
-        "admin",
-        "create-group",
-        "--name",
-        "handbook",
-        "--owner",
-        "alice",
-        "--mode",
-        "open",
-    ]);
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let on_a = make_group(&a, &alice, "handbook", "alice", "open").await;
 
     // Members on every node; Mallory knows the group but is not a member.
-    let (_, group) = a
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=handbook", &dave)
-        .await;
-    let on_a = group["id"].as_str().unwrap().to_owned();
     let (status, joined) = a
         .api(
             Method::POST,
@@ -368,22 +350,8 @@ async fn forged_revisions_are_refused_and_change_nothing() {
     peer.add_actor("forger");
     let alice = a.create_user("alice", "read write follow");
     let bob = b.create_user("bob", "read write follow");
-    let made = a.cli(&[
-        "admin",
-        "create-group",
-        "--name",
-        "handbook",
-        "--owner",
-        "alice",
-        "--mode",
-        "open",
-    ]);
-    assert!(made.status.success());
+    let on_a = make_group(&a, &alice, "handbook", "alice", "open").await;
     let on_b = follow_across(&b, &bob, &a, "handbook").await;
-    let (_, group) = a
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=handbook", &alice)
-        .await;
-    let on_a = group["id"].as_str().unwrap().to_owned();
     let (status, created) = moot_api(
         &a,
         &alice,

@@ -8,6 +8,7 @@ pub mod blocks;
 pub mod bookmarks;
 pub mod entities;
 pub mod errors;
+pub mod events;
 pub mod filters;
 pub mod follow_requests;
 pub mod groups;

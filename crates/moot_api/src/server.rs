@@ -12,6 +12,7 @@ use crate::errors::{payload_error, ApiError};
 /// Registers every route; shared by the real server and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::health::healthz);
+    crate::events::configure_calendars(cfg);
     moot_federation::configure(cfg);
     crate::pages::configure(cfg);
     // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::groups::configure(cfg);
     crate::wiki::configure(cfg);
     crate::library::configure(cfg);
+    crate::events::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);

@@ -9,6 +9,7 @@ pub mod domain_lists;
 pub mod domain_policy;
 pub mod domain_subscriptions;
 pub mod error;
+pub mod events;
 pub mod filters;
 pub mod follows;
 pub mod groups;

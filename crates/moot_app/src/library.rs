@@ -9,9 +9,9 @@
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::{self as account_queries, Account};
+use moot_db::groups as group_queries;
 use moot_db::library::{self as queries, Item, ItemText, NewVersion, Version};
 use moot_db::media::{self as media_queries, Media};
-use moot_db::{groups as group_queries, statuses};
 use moot_protocol::library::{self as wire, RemoteItem, RemoteVersion};
 use serde_json::{json, Value};
 use url::Url;
@@ -263,25 +263,8 @@ async fn record_version(
         "object": document,
         "result": version,
     });
-    send_to_followers(ctx, conn, group, &activity).await?;
+    crate::outbound::to_followers(ctx, conn, group, &activity).await?;
     Ok(item)
-}
-
-async fn send_to_followers(
-    ctx: &Context,
-    conn: &mut AsyncPgConnection,
-    group: &Account,
-    activity: &Value,
-) -> Result<(), AppError> {
-    let inboxes: Vec<Url> = statuses::follower_inboxes(conn, group.id)
-        .await?
-        .iter()
-        .filter_map(|i| Url::parse(i).ok())
-        .collect();
-    if !inboxes.is_empty() {
-        crate::follows::send(ctx, conn, group, activity, &inboxes).await?;
-    }
-    Ok(())
 }
 
 async fn version_json(
@@ -432,7 +415,7 @@ pub async fn delete(
             &[moot_protocol::context::PUBLIC.to_owned()],
             &[followers.to_string()],
         );
-        send_to_followers(ctx, conn, &group, &activity).await
+        crate::outbound::to_followers(ctx, conn, &group, &activity).await
     })
     .await
 }

@@ -24,6 +24,27 @@ pub async fn queue(
     outbox::enqueue(conn, actor_id, ap_id, body, &allowed).await
 }
 
+/// Sends `activity` by local `account` (a person or group) to its
+/// followers on other nodes, in the caller's transaction.
+pub async fn to_followers(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    account: &moot_db::accounts::Account,
+    activity: &serde_json::Value,
+) -> Result<(), crate::AppError> {
+    let inboxes: Vec<url::Url> = moot_db::statuses::follower_inboxes(conn, account.id)
+        .await?
+        .iter()
+        .filter_map(|i| url::Url::parse(i).ok())
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let id = activity["id"].as_str().unwrap_or_default();
+    queue(ctx, conn, account.id, id, &activity.to_string(), &inboxes).await?;
+    Ok(())
+}
+
 /// Sends a local actor's followers on other nodes its document as it now
 /// is (`Update`), after a change to its profile.
 pub async fn update_actor(

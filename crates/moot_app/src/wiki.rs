@@ -13,7 +13,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::wiki::{self as rules, MAX_BODY, MAX_SUMMARY, MAX_TITLE};
 use moot_db::accounts::{self as account_queries, Account};
 use moot_db::wiki::{self as queries, NewRevision, Page, Revision, Submission};
-use moot_db::{groups as group_queries, received, statuses};
+use moot_db::{groups as group_queries, received};
 use moot_protocol::wiki::{self as wire, RemoteArticle, RemotePatch, FIRST_PREVIOUS_VERSION};
 use serde_json::{json, Value};
 use url::Url;
@@ -441,14 +441,7 @@ async fn record(
         &article,
         &patch,
     );
-    let inboxes: Vec<Url> = statuses::follower_inboxes(conn, group.id)
-        .await?
-        .iter()
-        .filter_map(|i| Url::parse(i).ok())
-        .collect();
-    if !inboxes.is_empty() {
-        crate::follows::send(ctx, conn, group, &activity, &inboxes).await?;
-    }
+    crate::outbound::to_followers(ctx, conn, group, &activity).await?;
     Ok((page, revision))
 }
 

@@ -111,6 +111,20 @@ impl Urls {
         self.at(&format!("users/{group}/library/{id}/versions/{number}"))
     }
 
+    /// A local event, and it as an iCalendar file.
+    pub fn event(&self, id: i64) -> Url {
+        self.at(&format!("events/{id}"))
+    }
+
+    pub fn event_ics(&self, id: i64) -> Url {
+        self.at(&format!("events/{id}.ics"))
+    }
+
+    /// A group's (or person's) events as an iCalendar feed.
+    pub fn events_feed(&self, username: &str) -> Url {
+        self.at(&format!("users/{username}/events.ics"))
+    }
+
     /// A new, unique activity id.
     pub fn new_activity(&self) -> Url {
         let token: String = (0..2).map(|_| format!("{:016x}", rand_u64())).collect();

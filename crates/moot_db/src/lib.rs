@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod bookmarks;
 pub mod domain_rules;
 pub mod embedded;
+pub mod events;
 pub mod filters;
 pub mod follows;
 pub mod groups;

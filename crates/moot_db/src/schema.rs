@@ -537,6 +537,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        ap_id -> Text,
+        organizer_id -> Int8,
+        group_id -> Nullable<Int8>,
+        title -> Text,
+        description_source -> Text,
+        description_html -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Nullable<Timestamptz>,
+        timezone -> Text,
+        place_name -> Nullable<Text>,
+        place_address -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        status -> Text,
+        going_count -> Int4,
+        maybe_count -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    event_rsvps (event_id, account_id) {
+        event_id -> Int8,
+        account_id -> Int8,
+        answer -> Text,
+        ap_id -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(library_versions -> library_items (item_id));
 diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
@@ -596,4 +631,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     wiki_submissions,
     library_items,
     library_versions,
+    events,
+    event_rsvps,
 );

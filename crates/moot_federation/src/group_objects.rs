@@ -1,13 +1,13 @@
 //! Serving what this node's groups keep at its ActivityPub ids: wiki pages
 //! (`Article`), their revisions (`edits`, oldest first) and each revision
-//! (`Patch`); library items (`Document`) and their versions. A private
+//! (`Patch`); library items (`Document`) and their versions; events. A private
 //! group's content only to a request signed by one of its members (or
 //! their node); otherwise 404.
 
 use activitypub_federation::actix_web::signing_actor;
 use activitypub_federation::config::Data;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use moot_app::{library, wiki, Context};
+use moot_app::{events, library, wiki, Context};
 
 use crate::errors::ApiError;
 use crate::negotiation::activity_json;
@@ -18,7 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(edits)
         .service(revision)
         .service(library_item)
-        .service(library_versions);
+        .service(library_versions)
+        .service(event);
 }
 
 /// Who signed the request, if anyone did (and their signature holds).
@@ -123,6 +124,20 @@ async fn library_versions(
     with_viewer(&req, &data, |viewer| {
         let group = group.clone();
         async move { library::history(ctx, viewer.as_ref(), &group, id).await }
+    })
+    .await
+}
+
+#[get("/events/{id}")]
+async fn event(
+    req: HttpRequest,
+    data: Data<Context>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| async move {
+        events::document(ctx, viewer.as_ref(), id).await
     })
     .await
 }

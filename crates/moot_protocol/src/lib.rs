@@ -6,6 +6,7 @@ pub mod activities;
 pub mod actor;
 pub mod collection;
 pub mod context;
+pub mod events;
 pub mod library;
 pub mod notes;
 pub mod wiki;

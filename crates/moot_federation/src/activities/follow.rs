@@ -53,8 +53,9 @@ impl Activity for Follow {
     }
 }
 
-/// `Accept` or `Reject` whose object is a `Follow` (embedded or by id), or
-/// an `Edit` of a wiki page sent from here.
+/// `Accept` or `Reject` whose object is a `Follow` (embedded or by id), an
+/// `Edit` of a wiki page or an answer to an event sent from here, or one of
+/// this node's events (going or not).
 #[derive(Debug, Deserialize)]
 pub struct AnswerFollow {
     pub id: Url,
@@ -98,9 +99,19 @@ impl Activity for AnswerFollow {
         let actor = self.actor.dereference(data).await?;
         let follow = object_id(&self.object).expect("checked in verify");
         let accepted = self.kind == AnswerType::Accept;
+        let ctx = data.app_data();
+        // Accept or Reject of one of our events is an answer to it.
+        let kind = format!("{:?}", self.kind);
+        if moot_app::events::receive_rsvp(ctx, &self.id, &kind, actor.account()?, &follow).await? {
+            return Ok(());
+        }
+        // The event's node confirming an answer sent from here.
+        if moot_app::events::is_sent_rsvp(ctx, &follow).await? {
+            return Ok(());
+        }
         // The same answer serves an edit of a wiki page sent from here.
         if moot_app::wiki::receive_answer(
-            data.app_data(),
+            ctx,
             actor.account()?,
             &follow,
             accepted,

@@ -35,7 +35,7 @@ pub(crate) fn check_sent_by_group(
     if audience != Some(actor) && attributed != Some(actor.as_str()) {
         return Err(FederationError::refused(
             StatusCode::BAD_REQUEST,
-            format!("a {what} is sent by its own group"),
+            format!("a {what} is sent by the group or person it belongs to"),
         ));
     }
     if let Some(history) = history {

@@ -3,6 +3,7 @@
 
 pub mod announce;
 pub mod block;
+pub mod events;
 pub mod follow;
 pub mod group_content;
 pub mod library;
@@ -20,6 +21,7 @@ use url::Url;
 use crate::error::FederationError;
 use announce::Announce;
 use block::Block;
+use events::Rsvp;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
 use profile::UpdateActor;
@@ -41,6 +43,7 @@ pub enum InboxActivity {
     Flag(Flag),
     Block(Block),
     Edit(Edit),
+    Rsvp(Rsvp),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -58,6 +61,7 @@ macro_rules! each {
             InboxActivity::Flag($a) => $call,
             InboxActivity::Block($a) => $call,
             InboxActivity::Edit($a) => $call,
+            InboxActivity::Rsvp($a) => $call,
         }
     };
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::{library, object_id, wiki};
+use super::{events, library, object_id, wiki};
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
 use crate::origin::require_same_origin;
@@ -60,6 +60,8 @@ enum Carried {
     WikiPage,
     /// An item of a group's library.
     LibraryItem,
+    /// An event of a group or person.
+    Event,
     /// An edit of one of our wiki pages (`Create{Patch}`).
     WikiEdit,
 }
@@ -69,6 +71,7 @@ impl CreateOrUpdate {
         match self.object.get("type").and_then(Value::as_str) {
             _ if RemoteArticle::is_wiki_page(&self.object) => Carried::WikiPage,
             _ if RemoteItem::is_library_item(&self.object) => Carried::LibraryItem,
+            Some("Event") => Carried::Event,
             Some("Patch") if self.kind == CreateOrUpdateType::Create => Carried::WikiEdit,
             _ => Carried::Post,
         }
@@ -115,6 +118,10 @@ impl Activity for CreateOrUpdate {
                 library::parse_item(&self.object, self.rest.get("result"), actor)?;
                 return Ok(());
             }
+            Carried::Event => {
+                events::parse_event(&self.object, actor)?;
+                return Ok(());
+            }
             Carried::Post => {}
         }
         let note = self.note()?;
@@ -143,6 +150,10 @@ impl Activity for CreateOrUpdate {
                 let (item, version) =
                     library::parse_item(&self.object, self.rest.get("result"), self.actor.inner())?;
                 return library::receive_item(data, &self.actor, &item, version.as_ref()).await;
+            }
+            Carried::Event => {
+                let event = events::parse_event(&self.object, self.actor.inner())?;
+                return events::receive_event(data, &self.actor, &event).await;
             }
             Carried::Post => {}
         }
@@ -187,7 +198,8 @@ async fn fetch_parent(data: &Data<Context>, parent: Url) {
     }
 }
 
-/// `Delete` of a post or a group's library item (by id or as a `Tombstone`).
+/// `Delete` of a post, a group's library item or an event (by id or as a
+/// `Tombstone`).
 #[derive(Debug, Deserialize)]
 pub struct Delete {
     pub id: Url,
@@ -220,7 +232,10 @@ impl Activity for Delete {
             return Ok(());
         }
         let actor = self.actor.dereference(data).await?;
-        if moot_app::library::receive_delete(data.app_data(), actor.account()?, &object).await? {
+        let ctx = data.app_data();
+        if moot_app::library::receive_delete(ctx, actor.account()?, &object).await?
+            || moot_app::events::receive_delete(ctx, actor.account()?, &object).await?
+        {
             return Ok(());
         }
         let raw = as_received(

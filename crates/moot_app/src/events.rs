@@ -1,0 +1,644 @@
+//! Events in a group or on a person's profile, and the answers to them
+//! (going, maybe, not going) from local and remote people. The organizer's
+//! node keeps the answers and the counts, and publishes the event (with
+//! its counts) to the group's or organizer's followers whenever either
+//! changes; other nodes keep that copy and send their people's answers to
+//! it.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_core::text::render_markdown;
+use moot_db::accounts::{self as account_queries, Account};
+use moot_db::events::{self as queries, Event, EventFields};
+use moot_db::{groups as group_queries, received};
+use moot_protocol::events::{self as wire, RemoteEvent};
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::follows::{actor_id, inbox_of};
+use crate::groups::{check_can_post, check_can_see_content, group_by_id, MembershipMode};
+use crate::{AppError, Context};
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 10_000;
+pub const MAX_PLACE: usize = 500;
+
+/// An answer to an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Going,
+    Maybe,
+    NotGoing,
+}
+
+impl Answer {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "going" => Answer::Going,
+            "maybe" => Answer::Maybe,
+            "not_going" => Answer::NotGoing,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Going => "going",
+            Answer::Maybe => "maybe",
+            Answer::NotGoing => "not_going",
+        }
+    }
+
+    /// The activity that carries it.
+    fn activity(self) -> &'static str {
+        match self {
+            Answer::Going => "Join",
+            Answer::Maybe => "TentativeAccept",
+            Answer::NotGoing => "Leave",
+        }
+    }
+
+    /// The answer an activity type carries, as Mobilizon, Friendica and
+    /// others send them.
+    pub fn of_activity(kind: &str) -> Option<Self> {
+        Some(match kind {
+            "Join" | "Accept" => Answer::Going,
+            "TentativeAccept" => Answer::Maybe,
+            "Leave" | "Reject" => Answer::NotGoing,
+            _ => return None,
+        })
+    }
+}
+
+/// What an event says.
+#[derive(Debug, Clone)]
+pub struct EventInput {
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub timezone: String,
+    pub place_name: Option<String>,
+    pub place_address: Option<String>,
+    pub online_url: Option<String>,
+    /// confirmed, tentative or cancelled.
+    pub status: String,
+}
+
+/// An event with who organizes it, its group, its counts and the viewer's
+/// answer.
+pub struct EventView {
+    pub event: Event,
+    pub organizer: Account,
+    pub group: Option<Account>,
+    pub going: i64,
+    pub maybe: i64,
+    pub answer: Option<Answer>,
+}
+
+/// Whether `raw` looks like an IANA time zone name (`UTC`, `Europe/London`).
+fn is_time_zone(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 64
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+        && !raw.starts_with('/')
+        && !raw.ends_with('/')
+}
+
+fn check_input(input: &EventInput) -> Result<(), AppError> {
+    if input.title.trim().is_empty() {
+        return Err(AppError::invalid("title", "can't be blank"));
+    }
+    AppError::check_length("title", Some(input.title.trim()), MAX_TITLE)?;
+    AppError::check_length("description", Some(&input.description), MAX_DESCRIPTION)?;
+    AppError::check_length("place_name", input.place_name.as_deref(), MAX_PLACE)?;
+    AppError::check_length("place_address", input.place_address.as_deref(), MAX_PLACE)?;
+    if input.ends_at.is_some_and(|end| end < input.starts_at) {
+        return Err(AppError::invalid("ends_at", "is before starts_at"));
+    }
+    if !is_time_zone(&input.timezone) {
+        return Err(AppError::invalid(
+            "timezone",
+            "is not a time zone name such as Europe/London",
+        ));
+    }
+    if let Some(link) = &input.online_url {
+        let ok = Url::parse(link).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
+        if !ok {
+            return Err(AppError::invalid("online_url", "is not an http(s) link"));
+        }
+    }
+    if !matches!(
+        input.status.as_str(),
+        "confirmed" | "tentative" | "cancelled"
+    ) {
+        return Err(AppError::invalid(
+            "status",
+            "is not confirmed, tentative or cancelled",
+        ));
+    }
+    Ok(())
+}
+
+fn fields<'a>(input: &'a EventInput, html: &'a str) -> EventFields<'a> {
+    let blank = |v: &'a Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    EventFields {
+        title: input.title.trim(),
+        description_source: &input.description,
+        description_html: html,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+        timezone: &input.timezone,
+        place_name: blank(&input.place_name),
+        place_address: blank(&input.place_address),
+        online_url: blank(&input.online_url),
+        status: &input.status,
+    }
+}
+
+/// Creates an event organized by `organizer`: in one of our groups (which
+/// they are a member of) when `group_id` is given, else on their profile.
+pub async fn create(
+    ctx: &Context,
+    organizer: &Account,
+    group_id: Option<i64>,
+    input: EventInput,
+) -> Result<EventView, AppError> {
+    check_input(&input)?;
+    let mut conn = ctx.db.conn().await?;
+    let group = match group_id {
+        Some(id) => {
+            let group = group_by_id(&mut conn, id).await?;
+            if group.domain.is_some() {
+                return Err(AppError::invalid(
+                    "group_id",
+                    "events of a group on another node are made on that node",
+                ));
+            }
+            check_can_post(&mut conn, &group, organizer).await?;
+            Some(group)
+        }
+        None => None,
+    };
+    let html = render_markdown(&input.description);
+    let event = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let id = queries::next_id(conn).await?;
+            let uri = ctx.urls.event(id);
+            let event = queries::insert(
+                conn,
+                Some(id),
+                uri.as_str(),
+                organizer.id,
+                group.as_ref().map(|g| g.id),
+                &fields(&input, &html),
+            )
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event {id} exists")))?;
+            publish(ctx, conn, &event, "Create").await?;
+            Ok(event)
+        })
+        .await?;
+    view(&mut conn, event, Some(organizer)).await
+}
+
+/// Changes an event: its organizer, or a moderator of its group.
+pub async fn update(
+    ctx: &Context,
+    who: &Account,
+    id: i64,
+    input: EventInput,
+) -> Result<EventView, AppError> {
+    check_input(&input)?;
+    let mut conn = ctx.db.conn().await?;
+    let event = local_event(&mut conn, id).await?;
+    check_can_manage(&mut conn, &event, who).await?;
+    let html = render_markdown(&input.description);
+    let event = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let event = queries::update(conn, event.id, &fields(&input, &html)).await?;
+            publish(ctx, conn, &event, "Update").await?;
+            Ok(event)
+        })
+        .await?;
+    view(&mut conn, event, Some(who)).await
+}
+
+/// Deletes an event: its organizer, or a moderator of its group.
+pub async fn delete(ctx: &Context, who: &Account, id: i64) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let event = local_event(&mut conn, id).await?;
+    check_can_manage(&mut conn, &event, who).await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        queries::mark_deleted(conn, event.id).await?;
+        let (owner, _) = owner_of(conn, &event).await?;
+        let owner_uri = actor_id(ctx, &owner)?;
+        let followers = followers_of(ctx, &owner);
+        let activity = moot_protocol::notes::delete(
+            &ctx.urls.new_activity(),
+            &owner_uri,
+            &parse_stored(&event.ap_id)?,
+            &[moot_protocol::context::PUBLIC.to_owned()],
+            &[followers.to_string()],
+        );
+        crate::outbound::to_followers(ctx, conn, &owner, &activity).await
+    })
+    .await
+}
+
+async fn local_event(conn: &mut AsyncPgConnection, id: i64) -> Result<Event, AppError> {
+    let event = queries::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let organizer = account_queries::find_by_id(conn, event.organizer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if organizer.domain.is_some() {
+        return Err(AppError::invalid(
+            "id",
+            "an event of another node is changed on that node",
+        ));
+    }
+    Ok(event)
+}
+
+async fn check_can_manage(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    who: &Account,
+) -> Result<(), AppError> {
+    if event.organizer_id == who.id {
+        return Ok(());
+    }
+    if let Some(group) = event.group_id {
+        if group_queries::role_of(conn, group, who.id).await?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(AppError::Forbidden(
+        "only the organizer or the group's moderators can change this event".into(),
+    ))
+}
+
+fn parse_stored(raw: &str) -> Result<Url, AppError> {
+    Url::parse(raw).map_err(|e| AppError::Internal(anyhow::anyhow!("stored event id: {e}")))
+}
+
+/// Who publishes the event (its group, or its organizer) and its organizer.
+async fn owner_of(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+) -> Result<(Account, Account), AppError> {
+    let organizer = account_queries::find_by_id(conn, event.organizer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = match event.group_id {
+        Some(group) => group_by_id(conn, group).await?,
+        None => organizer.clone(),
+    };
+    Ok((owner, organizer))
+}
+
+fn followers_of(ctx: &Context, account: &Account) -> Url {
+    account
+        .followers_url
+        .as_deref()
+        .and_then(|f| Url::parse(f).ok())
+        .unwrap_or_else(|| ctx.urls.person_collection(&account.username, "followers"))
+}
+
+/// A local event as its ActivityPub document, with its counts now.
+async fn event_json(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+) -> Result<Value, AppError> {
+    let (owner, organizer) = owner_of(conn, event).await?;
+    let (going, maybe) = queries::counts(conn, event.id).await?;
+    let private = match event.group_id {
+        Some(group) => group_queries::find(conn, group)
+            .await?
+            .is_some_and(|g| g.membership_mode == MembershipMode::Private.as_str()),
+        None => false,
+    };
+    let status = event.status.to_ascii_uppercase();
+    Ok(wire::event(&wire::LocalEvent {
+        id: &parse_stored(&event.ap_id)?,
+        owner: &actor_id(ctx, &owner)?,
+        organizer: &actor_id(ctx, &organizer)?,
+        followers: &followers_of(ctx, &owner),
+        in_group: event.group_id.is_some(),
+        private,
+        title: &event.title,
+        html: &event.description_html,
+        markdown: &event.description_source,
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        timezone: &event.timezone,
+        place_name: event.place_name.as_deref(),
+        place_address: event.place_address.as_deref(),
+        online_url: event.online_url.as_deref(),
+        status: &status,
+        going,
+        maybe,
+        published: event.created_at,
+        updated: event.updated_at,
+    }))
+}
+
+/// Sends the event as it now is (`Create` or `Update`) to its owner's
+/// followers, in the caller's transaction.
+async fn publish(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    kind: &str,
+) -> Result<(), AppError> {
+    let (owner, _) = owner_of(conn, event).await?;
+    let object = event_json(ctx, conn, event).await?;
+    let activity = moot_protocol::notes::wrap(
+        kind,
+        &ctx.urls.new_activity(),
+        &actor_id(ctx, &owner)?,
+        &object,
+    );
+    crate::outbound::to_followers(ctx, conn, &owner, &activity).await
+}
+
+async fn view(
+    conn: &mut AsyncPgConnection,
+    event: Event,
+    viewer: Option<&Account>,
+) -> Result<EventView, AppError> {
+    let (owner, organizer) = owner_of(conn, &event).await?;
+    let group = event.group_id.map(|_| owner);
+    let (going, maybe) = match organizer.domain {
+        None => queries::counts(conn, event.id).await?,
+        Some(_) => (event.going_count as i64, event.maybe_count as i64),
+    };
+    let answer = match viewer {
+        Some(viewer) => queries::answer_of(conn, event.id, viewer.id)
+            .await?
+            .and_then(|a| Answer::parse(&a)),
+        None => None,
+    };
+    Ok(EventView {
+        event,
+        organizer,
+        group,
+        going,
+        maybe,
+        answer,
+    })
+}
+
+/// Whether `viewer` may see the event (members only in a private group).
+async fn check_can_see(
+    conn: &mut AsyncPgConnection,
+    event: &Event,
+    viewer: Option<&Account>,
+) -> Result<(), AppError> {
+    if let Some(group) = event.group_id {
+        let group = group_by_id(conn, group).await?;
+        check_can_see_content(conn, &group, viewer).await?;
+    }
+    Ok(())
+}
+
+/// One event, for `viewer`.
+pub async fn show(ctx: &Context, viewer: Option<&Account>, id: i64) -> Result<EventView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let event = queries::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_can_see(&mut conn, &event, viewer).await?;
+    view(&mut conn, event, viewer).await
+}
+
+/// A group's events from `from` on, soonest first.
+pub async fn of_group(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_id: i64,
+    from: DateTime<Utc>,
+) -> Result<(Account, Vec<EventView>), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = group_by_id(&mut conn, group_id).await?;
+    check_can_see_content(&mut conn, &group, viewer).await?;
+    let events = queries::of_group(&mut conn, group.id, from).await?;
+    let mut views = Vec::with_capacity(events.len());
+    for event in events {
+        views.push(view(&mut conn, event, viewer).await?);
+    }
+    Ok((group, views))
+}
+
+/// A local group's events (all of them) by the group's name, for its
+/// iCalendar feed.
+pub async fn feed(ctx: &Context, group_name: &str) -> Result<(Account, Vec<EventView>), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = account_queries::find_local_any(&mut conn, group_name)
+        .await?
+        .filter(|a| a.actor_type == "Group")
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    of_group(ctx, None, group.id, DateTime::<Utc>::UNIX_EPOCH).await
+}
+
+/// `who` answers an event. A local event records it; a remote one records
+/// it here and sends it to the event's node.
+pub async fn rsvp(
+    ctx: &Context,
+    who: &Account,
+    id: i64,
+    answer: Answer,
+) -> Result<EventView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let event = queries::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_can_see(&mut conn, &event, Some(who)).await?;
+    let (owner, organizer) = owner_of(&mut conn, &event).await?;
+    let activity_id = ctx.urls.new_activity();
+    conn.transaction::<_, AppError, _>(async |conn| {
+        queries::answer(
+            conn,
+            event.id,
+            who.id,
+            answer.as_str(),
+            activity_id.as_str(),
+        )
+        .await?;
+        if organizer.domain.is_none() {
+            publish(ctx, conn, &event, "Update").await?;
+        } else {
+            let activity = wire::rsvp(
+                answer.activity(),
+                &activity_id,
+                &actor_id(ctx, who)?,
+                &parse_stored(&event.ap_id)?,
+                &actor_id(ctx, &owner)?,
+            );
+            crate::follows::send(ctx, conn, who, &activity, &[inbox_of(&owner)?]).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    view(&mut conn, event, Some(who)).await
+}
+
+/// An answer from another node's person to `event_uri`. Returns whether
+/// that is one of our events (else the activity is someone else's
+/// business). `Join` is confirmed with an `Accept`.
+pub async fn receive_rsvp(
+    ctx: &Context,
+    activity_id: &Url,
+    kind: &str,
+    who: &Account,
+    event_uri: &Url,
+) -> Result<bool, AppError> {
+    let Some(answer) = Answer::of_activity(kind) else {
+        return Ok(false);
+    };
+    let mut conn = ctx.db.conn().await?;
+    let Some(event) = queries::find_by_uri(&mut conn, event_uri.as_str()).await? else {
+        return Ok(false);
+    };
+    let (owner, organizer) = owner_of(&mut conn, &event).await?;
+    if organizer.domain.is_some() {
+        return Ok(false);
+    }
+    if event.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    check_can_see(&mut conn, &event, Some(who)).await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !received::first_time(conn, activity_id.as_str()).await? {
+            return Ok(());
+        }
+        queries::answer(
+            conn,
+            event.id,
+            who.id,
+            answer.as_str(),
+            activity_id.as_str(),
+        )
+        .await?;
+        if kind == "Join" {
+            let accept = json!({
+                "@context": moot_protocol::context::ACTIVITYSTREAMS,
+                "id": ctx.urls.new_activity(),
+                "type": "Accept",
+                "actor": actor_id(ctx, &owner)?,
+                "to": [actor_id(ctx, who)?],
+                "object": activity_id,
+            });
+            crate::follows::send(ctx, conn, &owner, &accept, &[inbox_of(who)?]).await?;
+        }
+        publish(ctx, conn, &event, "Update").await
+    })
+    .await?;
+    Ok(true)
+}
+
+/// Whether `answered` is an answer to an event sent from here (then the
+/// event's node has confirmed it; nothing more to do).
+pub async fn is_sent_rsvp(ctx: &Context, answered: &Url) -> Result<bool, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::is_rsvp_activity(&mut conn, answered.as_str()).await?)
+}
+
+/// An event published by `owner` (a group, or the organizer), origins
+/// checked by the federation layer.
+pub async fn receive_event(
+    ctx: &Context,
+    owner: &Account,
+    organizer: &Account,
+    remote: &RemoteEvent,
+) -> Result<(), AppError> {
+    let title: String = remote.name.trim().chars().take(MAX_TITLE).collect();
+    let html = moot_core::text::sanitize_html(remote.content.as_deref().unwrap_or_default());
+    let (place_name, place_address) = remote.place();
+    let clip = |v: Option<String>| v.map(|v| v.chars().take(MAX_PLACE).collect::<String>());
+    let (place_name, place_address) = (clip(place_name), clip(place_address));
+    let online = remote.online_url().map(|u| u.to_string());
+    let timezone = remote
+        .timezone
+        .clone()
+        .filter(|t| is_time_zone(t))
+        .unwrap_or_else(|| "UTC".to_owned());
+    let status = remote.status().to_ascii_lowercase();
+    let fields = EventFields {
+        title: if title.is_empty() { "Event" } else { &title },
+        description_source: "",
+        description_html: &html,
+        starts_at: remote.start_time,
+        ends_at: remote.end_time.filter(|end| *end >= remote.start_time),
+        timezone: &timezone,
+        place_name: place_name.as_deref(),
+        place_address: place_address.as_deref(),
+        online_url: online.as_deref(),
+        status: &status,
+    };
+    let group_id = (owner.actor_type == "Group").then_some(owner.id);
+    let count = |n: Option<i64>| n.unwrap_or(0).clamp(0, i32::MAX as i64) as i32;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let event = match queries::find_by_uri(conn, remote.id.as_str()).await? {
+            Some(event) if event.deleted_at.is_some() => return Ok(()),
+            Some(event) => {
+                if event.organizer_id != organizer.id || event.group_id != group_id {
+                    return Err(AppError::Forbidden(
+                        "an event keeps its organizer and group".into(),
+                    ));
+                }
+                queries::update(conn, event.id, &fields).await?
+            }
+            None => queries::insert(
+                conn,
+                None,
+                remote.id.as_str(),
+                organizer.id,
+                group_id,
+                &fields,
+            )
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event id taken")))?,
+        };
+        queries::set_counts(
+            conn,
+            event.id,
+            count(remote.participant_count),
+            count(remote.tentative_count),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A `Delete` from `owner`: if `uri` is one of its events kept here, the
+/// copy is marked deleted. Returns whether it was one.
+pub async fn receive_delete(ctx: &Context, owner: &Account, uri: &Url) -> Result<bool, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let Some(event) = queries::find_by_uri(&mut conn, uri.as_str()).await? else {
+        return Ok(false);
+    };
+    if event.group_id != Some(owner.id) && event.organizer_id != owner.id {
+        return Err(AppError::Forbidden(
+            "only the event's group or organizer can delete it".into(),
+        ));
+    }
+    queries::mark_deleted(&mut conn, event.id).await?;
+    Ok(true)
+}
+
+/// A local event as its ActivityPub document, for `viewer`.
+pub async fn document(ctx: &Context, viewer: Option<&Account>, id: i64) -> Result<Value, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let event = local_event(&mut conn, id).await?;
+    check_can_see(&mut conn, &event, viewer).await?;
+    let mut document = event_json(ctx, &mut conn, &event).await?;
+    document["@context"] = json!(moot_protocol::context::ACTIVITYSTREAMS);
+    Ok(document)
+}

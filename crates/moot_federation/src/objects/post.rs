@@ -86,11 +86,24 @@ impl Object for ApPost {
             .await?;
         if let Some(parent) = json.in_reply_to() {
             // Best effort: a thread whose top cannot be fetched is kept as is.
-            // Fetching a parent recurses (up to the per-request fetch cap):
-            // the futures are boxed so each level keeps little on the stack.
+            // Fetching a parent recurses (up to the per-request fetch cap,
+            // which the cloned data carries on counting): each parent is
+            // fetched in a task of its own, so that a deep thread never
+            // nests deeper on one thread's stack.
             let parent = ObjectId::<ApPost>::from(parent.clone());
-            if let Err(e) = Box::pin(parent.dereference(data)).await {
-                tracing::debug!(%parent, error = %e, "could not fetch the parent of a post");
+            let parent_data = data.clone();
+            let fetch = tokio::spawn(async move {
+                match parent.dereference(&parent_data).await {
+                    Ok(_) => None,
+                    Err(e) => Some((parent, e.to_string())),
+                }
+            });
+            match fetch.await {
+                Ok(None) => {}
+                Ok(Some((parent, e))) => {
+                    tracing::debug!(%parent, error = %e, "could not fetch the parent of a post")
+                }
+                Err(e) => tracing::warn!(error = %e, "fetching the parent of a post failed"),
             }
         }
         let status = Box::pin(moot_app::statuses::store_remote(

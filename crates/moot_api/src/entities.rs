@@ -263,3 +263,30 @@ pub fn boost(boost: &moot_db::timelines::Boost, booster: AccountEntity, post: Va
         "reblog": post,
     })
 }
+
+/// A poll as Mastodon shows it; `voted` and `own_votes` only to a signed-in
+/// viewer.
+pub fn poll(view: &moot_app::polls::PollView, signed_in: bool) -> Value {
+    let options: Vec<Value> = view
+        .poll
+        .options
+        .iter()
+        .zip(&view.counts)
+        .map(|(title, votes)| json!({ "title": title, "votes_count": votes }))
+        .collect();
+    let mut poll = json!({
+        "id": view.poll.status_id.to_string(),
+        "expires_at": view.poll.expires_at.map(timestamp),
+        "expired": view.expired(),
+        "multiple": view.poll.multiple,
+        "votes_count": view.counts.iter().sum::<i64>(),
+        "voters_count": view.voters,
+        "options": options,
+        "emojis": [],
+    });
+    if signed_in {
+        poll["voted"] = json!(!view.own_votes.is_empty());
+        poll["own_votes"] = json!(view.own_votes);
+    }
+    poll
+}

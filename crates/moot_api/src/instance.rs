@@ -53,10 +53,10 @@ fn media_configuration(ctx: &Context) -> Value {
 
 fn polls_configuration() -> Value {
     json!({
-        "max_options": 0,
-        "max_characters_per_option": 0,
-        "min_expiration": 0,
-        "max_expiration": 0,
+        "max_options": moot_app::polls::MAX_OPTIONS,
+        "max_characters_per_option": moot_app::polls::MAX_OPTION_CHARS,
+        "min_expiration": moot_app::polls::MIN_EXPIRATION,
+        "max_expiration": moot_app::polls::MAX_EXPIRATION,
     })
 }
 

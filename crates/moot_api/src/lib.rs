@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin_domains;
+pub mod answers;
 pub mod auth;
 pub mod blocks;
 pub mod bookmarks;
@@ -25,6 +26,7 @@ pub mod oauth;
 pub mod pages;
 pub mod pagination;
 pub mod params;
+pub mod polls;
 pub mod profiles;
 pub mod rate_limits;
 pub mod search;

@@ -120,6 +120,29 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     }
 }
 
+/// A whole number as clients send it: a JSON number or a string of digits.
+#[derive(Debug, Clone, Copy)]
+pub struct Number(pub i64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => Ok(Number(n)),
+            Raw::Text(t) => t
+                .trim()
+                .parse()
+                .map(Number)
+                .map_err(|_| serde::de::Error::custom(format!("`{t}` is not a whole number"))),
+        }
+    }
+}
+
 /// A path id (ids are decimal strings); anything else is simply not found.
 pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())

@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::accounts::configure(cfg);
     crate::search::configure(cfg);
     crate::statuses::configure(cfg);
+    crate::polls::configure(cfg);
+    crate::answers::configure(cfg);
     crate::media::configure(cfg);
     crate::bookmarks::configure(cfg);
     crate::markers::configure(cfg);

@@ -49,10 +49,56 @@ struct StatusParams {
     language: Option<String>,
     #[serde(default, rename = "media_ids[]", alias = "media_ids")]
     media_ids: Vec<String>,
+    /// A poll, as JSON sends it.
+    poll: Option<PollParams>,
+    /// A poll, as a form sends it.
+    #[serde(default, rename = "poll[options][]")]
+    poll_options: Vec<String>,
+    #[serde(rename = "poll[expires_in]")]
+    poll_expires_in: Option<crate::params::Number>,
+    #[serde(
+        default,
+        rename = "poll[multiple]",
+        deserialize_with = "crate::params::flag"
+    )]
+    poll_multiple: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct PollParams {
+    #[serde(default)]
+    options: Vec<String>,
+    expires_in: Option<crate::params::Number>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    multiple: Option<bool>,
 }
 
 impl StatusParams {
-    fn into_input(self, default_visibility: Visibility) -> Result<PostInput, ApiError> {
+    /// The poll asked for, in whichever shape it came.
+    fn poll(&mut self) -> Option<moot_app::polls::PollInput> {
+        let json = self.poll.take();
+        let (options, expires_in, multiple) = match json {
+            Some(p) => (p.options, p.expires_in, p.multiple),
+            None => (
+                std::mem::take(&mut self.poll_options),
+                self.poll_expires_in.take(),
+                self.poll_multiple,
+            ),
+        };
+        if options.is_empty() {
+            return None;
+        }
+        Some(moot_app::polls::PollInput {
+            options,
+            expires_in: expires_in.map_or(86_400, |n| n.0),
+            multiple: multiple.unwrap_or(false),
+        })
+    }
+}
+
+impl StatusParams {
+    fn into_input(mut self, default_visibility: Visibility) -> Result<PostInput, ApiError> {
+        let poll = self.poll();
         let visibility = match self.visibility.as_deref() {
             None | Some("") => default_visibility,
             Some(v) => Visibility::parse(v).ok_or_else(|| {
@@ -75,6 +121,7 @@ impl StatusParams {
             })
             .collect::<Result<_, _>>()?;
         Ok(PostInput {
+            poll,
             idempotency_key: None,
             media_ids,
             text: self.status.unwrap_or_default(),
@@ -156,6 +203,8 @@ pub async fn render_page(
             .map(|a| (a.id, entities::mention(ctx, a)))
             .collect(),
     };
+    let statuses: Vec<&Status> = page.iter().map(|(s, _)| s).collect();
+    let mut polls = moot_app::polls::views(&mut conn, &statuses, viewer).await?;
     drop(conn);
     Ok(page
         .iter()
@@ -184,6 +233,9 @@ pub async fn render_page(
                 .filter_map(|id| mentioned.get(id))
                 .collect();
             body["mentions"] = json!(mentions);
+            if let Some(poll) = polls.remove(&status.id) {
+                body["poll"] = entities::poll(&poll, viewer.is_some());
+            }
             body
         })
         .collect())

@@ -2,6 +2,7 @@
 //! these functions, so each rule lives in one place.
 
 pub mod accounts;
+pub mod answers;
 pub mod blocks;
 pub mod context;
 pub mod directory;
@@ -21,6 +22,7 @@ pub mod oauth;
 pub mod outbound;
 pub mod passwords;
 pub mod pins;
+pub mod polls;
 pub mod profiles;
 pub mod reactions;
 pub mod site;

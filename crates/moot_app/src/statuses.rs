@@ -32,6 +32,8 @@ pub struct PostInput {
     /// The client's Idempotency-Key: the same key within a day gives back
     /// the same post.
     pub idempotency_key: Option<String>,
+    /// A poll: the post is then a `Question`.
+    pub poll: Option<crate::polls::PollInput>,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -39,6 +41,15 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 fn check_input(ctx: &Context, input: &PostInput) -> Result<(), AppError> {
+    if let Some(poll) = &input.poll {
+        crate::polls::check(poll)?;
+        if !input.media_ids.is_empty() {
+            return Err(AppError::invalid(
+                "poll",
+                "a post has a poll or files, not both",
+            ));
+        }
+    }
     if input.text.trim().is_empty() && input.media_ids.is_empty() {
         return Err(AppError::invalid("status", "can't be blank"));
     }
@@ -383,7 +394,7 @@ pub async fn object_json(
     )
     .await?;
     let files = moot_db::media::of_statuses(&mut conn, &[status.id]).await?;
-    render_local(
+    let mut object = render_local(
         ctx,
         author,
         status,
@@ -391,7 +402,43 @@ pub async fn object_json(
         &around.addressed(),
         around.group.as_ref(),
         &files,
-    )
+    )?;
+    crate::polls::decorate(&mut conn, &mut object, status.id).await?;
+    Ok(object)
+}
+
+/// Sends a local post again as it now is (`Update`) to its audience and to
+/// `also` (e.g. a poll's voters, with its new totals), in the caller's
+/// transaction.
+pub(crate) async fn republish(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    status: &Status,
+    author: &Account,
+    also: &[Url],
+) -> Result<(), AppError> {
+    let around = surroundings(conn, status).await?;
+    let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
+    let group = around.group.as_ref();
+    let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
+    let files = moot_db::media::of_statuses(conn, &[status.id]).await?;
+    let mut object = render_local(
+        ctx,
+        author,
+        status,
+        &audience,
+        &around.addressed(),
+        group,
+        &files,
+    )?;
+    crate::polls::decorate(conn, &mut object, status.id).await?;
+    let mut inboxes = audience.inboxes.clone();
+    for inbox in also {
+        if !inboxes.contains(inbox) {
+            inboxes.push(inbox.clone());
+        }
+    }
+    publish(ctx, conn, author, "Update", &object, &inboxes, group).await
 }
 
 /// The group and the people a local author's text mentions (those this
@@ -485,7 +532,11 @@ async fn create_once(
                 account_id: author.id,
                 in_reply_to_id: parent.as_ref().map(|(s, _)| s.id),
                 in_reply_to_ap_id: parent_uri.as_ref().map(Url::as_str),
-                kind: "Note",
+                kind: if input.poll.is_some() {
+                    "Question"
+                } else {
+                    "Note"
+                },
                 content: &content,
                 source: Some(&input.text),
                 spoiler_text: &input.spoiler_text,
@@ -504,6 +555,9 @@ async fn create_once(
                 return Err(AppError::AlreadyExists(IDEMPOTENT_RACE.into()));
             }
         }
+        if let Some(poll) = &input.poll {
+            crate::polls::create(conn, status.id, poll).await?;
+        }
         queries::add_tags(conn, status.id, &tags_of(&status)).await?;
         notify_subscribers(conn, &status).await?;
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
@@ -521,7 +575,7 @@ async fn create_once(
             group.as_ref(),
         )
         .await?;
-        let object = render_local(
+        let mut object = render_local(
             ctx,
             author,
             &status,
@@ -530,6 +584,7 @@ async fn create_once(
             group.as_ref(),
             &files,
         )?;
+        crate::polls::decorate(conn, &mut object, status.id).await?;
         publish(
             ctx,
             conn,
@@ -636,7 +691,7 @@ pub async fn edit(
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let group = around.group.as_ref();
         let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
-        let object = render_local(
+        let mut object = render_local(
             ctx,
             author,
             &edited,
@@ -645,6 +700,7 @@ pub async fn edit(
             group,
             &files,
         )?;
+        crate::polls::decorate(conn, &mut object, edited.id).await?;
         publish(
             ctx,
             conn,
@@ -706,6 +762,9 @@ pub async fn receive_create(
     actor: &Account,
     note: &RemoteNote,
 ) -> Result<(), AppError> {
+    if crate::polls::is_vote(note) {
+        return crate::polls::receive_vote(ctx, actor, note).await;
+    }
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !received::first_time(conn, activity_id.as_str()).await? {
@@ -796,6 +855,9 @@ async fn store_remote_in(
         },
     )
     .await?;
+    if note.kind == "Question" {
+        crate::polls::store_remote(conn, status.id, note).await?;
+    }
     if created {
         queries::add_tags(conn, status.id, &tags_of(&status)).await?;
         notify_subscribers(conn, &status).await?;
@@ -870,7 +932,14 @@ pub async fn receive_update(
                 "only the author can edit a post".into(),
             ));
         }
-        if status.deleted_at.is_none() {
+        if note.kind == "Question" {
+            crate::polls::store_remote(conn, status.id, note).await?;
+        }
+        // A poll's new totals come as an Update with the same text.
+        let changed = content != status.content
+            || note.summary.as_deref().unwrap_or_default() != status.spoiler_text
+            || note.sensitive.unwrap_or(status.sensitive) != status.sensitive;
+        if status.deleted_at.is_none() && changed {
             apply_edit(
                 conn,
                 status.id,

@@ -2,6 +2,7 @@
 //! the embedded migrations, and the manager of the node's own PostgreSQL.
 
 pub mod accounts;
+pub mod answers;
 pub mod blocks;
 pub mod bookmarks;
 pub mod domain_rules;
@@ -17,6 +18,7 @@ pub mod media;
 pub mod notifications;
 pub mod outbox;
 pub mod pins;
+pub mod polls;
 pub mod pool;
 pub mod reactions;
 pub mod received;

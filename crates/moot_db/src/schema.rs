@@ -572,6 +572,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    polls (status_id) {
+        status_id -> Int8,
+        options -> Array<Text>,
+        multiple -> Bool,
+        expires_at -> Nullable<Timestamptz>,
+        remote_counts -> Nullable<Array<Int4>>,
+        remote_voters -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
+    poll_votes (status_id, account_id, choice) {
+        status_id -> Int8,
+        account_id -> Int8,
+        choice -> Int4,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    accepted_answers (question_id) {
+        question_id -> Int8,
+        answer_id -> Int8,
+        chosen_by -> Int8,
+        ap_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(library_versions -> library_items (item_id));
 diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
@@ -633,4 +664,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     library_versions,
     events,
     event_rsvps,
+    polls,
+    poll_votes,
+    accepted_answers,
 );

@@ -254,6 +254,18 @@ pub struct RemoteNote {
     pub tag: Value,
     #[serde(default)]
     pub attachment: Value,
+    /// A poll's options: one choice, or several.
+    #[serde(default)]
+    pub one_of: Value,
+    #[serde(default)]
+    pub any_of: Value,
+    #[serde(default)]
+    pub end_time: Option<DateTime<Utc>>,
+    /// When a poll closed (or `true`).
+    #[serde(default)]
+    pub closed: Value,
+    #[serde(default)]
+    pub voters_count: Option<i64>,
 }
 
 /// Object types received as posts.
@@ -286,6 +298,11 @@ impl RemoteNote {
             other => ids(other).into_iter().next(),
         }
         .and_then(|s| Url::parse(&s).ok())
+    }
+
+    /// When a poll closed, if it says so with a time.
+    pub fn closed_time(&self) -> Option<DateTime<Utc>> {
+        self.closed.as_str()?.parse().ok()
     }
 
     pub fn in_reply_to(&self) -> Option<Url> {

@@ -32,6 +32,9 @@ enum Announced {
     Post { id: Url, changed: bool },
     /// A post was deleted: check with its origin.
     Deleted(Url),
+    /// A moderator's (or the author's) choice of a question's answer, or its
+    /// withdrawal: the announcing group vouches for it.
+    Answer { activity: Value },
     /// Something we do not act on (likes, moderation ...).
     Other(String),
 }
@@ -52,6 +55,12 @@ fn classify(object: &Value) -> Option<Announced> {
             changed: true,
         },
         Some("Delete") => Announced::Deleted(object_id(&object["object"])?),
+        Some("ChooseAnswer") => Announced::Answer {
+            activity: object.clone(),
+        },
+        Some("Undo") if object["object"]["type"] == "ChooseAnswer" => Announced::Answer {
+            activity: object.clone(),
+        },
         Some(k) if moot_protocol::notes::POST_TYPES.contains(&k) => Announced::Post {
             id: object_id(object)?,
             changed: false,
@@ -121,8 +130,43 @@ impl Activity for Announce {
                     }
                 }
             }
+            Announced::Answer { activity } => {
+                receive_announced_answer(data, announcer, &activity).await?
+            }
             Announced::Other(kind) => tracing::debug!(%kind, "announced activity not acted on"),
         }
         Ok(())
     }
+}
+
+/// A choice of answer (or its `Undo`) announced by a group: taken as the
+/// group's word for a question in it.
+async fn receive_announced_answer(
+    data: &Data<Context>,
+    group: &moot_db::accounts::Account,
+    activity: &Value,
+) -> Result<(), FederationError> {
+    let refused = |what: &str| {
+        FederationError::refused(actix_web::http::StatusCode::BAD_REQUEST, what.to_owned())
+    };
+    if group.actor_type != "Group" {
+        return Err(refused("only a group vouches for a choice of answer"));
+    }
+    let id = object_id(activity).ok_or_else(|| refused("announced activity without an id"))?;
+    let actor = activity["actor"]
+        .as_str()
+        .and_then(|a| Url::parse(a).ok())
+        .ok_or_else(|| refused("announced activity without an actor"))?;
+    let chooser = ObjectId::<ApActor>::from(actor);
+    if activity["type"] == "Undo" {
+        let undone =
+            object_id(&activity["object"]).ok_or_else(|| refused("Undo without an object"))?;
+        let chooser = chooser.dereference(data).await?;
+        moot_app::answers::receive_undo(data.app_data(), chooser.account()?, Some(group), &undone)
+            .await?;
+        return Ok(());
+    }
+    let answer =
+        object_id(&activity["object"]).ok_or_else(|| refused("ChooseAnswer without an object"))?;
+    super::answers::receive_choice(data, &id, &chooser, Some(group), answer).await
 }

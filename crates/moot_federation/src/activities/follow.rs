@@ -137,8 +137,8 @@ impl Activity for AnswerFollow {
     }
 }
 
-/// `Undo` of an earlier Follow, Like, Dislike, Announce or Block by the same
-/// actor.
+/// `Undo` of an earlier Follow, Like, Dislike, Announce, Block or
+/// ChooseAnswer by the same actor.
 #[derive(Debug, Deserialize)]
 pub struct Undo {
     pub id: Url,
@@ -156,7 +156,7 @@ impl Activity for Undo {
         let kind = self.object.get("type").and_then(Value::as_str);
         if !matches!(
             kind,
-            Some("Follow" | "Like" | "Dislike" | "Announce" | "Block")
+            Some("Follow" | "Like" | "Dislike" | "Announce" | "Block" | "ChooseAnswer")
         ) {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
@@ -197,6 +197,9 @@ impl Activity for Undo {
             }
             "Block" => {
                 moot_app::blocks::receive_unblock(ctx, &self.id, actor.account()?, &undone).await?
+            }
+            "ChooseAnswer" => {
+                moot_app::answers::receive_undo(ctx, actor.account()?, None, &undone).await?
             }
             other => {
                 moot_app::reactions::receive_undo(ctx, &self.id, actor.account()?, other, &undone)

@@ -2,6 +2,7 @@
 //! to parse and is refused with 400.
 
 pub mod announce;
+pub mod answers;
 pub mod block;
 pub mod events;
 pub mod follow;
@@ -20,6 +21,7 @@ use url::Url;
 
 use crate::error::FederationError;
 use announce::Announce;
+use answers::ChooseAnswer;
 use block::Block;
 use events::Rsvp;
 use follow::{AnswerFollow, Follow, Undo};
@@ -44,6 +46,7 @@ pub enum InboxActivity {
     Block(Block),
     Edit(Edit),
     Rsvp(Rsvp),
+    ChooseAnswer(ChooseAnswer),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -62,6 +65,7 @@ macro_rules! each {
             InboxActivity::Block($a) => $call,
             InboxActivity::Edit($a) => $call,
             InboxActivity::Rsvp($a) => $call,
+            InboxActivity::ChooseAnswer($a) => $call,
         }
     };
 }

@@ -15,6 +15,7 @@ pub mod follow_requests;
 pub mod groups;
 pub mod health;
 pub mod instance;
+pub mod knowledge;
 pub mod library;
 pub mod lists;
 pub mod markers;

@@ -1,5 +1,6 @@
 //! `GET /api/v2/search`: accounts by handle, resolving remote ones through
-//! WebFinger when `resolve=true` and the request is signed in.
+//! WebFinger when `resolve=true` and the request is signed in; posts by
+//! URL, or by their words (full text, what the viewer may see).
 
 use activitypub_federation::config::Data;
 use actix_web::{get, web, HttpResponse};
@@ -74,6 +75,10 @@ async fn search(
             }
         }
     }
+    let words = query.q.trim();
+    if wants_statuses && statuses.is_empty() && as_post_uri(words).is_none() && !words.is_empty() {
+        statuses = posts_with_words(&ctx, &session.account, words).await?;
+    }
     let wants_accounts = query.kind.as_deref().is_none_or(|k| k == "accounts");
     let handle = as_handle(&query.q).filter(|handle| {
         let domain = handle
@@ -124,4 +129,31 @@ async fn search(
     }
     Ok(HttpResponse::Ok()
         .json(json!({ "accounts": accounts, "statuses": statuses, "hashtags": hashtags })))
+}
+
+/// Posts the viewer may see whose text matches `words`, best first.
+async fn posts_with_words(
+    ctx: &Context,
+    viewer: &moot_db::accounts::Account,
+    words: &str,
+) -> Result<Vec<serde_json::Value>, ApiError> {
+    let input = moot_app::search::SearchInput {
+        text: words.chars().take(moot_app::search::MAX_QUERY).collect(),
+        kind: Some("post".to_owned()),
+        limit: 20,
+        ..Default::default()
+    };
+    let hits = moot_app::search::search(ctx, viewer, &input).await?;
+    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
+    let mut page = Vec::with_capacity(hits.len());
+    for hit in &hits {
+        if let Some(found) = moot_db::statuses::find(&mut conn, hit.id)
+            .await
+            .map_err(moot_app::AppError::from)?
+        {
+            page.push(found);
+        }
+    }
+    drop(conn);
+    crate::statuses::render_page(ctx, &page, Some(viewer)).await
 }

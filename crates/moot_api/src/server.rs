@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::statuses::configure(cfg);
     crate::polls::configure(cfg);
     crate::answers::configure(cfg);
+    crate::knowledge::configure(cfg);
     crate::media::configure(cfg);
     crate::bookmarks::configure(cfg);
     crate::markers::configure(cfg);

@@ -23,6 +23,7 @@ pub mod pool;
 pub mod reactions;
 pub mod received;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod statuses;
 pub mod timelines;

@@ -1,7 +1,8 @@
 //! Group document libraries across two real nodes, through public
 //! interfaces only: a file added to a group's library on A gets a new
 //! version; B, which joined in between, lists both versions and downloads each with the right
-//! checksum; refused uploads and deletions by others change nothing.
+//! checksum; refused uploads (a type the node does not take, a file over
+//! its limit) and deletions by others change nothing.
 
 use moot_testkit::social::{follow_across, make_group, moot_api};
 use moot_testkit::{wait, ProcessNode};
@@ -63,7 +64,11 @@ async fn library(node: &ProcessNode, token: &str, group: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_document_and_its_new_version_reach_another_node_with_their_checksums() {
-    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    // A takes files of at most 4 KiB.
+    let (a, b) = tokio::join!(
+        ProcessNode::start_configured(&["serve"], &[("MOOT_MEDIA__MAX_BYTES", "4096")]),
+        ProcessNode::start()
+    );
     let alice = a.create_user("alice", "read write follow");
     let dave = a.create_user("dave", "read write follow");
     let bob = b.create_user("bob", "read write follow");
@@ -186,8 +191,9 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
     .await;
     assert_eq!(elsewhere, json!([]));
 
-    // Refused: a type the node does not take, a non-member, a deletion by
-    // someone who is neither the uploader nor a moderator.
+    // Refused: a type the node does not take, a file over its limit, a
+    // non-member, a deletion by someone who is neither the uploader nor a
+    // moderator.
     let (status, _) = upload(
         &a,
         &alice,
@@ -197,6 +203,10 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
     )
     .await;
     assert_eq!(status, 422);
+    let mut big = MINUTES_V1.to_vec();
+    big.resize(5_000, b' ');
+    let (status, answer) = upload(&a, &alice, "big.pdf", "application/pdf", &big).await;
+    assert_eq!(status, 413, "{answer}");
     let (_, media) = upload(&a, &dave, "notes.pdf", "application/pdf", MINUTES_V1).await;
     let (status, _) = moot_api(
         &a,

@@ -27,7 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(requests)
         .service(answer)
         .service(ban)
-        .service(unban);
+        .service(unban)
+        .service(pin);
 }
 
 #[get("/api/moot/v1/openapi.json")]
@@ -260,5 +261,28 @@ async fn unban(
         parse_id(&account_id)?,
     )
     .await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// POST pins a post made in the group to its profile; DELETE unpins it.
+#[actix_web::route(
+    "/api/moot/v1/groups/{id}/pins/{status_id}",
+    method = "POST",
+    method = "DELETE"
+)]
+async fn pin(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:accounts")?;
+    let (group_id, status_id) = path.into_inner();
+    let (group_id, status_id) = (parse_id(&group_id)?, parse_id(&status_id)?);
+    if req.method() == actix_web::http::Method::POST {
+        moot_app::pins::pin_in_group(&ctx, &session.account, group_id, status_id).await?;
+    } else {
+        moot_app::pins::unpin_in_group(&ctx, &session.account, group_id, status_id).await?;
+    }
     Ok(HttpResponse::Ok().json(json!({})))
 }

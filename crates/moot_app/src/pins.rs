@@ -1,5 +1,8 @@
-//! Pinning one's own posts to the top of one's profile.
+//! Pinning posts to the top of a profile: one's own posts, or (for a
+//! group's moderators) posts made in the group, which other nodes hear of
+//! as `Add` and `Remove` on the group's `featured` collection.
 
+use diesel_async::AsyncConnection;
 use moot_db::accounts::Account;
 use moot_db::pins as queries;
 use moot_db::statuses::Status;
@@ -35,4 +38,122 @@ pub async fn unpin(ctx: &Context, who: &Account, status_id: i64) -> Result<Statu
     let mut conn = ctx.db.conn().await?;
     queries::unpin(&mut conn, who.id, status.id).await?;
     Ok(status)
+}
+
+/// A moderator pins a post made in one of our groups to the group's
+/// profile (its `featured` collection: pinned and announcement posts); the
+/// group's followers are told with `Add`.
+pub async fn pin_in_group(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    status_id: i64,
+) -> Result<Status, AppError> {
+    let (group, status) = group_post(ctx, moderator, group_id, status_id).await?;
+    let mut conn = ctx.db.conn().await?;
+    if queries::count(&mut conn, group.id).await? >= MAX_GROUP_PINS {
+        return Err(AppError::invalid(
+            "id",
+            format!("a group pins at most {MAX_GROUP_PINS} posts"),
+        ));
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if queries::pin(conn, group.id, status.id).await? {
+            tell_followers(ctx, conn, &group, &status, "Add").await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(status)
+}
+
+/// A moderator unpins a post from one of our groups (`Remove`).
+pub async fn unpin_in_group(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    status_id: i64,
+) -> Result<Status, AppError> {
+    let (group, status) = group_post(ctx, moderator, group_id, status_id).await?;
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        queries::unpin(conn, group.id, status.id).await?;
+        tell_followers(ctx, conn, &group, &status, "Remove").await
+    })
+    .await?;
+    Ok(status)
+}
+
+/// Most posts a group shows pinned.
+pub const MAX_GROUP_PINS: i64 = 10;
+
+/// One of our groups, moderated by `moderator`, and a post made in it.
+async fn group_post(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+    status_id: i64,
+) -> Result<(Account, Status), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = crate::groups::group_by_id(&mut conn, group_id).await?;
+    if group.domain.is_some() {
+        return Err(AppError::invalid(
+            "group",
+            "a group on another node pins its posts there",
+        ));
+    }
+    if moot_db::groups::role_of(&mut conn, group.id, moderator.id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Forbidden(
+            "only the group's owner and moderators pin its posts".into(),
+        ));
+    }
+    drop(conn);
+    let (status, _) = get_visible(ctx, Some(moderator), status_id).await?;
+    if status.group_id != Some(group.id) || status.visibility == "direct" {
+        return Err(AppError::invalid("id", "is not a post made in this group"));
+    }
+    Ok((group, status))
+}
+
+async fn tell_followers(
+    ctx: &Context,
+    conn: &mut diesel_async::AsyncPgConnection,
+    group: &Account,
+    status: &Status,
+    kind: &str,
+) -> Result<(), AppError> {
+    let group_uri = ctx.urls.person(&group.username);
+    let activity = serde_json::json!({
+        "@context": moot_protocol::context::ACTIVITYSTREAMS,
+        "id": ctx.urls.new_activity(),
+        "type": kind,
+        "actor": group_uri,
+        "object": crate::statuses::status_uri(ctx, status)?,
+        "target": ctx.urls.person_collection(&group.username, "featured"),
+        "audience": group_uri,
+        "to": [moot_protocol::context::PUBLIC],
+        "cc": [ctx.urls.person_collection(&group.username, "followers")],
+    });
+    crate::outbound::to_followers(ctx, conn, group, &activity).await
+}
+
+/// `Add` (pinned) or `Remove` of a post to or from a remote actor's
+/// `featured` collection (the federation layer checked that the collection
+/// is the actor's, and fetched the post).
+pub async fn receive_featured(
+    ctx: &Context,
+    actor: &Account,
+    status: &Status,
+    pinned: bool,
+) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    if pinned {
+        queries::pin(&mut conn, actor.id, status.id).await?;
+    } else {
+        queries::unpin(&mut conn, actor.id, status.id).await?;
+    }
+    Ok(())
 }

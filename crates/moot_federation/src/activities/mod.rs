@@ -5,6 +5,7 @@ pub mod announce;
 pub mod answers;
 pub mod block;
 pub mod events;
+pub mod featured;
 pub mod follow;
 pub mod group_content;
 pub mod library;
@@ -24,6 +25,7 @@ use announce::Announce;
 use answers::ChooseAnswer;
 use block::Block;
 use events::Rsvp;
+use featured::Featured;
 use follow::{AnswerFollow, Follow, Undo};
 use post::{CreateOrUpdate, Delete};
 use profile::UpdateActor;
@@ -47,6 +49,7 @@ pub enum InboxActivity {
     Edit(Edit),
     Rsvp(Rsvp),
     ChooseAnswer(ChooseAnswer),
+    Featured(Featured),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -66,6 +69,7 @@ macro_rules! each {
             InboxActivity::Edit($a) => $call,
             InboxActivity::Rsvp($a) => $call,
             InboxActivity::ChooseAnswer($a) => $call,
+            InboxActivity::Featured($a) => $call,
         }
     };
 }

@@ -134,6 +134,17 @@ def main(base, username, password, group):
     downloaded = requests.get(post["media_attachments"][0]["url"])
     check(downloaded.content == PDF, "the attachment does not download as uploaded")
 
+    # A poll, as clients make it (Mastodon.py sends poll[options][] and
+    # friends as form fields).
+    asked = api.status_post(
+        "When should the forum meet?",
+        poll=api.make_poll(["Tuesday", "Thursday"], expires_in=3600),
+    )
+    check(asked["poll"] is not None, "the post has no poll")
+    titles = [option["title"] for option in asked["poll"]["options"]]
+    check(titles == ["Tuesday", "Thursday"], f"the poll's options are {titles}")
+    check(api.poll(asked["poll"]["id"])["votes_count"] == 0, "a new poll has votes")
+
     home = api.timeline_home()
     check(any(s["id"] == post["id"] for s in home), "the post is not in the home timeline")
 
@@ -158,7 +169,7 @@ def main(base, username, password, group):
         check(arrived, "no streaming update arrived")
     finally:
         handle.close()
-    print("OK: app, PKCE sign-in, document post, home timeline, group follow, streaming")
+    print("OK: app, PKCE sign-in, document post, poll, home timeline, group follow, streaming")
 
 
 if __name__ == "__main__":

@@ -252,4 +252,49 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
         library(&b, &bob, &on_b).await.is_empty().then_some(())
     })
     .await;
+
+    // The list is paged as Mastodon's are: newest first, Link to the next.
+    for title in ["Agenda", "Budget"] {
+        let (_, media) = upload(&a, &alice, "file.pdf", "application/pdf", MINUTES_V1).await;
+        let (status, _) = moot_api(
+            &a,
+            &alice,
+            Method::POST,
+            ("/groups/{id}/library", &format!("/groups/{on_a}/library")),
+            Some(json!({ "media_id": media["id"], "title": title })),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let first = a
+        .http
+        .get(format!(
+            "{}/api/moot/v1/groups/{on_a}/library?limit=1",
+            a.base_url
+        ))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let link = first.headers()["link"].to_str().unwrap().to_owned();
+    let page: Value = first.json().await.unwrap();
+    assert_eq!(page[0]["title"], "Budget");
+    let next = link
+        .split(", ")
+        .find(|l| l.ends_with("rel=\"next\""))
+        .and_then(|l| l.strip_prefix('<')?.split('>').next())
+        .expect("a next link")
+        .to_owned();
+    let page: Value = a
+        .http
+        .get(next)
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.as_array().map(Vec::len), Some(1));
+    assert_eq!(page[0]["title"], "Agenda");
 }

@@ -85,25 +85,32 @@ async fn item_response(ctx: &Context, view: ItemView) -> Result<HttpResponse, Ap
 struct ListQuery {
     folder: Option<String>,
     tag: Option<String>,
+    max_id: Option<String>,
+    limit: Option<i64>,
 }
 
 #[get("/api/moot/v1/groups/{id}/library")]
 async fn list(
     ctx: web::Data<Context>,
     auth: Auth,
+    req: HttpRequest,
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
+    let max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
     let views = library::list(
         &ctx,
         Some(&session.account),
         parse_id(&id)?,
-        query.folder.as_deref(),
-        query.tag.as_deref(),
+        (query.folder.as_deref(), query.tag.as_deref()),
+        max_id,
+        query.limit.unwrap_or(40).clamp(1, 80),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(items_json(&ctx, &views).await?))
+    let ids: Vec<i64> = views.iter().map(|v| v.item.id).collect();
+    let body = items_json(&ctx, &views).await?;
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
 }
 
 #[derive(Deserialize)]

@@ -109,12 +109,17 @@ fn policy(raw: &str) -> Result<EditPolicy, ApiError> {
 async fn list(
     ctx: web::Data<Context>,
     auth: Auth,
+    req: HttpRequest,
     id: web::Path<String>,
+    query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
-    let (group, pages) = wiki::pages(&ctx, Some(&session.account), parse_id(&id)?).await?;
+    let (max_id, limit) = (query.max_id(), query.limit(40, 80));
+    let (group, pages) =
+        wiki::pages(&ctx, Some(&session.account), parse_id(&id)?, max_id, limit).await?;
     let body: Vec<Value> = pages.iter().map(|p| page_json(p, &group, None)).collect();
-    Ok(HttpResponse::Ok().json(body))
+    let ids: Vec<i64> = pages.iter().map(|p| p.id).collect();
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
 }
 
 #[derive(Deserialize)]

@@ -332,21 +332,30 @@ async fn item_json(
     }))
 }
 
-/// A group's library for `viewer`: every item with its versions, by folder
-/// and title; one folder, one tag when asked.
+/// A page of a group's library for `viewer`: items with their versions,
+/// the newest first, ids below `max_id`; one folder, one tag when asked.
 pub async fn list(
     ctx: &Context,
     viewer: Option<&Account>,
     group_id: i64,
-    folder: Option<&str>,
-    tag: Option<&str>,
+    (folder, tag): (Option<&str>, Option<&str>),
+    max_id: Option<i64>,
+    limit: i64,
 ) -> Result<Vec<ItemView>, AppError> {
     let mut conn = ctx.db.conn().await?;
     let group = group_by_id(&mut conn, group_id).await?;
     check_can_see_content(&mut conn, &group, viewer).await?;
     let folder = folder.map(folder_path).transpose()?;
     let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase());
-    let items = queries::of_group(&mut conn, group.id, folder.as_deref(), tag.as_deref()).await?;
+    let items = queries::of_group(
+        &mut conn,
+        group.id,
+        folder.as_deref(),
+        tag.as_deref(),
+        max_id,
+        limit,
+    )
+    .await?;
     let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let mut versions: std::collections::HashMap<i64, Vec<Version>> =
         std::collections::HashMap::new();

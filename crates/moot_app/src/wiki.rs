@@ -172,16 +172,18 @@ async fn check_can_edit(
     }
 }
 
-/// A group's wiki pages, by title.
+/// A page of a group's wiki pages, the newest first, ids below `max_id`.
 pub async fn pages(
     ctx: &Context,
     viewer: Option<&Account>,
     group_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
 ) -> Result<(Account, Vec<Page>), AppError> {
     let mut conn = ctx.db.conn().await?;
     let group = crate::groups::group_by_id(&mut conn, group_id).await?;
     crate::groups::check_can_see_content(&mut conn, &group, viewer).await?;
-    let pages = queries::of_group(&mut conn, group.id).await?;
+    let pages = queries::of_group(&mut conn, group.id, max_id, limit).await?;
     Ok((group, pages))
 }
 

@@ -155,18 +155,21 @@ pub async fn find_by_uri(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResu
         .optional()
 }
 
-/// A group's items, by folder then title; in one folder and with one tag
-/// when asked.
+/// A page of a group's items, the newest first, ids below `max_id`; in one
+/// folder and with one tag when asked.
 pub async fn of_group(
     conn: &mut AsyncPgConnection,
     group_id: i64,
     folder: Option<&str>,
     tag: Option<&str>,
+    max_id: Option<i64>,
+    limit: i64,
 ) -> QueryResult<Vec<Item>> {
     let mut query = library_items::table
         .filter(library_items::group_id.eq(group_id))
         .filter(library_items::deleted_at.is_null())
         .filter(library_items::current_version.gt(0))
+        .filter(library_items::id.lt(max_id.unwrap_or(i64::MAX)))
         .into_boxed();
     if let Some(folder) = folder {
         query = query.filter(library_items::folder.eq(folder.to_owned()));
@@ -175,11 +178,8 @@ pub async fn of_group(
         query = query.filter(library_items::tags.contains(vec![tag.to_owned()]));
     }
     query
-        .order((
-            library_items::folder.asc(),
-            library_items::title.asc(),
-            library_items::id.asc(),
-        ))
+        .order(library_items::id.desc())
+        .limit(limit)
         .select(Item::as_select())
         .load(conn)
         .await

@@ -145,12 +145,19 @@ pub async fn find_by_uri(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResu
         .optional()
 }
 
-/// A group's pages by title.
-pub async fn of_group(conn: &mut AsyncPgConnection, group_id: i64) -> QueryResult<Vec<Page>> {
+/// A page of a group's pages, the newest first, ids below `max_id`.
+pub async fn of_group(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Page>> {
     wiki_pages::table
         .filter(wiki_pages::group_id.eq(group_id))
         .filter(wiki_pages::version.ne(""))
-        .order((wiki_pages::title.asc(), wiki_pages::id.asc()))
+        .filter(wiki_pages::id.lt(max_id.unwrap_or(i64::MAX)))
+        .order(wiki_pages::id.desc())
+        .limit(limit)
         .select(Page::as_select())
         .load(conn)
         .await

@@ -525,6 +525,11 @@ pub async fn receive_item(
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let item = match queries::find_by_uri(conn, remote.id.as_str()).await? {
+            Some(item) if item.group_id != group.id => {
+                return Err(AppError::Forbidden(
+                    "an item is published by its own group only".into(),
+                ))
+            }
             Some(item) if item.deleted_at.is_some() => return Ok(Sync::Done),
             Some(item) => {
                 queries::update_text(conn, item.id, &text).await?;

@@ -838,6 +838,11 @@ pub async fn receive_page(
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let page = match queries::find_by_uri(conn, article.id.as_str()).await? {
+            Some(page) if page.group_id != group.id => {
+                return Err(AppError::Forbidden(
+                    "a page is published by its own group only".into(),
+                ))
+            }
             Some(page) => page,
             None => {
                 let title: String = article.name.trim().chars().take(MAX_TITLE).collect();

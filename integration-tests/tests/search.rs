@@ -105,7 +105,7 @@ async fn search_finds_received_knowledge_ranked_and_keeps_private_groups_private
     wiki(
         &roads,
         "Winter gritting plan",
-        "Gritting routes are treated before frost.\n\nGritting starts at 4am on priority roads.\n",
+        "Gritting routes are treated before frost.\n\nGritting starts at 4am on priority roads. <script>alert(1)</script>\n",
     )
     .await;
     wiki(
@@ -170,6 +170,19 @@ async fn search_finds_received_knowledge_ranked_and_keeps_private_groups_private
         found[0]["excerpt"].as_str().unwrap().contains("<b>"),
         "{}",
         found[0]
+    );
+    // Excerpts are HTML a client may show: a page's text is escaped.
+    for hit in &found {
+        let excerpt = hit["excerpt"].as_str().unwrap();
+        assert!(!excerpt.contains("<script"), "{hit}");
+    }
+    let plan = found
+        .iter()
+        .find(|h| h["title"] == "Winter gritting plan")
+        .unwrap();
+    assert!(
+        plan["excerpt"].as_str().unwrap().contains("&lt;script&gt;"),
+        "{plan}"
     );
     assert!(
         order.iter().any(|(_, t)| t == "Gritting budget"),

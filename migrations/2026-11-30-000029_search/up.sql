@@ -16,3 +16,8 @@ CREATE INDEX events_search_idx ON events
     USING gin ((setweight(to_tsvector('english', title), 'A')
                 || setweight(to_tsvector('english', regexp_replace(description_html, '<[^>]*>', ' ', 'g')), 'B')))
     WHERE deleted_at IS NULL;
+
+-- Plain text made safe to show as HTML (search excerpts of pages and files).
+CREATE FUNCTION escaped(t TEXT) RETURNS TEXT
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN replace(replace(replace(t, '&', '&amp;'), '<', '&lt;'), '>', '&gt;');

@@ -48,6 +48,11 @@ pub struct Hit {
 
 /// Ranked matches: pages and files before posts that match as well, as a
 /// title weighs most and a page or file's text more than a post's.
+///
+/// Excerpts are HTML: posts' and events' text comes from sanitized HTML
+/// (tags stripped, entities kept); pages' Markdown and files' descriptions
+/// are escaped (`escaped`, from the search migration) before the matching
+/// words are wrapped in `<b>`.
 pub async fn search(conn: &mut AsyncPgConnection, q: &Query<'_>) -> diesel::QueryResult<Vec<Hit>> {
     diesel::sql_query(
         "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS query),
@@ -69,7 +74,7 @@ pub async fn search(conn: &mut AsyncPgConnection, q: &Query<'_>) -> diesel::Quer
                        AND (s.group_id IS NULL OR s.group_id NOT IN (SELECT id FROM closed)))
                    OR (s.group_id IN (SELECT id FROM mine) AND s.visibility <> 'direct'))
            UNION ALL
-           SELECT 'wiki', p.id, p.group_id, p.title, p.body,
+           SELECT 'wiki', p.id, p.group_id, p.title, escaped(p.body),
                   ts_rank_cd(setweight(to_tsvector('english', p.title), 'A')
                              || setweight(to_tsvector('english', p.body), 'B'), q.query),
                   p.ap_id, p.updated_at, NULL, p.group_id
@@ -79,7 +84,7 @@ pub async fn search(conn: &mut AsyncPgConnection, q: &Query<'_>) -> diesel::Quer
                    || setweight(to_tsvector('english', p.body), 'B')) @@ q.query
               AND (p.group_id NOT IN (SELECT id FROM closed) OR p.group_id IN (SELECT id FROM mine))
            UNION ALL
-           SELECT 'file', i.id, i.group_id, i.title, i.description,
+           SELECT 'file', i.id, i.group_id, i.title, escaped(i.description),
                   ts_rank_cd(setweight(to_tsvector('english', i.title), 'A')
                              || setweight(to_tsvector('english', i.description || ' ' || i.folder), 'B'),
                              q.query),

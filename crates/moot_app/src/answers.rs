@@ -60,11 +60,7 @@ async fn recipients(
     answer: &Account,
     question_author: &Account,
 ) -> Result<Vec<Url>, AppError> {
-    let mut inboxes: Vec<Url> = moot_db::statuses::follower_inboxes(conn, question.account_id)
-        .await?
-        .iter()
-        .filter_map(|i| Url::parse(i).ok())
-        .collect();
+    let mut inboxes = crate::outbound::follower_inboxes(conn, question.account_id).await?;
     let mut remote = vec![answer.clone(), question_author.clone()];
     if let Some(group) = question.group_id {
         if let Some(group) = moot_db::accounts::find_by_id(conn, group).await? {

@@ -5,10 +5,9 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::identifiers;
 use moot_db::accounts::{self as account_queries, Account};
+use moot_db::follows;
 use moot_db::groups::{self as queries, Group};
-use moot_db::{follows, statuses};
 use moot_protocol::activities::{self, FollowAnswer};
-use url::Url;
 
 use crate::{keys, AppError, Context};
 
@@ -210,11 +209,7 @@ pub async fn announce(
     group: &Account,
     activity: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let inboxes: Vec<Url> = statuses::follower_inboxes(conn, group.id)
-        .await?
-        .iter()
-        .filter_map(|i| Url::parse(i).ok())
-        .collect();
+    let inboxes = crate::outbound::follower_inboxes(conn, group.id).await?;
     if inboxes.is_empty() {
         return Ok(());
     }
@@ -252,7 +247,7 @@ pub async fn pending_requests(
         .collect())
 }
 
-async fn require_moderator(
+pub(crate) async fn require_moderator(
     conn: &mut AsyncPgConnection,
     group_id: i64,
     who: &Account,

@@ -24,6 +24,19 @@ pub async fn queue(
     outbox::enqueue(conn, actor_id, ap_id, body, &allowed).await
 }
 
+/// The inboxes of `account_id`'s followers on other nodes (shared ones
+/// once each).
+pub async fn follower_inboxes(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+) -> Result<Vec<url::Url>, crate::AppError> {
+    Ok(moot_db::statuses::follower_inboxes(conn, account_id)
+        .await?
+        .iter()
+        .filter_map(|i| url::Url::parse(i).ok())
+        .collect())
+}
+
 /// Sends `activity` by local `account` (a person or group) to its
 /// followers on other nodes, in the caller's transaction.
 pub async fn to_followers(
@@ -32,11 +45,7 @@ pub async fn to_followers(
     account: &moot_db::accounts::Account,
     activity: &serde_json::Value,
 ) -> Result<(), crate::AppError> {
-    let inboxes: Vec<url::Url> = moot_db::statuses::follower_inboxes(conn, account.id)
-        .await?
-        .iter()
-        .filter_map(|i| url::Url::parse(i).ok())
-        .collect();
+    let inboxes = follower_inboxes(conn, account.id).await?;
     if inboxes.is_empty() {
         return Ok(());
     }
@@ -53,11 +62,7 @@ pub async fn update_actor(
     account: &moot_db::accounts::Account,
     actor: &moot_protocol::actor::Actor,
 ) -> Result<(), crate::AppError> {
-    let inboxes: Vec<url::Url> = moot_db::statuses::follower_inboxes(conn, account.id)
-        .await?
-        .iter()
-        .filter_map(|i| url::Url::parse(i).ok())
-        .collect();
+    let inboxes = follower_inboxes(conn, account.id).await?;
     if inboxes.is_empty() {
         return Ok(());
     }

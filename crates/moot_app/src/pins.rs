@@ -102,14 +102,7 @@ async fn group_post(
             "a group on another node pins its posts there",
         ));
     }
-    if moot_db::groups::role_of(&mut conn, group.id, moderator.id)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::Forbidden(
-            "only the group's owner and moderators pin its posts".into(),
-        ));
-    }
+    crate::groups::require_moderator(&mut conn, group.id, moderator).await?;
     drop(conn);
     let (status, _) = get_visible(ctx, Some(moderator), status_id).await?;
     if status.group_id != Some(group.id) || status.visibility == "direct" {

@@ -134,12 +134,7 @@ async fn boost_inboxes(
     author: &Account,
 ) -> Result<Vec<Url>, AppError> {
     let mut inboxes = reaction_inboxes(conn, status, author).await?;
-    inboxes.extend(
-        moot_db::statuses::follower_inboxes(conn, booster.id)
-            .await?
-            .iter()
-            .filter_map(|i| Url::parse(i).ok()),
-    );
+    inboxes.extend(crate::outbound::follower_inboxes(conn, booster.id).await?);
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)

@@ -210,9 +210,7 @@ async fn audience(
     };
     let mut inboxes: Vec<Url> = Vec::new();
     if visibility != Visibility::Direct && !group_only {
-        for inbox in queries::follower_inboxes(conn, author.id).await? {
-            inboxes.extend(Url::parse(&inbox).ok());
-        }
+        inboxes.extend(crate::outbound::follower_inboxes(conn, author.id).await?);
     }
     // Remote people replied to or mentioned, and a remote group posted in,
     // hear of it.

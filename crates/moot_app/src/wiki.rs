@@ -1053,10 +1053,5 @@ async fn require_moderator(
             "a group on another node is run on that node",
         ));
     }
-    match group_queries::role_of(conn, group.id, who.id).await? {
-        Some(_) => Ok(()),
-        None => Err(AppError::Forbidden(
-            "only the group's owner and moderators can do this".into(),
-        )),
-    }
+    crate::groups::require_moderator(conn, group.id, who).await
 }

@@ -48,11 +48,7 @@ pub struct EventFields<'a> {
 
 /// The row id the next local event takes (its ActivityPub id names it).
 pub async fn next_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-        "nextval('events_id_seq')",
-    ))
-    .get_result(conn)
-    .await
+    crate::next_id(conn, "events_id_seq").await
 }
 
 /// Stores an event (with row id `id` when given); None if its ActivityPub

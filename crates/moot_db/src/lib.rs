@@ -39,3 +39,15 @@ pub(crate) fn escape_like(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// The next value of a table's id sequence: the row id a new local object
+/// takes, for ActivityPub ids that name their row and must be known before
+/// the insert.
+pub async fn next_id(conn: &mut AsyncPgConnection, sequence: &str) -> diesel::QueryResult<i64> {
+    use diesel_async::RunQueryDsl;
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+        "nextval('{sequence}')"
+    )))
+    .get_result(conn)
+    .await
+}

@@ -67,11 +67,7 @@ pub struct NewVersion<'a> {
 
 /// The row id the next local item takes (its ActivityPub id names it).
 pub async fn next_item_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-        "nextval('library_items_id_seq')",
-    ))
-    .get_result(conn)
-    .await
+    crate::next_id(conn, "library_items_id_seq").await
 }
 
 /// Creates an item with no version yet (with row id `id` when given), or

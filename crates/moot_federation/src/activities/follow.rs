@@ -100,24 +100,13 @@ impl Activity for AnswerFollow {
         let follow = object_id(&self.object).expect("checked in verify");
         let accepted = self.kind == AnswerType::Accept;
         let ctx = data.app_data();
-        // Accept or Reject of one of our events is an answer to it.
-        let kind = format!("{:?}", self.kind);
-        if moot_app::events::receive_rsvp(ctx, &self.id, &kind, actor.account()?, &follow).await? {
-            return Ok(());
-        }
-        // The event's node confirming an answer sent from here.
-        if moot_app::events::is_sent_rsvp(ctx, &follow).await? {
-            return Ok(());
-        }
-        // The same answer serves an edit of a wiki page sent from here.
-        if moot_app::wiki::receive_answer(
-            ctx,
-            actor.account()?,
-            &follow,
-            accepted,
-            self.summary.as_str(),
-        )
-        .await?
+        // What the answer is about decides who handles it; an embedded
+        // Follow (as most servers send it) needs no look-up to tell.
+        let is_follow = self.object.get("type").and_then(Value::as_str) == Some("Follow");
+        if !is_follow
+            && self
+                .answers_other(ctx, actor.account()?, &follow, accepted)
+                .await?
         {
             return Ok(());
         }
@@ -125,15 +114,33 @@ impl Activity for AnswerFollow {
             AnswerType::Accept => FollowAnswer::Accept,
             AnswerType::Reject => FollowAnswer::Reject,
         };
-        moot_app::follows::receive_follow_answer(
-            data.app_data(),
-            &self.id,
-            answer,
-            actor.account()?,
-            &follow,
-        )
-        .await?;
+        moot_app::follows::receive_follow_answer(ctx, &self.id, answer, actor.account()?, &follow)
+            .await?;
         Ok(())
+    }
+}
+
+impl AnswerFollow {
+    /// Handles an answer about one of our events, an answer to an event
+    /// sent from here, or a group's decision on a wiki edit sent from here.
+    /// False when it is none of those (then it answers a follow).
+    async fn answers_other(
+        &self,
+        ctx: &moot_app::Context,
+        actor: &moot_db::accounts::Account,
+        answered: &Url,
+        accepted: bool,
+    ) -> Result<bool, FederationError> {
+        let kind = format!("{:?}", self.kind);
+        Ok(
+            // Accept or Reject of one of our events is an answer to it.
+            moot_app::events::receive_rsvp(ctx, &self.id, &kind, actor, answered).await?
+                // The event's node confirming an answer sent from here.
+                || moot_app::events::is_sent_rsvp(ctx, answered).await?
+                // A group's decision on a wiki edit sent from here.
+                || moot_app::wiki::receive_answer(ctx, actor, answered, accepted, self.summary.as_str())
+                    .await?,
+        )
     }
 }
 

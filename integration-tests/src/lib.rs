@@ -12,6 +12,7 @@ pub mod openapi;
 mod peer;
 mod process;
 pub mod social;
+pub mod sse;
 pub mod wait;
 
 pub use cluster::drop_database;

@@ -5,43 +5,11 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use moot_testkit::openapi::MastodonApi;
-use moot_testkit::TestNode;
+use moot_testkit::{sse, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-/// Reads server-sent events until one named `event` arrives.
-async fn next_sse(
-    body: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
-    buffer: &mut String,
-    event: &str,
-) -> String {
-    let wait = async {
-        loop {
-            while let Some(end) = buffer.find("\n\n") {
-                let block: String = buffer.drain(..end + 2).collect();
-                let mut name = "";
-                let mut data = String::new();
-                for line in block.lines() {
-                    if let Some(n) = line.strip_prefix("event: ") {
-                        name = n;
-                    } else if let Some(d) = line.strip_prefix("data: ") {
-                        data.push_str(d);
-                    }
-                }
-                if name == event {
-                    return data;
-                }
-            }
-            let chunk = body.next().await.expect("stream open").expect("chunk");
-            buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no `{event}` event within 10 s"))
-}
 
 #[tokio::test]
 async fn server_sent_events_carry_home_posts_and_notifications() {
@@ -95,20 +63,20 @@ async fn server_sent_events_carry_home_posts_and_notifications() {
 
     let posted = node.post(&sam, "A new case study is up").await;
     let update: Value =
-        serde_json::from_str(&next_sse(&mut body, &mut buffer, "update").await).unwrap();
+        serde_json::from_str(&sse::next(&mut body, &mut buffer, "update").await).unwrap();
     assert_eq!(update["id"], posted["id"]);
     MastodonApi::get().assert_valid("GET", "/api/v1/statuses/{id}", 200, &update);
 
     node.post(&sam, "Thanks @jo for the review").await;
     let notification: Value =
-        serde_json::from_str(&next_sse(&mut body, &mut buffer, "notification").await).unwrap();
+        serde_json::from_str(&sse::next(&mut body, &mut buffer, "notification").await).unwrap();
     assert_eq!(notification["type"], "mention");
     MastodonApi::get().assert_valid("GET", "/api/v1/notifications/{id}", 200, &notification);
 
     let id = posted["id"].as_str().unwrap();
     node.api(Method::DELETE, &format!("/api/v1/statuses/{id}"), &sam)
         .await;
-    assert_eq!(next_sse(&mut body, &mut buffer, "delete").await, id);
+    assert_eq!(sse::next(&mut body, &mut buffer, "delete").await, id);
 }
 
 type Socket =
@@ -251,7 +219,7 @@ async fn a_list_stream_carries_its_members_posts() {
     node.post(&kim, "Not on the list").await;
     node.post(&sam, "Depot stock take").await;
     let update: Value =
-        serde_json::from_str(&next_sse(&mut body, &mut buffer, "update").await).unwrap();
+        serde_json::from_str(&sse::next(&mut body, &mut buffer, "update").await).unwrap();
     assert!(
         update["content"]
             .as_str()

@@ -37,6 +37,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let lists = moot_federation::subscriptions::spawn(ctx.clone());
     let streams = moot_app::streaming::start(&ctx);
+    ctx.received_posts.start(&ctx);
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));

@@ -23,6 +23,8 @@ pub struct Context {
     pub streams: crate::streaming::Hub,
     /// Remote actors read lately (see `directory::RecentActors`).
     pub recent_actors: Arc<crate::directory::RecentActors>,
+    /// Where plain received posts wait to be stored in batches.
+    pub received_posts: Arc<crate::received_posts::ReceivedPosts>,
 }
 
 impl Context {
@@ -38,6 +40,7 @@ impl Context {
             storage,
             streams: Default::default(),
             recent_actors: Default::default(),
+            received_posts: Default::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use moot_protocol::notes::{self, LocalNote, RemoteNote, Visibility};
 use url::Url;
 
 use crate::follows::actor_id;
+use crate::received_posts::ReceivedPost;
 use crate::{AppError, Context};
 
 /// Longest post, in characters.
@@ -763,6 +764,11 @@ pub async fn receive_create(
     if crate::polls::is_vote(note) {
         return crate::polls::receive_vote(ctx, actor, note).await;
     }
+    let author_uri = actor_id(ctx, actor)?;
+    let content = || remote_content(ctx, actor, note);
+    if let Some(post) = ReceivedPost::plain(ctx, activity_id, actor, &author_uri, note, content) {
+        return ctx.received_posts.store(ctx, post).await;
+    }
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !received::first_time(conn, activity_id.as_str()).await? {
@@ -964,8 +970,16 @@ pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
 
 /// Tells the author's followers who rang the bell of a new post they may
 /// see (not direct messages, not posts kept for a group's members).
+/// Whether those subscribed to a post's author are told of it: posts their
+/// followers see, but not replies (even to a parent not stored yet).
+pub(crate) fn tells_subscribers(status: &Status) -> bool {
+    status.reaches_followers()
+        && status.in_reply_to_id.is_none()
+        && status.in_reply_to_ap_id.is_none()
+}
+
 async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
-    if !status.reaches_followers() || status.in_reply_to_id.is_some() {
+    if !tells_subscribers(status) {
         return Ok(());
     }
     let subscribers = moot_db::follows::subscribers(conn, status.account_id).await?;

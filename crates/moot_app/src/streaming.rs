@@ -125,10 +125,15 @@ impl Hub {
     }
 }
 
+/// What a trigger announced: one row (`id`), or new posts inserted by one
+/// statement (`ids`).
 #[derive(Deserialize)]
 struct Announcement {
     kind: String,
-    id: i64,
+    #[serde(default)]
+    id: Option<i64>,
+    #[serde(default)]
+    ids: Vec<i64>,
     op: Option<Op>,
 }
 
@@ -159,27 +164,31 @@ pub fn start(ctx: &Context) -> tokio::task::JoinHandle<()> {
         // Aborting this task stops the listener with it.
         let _listener = crate::domain_policy::AbortOnDrop(listener);
         while let Some(payload) = announcements.recv().await {
-            match resolve(&ctx, &payload).await {
-                Ok(Some(event)) => {
-                    let _ = ctx.streams.sender.send(Arc::new(event));
+            let Ok(announcement) = serde_json::from_str::<Announcement>(&payload) else {
+                continue;
+            };
+            for id in announcement.id.iter().chain(&announcement.ids) {
+                match resolve(&ctx, &announcement, *id).await {
+                    Ok(Some(event)) => {
+                        let _ = ctx.streams.sender.send(Arc::new(event));
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, %payload, "streaming: event not sent"),
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, %payload, "streaming: event not sent"),
             }
         }
     })
 }
 
-async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::AppError> {
-    let Ok(announcement) = serde_json::from_str::<Announcement>(payload) else {
-        return Ok(None);
-    };
+async fn resolve(
+    ctx: &Context,
+    announcement: &Announcement,
+    id: i64,
+) -> Result<Option<Event>, crate::AppError> {
     let mut conn = ctx.db.conn().await?;
     match announcement.kind.as_str() {
         "status" => {
-            let Some((status, author)) =
-                moot_db::statuses::find(&mut conn, announcement.id).await?
-            else {
+            let Some((status, author)) = moot_db::statuses::find(&mut conn, id).await? else {
                 return Ok(None);
             };
             let home_of = moot_db::statuses::home_audience(&mut conn, &status).await?;
@@ -201,7 +210,7 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
             }))))
         }
         "boost" => {
-            let Some(entry) = moot_db::timelines::boost(&mut conn, announcement.id).await? else {
+            let Some(entry) = moot_db::timelines::boost(&mut conn, id).await? else {
                 return Ok(None);
             };
             let Some(boost) = entry.boost else {
@@ -220,12 +229,14 @@ async fn resolve(ctx: &Context, payload: &str) -> Result<Option<Event>, crate::A
                 lists: Vec::new(),
             }))))
         }
-        "notification" => Ok(moot_db::notifications::find(&mut conn, announcement.id)
-            .await?
-            .map(|(notification, from)| Event::Notification {
-                notification,
-                from: Box::new(from),
-            })),
+        "notification" => {
+            Ok(moot_db::notifications::find(&mut conn, id)
+                .await?
+                .map(|(notification, from)| Event::Notification {
+                    notification,
+                    from: Box::new(from),
+                }))
+        }
         _ => Ok(None),
     }
 }

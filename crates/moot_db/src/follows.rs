@@ -177,14 +177,26 @@ pub async fn set_notify(
 
 /// Local followers of `target_id` who asked to be told of its new posts.
 pub async fn subscribers(conn: &mut AsyncPgConnection, target_id: i64) -> QueryResult<Vec<i64>> {
+    let pairs = subscribers_of_many(conn, &[target_id]).await?;
+    Ok(pairs
+        .into_iter()
+        .map(|(_, subscriber)| subscriber)
+        .collect())
+}
+
+/// [`subscribers`] of each of `target_ids`, as `(target, subscriber)`.
+pub async fn subscribers_of_many(
+    conn: &mut AsyncPgConnection,
+    target_ids: &[i64],
+) -> QueryResult<Vec<(i64, i64)>> {
     use crate::schema::accounts;
     follows::table
         .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
-        .filter(follows::target_id.eq(target_id))
+        .filter(follows::target_id.eq_any(target_ids))
         .filter(follows::accepted)
         .filter(follows::notify)
         .filter(accounts::domain.is_null())
-        .select(follows::follower_id)
+        .select((follows::target_id, follows::follower_id))
         .load(conn)
         .await
 }

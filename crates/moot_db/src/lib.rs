@@ -51,3 +51,15 @@ pub async fn next_id(conn: &mut AsyncPgConnection, sequence: &str) -> diesel::Qu
     .get_result(conn)
     .await
 }
+
+/// Makes the rest of the current transaction plan each statement for its
+/// own values. A prepared `= ANY($1)` look-up may otherwise keep a plan
+/// made while its table was nearly empty (a sequential scan) long after
+/// the table has grown; batch statements run rarely enough to plan anew.
+pub async fn plan_for_these_values(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

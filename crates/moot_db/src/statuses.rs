@@ -104,6 +104,47 @@ pub async fn insert_remote(
     }
 }
 
+/// Stores many remote posts in one statement; those that were new (a post
+/// already stored is left as it is).
+pub async fn insert_remote_many(
+    conn: &mut AsyncPgConnection,
+    new: &[NewStatus<'_>],
+) -> QueryResult<Vec<Status>> {
+    diesel::insert_into(statuses::table)
+        .values(new)
+        .on_conflict(statuses::ap_id)
+        .do_nothing()
+        .returning(Status::as_returning())
+        .get_results(conn)
+        .await
+}
+
+/// Ids of stored posts among `ap_ids`, by ActivityPub id.
+pub async fn ids_by_ap_ids(
+    conn: &mut AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<(i64, String)>> {
+    statuses::table
+        .filter(statuses::ap_id.eq_any(ap_ids))
+        .select((statuses::id, statuses::ap_id.assume_not_null()))
+        .load(conn)
+        .await
+}
+
+/// Those of `parent_ap_ids` that stored replies wait for (see
+/// [`adopt_orphans`]), in one look.
+pub async fn awaited_parents(
+    conn: &mut AsyncPgConnection,
+    parent_ap_ids: &[&str],
+) -> QueryResult<Vec<String>> {
+    statuses::table
+        .filter(statuses::in_reply_to_ap_id.eq_any(parent_ap_ids))
+        .select(statuses::in_reply_to_ap_id.assume_not_null())
+        .distinct()
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<(Status, Account)>> {
     statuses::table
         .inner_join(accounts::table)
@@ -134,14 +175,18 @@ pub async fn adopt_orphans(
 ) -> QueryResult<()> {
     // Most posts have no reply waiting for them: look before writing (the
     // look is a prepared statement; an UPDATE never is).
-    let waiting: bool = diesel::select(diesel::dsl::exists(
-        statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)),
-    ))
-    .get_result(conn)
-    .await?;
-    if !waiting {
+    if awaited_parents(conn, &[parent_ap_id]).await?.is_empty() {
         return Ok(());
     }
+    link_orphans(conn, parent_id, parent_ap_id).await
+}
+
+/// Links the replies waiting for `parent_ap_id` to its stored row.
+pub async fn link_orphans(
+    conn: &mut AsyncPgConnection,
+    parent_id: i64,
+    parent_ap_id: &str,
+) -> QueryResult<()> {
     diesel::update(statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)))
         .set(statuses::in_reply_to_id.eq(parent_id))
         .execute(conn)
@@ -623,13 +668,22 @@ pub async fn set_tags(conn: &mut AsyncPgConnection, id: i64, tags: &[String]) ->
 
 /// Records the tags of a post that has none yet.
 pub async fn add_tags(conn: &mut AsyncPgConnection, id: i64, tags: &[String]) -> QueryResult<()> {
+    let pairs: Vec<_> = tags.iter().map(|t| (id, t.as_str())).collect();
+    add_tags_of_many(conn, &pairs).await
+}
+
+/// Records `(post, tag)` pairs of posts that have none yet, in one statement.
+pub async fn add_tags_of_many(
+    conn: &mut AsyncPgConnection,
+    pairs: &[(i64, &str)],
+) -> QueryResult<()> {
     use crate::schema::status_tags;
-    if tags.is_empty() {
+    if pairs.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = tags
+    let rows: Vec<_> = pairs
         .iter()
-        .map(|t| (status_tags::status_id.eq(id), status_tags::tag.eq(t)))
+        .map(|(id, t)| (status_tags::status_id.eq(*id), status_tags::tag.eq(*t)))
         .collect();
     diesel::insert_into(status_tags::table)
         .values(rows)

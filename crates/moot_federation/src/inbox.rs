@@ -37,8 +37,11 @@ pub struct InboxState {
 
 impl InboxState {
     pub fn new(settings: &Settings) -> InboxState {
+        // Most of an activity's handling holds no database connection, and
+        // plain posts share a few writers' transactions: room for more
+        // activities than connections keeps those batches full.
         let concurrency = match settings.federation.inbox_concurrency {
-            0 => settings.database.pool_size,
+            0 => settings.database.pool_size * 4,
             n => n as usize,
         };
         InboxState {

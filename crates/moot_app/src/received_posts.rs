@@ -1,0 +1,271 @@
+//! Plain posts received from other nodes are stored in batches.
+//!
+//! Under a burst, one transaction per received post spends most of the
+//! database's time on round trips and commits. Here each inbox request
+//! hands its post to a few writers and waits; a writer takes every post
+//! waiting (up to [`MOST_PER_BATCH`]) and stores them together: one
+//! statement marks the activities received, one inserts the posts, a few
+//! more link replies, tags and subscribers' notifications, one commit.
+//! The request is answered only after that commit, so an accepted post is
+//! a stored one. When nothing else is waiting a batch is one post, with no
+//! added wait.
+//!
+//! Only posts with no local side effects beyond storage come here (see
+//! [`ReceivedPost::plain`]); the rest take `statuses::receive_create`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_db::accounts::Account;
+use moot_db::statuses::{self as queries, NewStatus, Status};
+use moot_db::{follows, notifications, received};
+use moot_protocol::notes::{RemoteNote, Visibility};
+use tokio::sync::{mpsc, oneshot, Mutex};
+use url::Url;
+
+use crate::{AppError, Context};
+
+/// Writers storing batches at once: one can fill its next batch while the
+/// other waits on a commit (measured: two take as many posts a second as
+/// four, eight take fewer), and connections are left to everything else.
+const WRITERS: usize = 2;
+
+/// Most posts stored in one transaction.
+const MOST_PER_BATCH: usize = 64;
+
+/// A received post, checked and sanitized, ready to store.
+pub struct ReceivedPost {
+    activity_id: String,
+    ap_id: String,
+    account_id: i64,
+    in_reply_to_id: Option<i64>,
+    in_reply_to_ap_id: Option<String>,
+    kind: String,
+    content: String,
+    spoiler_text: String,
+    sensitive: bool,
+    visibility: Visibility,
+    language: Option<String>,
+    url: Option<String>,
+    created_at: chrono::DateTime<Utc>,
+}
+
+impl ReceivedPost {
+    /// The post, if storing it is all there is to do: not a poll, addressed
+    /// to nobody and no group on this node (those notify, announce and
+    /// check membership), and attributed to the actor that sent it.
+    pub fn plain(
+        ctx: &Context,
+        activity_id: &Url,
+        author: &Account,
+        author_uri: &Url,
+        note: &RemoteNote,
+        content: impl FnOnce() -> String,
+    ) -> Option<ReceivedPost> {
+        let ours = ctx.urls.base().as_str();
+        if note.kind == "Question"
+            || note.author().as_ref() != Some(author_uri)
+            || note.addressees().iter().any(|uri| uri.starts_with(ours))
+        {
+            return None;
+        }
+        let parent = note.in_reply_to();
+        Some(ReceivedPost {
+            activity_id: activity_id.to_string(),
+            ap_id: note.id.to_string(),
+            account_id: author.id,
+            in_reply_to_id: parent
+                .as_ref()
+                .and_then(|uri| crate::statuses::local_status_id(ctx, uri)),
+            in_reply_to_ap_id: parent.map(String::from),
+            kind: note.kind.clone(),
+            content: content(),
+            spoiler_text: note.summary.clone().unwrap_or_default(),
+            sensitive: note.sensitive.unwrap_or(false),
+            visibility: Visibility::from_addressing(
+                &note.to(),
+                &note.cc(),
+                author.followers_url.as_deref(),
+            ),
+            language: note.language(),
+            url: note.url(),
+            created_at: note.published.unwrap_or_else(Utc::now),
+        })
+    }
+
+    fn row(&self, in_reply_to_id: Option<i64>) -> NewStatus<'_> {
+        NewStatus {
+            ap_id: Some(&self.ap_id),
+            account_id: self.account_id,
+            in_reply_to_id,
+            in_reply_to_ap_id: self.in_reply_to_ap_id.as_deref(),
+            kind: &self.kind,
+            content: &self.content,
+            source: None,
+            spoiler_text: &self.spoiler_text,
+            sensitive: self.sensitive,
+            visibility: self.visibility.as_str(),
+            language: self.language.as_deref(),
+            url: self.url.as_deref(),
+            created_at: self.created_at,
+            group_id: None,
+        }
+    }
+}
+
+struct Job {
+    post: ReceivedPost,
+    done: oneshot::Sender<Result<(), AppError>>,
+}
+
+/// The queue to the writers, started on first use.
+#[derive(Default)]
+pub struct ReceivedPosts {
+    queue: OnceLock<mpsc::Sender<Job>>,
+}
+
+impl ReceivedPosts {
+    /// Starts the writers on the current runtime (if not yet started).
+    pub fn start(&self, ctx: &Context) {
+        self.sender(ctx);
+    }
+
+    fn sender(&self, ctx: &Context) -> &mpsc::Sender<Job> {
+        self.queue.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(WRITERS * MOST_PER_BATCH);
+            let receiver = Arc::new(Mutex::new(receiver));
+            for _ in 0..WRITERS {
+                tokio::spawn(write_batches(ctx.clone(), receiver.clone()));
+            }
+            sender
+        })
+    }
+
+    /// Stores `post` with others waiting; returns once it is committed.
+    pub async fn store(&self, ctx: &Context, post: ReceivedPost) -> Result<(), AppError> {
+        let (done, answer) = oneshot::channel();
+        self.sender(ctx)
+            .send(Job { post, done })
+            .await
+            .map_err(|_| AppError::Busy)?;
+        answer.await.map_err(|_| AppError::Busy)?
+    }
+}
+
+/// One writer: takes what is waiting, stores it, answers, and again.
+async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let mut jobs = Vec::with_capacity(MOST_PER_BATCH);
+        {
+            let mut queue = queue.lock().await;
+            if queue.recv_many(&mut jobs, MOST_PER_BATCH).await == 0 {
+                return; // the queue is closed
+            }
+        }
+        let posts: Vec<&ReceivedPost> = jobs.iter().map(|j| &j.post).collect();
+        match store_batch(&ctx, &posts).await {
+            Ok(()) => jobs.into_iter().for_each(|j| drop(j.done.send(Ok(())))),
+            Err(e) if jobs.len() == 1 => drop(jobs.pop().map(|j| j.done.send(Err(e)))),
+            Err(e) => {
+                // One bad post must not fail the others: each on its own.
+                tracing::info!(error = %e, posts = jobs.len(), "a batch of received posts failed; storing them one by one");
+                for job in jobs {
+                    let result = store_batch(&ctx, &[&job.post]).await;
+                    let _ = job.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        moot_db::plan_for_these_values(conn).await?;
+        let activity_ids: Vec<&str> = posts.iter().map(|p| p.activity_id.as_str()).collect();
+        let first: HashSet<String> = received::first_times(conn, &activity_ids)
+            .await?
+            .into_iter()
+            .collect();
+        let posts: Vec<&ReceivedPost> = posts
+            .iter()
+            .copied()
+            .filter(|p| first.contains(&p.activity_id))
+            .collect();
+        if posts.is_empty() {
+            return Ok(());
+        }
+        let parents = stored_parents(conn, &posts).await?;
+        let rows: Vec<NewStatus> = posts
+            .iter()
+            .map(|p| {
+                let parent = p.in_reply_to_ap_id.as_deref();
+                p.row(p.in_reply_to_id.or_else(|| parents.get(parent?).copied()))
+            })
+            .collect();
+        let created = queries::insert_remote_many(conn, &rows).await?;
+        after_insert(conn, &created).await
+    })
+    .await
+}
+
+/// Ids of the remote parents of `posts` that are stored, by their ids.
+async fn stored_parents(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+) -> Result<HashMap<String, i64>, AppError> {
+    let unresolved: Vec<&str> = posts
+        .iter()
+        .filter(|p| p.in_reply_to_id.is_none())
+        .filter_map(|p| p.in_reply_to_ap_id.as_deref())
+        .collect();
+    if unresolved.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = queries::ids_by_ap_ids(conn, &unresolved).await?;
+    Ok(found.into_iter().map(|(id, ap_id)| (ap_id, id)).collect())
+}
+
+/// What a new post brings with it: its hashtags, the replies that were
+/// waiting for it, and notifications to those subscribed to its author
+/// (the same as `statuses::store_remote` does for one).
+async fn after_insert(conn: &mut AsyncPgConnection, created: &[Status]) -> Result<(), AppError> {
+    let tags: Vec<(i64, String)> = created
+        .iter()
+        .flat_map(|s| {
+            crate::statuses::hashtags_of(None, &s.content)
+                .into_iter()
+                .map(move |t| (s.id, t))
+        })
+        .collect();
+    let tag_pairs: Vec<(i64, &str)> = tags.iter().map(|(id, t)| (*id, t.as_str())).collect();
+    queries::add_tags_of_many(conn, &tag_pairs).await?;
+
+    let ap_ids: Vec<&str> = created.iter().filter_map(|s| s.ap_id.as_deref()).collect();
+    for awaited in queries::awaited_parents(conn, &ap_ids).await? {
+        if let Some(parent) = created.iter().find(|s| s.ap_id.as_ref() == Some(&awaited)) {
+            queries::link_orphans(conn, parent.id, &awaited).await?;
+        }
+    }
+
+    let announcing: Vec<&Status> = created
+        .iter()
+        .filter(|s| crate::statuses::tells_subscribers(s))
+        .collect();
+    let authors: Vec<i64> = announcing.iter().map(|s| s.account_id).collect();
+    if authors.is_empty() {
+        return Ok(());
+    }
+    let subscribers = follows::subscribers_of_many(conn, &authors).await?;
+    for status in announcing {
+        let theirs: Vec<i64> = subscribers
+            .iter()
+            .filter(|(author, _)| *author == status.account_id)
+            .map(|(_, subscriber)| *subscriber)
+            .collect();
+        notifications::add(conn, &theirs, "status", status.account_id, Some(status.id)).await?;
+    }
+    Ok(())
+}

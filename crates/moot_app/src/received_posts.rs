@@ -4,8 +4,10 @@
 //! database's time on round trips and commits. Here each inbox request
 //! hands its post to a few writers and waits; a writer takes every post
 //! waiting (up to [`MOST_PER_BATCH`]) and stores them together: one
-//! statement marks the activities received, one inserts the posts, a few
-//! more link replies, tags and subscribers' notifications, one commit.
+//! statement inserts the posts, a few more link replies, tags and
+//! subscribers' notifications, one commit. The post's own id is what makes
+//! a repeated delivery a no-op (posts are never removed, only marked
+//! deleted), so these activities' ids need not be recorded besides.
 //! The request is answered only after that commit, so an accepted post is
 //! a stored one. When nothing else is waiting a batch is one post, with no
 //! added wait.
@@ -13,14 +15,14 @@
 //! Only posts with no local side effects beyond storage come here (see
 //! [`ReceivedPost::plain`]); the rest take `statuses::receive_create`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::Account;
 use moot_db::statuses::{self as queries, NewStatus, Status};
-use moot_db::{follows, notifications, received};
+use moot_db::{follows, notifications};
 use moot_protocol::notes::{RemoteNote, Visibility};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use url::Url;
@@ -37,7 +39,6 @@ const MOST_PER_BATCH: usize = 64;
 
 /// A received post, checked and sanitized, ready to store.
 pub struct ReceivedPost {
-    activity_id: String,
     ap_id: String,
     account_id: i64,
     in_reply_to_id: Option<i64>,
@@ -58,7 +59,6 @@ impl ReceivedPost {
     /// check membership), and attributed to the actor that sent it.
     pub fn plain(
         ctx: &Context,
-        activity_id: &Url,
         author: &Account,
         author_uri: &Url,
         note: &RemoteNote,
@@ -73,7 +73,6 @@ impl ReceivedPost {
         }
         let parent = note.in_reply_to();
         Some(ReceivedPost {
-            activity_id: activity_id.to_string(),
             ap_id: note.id.to_string(),
             account_id: author.id,
             in_reply_to_id: parent
@@ -184,20 +183,7 @@ async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppEr
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         moot_db::plan_for_these_values(conn).await?;
-        let activity_ids: Vec<&str> = posts.iter().map(|p| p.activity_id.as_str()).collect();
-        let first: HashSet<String> = received::first_times(conn, &activity_ids)
-            .await?
-            .into_iter()
-            .collect();
-        let posts: Vec<&ReceivedPost> = posts
-            .iter()
-            .copied()
-            .filter(|p| first.contains(&p.activity_id))
-            .collect();
-        if posts.is_empty() {
-            return Ok(());
-        }
-        let parents = stored_parents(conn, &posts).await?;
+        let parents = stored_parents(conn, posts).await?;
         let rows: Vec<NewStatus> = posts
             .iter()
             .map(|p| {
@@ -205,6 +191,8 @@ async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppEr
                 p.row(p.in_reply_to_id.or_else(|| parents.get(parent?).copied()))
             })
             .collect();
+        // A post already stored (a repeated delivery, or the same post in
+        // another activity) is left out here, and so is all that follows.
         let created = queries::insert_remote_many(conn, &rows).await?;
         after_insert(conn, &created).await
     })

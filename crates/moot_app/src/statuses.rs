@@ -766,7 +766,7 @@ pub async fn receive_create(
     }
     let author_uri = actor_id(ctx, actor)?;
     let content = || remote_content(ctx, actor, note);
-    if let Some(post) = ReceivedPost::plain(ctx, activity_id, actor, &author_uri, note, content) {
+    if let Some(post) = ReceivedPost::plain(ctx, actor, &author_uri, note, content) {
         return ctx.received_posts.store(ctx, post).await;
     }
     let mut conn = ctx.db.conn().await?;

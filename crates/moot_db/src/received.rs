@@ -15,21 +15,3 @@ pub async fn first_time(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResul
         .await
         .map(|n| n == 1)
 }
-
-/// Records each of `ap_ids` in one statement; those not seen before.
-/// Same transaction rule as [`first_time`].
-pub async fn first_times(
-    conn: &mut AsyncPgConnection,
-    ap_ids: &[&str],
-) -> QueryResult<Vec<String>> {
-    let rows: Vec<_> = ap_ids
-        .iter()
-        .map(|id| received_activities::ap_id.eq(*id))
-        .collect();
-    diesel::insert_into(received_activities::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(received_activities::ap_id)
-        .get_results(conn)
-        .await
-}

@@ -23,7 +23,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     }
     let open = database::open(&settings, Role::Node).await?;
     let address = format!("{}:{}", settings.server.bind, settings.server.port);
-    let listener = match TcpListener::bind(&address) {
+    let listener = match listen(&address, settings.server.listen_backlog) {
         Ok(listener) => listener,
         Err(e) => {
             open.close().await?;
@@ -110,4 +110,13 @@ pub async fn deliver(
     ShutdownSignals::install()?.next().await;
     worker.abort();
     open.close().await
+}
+
+/// Listens on `address` with room for `backlog` connections waiting to be
+/// accepted (the standard library's 128 overflowed under a burst: dropped
+/// connections were retried by clients only a second or three later).
+fn listen(address: &str, backlog: u32) -> std::io::Result<TcpListener> {
+    let listener = TcpListener::bind(address)?;
+    socket2::SockRef::from(&listener).listen(backlog.try_into().unwrap_or(i32::MAX))?;
+    Ok(listener)
 }

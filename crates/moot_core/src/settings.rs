@@ -54,6 +54,9 @@ pub struct ServerSettings {
     /// Open client connections the server keeps at most (in all); more wait
     /// in the system's queue, so memory stays bounded.
     pub max_connections: usize,
+    /// New connections the system queues while the server is busy; past it
+    /// they are dropped, and clients only retry a second or more later.
+    pub listen_backlog: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -288,6 +291,12 @@ impl Settings {
             self.server.max_connections,
             16,
             1_000_000,
+        )?;
+        within(
+            "server.listen_backlog",
+            self.server.listen_backlog,
+            16,
+            65_535,
         )?;
         if self.server.shutdown_timeout_secs > 3600 {
             return Err((

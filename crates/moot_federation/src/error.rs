@@ -91,6 +91,10 @@ impl ResponseError for FederationError {
         let mut response = HttpResponse::build(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
+            // A peer told to come back later should not keep one of the
+            // node's connections (`server.max_connections`) idle meanwhile,
+            // while other peers wait to be accepted.
+            response.force_close();
         }
         response.json(serde_json::json!({ "error": message }))
     }

@@ -223,7 +223,7 @@ async fn after_insert(conn: &mut AsyncPgConnection, created: &[Status]) -> Resul
     let tags: Vec<(i64, String)> = created
         .iter()
         .flat_map(|s| {
-            crate::statuses::hashtags_of(None, &s.content)
+            crate::statuses::tags_of(s)
                 .into_iter()
                 .map(move |t| (s.id, t))
         })

@@ -994,7 +994,7 @@ async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Re
     Ok(())
 }
 
-fn tags_of(status: &Status) -> Vec<String> {
+pub(crate) fn tags_of(status: &Status) -> Vec<String> {
     hashtags_of(status.source.as_deref(), &status.content)
 }
 

@@ -119,7 +119,9 @@ pub async fn insert_remote_many(
         .await
 }
 
-/// Ids of stored posts among `ap_ids`, by ActivityPub id.
+/// Ids of stored posts among `ap_ids`, by ActivityPub id. Run it under
+/// [`crate::plan_for_these_values`] (a prepared `= ANY` may keep a plan
+/// made while the table was empty).
 pub async fn ids_by_ap_ids(
     conn: &mut AsyncPgConnection,
     ap_ids: &[&str],
@@ -132,7 +134,8 @@ pub async fn ids_by_ap_ids(
 }
 
 /// Those of `parent_ap_ids` that stored replies wait for (see
-/// [`adopt_orphans`]), in one look.
+/// [`adopt_orphans`]), in one look. Run it under
+/// [`crate::plan_for_these_values`], as [`ids_by_ap_ids`].
 pub async fn awaited_parents(
     conn: &mut AsyncPgConnection,
     parent_ap_ids: &[&str],
@@ -174,8 +177,14 @@ pub async fn adopt_orphans(
     parent_ap_id: &str,
 ) -> QueryResult<()> {
     // Most posts have no reply waiting for them: look before writing (the
-    // look is a prepared statement; an UPDATE never is).
-    if awaited_parents(conn, &[parent_ap_id]).await?.is_empty() {
+    // look is a prepared statement; an UPDATE never is). An equality, not
+    // [`awaited_parents`]'s `= ANY`, whose prepared plan may be poor.
+    let waiting: bool = diesel::select(diesel::dsl::exists(
+        statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)),
+    ))
+    .get_result(conn)
+    .await?;
+    if !waiting {
         return Ok(());
     }
     link_orphans(conn, parent_id, parent_ap_id).await

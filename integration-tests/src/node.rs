@@ -64,6 +64,7 @@ impl TestNode {
             .expect("loading the federation rules");
         // Lives as long as the test's runtime.
         let _streams = moot_app::streaming::start(&ctx);
+        let _read_cache = moot_app::read_cache::start(&ctx);
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");

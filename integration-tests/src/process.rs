@@ -198,6 +198,11 @@ impl ProcessNode {
             "{}",
             String::from_utf8_lossy(&made.stderr)
         );
+        self.token(username, scopes)
+    }
+
+    /// A fresh access token for `username`, through `moot admin token`.
+    pub fn token(&self, username: &str, scopes: &str) -> String {
         let token = self.cli(&["admin", "token", "--username", username, "--scopes", scopes]);
         assert!(
             token.status.success(),

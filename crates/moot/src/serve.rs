@@ -37,6 +37,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let lists = moot_federation::subscriptions::spawn(ctx.clone());
     let streams = moot_app::streaming::start(&ctx);
+    let read_cache = moot_app::read_cache::start(&ctx);
     ctx.received_posts.start(&ctx);
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let delivery =
@@ -65,6 +66,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     rules.abort();
     lists.abort();
     streams.abort();
+    read_cache.abort();
     open.close().await?;
     tracing::info!("stopped");
     served.context("HTTP server")

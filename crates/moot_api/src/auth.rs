@@ -3,8 +3,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use moot_app::tokens::{authenticate, Session};
 use moot_app::Context;
 
@@ -44,19 +47,45 @@ impl FromRequest for Auth {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let ctx = req.app_data::<web::Data<Context>>().cloned();
         let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid");
             let (Some(ctx), Some(token)) = (ctx, token) else {
                 return Err(invalid());
             };
-            let session = authenticate(&ctx.db, &token).await?.ok_or_else(invalid)?;
+            let session = authenticate(&ctx, &token).await?.ok_or_else(invalid)?;
             if !session.user.approved {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "Your login is currently pending approval",
                 ));
             }
+            req.extensions_mut().insert(SignedIn(session.account.id));
             Ok(Auth(session))
         })
     }
+}
+
+/// The account a request was made as, once its token was checked.
+#[derive(Clone, Copy)]
+struct SignedIn(i64);
+
+/// After a request that may have written (anything but GET, HEAD and
+/// OPTIONS) on someone's behalf, drops what the read cache holds for
+/// them, so their next read shows what they did without waiting for the
+/// database's announcement of it.
+pub async fn forget_after_writes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.call(req).await?;
+    if !reads {
+        let signed_in = response.request().extensions().get::<SignedIn>().copied();
+        let ctx = response.request().app_data::<web::Data<Context>>();
+        if let (Some(SignedIn(account)), Some(ctx)) = (signed_in, ctx) {
+            ctx.read_cache.forget_account(account);
+        }
+    }
+    Ok(response)
 }

@@ -3,6 +3,7 @@
 //! (`min_id`), keeping the request's other parameters.
 
 use actix_web::HttpRequest;
+use moot_app::read_cache::Page as RenderedPage;
 use moot_app::Context;
 use serde::Deserialize;
 
@@ -56,9 +57,30 @@ pub fn page_response(
     ids: &[i64],
     items: Vec<serde_json::Value>,
 ) -> actix_web::HttpResponse {
-    let mut response = actix_web::HttpResponse::Ok();
-    if let Some(link) = link_header(ctx, req, ids) {
-        response.insert_header((actix_web::http::header::LINK, link));
+    send(&rendered(ctx, req, ids, &items))
+}
+
+/// A page as it is sent: its body and `Link` header, to keep for later.
+pub fn rendered(
+    ctx: &Context,
+    req: &HttpRequest,
+    ids: &[i64],
+    items: &[serde_json::Value],
+) -> RenderedPage {
+    RenderedPage {
+        // A list of JSON values always serializes.
+        body: serde_json::to_vec(items).unwrap_or_default().into(),
+        link: link_header(ctx, req, ids),
     }
-    response.json(items)
+}
+
+/// The response carrying `page`.
+pub fn send(page: &RenderedPage) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::Ok();
+    if let Some(link) = &page.link {
+        response.insert_header((actix_web::http::header::LINK, link.as_str()));
+    }
+    response
+        .content_type("application/json")
+        .body(page.body.clone())
 }

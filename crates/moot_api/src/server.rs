@@ -99,6 +99,7 @@ pub fn build_server(
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
+            .wrap(middleware::from_fn(crate::auth::forget_after_writes))
             .wrap(middleware::from_fn(crate::rate_limits::enforce))
             // `/api/v1/instance/` is `/api/v1/instance` (Mastodon.py asks so).
             .wrap(middleware::NormalizePath::trim())

@@ -1,6 +1,7 @@
 //! `/api/v1/statuses` and the home timeline.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use moot_app::read_cache::Source;
 use moot_app::statuses::{self, PostInput};
 use moot_app::Context;
 use moot_db::accounts::Account;
@@ -734,14 +735,60 @@ async fn home(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
+    let viewer = session.account.id;
+    if let Some(page) = ctx.read_cache.page(viewer, req.query_string()) {
+        return Ok(crate::pagination::send(&page));
+    }
+    let ticket = ctx.read_cache.ticket();
     let (limit, max_id) = (query.limit(20, 40), query.max_id());
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::timelines::home(&mut conn, session.account.id, max_id, limit)
+    let page = moot_db::timelines::home(&mut conn, viewer, max_id, limit)
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);
     let out = render_entries(&ctx, &page, Some(&session.account)).await?;
     let out = crate::filters::apply(&ctx, Some(&session.account), "home", out).await?;
     let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
+    let rendered = crate::pagination::rendered(&ctx, &req, &ids, &out);
+    if let Some(ticket) = ticket {
+        let sources = sources_of(&out);
+        let cache = &ctx.read_cache;
+        cache.keep_page(
+            ticket,
+            viewer,
+            req.query_string(),
+            rendered.clone(),
+            sources,
+        );
+    }
+    Ok(crate::pagination::send(&rendered))
+}
+
+/// The posts and accounts rendered statuses show (the post, its author,
+/// the people it mentions, and the same of a boosted post): what a cached
+/// page of them is made from.
+fn sources_of(rendered: &[Value]) -> Vec<Source> {
+    fn id(value: &Value) -> Option<i64> {
+        value.get("id")?.as_str()?.parse().ok()
+    }
+    fn add(status: &Value, sources: &mut Vec<Source>) {
+        sources.extend(id(status).map(Source::Status));
+        sources.extend(status.get("account").and_then(id).map(Source::Account));
+        let mentions = status.get("mentions").and_then(Value::as_array);
+        sources.extend(
+            mentions
+                .into_iter()
+                .flatten()
+                .filter_map(id)
+                .map(Source::Account),
+        );
+        if let Some(boosted) = status.get("reblog").filter(|b| b.is_object()) {
+            add(boosted, sources);
+        }
+    }
+    let mut sources = Vec::new();
+    for status in rendered {
+        add(status, &mut sources);
+    }
+    sources
 }

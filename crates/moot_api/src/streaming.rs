@@ -187,7 +187,7 @@ async fn listener(ctx: web::Data<Context>, token: Option<String>) -> Result<List
     use actix_web::http::StatusCode;
     let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, "Error: Missing access token");
     let token = token.ok_or_else(invalid)?;
-    let session = moot_app::tokens::authenticate(&ctx.db, &token)
+    let session = moot_app::tokens::authenticate(&ctx, &token)
         .await?
         .filter(|s| s.user.approved)
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Error: Invalid access token"))?;

@@ -25,6 +25,8 @@ pub struct Context {
     pub recent_actors: Arc<crate::directory::RecentActors>,
     /// Where plain received posts wait to be stored in batches.
     pub received_posts: Arc<crate::received_posts::ReceivedPosts>,
+    /// Sessions and home pages clients read most (see `read_cache`).
+    pub read_cache: Arc<crate::read_cache::ReadCache>,
 }
 
 impl Context {
@@ -41,6 +43,7 @@ impl Context {
             streams: Default::default(),
             recent_actors: Default::default(),
             received_posts: Default::default(),
+            read_cache: Default::default(),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod pins;
 pub mod polls;
 pub mod profiles;
 pub mod reactions;
+pub mod read_cache;
 pub mod received_posts;
 pub mod search;
 pub mod site;

@@ -394,9 +394,10 @@ pub async fn refresh(
     let mut conn = ctx.db.conn().await?;
     let taken = store::take_refresh(&mut conn, &sha256(refresh_token.as_bytes()), app.id).await?;
     drop(conn);
-    let (user_id, stored) = taken.ok_or_else(|| {
+    let (user_id, stored, revoked) = taken.ok_or_else(|| {
         OAuthError::new("invalid_grant", "the refresh_token is unknown or was used")
     })?;
+    forget_session(ctx, &revoked);
     let stored = Scopes::parse(&stored)
         .map_err(|e| OAuthError::new("server_error", format!("stored scopes: {e}")))?;
     let scopes = match scope.map(str::trim).filter(|s| !s.is_empty()) {
@@ -442,8 +443,18 @@ pub async fn password_grant(
 pub async fn revoke(ctx: &Context, client: &ClientAuth, token: &str) -> Result<(), OAuthError> {
     let app = authenticate_client(ctx, client, true).await?;
     let mut conn = ctx.db.conn().await?;
-    store::revoke(&mut conn, &sha256(token.as_bytes()), app.id).await?;
+    if let Some(revoked) = store::revoke(&mut conn, &sha256(token.as_bytes()), app.id).await? {
+        forget_session(ctx, &revoked);
+    }
     Ok(())
+}
+
+/// A revoked token stops working in this process at once, not when the
+/// revocation's announcement arrives.
+fn forget_session(ctx: &Context, token_sha256: &[u8]) {
+    if let Ok(digest) = token_sha256.try_into() {
+        ctx.read_cache.forget_session(&digest);
+    }
 }
 
 /// The app a bearer token was issued to, with the token's scopes.

@@ -6,7 +6,7 @@ use moot_db::accounts::{Account, User};
 use moot_db::{tokens as queries, Database};
 use openssl::sha::sha256;
 
-use crate::AppError;
+use crate::{AppError, Context};
 
 /// Who a valid token speaks for, and what it may do.
 #[derive(Debug, Clone)]
@@ -43,18 +43,27 @@ pub async fn issue(db: &Database, username: &str, scopes: &str) -> Result<String
     Ok(token)
 }
 
-/// The session a bearer token opens, if the token is valid.
-pub async fn authenticate(db: &Database, token: &str) -> Result<Option<Session>, AppError> {
-    let mut conn = db.conn().await?;
-    let Some((scopes, user, account)) =
-        queries::find_active(&mut conn, &sha256(token.as_bytes())).await?
+/// The session a bearer token opens, if the token is valid; from the read
+/// cache when it holds it.
+pub async fn authenticate(ctx: &Context, token: &str) -> Result<Option<Session>, AppError> {
+    let token_sha256 = sha256(token.as_bytes());
+    if let Some(session) = ctx.read_cache.session(&token_sha256) {
+        return Ok(Some(session));
+    }
+    let ticket = ctx.read_cache.ticket();
+    let mut conn = ctx.db.conn().await?;
+    let Some((scopes, user, account)) = queries::find_active(&mut conn, &token_sha256).await?
     else {
         return Ok(None);
     };
     let scopes = Scopes::parse(&scopes).map_err(|e| anyhow::anyhow!("stored scopes: {e}"))?;
-    Ok(Some(Session {
+    let session = Session {
         account,
         user,
         scopes,
-    }))
+    };
+    if let Some(ticket) = ticket {
+        ctx.read_cache.keep_session(ticket, token_sha256, &session);
+    }
+    Ok(Some(session))
 }

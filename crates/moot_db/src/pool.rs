@@ -103,7 +103,18 @@ impl Database {
     /// LISTENs on `channel` over a connection of its own and calls `on_each`
     /// with the payload of every notification, until that connection fails
     /// (the error is returned; the caller decides when to listen again).
-    pub async fn listen(&self, channel: &str, mut on_each: impl FnMut(&str)) -> DbError {
+    pub async fn listen(&self, channel: &str, on_each: impl FnMut(&str)) -> DbError {
+        self.listen_then(channel, || {}, on_each).await
+    }
+
+    /// `listen`, calling `on_listening` once the LISTEN is in force: every
+    /// notification committed from then on reaches `on_each`.
+    pub async fn listen_then(
+        &self,
+        channel: &str,
+        on_listening: impl FnOnce(),
+        mut on_each: impl FnMut(&str),
+    ) -> DbError {
         let mut conn = match self.conn().await {
             Ok(conn) => Object::take(conn),
             Err(e) => return e,
@@ -112,6 +123,7 @@ impl Database {
         if let Err(e) = diesel::sql_query(listen).execute(&mut conn).await {
             return e.into();
         }
+        on_listening();
         let mut notifications = std::pin::pin!(conn.notifications_stream());
         while let Some(notification) = notifications.next().await {
             match notification {

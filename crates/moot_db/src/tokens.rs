@@ -63,9 +63,14 @@ pub async fn app_of(
         .optional()
 }
 
-/// Revokes the app's token whose access or refresh token has this digest.
-pub async fn revoke(conn: &mut AsyncPgConnection, sha256: &[u8], app_id: i64) -> QueryResult<bool> {
-    let revoked = diesel::update(
+/// Revokes the app's token whose access or refresh token has this digest;
+/// returns the digest of the access token revoked, if one was.
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    sha256: &[u8],
+    app_id: i64,
+) -> QueryResult<Option<Vec<u8>>> {
+    diesel::update(
         access_tokens::table
             .filter(access_tokens::app_id.eq(app_id))
             .filter(
@@ -79,18 +84,20 @@ pub async fn revoke(conn: &mut AsyncPgConnection, sha256: &[u8], app_id: i64) ->
         access_tokens::revoked_at.eq(Some(chrono::Utc::now())),
         access_tokens::refresh_sha256.eq(None::<Vec<u8>>),
     ))
-    .execute(conn)
-    .await?;
-    Ok(revoked > 0)
+    .returning(access_tokens::token_sha256)
+    .get_result(conn)
+    .await
+    .optional()
 }
 
 /// Uses up a refresh token of the app: its token is revoked, and its
-/// person and scopes returned for the new one.
+/// person and scopes returned for the new one, with the revoked access
+/// token's digest.
 pub async fn take_refresh(
     conn: &mut AsyncPgConnection,
     refresh_sha256: &[u8],
     app_id: i64,
-) -> QueryResult<Option<(Option<i64>, String)>> {
+) -> QueryResult<Option<(Option<i64>, String, Vec<u8>)>> {
     diesel::update(
         access_tokens::table
             .filter(access_tokens::app_id.eq(app_id))
@@ -100,7 +107,11 @@ pub async fn take_refresh(
         access_tokens::revoked_at.eq(Some(chrono::Utc::now())),
         access_tokens::refresh_sha256.eq(None::<Vec<u8>>),
     ))
-    .returning((access_tokens::user_id, access_tokens::scopes))
+    .returning((
+        access_tokens::user_id,
+        access_tokens::scopes,
+        access_tokens::token_sha256,
+    ))
     .get_result(conn)
     .await
     .optional()

@@ -163,6 +163,19 @@ impl TestNode {
         body
     }
 
+    /// Makes `token`'s owner follow the local person `username`; returns
+    /// that person's account id (asserting every step succeeds).
+    pub async fn follow_local(&self, token: &str, username: &str) -> String {
+        let lookup = format!("/api/v1/accounts/lookup?acct={username}");
+        let (status, account) = self.api(reqwest::Method::GET, &lookup, token).await;
+        assert_eq!(status, 200, "looking {username} up: {account}");
+        let id = account["id"].as_str().expect("an account id").to_owned();
+        let follow = format!("/api/v1/accounts/{id}/follow");
+        let (status, body) = self.api(reqwest::Method::POST, &follow, token).await;
+        assert_eq!(status, 200, "following {username}: {body}");
+        id
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

@@ -48,18 +48,7 @@ async fn cached_pages_and_sessions_follow_every_change() {
     let node = TestNode::start().await;
     let reader = node.create_user("reader", "read write follow").await;
     let writer = node.create_user("writer", "read write follow").await;
-    let (_, found) = node
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=writer", &reader)
-        .await;
-    let writer_id = found["id"].as_str().unwrap().to_owned();
-    ok(
-        &node,
-        Method::POST,
-        &format!("/api/v1/accounts/{writer_id}/follow"),
-        &reader,
-        None,
-    )
-    .await;
+    let writer_id = node.follow_local(&reader, "writer").await;
 
     let first = node.post(&writer, "First report").await;
     let first_id = first["id"].as_str().unwrap().to_owned();

@@ -16,18 +16,7 @@ async fn server_sent_events_carry_home_posts_and_notifications() {
     let node = TestNode::start().await;
     let jo = node.create_user("jo", "read write follow").await;
     let sam = node.create_user("sam", "read write follow").await;
-    let (_, sam_account) = node
-        .api(Method::GET, "/api/v1/accounts/lookup?acct=sam", &jo)
-        .await;
-    let sam_id = sam_account["id"].as_str().unwrap();
-    let (status, _) = node
-        .api(
-            Method::POST,
-            &format!("/api/v1/accounts/{sam_id}/follow"),
-            &jo,
-        )
-        .await;
-    assert_eq!(status, 200);
+    node.follow_local(&jo, "sam").await;
 
     let (status, text) = {
         let r = node

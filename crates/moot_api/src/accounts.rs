@@ -93,6 +93,7 @@ async fn statuses(
     req: HttpRequest,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
+    page: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = crate::statuses::viewer(&req).await;
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;
@@ -111,14 +112,12 @@ async fn statuses(
         let body = crate::statuses::render_page(&ctx, &shown, viewer.as_ref()).await?;
         return Ok(HttpResponse::Ok().json(body));
     }
-    let limit = query.limit(20, 40);
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
     let found = moot_db::timelines::of_account(
         &mut conn,
         account.id,
         &["public", "unlisted", "private", "direct"],
-        query.max_id(),
-        limit,
+        page.window(20, 40),
     )
     .await
     .map_err(moot_app::AppError::from)?;

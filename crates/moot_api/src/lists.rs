@@ -206,7 +206,7 @@ async fn timeline(
     let session = auth.require("read:lists")?;
     let list = lists::get(&ctx, &session.account, parse_id(&id)?).await?;
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::lists::timeline(&mut conn, &list, query.max_id(), query.limit(20, 40))
+    let page = moot_db::lists::timeline(&mut conn, &list, query.window(20, 40))
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);

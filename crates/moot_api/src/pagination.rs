@@ -5,16 +5,31 @@
 use actix_web::HttpRequest;
 use moot_app::read_cache::Page as RenderedPage;
 use moot_app::Context;
+use moot_db::window::Window;
 use serde::Deserialize;
 
-/// `max_id` and `limit`, as paged lists take them.
+/// `max_id`, `since_id`, `min_id` and `limit`, as paged lists take them.
 #[derive(Deserialize)]
 pub struct Page {
     max_id: Option<String>,
+    since_id: Option<String>,
+    min_id: Option<String>,
     limit: Option<i64>,
 }
 
 impl Page {
+    /// The part of a timeline asked for, `default` items long if no
+    /// `limit` is given; ids that are not ids are ignored.
+    pub fn window(&self, default: i64, most: i64) -> Window {
+        let id = |value: &Option<String>| value.as_deref().and_then(|v| v.parse().ok());
+        Window {
+            max_id: id(&self.max_id),
+            since_id: id(&self.since_id),
+            min_id: id(&self.min_id),
+            limit: self.limit(default, most),
+        }
+    }
+
     /// Items older than this id; an id that is not one is ignored.
     pub fn max_id(&self) -> Option<i64> {
         self.max_id.as_deref().and_then(|m| m.parse().ok())

@@ -572,8 +572,6 @@ async fn source(
 
 #[derive(Deserialize)]
 struct PublicQuery {
-    max_id: Option<String>,
-    limit: Option<i64>,
     #[serde(default, deserialize_with = "crate::params::flag")]
     local: Option<bool>,
     #[serde(default, deserialize_with = "crate::params::flag")]
@@ -585,9 +583,10 @@ async fn public(
     ctx: web::Data<Context>,
     auth: Auth,
     query: web::Query<PublicQuery>,
+    page: web::Query<crate::pagination::Page>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    public_posts(ctx, auth, query, req, None).await
+    public_posts(ctx, auth, (query, page), req, None).await
 }
 
 /// Public posts with a hashtag.
@@ -596,10 +595,11 @@ async fn tag_timeline(
     ctx: web::Data<Context>,
     auth: Auth,
     query: web::Query<PublicQuery>,
+    page: web::Query<crate::pagination::Page>,
     req: HttpRequest,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    public_posts(ctx, auth, query, req, Some(tag.into_inner())).await
+    public_posts(ctx, auth, (query, page), req, Some(tag.into_inner())).await
 }
 
 /// A hashtag, as clients show it above its timeline.
@@ -684,13 +684,12 @@ async fn followed_tags(
 async fn public_posts(
     ctx: web::Data<Context>,
     auth: Auth,
-    query: web::Query<PublicQuery>,
+    (query, page): (web::Query<PublicQuery>, web::Query<crate::pagination::Page>),
     req: HttpRequest,
     tag: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
-    let limit = query.limit.unwrap_or(20).clamp(1, 40);
-    let mut max_id = query.max_id.as_deref().and_then(|m| m.parse().ok());
+    let mut window = page.window(20, 40);
     let local = match (query.local == Some(true), query.remote == Some(true)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
@@ -705,22 +704,24 @@ async fn public_posts(
             session.account.id,
             local,
             tag.as_deref(),
-            max_id,
-            limit,
+            window,
         )
         .await
         .map_err(moot_app::AppError::from)?;
-        let exhausted = (page.len() as i64) < limit;
-        max_id = page.last().map(|(s, _)| s.id);
+        let exhausted = (page.len() as i64) < window.limit;
+        if let Some((last, _)) = page.last() {
+            window = window.past(last.id);
+        }
         shown.extend(
             page.into_iter()
                 .filter(|(_, author)| ctx.policy.in_public_timelines(author.domain.as_deref())),
         );
-        if exhausted || shown.len() as i64 >= limit {
+        if exhausted || shown.len() as i64 >= window.limit {
             break;
         }
     }
-    shown.truncate(limit as usize);
+    shown.truncate(window.limit as usize);
+    let shown = window.newest_first(shown);
     let out = render_page(&ctx, &shown, Some(&session.account)).await?;
     let out = crate::filters::apply(&ctx, Some(&session.account), "public", out).await?;
     let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
@@ -740,9 +741,8 @@ async fn home(
         return Ok(crate::pagination::send(&page));
     }
     let ticket = ctx.read_cache.ticket();
-    let (limit, max_id) = (query.limit(20, 40), query.max_id());
     let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::timelines::home(&mut conn, viewer, max_id, limit)
+    let page = moot_db::timelines::home(&mut conn, viewer, query.window(20, 40))
         .await
         .map_err(moot_app::AppError::from)?;
     drop(conn);

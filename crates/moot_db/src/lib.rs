@@ -29,6 +29,7 @@ pub mod statuses;
 pub mod timelines;
 pub mod tokens;
 pub mod wiki;
+pub mod window;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{Database, DbError, DbPool, MIGRATIONS};

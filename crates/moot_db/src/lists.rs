@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use crate::accounts::Account;
 use crate::schema::{accounts, list_accounts, lists};
 use crate::timelines::{complete, Entry, Line};
+use crate::window::Window;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lists)]
@@ -152,15 +153,14 @@ pub async fn holding(
 pub async fn timeline(
     conn: &mut AsyncPgConnection,
     list: &List,
-    max_id: Option<i64>,
-    limit: i64,
+    window: Window,
 ) -> QueryResult<Vec<Entry>> {
-    let lines: Vec<Line> = diesel::sql_query(
+    let lines: Vec<Line> = diesel::sql_query(format!(
         "SELECT s.id AS entry_id, s.id AS status_id, NULL::bigint AS boost_id
            FROM statuses s
            LEFT JOIN statuses p ON p.id = s.in_reply_to_id
           WHERE s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = $1)
-            AND s.deleted_at IS NULL AND s.id < $3
+            AND s.deleted_at IS NULL AND s.id < $3 AND s.id > $6
             AND (s.visibility IN ('public', 'unlisted')
                  OR (s.visibility = 'private' AND s.group_id IS NULL))
             AND s.account_id NOT IN (SELECT target_id FROM hidden_accounts WHERE account_id = $2)
@@ -170,14 +170,16 @@ pub async fn timeline(
                         (SELECT account_id FROM list_accounts WHERE list_id = $1)))
                  OR ($5 = 'followed' AND (p.account_id = $2 OR p.account_id IN
                         (SELECT target_id FROM follows WHERE follower_id = $2 AND accepted))))
-          ORDER BY s.id DESC LIMIT $4",
-    )
+          ORDER BY s.id {order} LIMIT $4",
+        order = window.order()
+    ))
     .bind::<BigInt, _>(list.id)
     .bind::<BigInt, _>(list.account_id)
-    .bind::<BigInt, _>(max_id.unwrap_or(i64::MAX))
-    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(window.upper())
+    .bind::<BigInt, _>(window.limit)
     .bind::<diesel::sql_types::Text, _>(&list.replies_policy)
+    .bind::<BigInt, _>(window.lower())
     .load(conn)
     .await?;
-    complete(conn, lines).await
+    complete(conn, window.newest_first(lines)).await
 }

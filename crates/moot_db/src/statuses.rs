@@ -287,33 +287,34 @@ pub async fn replies(
         .await
 }
 
-/// Public posts (with hashtag `tag`, if given), newest first: only this
-/// node's (`local` `Some(true)`), only other nodes' (`Some(false)`), or both;
-/// none by accounts `viewer` blocks or mutes.
+/// Public posts (with hashtag `tag`, if given), in `window`'s order: only
+/// this node's (`local` `Some(true)`), only other nodes' (`Some(false)`),
+/// or both; none by accounts `viewer` blocks or mutes.
 pub async fn public_timeline(
     conn: &mut AsyncPgConnection,
     viewer: i64,
     local: Option<bool>,
     tag: Option<&str>,
-    max_id: Option<i64>,
-    limit: i64,
+    window: crate::window::Window,
 ) -> QueryResult<Vec<(Status, Account)>> {
     use crate::schema::status_tags;
     let mut query = statuses::table
         .inner_join(accounts::table)
         .filter(statuses::deleted_at.is_null())
         .filter(statuses::visibility.eq("public"))
-        .order(statuses::id.desc())
-        .limit(limit)
+        .filter(statuses::id.lt(window.upper()))
+        .filter(statuses::id.gt(window.lower()))
+        .limit(window.limit)
         .select((Status::as_select(), Account::as_select()))
         .into_boxed();
+    query = match window.oldest_first() {
+        true => query.order(statuses::id.asc()),
+        false => query.order(statuses::id.desc()),
+    };
     match local {
         Some(true) => query = query.filter(accounts::domain.is_null()),
         Some(false) => query = query.filter(accounts::domain.is_not_null()),
         None => {}
-    }
-    if let Some(max_id) = max_id {
-        query = query.filter(statuses::id.lt(max_id));
     }
     let hidden = crate::schema::hidden_accounts::table
         .filter(crate::schema::hidden_accounts::account_id.eq(viewer))

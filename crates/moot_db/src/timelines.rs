@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use crate::accounts::Account;
 use crate::schema::{accounts, reblogs, statuses};
 use crate::statuses::Status;
+use crate::window::Window;
 
 /// One line of a timeline.
 #[derive(Debug, Clone)]
@@ -54,8 +55,7 @@ pub(crate) struct Line {
 pub async fn home(
     conn: &mut AsyncPgConnection,
     viewer: i64,
-    max_id: Option<i64>,
-    limit: i64,
+    window: Window,
 ) -> QueryResult<Vec<Entry>> {
     // PostgreSQL would plan this query afresh on every read (taking as long
     // as running it); its generic plan serves every viewer and page as well.
@@ -64,19 +64,18 @@ pub async fn home(
             diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
                 .execute(conn)
                 .await?;
-            home_lines(conn, viewer, max_id, limit).await
+            home_lines(conn, viewer, window).await
         })
         .await?;
-    complete(conn, lines).await
+    complete(conn, window.newest_first(lines)).await
 }
 
 async fn home_lines(
     conn: &mut AsyncPgConnection,
     viewer: i64,
-    max_id: Option<i64>,
-    limit: i64,
+    window: Window,
 ) -> QueryResult<Vec<Line>> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "WITH followed AS (
              SELECT target_id FROM follows WHERE follower_id = $1 AND accepted
          ), mentioned AS (
@@ -86,7 +85,7 @@ async fn home_lines(
          )
          (SELECT s.id AS entry_id, s.id AS status_id, NULL::bigint AS boost_id
             FROM statuses s
-           WHERE s.deleted_at IS NULL AND s.id < $2
+           WHERE s.deleted_at IS NULL AND s.id < $2 AND s.id > $4
              AND (s.account_id = $1
                   OR (s.account_id IN (SELECT target_id FROM followed)
                       AND (s.visibility IN ('public', 'unlisted')
@@ -101,11 +100,11 @@ async fn home_lines(
              AND s.account_id NOT IN (SELECT la.account_id FROM list_accounts la
                                         JOIN lists l ON l.id = la.list_id
                                        WHERE l.account_id = $1 AND l.exclusive)
-           ORDER BY s.id DESC LIMIT $3)
+           ORDER BY s.id {order} LIMIT $3)
          UNION ALL
          (SELECT b.id, b.status_id, b.id
             FROM reblogs b JOIN statuses s ON s.id = b.status_id
-           WHERE b.id < $2 AND b.account_id IN (SELECT target_id FROM followed)
+           WHERE b.id < $2 AND b.id > $4 AND b.account_id IN (SELECT target_id FROM followed)
              AND s.deleted_at IS NULL AND s.account_id <> $1
              AND (s.visibility IN ('public', 'unlisted') OR s.group_id = b.account_id)
              AND NOT (s.account_id IN (SELECT target_id FROM followed)
@@ -117,12 +116,14 @@ async fn home_lines(
              AND NOT EXISTS (SELECT 1 FROM reblogs e
                               WHERE e.status_id = b.status_id AND e.id < b.id
                                 AND e.account_id IN (SELECT target_id FROM followed))
-           ORDER BY b.id DESC LIMIT $3)
-         ORDER BY entry_id DESC LIMIT $3",
-    )
+           ORDER BY b.id {order} LIMIT $3)
+         ORDER BY entry_id {order} LIMIT $3",
+        order = window.order()
+    ))
     .bind::<BigInt, _>(viewer)
-    .bind::<BigInt, _>(max_id.unwrap_or(i64::MAX))
-    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(window.upper())
+    .bind::<BigInt, _>(window.limit)
+    .bind::<BigInt, _>(window.lower())
     .load(conn)
     .await
 }
@@ -133,31 +134,32 @@ pub async fn of_account(
     conn: &mut AsyncPgConnection,
     account_id: i64,
     visibilities: &[&str],
-    max_id: Option<i64>,
-    limit: i64,
+    window: Window,
 ) -> QueryResult<Vec<Entry>> {
-    let lines: Vec<Line> = diesel::sql_query(
+    let lines: Vec<Line> = diesel::sql_query(format!(
         "(SELECT s.id AS entry_id, s.id AS status_id, NULL::bigint AS boost_id
             FROM statuses s
-           WHERE s.account_id = $1 AND s.deleted_at IS NULL AND s.id < $2
+           WHERE s.account_id = $1 AND s.deleted_at IS NULL AND s.id < $2 AND s.id > $5
              AND s.visibility = ANY($4)
-           ORDER BY s.id DESC LIMIT $3)
+           ORDER BY s.id {order} LIMIT $3)
          UNION ALL
          (SELECT b.id, b.status_id, b.id
             FROM reblogs b JOIN statuses s ON s.id = b.status_id
-           WHERE b.account_id = $1 AND b.id < $2 AND s.deleted_at IS NULL
+           WHERE b.account_id = $1 AND b.id < $2 AND b.id > $5 AND s.deleted_at IS NULL
              AND (s.visibility IN ('public', 'unlisted')
                   OR (s.group_id = b.account_id AND s.visibility = ANY($4)))
-           ORDER BY b.id DESC LIMIT $3)
-         ORDER BY entry_id DESC LIMIT $3",
-    )
+           ORDER BY b.id {order} LIMIT $3)
+         ORDER BY entry_id {order} LIMIT $3",
+        order = window.order()
+    ))
     .bind::<BigInt, _>(account_id)
-    .bind::<BigInt, _>(max_id.unwrap_or(i64::MAX))
-    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(window.upper())
+    .bind::<BigInt, _>(window.limit)
     .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(visibilities)
+    .bind::<BigInt, _>(window.lower())
     .load(conn)
     .await?;
-    complete(conn, lines).await
+    complete(conn, window.newest_first(lines)).await
 }
 
 /// Entries for `lines`, in their order, with posts, authors and boosts

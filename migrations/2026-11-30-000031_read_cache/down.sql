@@ -8,7 +8,11 @@ BEGIN
     LOOP
         EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
     END LOOP;
+    FOR t IN SELECT proname FROM pg_proc WHERE proname LIKE 'moot\_changed\_%'
+    LOOP
+        EXECUTE format('DROP FUNCTION %I()', t.proname);
+    END LOOP;
 END $$;
 DROP FUNCTION moot_watch_changes(regclass, TEXT, TEXT);
 DROP FUNCTION moot_local_followers(BIGINT[]);
-DROP FUNCTION moot_announce_change();
+DROP FUNCTION moot_announce_change(BIGINT[], BIGINT[]);

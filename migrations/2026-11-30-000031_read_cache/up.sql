@@ -7,22 +7,16 @@
 -- when it is shown (author, booster, mentioned) or when its own timeline
 -- or session changes (a new post by someone it follows, its follows,
 -- mutes, lists, filters, tokens ...).
-CREATE FUNCTION moot_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+
+-- Announces that a change concerns `statuses` and `accounts` (either may
+-- be NULL).
+CREATE FUNCTION moot_announce_change(statuses BIGINT[], accounts BIGINT[])
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    statuses BIGINT[];
-    accounts BIGINT[];
     payload TEXT;
 BEGIN
-    IF TG_ARGV[0] = 'all' THEN
-        PERFORM pg_notify('moot_changes', '{"all":true}');
-        RETURN NULL;
-    END IF;
-    EXECUTE 'SELECT array_agg(DISTINCT k) FROM (' || TG_ARGV[0] || ') x(k) WHERE k IS NOT NULL'
-        INTO statuses;
-    EXECUTE 'SELECT array_agg(DISTINCT k) FROM (' || TG_ARGV[1] || ') x(k) WHERE k IS NOT NULL'
-        INTO accounts;
     IF statuses IS NULL AND accounts IS NULL THEN
-        RETURN NULL;
+        RETURN;
     END IF;
     payload := json_build_object('statuses', coalesce(statuses, '{}'),
                                  'accounts', coalesce(accounts, '{}'))::text;
@@ -32,25 +26,47 @@ BEGIN
         payload := '{"all":true}';
     END IF;
     PERFORM pg_notify('moot_changes', payload);
-    RETURN NULL;
 END $$;
 
 -- Announces changes to `watched`: `statuses_sql` and `accounts_sql` select
--- the concerned ids from the changed rows, named `changed`.
+-- the concerned ids from the changed rows, named `changed` (or, with
+-- `statuses_sql` 'all', every change concerns everything). The SQL goes
+-- into a trigger function of the table's own, so that PostgreSQL plans it
+-- once per session rather than on every statement.
 CREATE FUNCTION moot_watch_changes(watched regclass, statuses_sql TEXT, accounts_sql TEXT)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     name TEXT := replace(watched::text, '"', '');
+    body TEXT;
 BEGIN
+    IF statuses_sql = 'all' THEN
+        body := $body$ BEGIN
+            PERFORM pg_notify('moot_changes', '{"all":true}');
+            RETURN NULL;
+        END $body$;
+    ELSE
+        body := format($body$
+            DECLARE
+                statuses BIGINT[];
+                accounts BIGINT[];
+            BEGIN
+                SELECT array_agg(DISTINCT k) INTO statuses FROM (%s) x(k) WHERE k IS NOT NULL;
+                SELECT array_agg(DISTINCT k) INTO accounts FROM (%s) x(k) WHERE k IS NOT NULL;
+                PERFORM moot_announce_change(statuses, accounts);
+                RETURN NULL;
+            END $body$, statuses_sql, accounts_sql);
+    END IF;
+    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L',
+                   'moot_changed_' || name, body);
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION moot_announce_change(%L, %L)',
-                   name || '_changed_insert', watched, statuses_sql, accounts_sql);
+                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                   name || '_changed_insert', watched, 'moot_changed_' || name);
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING NEW TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION moot_announce_change(%L, %L)',
-                   name || '_changed_update', watched, statuses_sql, accounts_sql);
+                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                   name || '_changed_update', watched, 'moot_changed_' || name);
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION moot_announce_change(%L, %L)',
-                   name || '_changed_delete', watched, statuses_sql, accounts_sql);
+                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                   name || '_changed_delete', watched, 'moot_changed_' || name);
 END $$;
 
 -- Local people whose home timeline shows what the accounts in `changed`

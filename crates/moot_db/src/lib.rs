@@ -11,6 +11,7 @@ pub mod events;
 pub mod filters;
 pub mod follows;
 pub mod groups;
+pub mod kept_sql;
 pub mod library;
 pub mod lists;
 pub mod markers;

@@ -57,8 +57,8 @@ pub async fn home(
     viewer: i64,
     window: Window,
 ) -> QueryResult<Vec<Entry>> {
-    // PostgreSQL would plan this query afresh on every read (taking as long
-    // as running it); its generic plan serves every viewer and page as well.
+    // Planning this query takes as long as running it; its generic plan,
+    // made once per connection (`KeptSql`), serves every viewer and page.
     let lines = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
@@ -75,7 +75,7 @@ async fn home_lines(
     viewer: i64,
     window: Window,
 ) -> QueryResult<Vec<Line>> {
-    diesel::sql_query(format!(
+    crate::kept_sql::kept_sql(format!(
         "WITH followed AS (
              SELECT target_id FROM follows WHERE follower_id = $1 AND accepted
          ), mentioned AS (

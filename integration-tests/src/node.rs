@@ -176,6 +176,17 @@ impl TestNode {
         id
     }
 
+    /// The account `user@host` as `token`'s owner finds it through search
+    /// with `resolve=true` (fetched from its node if need be).
+    pub async fn resolve_account(&self, token: &str, handle: &str) -> serde_json::Value {
+        let search = format!("/api/v2/search?q={handle}&resolve=true&type=accounts");
+        let (status, found) = self.api(reqwest::Method::GET, &search, token).await;
+        assert_eq!(status, 200, "resolving {handle}: {found}");
+        let account = found["accounts"][0].clone();
+        assert!(account.is_object(), "{handle} not found: {found}");
+        account
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

@@ -56,20 +56,10 @@ async fn a_burst_of_posts_is_stored_as_each_would_be_alone() {
     let ana = peer.add_actor("ana");
 
     // The reader follows ana and asks to hear of her posts.
-    let (_, found) = node
-        .api(
-            Method::GET,
-            &format!(
-                "/api/v2/search?q=ana@{}&resolve=true&type=accounts",
-                peer.host()
-            ),
-            &reader,
-        )
+    let found = node
+        .resolve_account(&reader, &format!("ana@{}", peer.host()))
         .await;
-    let ana_id = found["accounts"][0]["id"]
-        .as_str()
-        .expect("ana found")
-        .to_owned();
+    let ana_id = found["id"].as_str().expect("ana found").to_owned();
     let (status, _) = node
         .api_json(
             Method::POST,

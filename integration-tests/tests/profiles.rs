@@ -109,18 +109,11 @@ async fn another_nodes_profile_update_is_fetched_from_its_origin() {
     let jo = node.create_user("jo", "read write follow").await;
     let peer = FakePeer::start().await;
     let ana = peer.add_actor("ana");
-    let (_, found) = node
-        .api(
-            Method::GET,
-            &format!(
-                "/api/v2/search?q=@ana@{}&resolve=true&type=accounts",
-                peer.host()
-            ),
-            &jo,
-        )
+    let found = node
+        .resolve_account(&jo, &format!("@ana@{}", peer.host()))
         .await;
-    let id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(found["accounts"][0]["display_name"], "ana (test peer)");
+    let id = found["id"].as_str().unwrap().to_owned();
+    assert_eq!(found["display_name"], "ana (test peer)");
 
     peer.set_profile(
         "ana",

@@ -38,6 +38,7 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     name TEXT := replace(watched::text, '"', '');
     body TEXT;
+    event TEXT;
 BEGIN
     IF statuses_sql = 'all' THEN
         body := $body$ BEGIN
@@ -58,15 +59,15 @@ BEGIN
     END IF;
     EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L',
                    'moot_changed_' || name, body);
-    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
-                   name || '_changed_insert', watched, 'moot_changed_' || name);
-    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING NEW TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
-                   name || '_changed_update', watched, 'moot_changed_' || name);
-    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION %I()',
-                   name || '_changed_delete', watched, 'moot_changed_' || name);
+    -- One trigger per kind of statement: a transition table names new
+    -- rows (inserted, updated) or old ones (deleted).
+    FOREACH event IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s TABLE AS changed
+                        FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                       name || '_changed_' || event, event, watched,
+                       CASE event WHEN 'delete' THEN 'OLD' ELSE 'NEW' END,
+                       'moot_changed_' || name);
+    END LOOP;
 END $$;
 
 -- Local people whose home timeline shows what the accounts in `changed`

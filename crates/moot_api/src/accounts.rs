@@ -62,10 +62,10 @@ pub(crate) async fn account_page(
     Ok(crate::pagination::page_response(ctx, req, &cursors, body))
 }
 
+/// Which of an account's posts to show (the page itself is
+/// `pagination::Page`).
 #[derive(Deserialize)]
-struct PageQuery {
-    max_id: Option<String>,
-    limit: Option<i64>,
+struct PostsQuery {
     #[serde(default, deserialize_with = "crate::params::flag")]
     exclude_replies: Option<bool>,
     #[serde(default, deserialize_with = "crate::params::flag")]
@@ -76,23 +76,13 @@ struct PageQuery {
     pinned: Option<bool>,
 }
 
-impl PageQuery {
-    fn limit(&self, default: i64, most: i64) -> i64 {
-        self.limit.unwrap_or(default).clamp(1, most)
-    }
-
-    fn max_id(&self) -> Option<i64> {
-        self.max_id.as_deref().and_then(|m| m.parse().ok())
-    }
-}
-
 /// An account's posts that the viewer may see, newest first.
 #[get("/api/v1/accounts/{id}/statuses")]
 async fn statuses(
     ctx: web::Data<Context>,
     req: HttpRequest,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<PostsQuery>,
     page: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = crate::statuses::viewer(&req).await;
@@ -150,7 +140,7 @@ async fn follow_lists(
     ctx: web::Data<Context>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    query: web::Query<PageQuery>,
+    query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, which) = path.into_inner();
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;

@@ -968,8 +968,6 @@ pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
     }
 }
 
-/// Tells the author's followers who rang the bell of a new post they may
-/// see (not direct messages, not posts kept for a group's members).
 /// Whether those subscribed to a post's author are told of it: posts their
 /// followers see, but not replies (even to a parent not stored yet).
 pub(crate) fn tells_subscribers(status: &Status) -> bool {
@@ -978,6 +976,8 @@ pub(crate) fn tells_subscribers(status: &Status) -> bool {
         && status.in_reply_to_ap_id.is_none()
 }
 
+/// Tells the author's followers who rang the bell of a new post they may
+/// see (not direct messages, not posts kept for a group's members).
 async fn notify_subscribers(conn: &mut AsyncPgConnection, status: &Status) -> Result<(), AppError> {
     if !tells_subscribers(status) {
         return Ok(());

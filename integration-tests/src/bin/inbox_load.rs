@@ -47,12 +47,19 @@ struct Cli {
     /// Remote actors sending.
     #[arg(long, default_value_t = 50)]
     actors: usize,
-    /// Requests in flight at once (when no --rate is given).
-    #[arg(long, default_value_t = 50)]
+    /// Requests in flight at once (when no --rate is given). Two for each
+    /// of the default 50 actors: on this 2-core machine the node took 11 %
+    /// more a second than with one each, and fewer again with four.
+    #[arg(long, default_value_t = 100)]
     concurrency: usize,
     /// Requests started per second, whatever the answers take.
     #[arg(long)]
     rate: Option<f64>,
+    /// At a fixed rate, the most requests each actor keeps unanswered at
+    /// once. Each actor stands for a peer, and a peer delivers through a
+    /// bounded pool of workers: when all of them wait, it sends no more.
+    #[arg(long, default_value_t = 10)]
+    in_flight_per_actor: usize,
     /// Seconds to send for.
     #[arg(long, default_value_t = 20)]
     duration: u64,
@@ -238,7 +245,7 @@ impl Bench {
                     &self.http,
                     self.inbox.as_str(),
                     bad,
-                    Pace::Rate(bad_rate),
+                    Pace::rate(bad_rate),
                     duration,
                 );
                 let (valid, flood) = tokio::join!(valid, flood);
@@ -263,7 +270,10 @@ async fn one_run(cli: &Cli, inbox: Url) {
         bench.seed(deletes as usize / cli.actors + 2).await;
     }
     let pace = match cli.rate {
-        Some(rate) => Pace::Rate(rate),
+        Some(per_second) => Pace::Rate {
+            per_second,
+            most_in_flight: cli.actors * cli.in_flight_per_actor,
+        },
         None => Pace::Concurrency(cli.concurrency),
     };
     let (outcome, flood) = bench
@@ -472,7 +482,7 @@ async fn suite(cli: &Cli) {
     let (fixed, _) = bench
         .run(
             &creates,
-            Pace::Rate(1000.0),
+            Pace::rate(1000.0),
             Duration::from_secs(15),
             15_000,
             false,
@@ -487,7 +497,11 @@ async fn suite(cli: &Cli) {
     bench.check_stored().await;
 
     let overload_rate = rate * 10.0;
-    println!("\n3. Overload: {overload_rate:.0} requests per second (ten times the sustained rate) for 30 s, refused ones retried:");
+    println!(
+        "\n3. Overload: {overload_rate:.0} requests per second (ten times the sustained rate) for 30 s, \
+         refused ones retried at once, each actor with at most {} unanswered:",
+        cli.in_flight_per_actor
+    );
     let peak = Arc::new(std::sync::Mutex::new(0.0f64));
     let sampler = {
         let (node, peak) = (node.clone(), peak.clone());
@@ -505,7 +519,10 @@ async fn suite(cli: &Cli) {
     let (overload, _) = bench
         .run(
             &creates,
-            Pace::Rate(overload_rate),
+            Pace::Rate {
+                per_second: overload_rate,
+                most_in_flight: cli.actors * cli.in_flight_per_actor,
+            },
             Duration::from_secs(30),
             (rate * 30.0 * 1.5) as u64,
             true,
@@ -537,9 +554,12 @@ async fn suite(cli: &Cli) {
     );
     bench.check_stored().await;
 
-    println!(
-        "\n4. Sustained again, with 5,000 unsigned or wrongly signed requests per second mixed in:"
-    );
+    // Compared with a clean run just before it, on the database as it is
+    // now: the runs above have grown it, and the overload left work behind
+    // (autovacuum), which would count against the flood.
+    println!("\n4. Sustained again, then the same with 5,000 unsigned or wrongly signed requests per second mixed in:");
+    let (clean, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
+    println!("  without them: {}", clean.summary());
     let (flooded, flood) = bench
         .run(&creates, pace, duration, count, false, 5_000.0)
         .await;
@@ -549,7 +569,7 @@ async fn suite(cli: &Cli) {
     }
     println!(
         "  => valid throughput {:.0} % of the run without them (goal: drop under 20 %)",
-        100.0 * flooded.accepted_per_second() / rate
+        100.0 * flooded.accepted_per_second() / clean.accepted_per_second()
     );
     bench.check_stored().await;
 

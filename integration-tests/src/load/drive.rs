@@ -16,8 +16,25 @@ const AP: &str = "application/activity+json";
 pub enum Pace {
     /// This many requests in flight at all times.
     Concurrency(usize),
-    /// This many requests started per second, however long they take.
-    Rate(f64),
+    /// This many requests started per second, however long they take, with
+    /// at most `most_in_flight` unanswered at once: a tick that finds that
+    /// many still open is skipped (and counted), as a peer's delivery
+    /// workers, all busy, send nothing more until one is free.
+    Rate {
+        per_second: f64,
+        most_in_flight: usize,
+    },
+}
+
+impl Pace {
+    /// A fixed rate, bounded only so that the generator itself cannot be
+    /// exhausted by a server that stops answering.
+    pub fn rate(per_second: f64) -> Pace {
+        Pace::Rate {
+            per_second,
+            most_in_flight: 5_000,
+        }
+    }
 }
 
 /// The requests of one run, and which are left to send.
@@ -130,8 +147,17 @@ impl Outcome {
                 s => format!("{s}: {n}"),
             })
             .collect();
+        let refused = match self.refused_micros.is_empty() {
+            true => String::new(),
+            false => format!(
+                "; refused in p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+                self.refused_ms(0.50),
+                self.refused_ms(0.99),
+                self.refused_ms(1.0)
+            ),
+        };
         format!(
-            "{:.0} accepted/s over {:.1} s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; answers {}",
+            "{:.0} accepted/s over {:.1} s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; answers {}{refused}",
             self.accepted_per_second(),
             self.elapsed.as_secs_f64(),
             self.accepted_ms(0.50),
@@ -210,10 +236,11 @@ pub async fn run(
                 let _ = task.await;
             }
         }
-        Pace::Rate(per_second) => {
-            // Bounded, so an overwhelmed server cannot exhaust the generator.
-            const MOST_IN_FLIGHT: usize = 5_000;
-            let in_flight = Arc::new(tokio::sync::Semaphore::new(MOST_IN_FLIGHT));
+        Pace::Rate {
+            per_second,
+            most_in_flight,
+        } => {
+            let in_flight = Arc::new(tokio::sync::Semaphore::new(most_in_flight));
             let mut tasks = tokio::task::JoinSet::new();
             let mut n: u64 = 0;
             loop {

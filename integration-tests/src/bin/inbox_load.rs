@@ -80,6 +80,16 @@ struct Cli {
     baseline_clients: usize,
 }
 
+impl Cli {
+    /// `per_second` from the actors as peers, each with its bounded workers.
+    fn peers_at(&self, per_second: f64) -> Pace {
+        Pace::Rate {
+            per_second,
+            most_in_flight: self.actors * self.in_flight_per_actor,
+        }
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let cli = Cli::parse();
@@ -270,10 +280,7 @@ async fn one_run(cli: &Cli, inbox: Url) {
         bench.seed(deletes as usize / cli.actors + 2).await;
     }
     let pace = match cli.rate {
-        Some(per_second) => Pace::Rate {
-            per_second,
-            most_in_flight: cli.actors * cli.in_flight_per_actor,
-        },
+        Some(per_second) => cli.peers_at(per_second),
         None => Pace::Concurrency(cli.concurrency),
     };
     let (outcome, flood) = bench
@@ -519,10 +526,7 @@ async fn suite(cli: &Cli) {
     let (overload, _) = bench
         .run(
             &creates,
-            Pace::Rate {
-                per_second: overload_rate,
-                most_in_flight: cli.actors * cli.in_flight_per_actor,
-            },
+            cli.peers_at(overload_rate),
             Duration::from_secs(30),
             (rate * 30.0 * 1.5) as u64,
             true,

@@ -3,14 +3,17 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use moot_app::follows::Relationship;
+use moot_app::model::Account;
+use moot_app::views::posts::AccountView;
+use moot_app::views::{timelines, Page};
 use moot_app::{directory, follows, Context};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::Auth;
-use crate::entities;
 use crate::errors::ApiError;
 use crate::params::parse_id;
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Fixed paths before `/{id}`, which would otherwise take them.
@@ -29,37 +32,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Accounts as the client API shows them, their counts read at once.
 pub(crate) async fn render_accounts(
     ctx: &Context,
-    accounts: &[moot_db::accounts::Account],
-) -> Result<Vec<entities::AccountEntity>, ApiError> {
-    if accounts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let counts = moot_db::accounts::counts_of(&mut conn, &ids)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    Ok(accounts
+    accounts: &[Account],
+) -> Result<Vec<presenter::AccountEntity>, ApiError> {
+    let views = moot_app::views::posts::accounts(ctx, accounts.to_vec()).await?;
+    Ok(views
         .iter()
-        .map(|a| entities::account(ctx, a, counts.get(&a.id).copied().unwrap_or_default()))
+        .map(|a| presenter::account_view(ctx, a))
         .collect())
 }
 
 /// A page of accounts, each with its cursor (a follow's, a block's ...),
 /// with `Link` headers to the next and previous pages.
-pub(crate) async fn account_page(
+pub(crate) fn account_page(
     ctx: &Context,
     req: &HttpRequest,
-    page: Vec<(i64, moot_db::accounts::Account)>,
-) -> Result<HttpResponse, ApiError> {
-    let cursors: Vec<i64> = page.iter().map(|(c, _)| *c).collect();
-    let accounts: Vec<_> = page.into_iter().map(|(_, a)| a).collect();
-    let body = render_accounts(ctx, &accounts)
-        .await?
-        .into_iter()
-        .map(|a| json!(a))
+    page: Page<AccountView>,
+) -> HttpResponse {
+    let body: Vec<presenter::AccountEntity> = page
+        .items
+        .iter()
+        .map(|a| presenter::account_view(ctx, a))
         .collect();
-    Ok(crate::pagination::page_response(ctx, req, &cursors, body))
+    crate::pagination::page_response(ctx, req, &page.cursors, &body)
 }
 
 /// Which of an account's posts to show (the page itself is
@@ -86,52 +80,27 @@ async fn statuses(
     page: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = crate::statuses::viewer(&req).await;
+    let signed_in = viewer.is_some();
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;
     if query.pinned == Some(true) {
-        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let pinned = moot_db::pins::of(&mut conn, account.id)
-            .await
-            .map_err(moot_app::AppError::from)?;
-        drop(conn);
-        let mut shown = Vec::new();
-        for (status, author) in pinned {
-            if moot_app::statuses::can_view(&ctx, viewer.as_ref(), &status, &author).await? {
-                shown.push((status, author));
-            }
-        }
-        let body = crate::statuses::render_page(&ctx, &shown, viewer.as_ref()).await?;
+        let pinned = timelines::pinned(&ctx, viewer.as_ref(), &account).await?;
+        let body = crate::statuses::present_posts(&ctx, &pinned, signed_in);
         return Ok(HttpResponse::Ok().json(body));
     }
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found = moot_db::timelines::of_account(
-        &mut conn,
-        account.id,
-        &["public", "unlisted", "private", "direct"],
-        page.window(20, 40),
-    )
-    .await
-    .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    let mut shown = Vec::new();
-    for entry in found {
-        let status = &entry.status;
-        let excluded = (query.exclude_replies == Some(true)
-            && status.in_reply_to_id.is_some()
-            && entry.boost.is_none())
-            || (query.exclude_reblogs == Some(true) && entry.boost.is_some())
-            || (query.only_media == Some(true)
-                && !moot_app::statuses::has_media(&ctx, status.id).await?);
-        // The one rule of who sees what (followers, groups, mentions).
-        if !excluded
-            && moot_app::statuses::can_view(&ctx, viewer.as_ref(), status, &entry.author).await?
-        {
-            shown.push(entry);
-        }
-    }
-    let ids: Vec<i64> = shown.iter().map(|e| e.id).collect();
-    let body = crate::statuses::render_entries(&ctx, &shown, viewer.as_ref()).await?;
-    let body = crate::filters::apply(&ctx, viewer.as_ref(), "account", body).await?;
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
+    let asked = timelines::AccountQuery {
+        exclude_replies: query.exclude_replies == Some(true),
+        exclude_reblogs: query.exclude_reblogs == Some(true),
+        only_media: query.only_media == Some(true),
+    };
+    let shown =
+        timelines::account(&ctx, viewer.as_ref(), &account, asked, page.window(20, 40)).await?;
+    let body = crate::statuses::present_entries(&ctx, &shown.items, signed_in);
+    Ok(crate::pagination::page_response(
+        &ctx,
+        &req,
+        &shown.cursors,
+        &body,
+    ))
 }
 
 /// Who follows an account, or whom it follows.
@@ -144,18 +113,15 @@ async fn follow_lists(
 ) -> Result<HttpResponse, ApiError> {
     let (id, which) = path.into_inner();
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::follows::accounts_page(
-        &mut conn,
-        account.id,
+    let page = directory::follow_list(
+        &ctx,
+        &account,
         which == "followers",
         query.max_id(),
         query.limit(40, 80),
     )
-    .await
-    .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    account_page(&ctx, &req, page).await
+    .await?;
+    Ok(account_page(&ctx, &req, page))
 }
 
 #[derive(Deserialize)]
@@ -176,21 +142,13 @@ async fn search(
     if q.is_empty() {
         return Ok(HttpResponse::Ok().json(json!([])));
     }
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found =
-        moot_db::accounts::search_by_name(&mut conn, q, query.limit.unwrap_or(40).clamp(1, 80))
-            .await
-            .map_err(moot_app::AppError::from)?;
-    drop(conn);
+    let found = directory::by_name(&ctx, q, query.limit.unwrap_or(40).clamp(1, 80)).await?;
     Ok(HttpResponse::Ok().json(render_accounts(&ctx, &found).await?))
 }
 
-async fn account_json(
-    ctx: &Context,
-    account: &moot_db::accounts::Account,
-) -> Result<HttpResponse, ApiError> {
+async fn account_json(ctx: &Context, account: &Account) -> Result<HttpResponse, ApiError> {
     let counts = directory::counts(ctx, account).await?;
-    Ok(HttpResponse::Ok().json(entities::account(ctx, account, counts)))
+    Ok(HttpResponse::Ok().json(presenter::account(ctx, account, counts)))
 }
 
 #[get("/api/v1/accounts/verify_credentials")]
@@ -207,11 +165,11 @@ async fn verify_credentials(ctx: web::Data<Context>, auth: Auth) -> Result<HttpR
 /// `update_credentials` answer.
 pub(crate) async fn credentials(
     ctx: &Context,
-    account: &moot_db::accounts::Account,
+    account: &Account,
     is_admin: bool,
 ) -> Result<HttpResponse, ApiError> {
     let counts = directory::counts(ctx, account).await?;
-    let mut entity = entities::credential_account(ctx, account, is_admin, counts);
+    let mut entity = presenter::credential_account(ctx, account, is_admin, counts);
     let waiting = follows::requests(ctx, account).await?.len();
     if let Some(source) = entity.source.as_mut() {
         source["follow_requests_count"] = json!(waiting);

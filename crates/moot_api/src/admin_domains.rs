@@ -50,7 +50,7 @@ fn allow_json(row: &AllowRow) -> Value {
     json!({
         "id": row.id.to_string(),
         "domain": row.domain,
-        "created_at": crate::entities::timestamp(row.created_at),
+        "created_at": crate::presenter::timestamp(row.created_at),
     })
 }
 
@@ -66,14 +66,14 @@ fn block_json(row: &BlockRow) -> Value {
         "id": row.id.to_string(),
         "domain": row.domain,
         "digest": digest(&row.domain),
-        "created_at": crate::entities::timestamp(row.created_at),
+        "created_at": crate::presenter::timestamp(row.created_at),
         "severity": row.severity,
         "reject_media": row.reject_media,
         "reject_reports": row.reject_reports,
         "private_comment": Some(&row.private_comment).filter(|c| !c.is_empty()),
         "public_comment": Some(&row.public_comment).filter(|c| !c.is_empty()),
         "obfuscate": row.obfuscate,
-        "expires_at": row.expires_at.map(crate::entities::timestamp),
+        "expires_at": row.expires_at.map(crate::presenter::timestamp),
     })
 }
 
@@ -327,7 +327,7 @@ async fn audit_log(
                 "target": e.target,
                 "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
                 "reason": e.reason,
-                "created_at": crate::entities::timestamp(e.created_at),
+                "created_at": crate::presenter::timestamp(e.created_at),
             })
         })
         .collect();

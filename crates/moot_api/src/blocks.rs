@@ -15,8 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The relationship after a change, as Mastodon answers.
 async fn answer(
     ctx: &Context,
-    who: &moot_db::accounts::Account,
-    target: &moot_db::accounts::Account,
+    who: &moot_app::model::Account,
+    target: &moot_app::model::Account,
 ) -> Result<HttpResponse, ApiError> {
     let relationship = follows::relationship(ctx, who, target).await?;
     Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(target.id, relationship)))
@@ -98,16 +98,7 @@ async fn lists(
 ) -> Result<HttpResponse, ApiError> {
     let muted = which.as_str() == "mutes";
     let session = auth.require(if muted { "read:mutes" } else { "read:blocks" })?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::blocks::page(
-        &mut conn,
-        session.account.id,
-        muted,
-        query.max_id(),
-        query.limit(40, 80),
-    )
-    .await
-    .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    crate::accounts::account_page(&ctx, &req, page).await
+    let (max_id, limit) = (query.max_id(), query.limit(40, 80));
+    let page = moot_app::blocks::page(&ctx, &session.account, muted, max_id, limit).await?;
+    Ok(crate::accounts::account_page(&ctx, &req, page))
 }

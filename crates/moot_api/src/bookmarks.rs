@@ -2,15 +2,14 @@
 //! the list of one's favourites (`/api/v1/favourites`).
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use moot_app::{statuses, AppError, Context};
-use moot_db::accounts::Account;
-use moot_db::statuses::Status;
+use moot_app::views::posts::PostView;
+use moot_app::views::{self, timelines};
+use moot_app::Context;
 
 use crate::auth::Auth;
 use crate::errors::ApiError;
 use crate::pagination::Page;
 use crate::params::parse_id;
-use crate::statuses::{render, render_page};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(bookmark).service(bookmarks).service(favourites);
@@ -24,36 +23,15 @@ async fn bookmark(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:bookmarks")?;
     let (id, action) = path.into_inner();
-    let (status, author) =
-        statuses::get_visible(&ctx, Some(&session.account), parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    if action == "bookmark" {
-        moot_db::bookmarks::add(&mut conn, session.account.id, status.id).await
-    } else {
-        moot_db::bookmarks::remove(&mut conn, session.account.id, status.id).await
-    }
-    .map_err(AppError::from)?;
-    drop(conn);
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, Some(&session.account)).await?))
+    let keep = action == "bookmark";
+    let status = moot_app::bookmarks::set(&ctx, &session.account, parse_id(&id)?, keep).await?;
+    crate::statuses::answer_with(&ctx, status, &session.account).await
 }
 
-/// A page of posts kept by (cursor, post, author), still visible to the
-/// viewer, with its Link header.
-async fn page_of(
-    ctx: &Context,
-    req: &HttpRequest,
-    viewer: &Account,
-    page: Vec<(i64, Status, Account)>,
-) -> Result<HttpResponse, ApiError> {
-    let cursors: Vec<i64> = page.iter().map(|(c, _, _)| *c).collect();
-    let mut shown = Vec::with_capacity(page.len());
-    for (_, status, author) in page {
-        if statuses::can_view(ctx, Some(viewer), &status, &author).await? {
-            shown.push((status, author));
-        }
-    }
-    let body = render_page(ctx, &shown, Some(viewer)).await?;
-    Ok(crate::pagination::page_response(ctx, req, &cursors, body))
+/// A page of kept posts, with its Link header.
+fn page_of(ctx: &Context, req: &HttpRequest, page: views::Page<PostView>) -> HttpResponse {
+    let body = crate::statuses::present_posts(ctx, &page.items, true);
+    crate::pagination::page_response(ctx, req, &page.cursors, &body)
 }
 
 #[get("/api/v1/bookmarks")]
@@ -64,17 +42,9 @@ async fn bookmarks(
     query: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:bookmarks")?;
-    let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    let page = moot_db::bookmarks::page(
-        &mut conn,
-        session.account.id,
-        query.max_id(),
-        query.limit(20, 40),
-    )
-    .await
-    .map_err(AppError::from)?;
-    drop(conn);
-    page_of(&ctx, &req, &session.account, page).await
+    let (max_id, limit) = (query.max_id(), query.limit(20, 40));
+    let page = timelines::bookmarks(&ctx, &session.account, max_id, limit).await?;
+    Ok(page_of(&ctx, &req, page))
 }
 
 #[get("/api/v1/favourites")]
@@ -85,15 +55,7 @@ async fn favourites(
     query: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:favourites")?;
-    let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    let page = moot_db::bookmarks::favourites_page(
-        &mut conn,
-        session.account.id,
-        query.max_id(),
-        query.limit(20, 40),
-    )
-    .await
-    .map_err(AppError::from)?;
-    drop(conn);
-    page_of(&ctx, &req, &session.account, page).await
+    let (max_id, limit) = (query.max_id(), query.limit(20, 40));
+    let page = timelines::favourites(&ctx, &session.account, max_id, limit).await?;
+    Ok(page_of(&ctx, &req, page))
 }

@@ -1,20 +1,18 @@
-//! Filters v2 (`/api/v2/filters`), and applying them to the posts a
-//! request shows: matching posts carry `filtered` results, and those a
-//! `hide` filter covers in the request's context are left out.
+//! Filters v2 (`/api/v2/filters`). Applying them to what a person reads is
+//! `moot_app::views::filtering`'s job.
 
 use std::collections::BTreeMap;
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::filters::{self, FilterInput};
 use moot_app::Context;
-use moot_db::accounts::Account;
-use moot_db::filters::FullFilter;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::errors::ApiError;
 use crate::params::parse_id;
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(all)
@@ -31,27 +29,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(keyword_add)
         .service(statuses)
         .service(status_add);
-}
-
-fn keyword_entity(k: &moot_db::filters::Keyword) -> Value {
-    json!({"id": k.id.to_string(), "keyword": k.keyword, "whole_word": k.whole_word})
-}
-
-fn status_entity(s: &moot_db::filters::FilteredStatus) -> Value {
-    json!({"id": s.id.to_string(), "status_id": s.status_id.to_string()})
-}
-
-/// Mastodon's `Filter` entity.
-fn entity(f: &FullFilter) -> Value {
-    json!({
-        "id": f.filter.id.to_string(),
-        "title": f.filter.title,
-        "context": f.filter.context,
-        "expires_at": f.filter.expires_at.map(crate::entities::timestamp),
-        "filter_action": f.filter.action,
-        "keywords": f.keywords.iter().map(keyword_entity).collect::<Vec<_>>(),
-        "statuses": f.statuses.iter().map(status_entity).collect::<Vec<_>>(),
-    })
 }
 
 /// A filter as JSON clients send it.
@@ -163,11 +140,8 @@ async fn read_filter(req: &HttpRequest, body: &web::Bytes) -> Result<FilterInput
 #[get("/api/v2/filters")]
 async fn all(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:filters")?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found = moot_db::filters::of(&mut conn, session.account.id, false)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    Ok(HttpResponse::Ok().json(found.iter().map(entity).collect::<Vec<_>>()))
+    let found = filters::all(&ctx, &session.account).await?;
+    Ok(HttpResponse::Ok().json(found.iter().map(presenter::filter).collect::<Vec<_>>()))
 }
 
 #[post("/api/v2/filters")]
@@ -180,7 +154,7 @@ async fn create(
     let session = auth.require("write:filters")?;
     let input = read_filter(&req, &body).await?;
     let made = filters::create(&ctx, &session.account, input).await?;
-    Ok(HttpResponse::Ok().json(entity(&made)))
+    Ok(HttpResponse::Ok().json(presenter::filter(&made)))
 }
 
 #[get("/api/v2/filters/{id}")]
@@ -191,7 +165,7 @@ async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:filters")?;
     let found = filters::owned(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(entity(&found)))
+    Ok(HttpResponse::Ok().json(presenter::filter(&found)))
 }
 
 #[put("/api/v2/filters/{id}")]
@@ -205,7 +179,7 @@ async fn change(
     let session = auth.require("write:filters")?;
     let input = read_filter(&req, &body).await?;
     let changed = filters::change(&ctx, &session.account, parse_id(&id)?, input).await?;
-    Ok(HttpResponse::Ok().json(entity(&changed)))
+    Ok(HttpResponse::Ok().json(presenter::filter(&changed)))
 }
 
 #[delete("/api/v2/filters/{id}")]
@@ -231,7 +205,7 @@ async fn keywords(
         found
             .keywords
             .iter()
-            .map(keyword_entity)
+            .map(presenter::filter_keyword)
             .collect::<Vec<_>>(),
     ))
 }
@@ -256,7 +230,7 @@ async fn keyword_add(
     let whole = p.whole_word.unwrap_or(true);
     let added =
         filters::add_keyword(&ctx, &session.account, parse_id(&id)?, &p.keyword, whole).await?;
-    Ok(HttpResponse::Ok().json(keyword_entity(&added)))
+    Ok(HttpResponse::Ok().json(presenter::filter_keyword(&added)))
 }
 
 #[get("/api/v2/filters/keywords/{id}")]
@@ -267,7 +241,7 @@ async fn keyword_show(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:filters")?;
     let found = filters::owned_keyword(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(keyword_entity(&found)))
+    Ok(HttpResponse::Ok().json(presenter::filter_keyword(&found)))
 }
 
 #[put("/api/v2/filters/keywords/{id}")]
@@ -280,19 +254,15 @@ async fn keyword_change(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:filters")?;
     let p: KeywordParams = crate::params::parse(&req, &body).await?;
-    let found = filters::owned_keyword(&ctx, &session.account, parse_id(&id)?).await?;
-    let keyword = p.keyword.trim();
-    if keyword.is_empty() {
-        return Err(ApiError::unprocessable(
-            "Validation failed: keyword must not be empty",
-        ));
-    }
-    let whole = p.whole_word.unwrap_or(found.whole_word);
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let changed = moot_db::filters::update_keyword(&mut conn, found.id, keyword, whole)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    Ok(HttpResponse::Ok().json(keyword_entity(&changed)))
+    let changed = filters::change_keyword(
+        &ctx,
+        &session.account,
+        parse_id(&id)?,
+        &p.keyword,
+        p.whole_word,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(presenter::filter_keyword(&changed)))
 }
 
 #[delete("/api/v2/filters/keywords/{id}")]
@@ -302,11 +272,7 @@ async fn keyword_remove(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:filters")?;
-    let found = filters::owned_keyword(&ctx, &session.account, parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    moot_db::filters::delete_keyword(&mut conn, found.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
+    filters::remove_keyword(&ctx, &session.account, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
@@ -318,7 +284,13 @@ async fn statuses(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:filters")?;
     let found = filters::owned(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(found.statuses.iter().map(status_entity).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(
+        found
+            .statuses
+            .iter()
+            .map(presenter::filter_status)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -338,7 +310,7 @@ async fn status_add(
     let p: StatusParams = crate::params::parse(&req, &body).await?;
     let status_id = parse_id(&p.status_id)?;
     let added = filters::add_status(&ctx, &session.account, parse_id(&id)?, status_id).await?;
-    Ok(HttpResponse::Ok().json(status_entity(&added)))
+    Ok(HttpResponse::Ok().json(presenter::filter_status(&added)))
 }
 
 #[get("/api/v2/filters/statuses/{id}")]
@@ -349,7 +321,7 @@ async fn status_show(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:filters")?;
     let found = filters::owned_status(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(status_entity(&found)))
+    Ok(HttpResponse::Ok().json(presenter::filter_status(&found)))
 }
 
 #[delete("/api/v2/filters/statuses/{id}")]
@@ -359,75 +331,6 @@ async fn status_remove(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:filters")?;
-    let found = filters::owned_status(&ctx, &session.account, parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    moot_db::filters::delete_status(&mut conn, found.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
+    filters::remove_status(&ctx, &session.account, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
-}
-
-/// Applies `viewer`'s filters for `context` to rendered posts: each match
-/// is noted in the post's `filtered` (inside a boost, in the boosted post
-/// too), and posts a `hide` filter covers are left out.
-pub async fn apply(
-    ctx: &Context,
-    viewer: Option<&Account>,
-    context: &str,
-    posts: Vec<Value>,
-) -> Result<Vec<Value>, ApiError> {
-    let Some(viewer) = viewer else {
-        return Ok(posts);
-    };
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let active: Vec<FullFilter> = moot_db::filters::of(&mut conn, viewer.id, true)
-        .await
-        .map_err(moot_app::AppError::from)?
-        .into_iter()
-        .filter(|f| f.filter.context.iter().any(|c| c == context))
-        .collect();
-    drop(conn);
-    if active.is_empty() {
-        return Ok(posts);
-    }
-    Ok(posts
-        .into_iter()
-        .filter_map(|mut post| {
-            let target = if post["reblog"].is_object() {
-                &post["reblog"]
-            } else {
-                &post
-            };
-            let id: i64 = target["id"].as_str()?.parse().ok()?;
-            let text = format!(
-                "{} {}",
-                target["spoiler_text"].as_str().unwrap_or_default(),
-                moot_core::text::plain_text(target["content"].as_str().unwrap_or_default())
-            );
-            let mut results = Vec::new();
-            let mut hidden = false;
-            for filter in &active {
-                let (words, by_post) = filters::matches(filter, id, &text);
-                if words.is_empty() && !by_post {
-                    continue;
-                }
-                hidden |= filter.filter.action == "hide";
-                results.push(json!({
-                    "filter": entity(filter),
-                    "keyword_matches": (!words.is_empty()).then_some(words),
-                    "status_matches": by_post.then(|| vec![id.to_string()]),
-                }));
-            }
-            if hidden {
-                return None;
-            }
-            if !results.is_empty() {
-                if post["reblog"].is_object() {
-                    post["reblog"]["filtered"] = json!(results);
-                }
-                post["filtered"] = json!(results);
-            }
-            Some(post)
-        })
-        .collect())
 }

@@ -148,12 +148,14 @@ async fn members(
     let cursors: Vec<i64> = page.iter().map(|(c, _, _)| *c).collect();
     let accounts: Vec<_> = page.iter().map(|(_, a, _)| a.clone()).collect();
     let rendered = render_accounts(&ctx, &accounts).await?;
-    let body = rendered
+    let body: Vec<serde_json::Value> = rendered
         .into_iter()
         .zip(&page)
         .map(|(account, (_, _, role))| json!({ "account": account, "role": role }))
         .collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &body,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -110,7 +110,7 @@ async fn list(
     .await?;
     let ids: Vec<i64> = views.iter().map(|v| v.item.id).collect();
     let body = items_json(&ctx, &views).await?;
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, &body))
 }
 
 #[derive(Deserialize)]

@@ -2,8 +2,9 @@
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::lists::{self, ListInput};
+use moot_app::model::List;
+use moot_app::views::timelines;
 use moot_app::Context;
-use moot_db::lists::List;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -70,10 +71,7 @@ async fn lists_of(
     owner: i64,
     member: Option<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found = moot_db::lists::of(&mut conn, owner, member)
-        .await
-        .map_err(moot_app::AppError::from)?;
+    let found = lists::of(ctx, owner, member).await?;
     Ok(HttpResponse::Ok().json(found.iter().map(entity).collect::<Vec<_>>()))
 }
 
@@ -139,12 +137,7 @@ async fn members(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:lists")?;
-    let list = lists::get(&ctx, &session.account, parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let found = moot_db::lists::members(&mut conn, list.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
+    let found = lists::members(&ctx, &session.account, parse_id(&id)?).await?;
     let body = crate::accounts::render_accounts(&ctx, &found).await?;
     Ok(HttpResponse::Ok().json(body))
 }
@@ -204,14 +197,13 @@ async fn timeline(
     query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:lists")?;
-    let list = lists::get(&ctx, &session.account, parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::lists::timeline(&mut conn, &list, query.window(20, 40))
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    let body = crate::statuses::render_entries(&ctx, &page, Some(&session.account)).await?;
-    let body = crate::filters::apply(&ctx, Some(&session.account), "home", body).await?;
-    let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
+    let list_id = parse_id(&id)?;
+    let shown = timelines::list(&ctx, &session.account, list_id, query.window(20, 40)).await?;
+    let body = crate::statuses::present_entries(&ctx, &shown.items, true);
+    Ok(crate::pagination::page_response(
+        &ctx,
+        &req,
+        &shown.cursors,
+        &body,
+    ))
 }

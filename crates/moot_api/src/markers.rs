@@ -36,7 +36,7 @@ async fn markers_json(
                 json!({
                     "last_read_id": m.last_read_id.to_string(),
                     "version": m.version,
-                    "updated_at": crate::entities::timestamp(m.updated_at),
+                    "updated_at": crate::presenter::timestamp(m.updated_at),
                 }),
             )
         })

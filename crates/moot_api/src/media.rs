@@ -13,9 +13,9 @@ use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::Auth;
-use crate::entities;
 use crate::errors::ApiError;
 use crate::params::{malformed_multipart, parse_id, read_text};
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(upload)
@@ -121,7 +121,7 @@ async fn upload(
     let received =
         received.ok_or_else(|| ApiError::unprocessable("Validation failed: file is missing"))?;
     let stored = media::create(&ctx, &session.account, received, details).await?;
-    Ok(HttpResponse::Ok().json(entities::media(&ctx, &stored)))
+    Ok(HttpResponse::Ok().json(presenter::media(&ctx, &stored)))
 }
 
 #[get("/api/v1/media/{id}")]
@@ -132,7 +132,7 @@ async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:media")?;
     let stored = media::own(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(entities::media(&ctx, &stored)))
+    Ok(HttpResponse::Ok().json(presenter::media(&ctx, &stored)))
 }
 
 #[derive(Deserialize)]
@@ -161,7 +161,7 @@ async fn update(
             .flatten(),
     };
     let stored = media::describe(&ctx, &session.account, parse_id(&id)?, details).await?;
-    Ok(HttpResponse::Ok().json(entities::media(&ctx, &stored)))
+    Ok(HttpResponse::Ok().json(presenter::media(&ctx, &stored)))
 }
 
 #[delete("/api/v1/media/{id}")]
@@ -172,7 +172,7 @@ async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:media")?;
     let stored = media::delete(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(entities::media(&ctx, &stored)))
+    Ok(HttpResponse::Ok().json(presenter::media(&ctx, &stored)))
 }
 
 /// The file itself. Keys are random, so a file's URL is its capability,

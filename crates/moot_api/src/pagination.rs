@@ -3,9 +3,9 @@
 //! (`min_id`), keeping the request's other parameters.
 
 use actix_web::HttpRequest;
+use moot_app::model::Window;
 use moot_app::read_cache::Page as RenderedPage;
 use moot_app::Context;
-use moot_db::window::Window;
 use serde::Deserialize;
 
 /// `max_id`, `since_id`, `min_id` and `limit`, as paged lists take them.
@@ -66,24 +66,24 @@ pub fn link_header(ctx: &Context, req: &HttpRequest, ids: &[i64]) -> Option<Stri
 }
 
 /// A JSON list response with its `Link` header.
-pub fn page_response(
+pub fn page_response<T: serde::Serialize>(
     ctx: &Context,
     req: &HttpRequest,
     ids: &[i64],
-    items: Vec<serde_json::Value>,
+    items: &[T],
 ) -> actix_web::HttpResponse {
-    send(&rendered(ctx, req, ids, &items))
+    send(&rendered(ctx, req, ids, items))
 }
 
 /// A page as it is sent: its body and `Link` header, to keep for later.
-pub fn rendered(
+pub fn rendered<T: serde::Serialize>(
     ctx: &Context,
     req: &HttpRequest,
     ids: &[i64],
-    items: &[serde_json::Value],
+    items: &[T],
 ) -> RenderedPage {
     RenderedPage {
-        // A list of JSON values always serializes.
+        // Entities are plain data: they always serialize.
         body: serde_json::to_vec(items).unwrap_or_default().into(),
         link: link_header(ctx, req, ids),
     }

@@ -6,9 +6,9 @@ use moot_app::Context;
 use serde::Deserialize;
 
 use crate::auth::Auth;
-use crate::entities;
 use crate::errors::ApiError;
 use crate::params::parse_id;
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(show).service(vote);
@@ -25,7 +25,7 @@ async fn poll_json(
         .await?
         .remove(&status.id)
         .ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok().json(entities::poll(&view, viewer.is_some())))
+    Ok(HttpResponse::Ok().json(presenter::poll(&view, viewer.is_some())))
 }
 
 #[get("/api/v1/polls/{id}")]

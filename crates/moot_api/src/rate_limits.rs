@@ -161,7 +161,7 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, standing: &Stan
     for (name, value) in [
         ("x-ratelimit-limit", standing.limit.to_string()),
         ("x-ratelimit-remaining", standing.remaining.to_string()),
-        ("x-ratelimit-reset", crate::entities::timestamp(reset)),
+        ("x-ratelimit-reset", crate::presenter::timestamp(reset)),
     ] {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(HeaderName::from_static(name), value);

@@ -1,21 +1,21 @@
 //! `/api/v1/statuses` and the home timeline.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use moot_app::read_cache::Source;
+use moot_app::model::{Account, Edit, Status};
 use moot_app::statuses::{self, PostInput};
+use moot_app::tags;
+use moot_app::views::posts::{self, EntryView, PostView};
+use moot_app::views::timelines;
 use moot_app::Context;
-use moot_db::accounts::Account;
-use moot_db::statuses::Status;
 use moot_protocol::notes::Visibility;
-use std::collections::HashMap;
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::auth::Auth;
-use crate::entities;
 use crate::errors::ApiError;
 use crate::params::parse_id;
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
@@ -138,144 +138,36 @@ impl StatusParams {
 /// A post as the client API shows it to `viewer`.
 pub async fn render(
     ctx: &Context,
-    status: &Status,
-    author: &Account,
+    status: Status,
+    author: Account,
     viewer: Option<&Account>,
-) -> Result<Value, ApiError> {
-    let page = [(status.clone(), author.clone())];
-    let mut rendered = render_page(ctx, &page, viewer).await?;
-    Ok(rendered.pop().unwrap_or_default())
+) -> Result<presenter::StatusEntity, ApiError> {
+    let post = posts::post(ctx, viewer, status, author).await?;
+    Ok(presenter::status(ctx, &post, viewer.is_some()))
 }
 
-/// Posts as the client API shows them to `viewer`. What they show beside
-/// themselves (counts, attachments, the author replied to) is read for the
-/// whole page at once: a timeline costs a handful of queries, not a
-/// handful per post.
-pub async fn render_page(
+/// Timeline lines as the client API shows them.
+pub fn present_entries(
     ctx: &Context,
-    page: &[(Status, Account)],
-    viewer: Option<&Account>,
-) -> Result<Vec<Value>, ApiError> {
-    if page.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = page.iter().map(|(s, _)| s.id).collect();
-    let mut authors: Vec<i64> = page.iter().map(|(_, a)| a.id).collect();
-    authors.sort_unstable();
-    authors.dedup();
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let internal = |e| ApiError::from(moot_app::AppError::from(e));
-    let counts = moot_db::accounts::counts_of(&mut conn, &authors)
-        .await
-        .map_err(internal)?;
-    let stats: HashMap<i64, moot_db::statuses::Stats> =
-        moot_db::statuses::stats_of(&mut conn, &ids, viewer.map(|v| v.id))
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-    let mut files: HashMap<i64, Vec<Value>> = HashMap::new();
-    let with_files: Vec<i64> = stats
-        .values()
-        .filter(|s| s.has_media)
-        .map(|s| s.id)
-        .collect();
-    let attached = match with_files.is_empty() {
-        true => Vec::new(),
-        false => moot_db::media::of_statuses(&mut conn, &with_files)
-            .await
-            .map_err(internal)?,
-    };
-    for file in attached {
-        let status_id = file.status_id.unwrap_or_default();
-        files
-            .entry(status_id)
-            .or_default()
-            .push(entities::media(ctx, &file));
-    }
-    let mentioned: Vec<i64> = stats.values().flat_map(|s| s.mentions.clone()).collect();
-    let mentioned: HashMap<i64, Value> = match mentioned.is_empty() {
-        true => HashMap::new(),
-        false => moot_db::accounts::find_many(&mut conn, &mentioned)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|a| (a.id, entities::mention(ctx, a)))
-            .collect(),
-    };
-    let statuses: Vec<&Status> = page.iter().map(|(s, _)| s).collect();
-    let mut polls = moot_app::polls::views(&mut conn, &statuses, viewer).await?;
-    drop(conn);
-    Ok(page
+    entries: &[EntryView],
+    signed_in: bool,
+) -> Vec<presenter::StatusEntity> {
+    entries
         .iter()
-        .map(|(status, author)| {
-            let counts = counts.get(&author.id).copied().unwrap_or_default();
-            let stats = stats.get(&status.id).cloned().unwrap_or_default();
-            let mut body = entities::status(
-                ctx,
-                status,
-                entities::account(ctx, author, counts),
-                stats.parent_author,
-            );
-            body["favourites_count"] = json!(stats.favourites);
-            body["reblogs_count"] = json!(stats.reblogs);
-            body["replies_count"] = json!(stats.replies);
-            body["favourited"] = json!(stats.favourited);
-            body["reblogged"] = json!(stats.reblogged);
-            body["pinned"] = json!(stats.pinned);
-            body["bookmarked"] = json!(stats.bookmarked);
-            body["media_attachments"] = json!(files.remove(&status.id).unwrap_or_default());
-            let tags: Vec<Value> = stats.tags.iter().map(|t| entities::tag(ctx, t)).collect();
-            body["tags"] = json!(tags);
-            let mentions: Vec<&Value> = stats
-                .mentions
-                .iter()
-                .filter_map(|id| mentioned.get(id))
-                .collect();
-            body["mentions"] = json!(mentions);
-            if let Some(poll) = polls.remove(&status.id) {
-                body["poll"] = entities::poll(&poll, viewer.is_some());
-            }
-            body
-        })
-        .collect())
+        .map(|e| presenter::entry(ctx, e, signed_in))
+        .collect()
 }
 
-/// Timeline entries as the client API shows them: posts, and boosts with
-/// the boosted post inside.
-pub async fn render_entries(
+/// Posts as the client API shows them.
+pub fn present_posts(
     ctx: &Context,
-    entries: &[moot_db::timelines::Entry],
-    viewer: Option<&Account>,
-) -> Result<Vec<Value>, ApiError> {
-    let posts: Vec<(Status, Account)> = entries
+    posts: &[PostView],
+    signed_in: bool,
+) -> Vec<presenter::StatusEntity> {
+    posts
         .iter()
-        .map(|e| (e.status.clone(), e.author.clone()))
-        .collect();
-    let rendered = render_page(ctx, &posts, viewer).await?;
-    let mut boosters: Vec<Account> = entries
-        .iter()
-        .filter_map(|e| e.boost.as_ref().map(|b| b.by.clone()))
-        .collect();
-    boosters.sort_by_key(|a| a.id);
-    boosters.dedup_by_key(|a| a.id);
-    let boosters: HashMap<i64, entities::AccountEntity> = boosters
-        .iter()
-        .map(|a| a.id)
-        .zip(crate::accounts::render_accounts(ctx, &boosters).await?)
-        .collect();
-    Ok(entries
-        .iter()
-        .zip(rendered)
-        .map(|(entry, post)| match &entry.boost {
-            Some(boost) => match boosters.get(&boost.by.id) {
-                Some(booster) => entities::boost(boost, booster.clone(), post),
-                None => post,
-            },
-            None => post,
-        })
-        .collect())
+        .map(|p| presenter::status(ctx, p, signed_in))
+        .collect()
 }
 
 #[post("/api/v1/statuses")]
@@ -296,8 +188,8 @@ async fn create(
         .map(|v| v.chars().take(255).collect::<String>())
         .filter(|v| !v.is_empty());
     let status = statuses::create(&ctx, &session.account, input).await?;
-    Ok(HttpResponse::Ok()
-        .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
+    let me = &session.account;
+    Ok(HttpResponse::Ok().json(render(&ctx, status, me.clone(), Some(me)).await?))
 }
 
 /// Reading a post needs no token for public ones; a token shows more.
@@ -319,8 +211,8 @@ async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
-    let (status, author) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(render(&ctx, &status, &author, viewer.as_ref()).await?))
+    let post = posts::visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(presenter::status(&ctx, &post, viewer.is_some())))
 }
 
 #[put("/api/v1/statuses/{id}")]
@@ -336,8 +228,8 @@ async fn edit(
         .await?
         .into_input(Visibility::Public)?;
     let status = statuses::edit(&ctx, &session.account, parse_id(&id)?, input).await?;
-    Ok(HttpResponse::Ok()
-        .json(render(&ctx, &status, &session.account, Some(&session.account)).await?))
+    let me = &session.account;
+    Ok(HttpResponse::Ok().json(render(&ctx, status, me.clone(), Some(me)).await?))
 }
 
 #[delete("/api/v1/statuses/{id}")]
@@ -349,8 +241,10 @@ async fn remove(
     let session = auth.require("write:statuses")?;
     let status = statuses::delete(&ctx, &session.account, parse_id(&id)?).await?;
     // Mastodon answers with the deleted post, its source text included.
-    let mut body = render(&ctx, &status, &session.account, Some(&session.account)).await?;
-    body["text"] = json!(status.source.unwrap_or_default());
+    let text = status.source.clone().unwrap_or_default();
+    let me = &session.account;
+    let mut body = render(&ctx, status, me.clone(), Some(me)).await?;
+    body.text = Some(text);
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -361,47 +255,12 @@ async fn context(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
-    let (status, _) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    // Ancestors: walk up the thread (bounded).
-    let mut ancestors = Vec::new();
-    let mut next = status.in_reply_to_id;
-    while let (Some(parent_id), true) = (next, ancestors.len() < 100) {
-        let Some((parent, author)) = moot_db::statuses::find(&mut conn, parent_id)
-            .await
-            .map_err(moot_app::AppError::from)?
-        else {
-            break;
-        };
-        next = parent.in_reply_to_id;
-        if statuses::can_view(&ctx, viewer.as_ref(), &parent, &author).await? {
-            ancestors.push((parent, author));
-        }
-    }
-    ancestors.reverse();
-    // Descendants: breadth-first below the post (bounded).
-    let mut descendants = Vec::new();
-    let mut queue = vec![status.id];
-    while let Some(parent_id) = queue.pop() {
-        for (reply, author) in moot_db::statuses::replies(&mut conn, parent_id)
-            .await
-            .map_err(moot_app::AppError::from)?
-        {
-            if descendants.len() >= 500 {
-                break;
-            }
-            queue.push(reply.id);
-            if statuses::can_view(&ctx, viewer.as_ref(), &reply, &author).await? {
-                descendants.push((reply, author));
-            }
-        }
-    }
-    drop(conn);
-    let ancestors = render_page(&ctx, &ancestors, viewer.as_ref()).await?;
-    let ancestors = crate::filters::apply(&ctx, viewer.as_ref(), "thread", ancestors).await?;
-    let descendants = render_page(&ctx, &descendants, viewer.as_ref()).await?;
-    let descendants = crate::filters::apply(&ctx, viewer.as_ref(), "thread", descendants).await?;
-    Ok(HttpResponse::Ok().json(json!({ "ancestors": ancestors, "descendants": descendants })))
+    let (ancestors, descendants) = timelines::thread(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    let signed_in = viewer.is_some();
+    Ok(HttpResponse::Ok().json(json!({
+        "ancestors": present_posts(&ctx, &ancestors, signed_in),
+        "descendants": present_posts(&ctx, &descendants, signed_in),
+    })))
 }
 
 #[post("/api/v1/statuses/{id}/{action:favourite|unfavourite}")]
@@ -418,18 +277,18 @@ async fn favourite(
     } else {
         moot_app::reactions::unfavourite(&ctx, &session.account, id).await?
     };
-    answer_with(&ctx, &status, &session.account).await
+    answer_with(&ctx, status, &session.account).await
 }
 
-/// The answer to an action on a post (favourite, boost, pin and their
-/// undo): the post as the actor now sees it.
-async fn answer_with(
+/// The answer to an action on a post (favourite, boost, pin, bookmark and
+/// their undo): the post as the actor now sees it.
+pub(crate) async fn answer_with(
     ctx: &Context,
-    status: &Status,
+    status: Status,
     viewer: &Account,
 ) -> Result<HttpResponse, ApiError> {
     let author = moot_app::directory::by_id(ctx, status.account_id).await?;
-    Ok(HttpResponse::Ok().json(render(ctx, status, &author, Some(viewer)).await?))
+    Ok(HttpResponse::Ok().json(render(ctx, status, author, Some(viewer)).await?))
 }
 
 /// Boosting a post answers with the boost, the post inside; undoing it,
@@ -443,20 +302,13 @@ async fn reblog(
     let session = auth.require("write:statuses")?;
     let (id, action) = path.into_inner();
     let id = parse_id(&id)?;
-    let me = Some(&session.account);
     if action == "reblog" {
         let boost_id = moot_app::reactions::boost(&ctx, &session.account, id).await?;
-        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let entry = moot_db::timelines::boost(&mut conn, boost_id)
-            .await
-            .map_err(moot_app::AppError::from)?
-            .ok_or_else(ApiError::not_found)?;
-        drop(conn);
-        let body = render_entries(&ctx, std::slice::from_ref(&entry), me).await?;
-        return Ok(HttpResponse::Ok().json(&body[0]));
+        let line = timelines::boost(&ctx, &session.account, boost_id).await?;
+        return Ok(HttpResponse::Ok().json(presenter::entry(&ctx, &line, true)));
     }
     let status = moot_app::reactions::unboost(&ctx, &session.account, id).await?;
-    answer_with(&ctx, &status, &session.account).await
+    answer_with(&ctx, status, &session.account).await
 }
 
 #[post("/api/v1/statuses/{id}/{action:pin|unpin}")]
@@ -473,7 +325,7 @@ async fn pin(
     } else {
         moot_app::pins::unpin(&ctx, &session.account, id).await?
     };
-    answer_with(&ctx, &status, &session.account).await
+    answer_with(&ctx, status, &session.account).await
 }
 
 /// Who favourited or boosted a post the viewer may see.
@@ -486,20 +338,29 @@ async fn reactors(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
     let (id, who) = path.into_inner();
-    let (status, _) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    let (limit, max_id) = (query.limit(40, 80), query.max_id());
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::reactions::reactors_page(
-        &mut conn,
-        status.id,
+    let page = timelines::reactors(
+        &ctx,
+        viewer.as_ref(),
+        parse_id(&id)?,
         who == "reblogged_by",
-        max_id,
-        limit,
+        query.max_id(),
+        query.limit(40, 80),
     )
-    .await
-    .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    crate::accounts::account_page(&ctx, &req, page).await
+    .await?;
+    Ok(crate::accounts::account_page(&ctx, &req, page))
+}
+
+/// One version of a post, as `history` lists them.
+#[derive(Serialize)]
+struct Version<'a> {
+    content: &'a str,
+    spoiler_text: &'a str,
+    sensitive: bool,
+    created_at: String,
+    account: &'a presenter::AccountEntity,
+    poll: Option<()>,
+    media_attachments: &'a [presenter::MediaEntity],
+    emojis: [(); 0],
 }
 
 /// A post's versions, oldest first, the current one last.
@@ -510,41 +371,27 @@ async fn history(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer(&req).await;
-    let (status, author) = statuses::get_visible(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let edits = moot_db::statuses::edits(&mut conn, status.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    let files: Vec<Value> = moot_db::media::of_statuses(&mut conn, &[status.id])
-        .await
-        .map_err(moot_app::AppError::from)?
-        .iter()
-        .map(|f| entities::media(&ctx, f))
-        .collect();
-    drop(conn);
-    let account = crate::accounts::render_accounts(&ctx, std::slice::from_ref(&author))
-        .await?
-        .pop();
-    let current = moot_db::statuses::Edit {
+    let (post, edits) = timelines::history(&ctx, viewer.as_ref(), parse_id(&id)?).await?;
+    let shown = presenter::status(&ctx, &post, viewer.is_some());
+    let status = &post.status;
+    let current = Edit {
         content: status.content.clone(),
         spoiler_text: status.spoiler_text.clone(),
         sensitive: status.sensitive,
         created_at: status.edited_at.unwrap_or(status.created_at),
     };
-    let versions: Vec<Value> = edits
+    let versions: Vec<Version> = edits
         .iter()
         .chain(std::iter::once(&current))
-        .map(|v| {
-            json!({
-                "content": v.content,
-                "spoiler_text": v.spoiler_text,
-                "sensitive": v.sensitive,
-                "created_at": entities::timestamp(v.created_at),
-                "account": account,
-                "poll": null,
-                "media_attachments": files,
-                "emojis": [],
-            })
+        .map(|v| Version {
+            content: &v.content,
+            spoiler_text: &v.spoiler_text,
+            sensitive: v.sensitive,
+            created_at: presenter::timestamp(v.created_at),
+            account: &shown.account,
+            poll: None,
+            media_attachments: &shown.media_attachments,
+            emojis: [],
         })
         .collect();
     Ok(HttpResponse::Ok().json(versions))
@@ -610,24 +457,10 @@ async fn tag_info(
     tag: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read")?;
-    let name = tag_name(&tag)?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let following = moot_db::statuses::follows_tag(&mut conn, session.account.id, &name)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    let mut body = entities::tag(&ctx, &name);
-    body["following"] = json!(following);
+    let name = tags::name(&tag).ok_or_else(ApiError::not_found)?;
+    let mut body = presenter::tag(&ctx, &name);
+    body.following = tags::following(&ctx, &session.account, &name).await?;
     Ok(HttpResponse::Ok().json(body))
-}
-
-/// A hashtag as a path names it: without `#`, in lower case, word
-/// characters only.
-fn tag_name(raw: &str) -> Result<String, ApiError> {
-    let name = raw.trim_start_matches('#').to_lowercase();
-    let valid = !name.is_empty()
-        && name.chars().count() <= 100
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    valid.then_some(name).ok_or_else(ApiError::not_found)
 }
 
 /// Following a hashtag brings its public posts into the home timeline.
@@ -639,14 +472,10 @@ async fn tag_follow(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:follows")?;
     let (tag, action) = path.into_inner();
-    let name = tag_name(&tag)?;
     let follow = action == "follow";
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    moot_db::statuses::follow_tag(&mut conn, session.account.id, &name, follow)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    let mut body = entities::tag(&ctx, &name);
-    body["following"] = json!(follow);
+    let name = tags::set_following(&ctx, &session.account, &tag, follow).await?;
+    let mut body = presenter::tag(&ctx, &name);
+    body.following = follow;
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -658,29 +487,28 @@ async fn followed_tags(
     query: web::Query<crate::pagination::Page>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:follows")?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::statuses::followed_tags(
-        &mut conn,
-        session.account.id,
+    let page = tags::followed(
+        &ctx,
+        &session.account,
         query.max_id(),
         query.limit(100, 200),
     )
-    .await
-    .map_err(moot_app::AppError::from)?;
+    .await?;
     let cursors: Vec<i64> = page.iter().map(|(id, _)| *id).collect();
-    let body = page
+    let body: Vec<presenter::TagEntity> = page
         .iter()
         .map(|(_, name)| {
-            let mut tag = entities::tag(&ctx, name);
-            tag["following"] = json!(true);
+            let mut tag = presenter::tag(&ctx, name);
+            tag.following = true;
             tag
         })
         .collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &cursors, body))
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &body,
+    ))
 }
 
-/// Public posts (with `tag`, if given), leaving out silenced (and refused)
-/// domains: their posts reach only their followers' home timelines.
+/// Public posts (with `tag`, if given).
 async fn public_posts(
     ctx: web::Data<Context>,
     auth: Auth,
@@ -689,43 +517,20 @@ async fn public_posts(
     tag: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
-    let mut window = page.window(20, 40);
     let local = match (query.local == Some(true), query.remote == Some(true)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
         _ => None,
     };
-    let mut shown = Vec::new();
-    // A few pages at most, should a silenced domain fill them.
-    for _ in 0..5 {
-        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let page = moot_db::statuses::public_timeline(
-            &mut conn,
-            session.account.id,
-            local,
-            tag.as_deref(),
-            window,
-        )
-        .await
-        .map_err(moot_app::AppError::from)?;
-        let exhausted = (page.len() as i64) < window.limit;
-        if let Some((last, _)) = page.last() {
-            window = window.past(last.id);
-        }
-        shown.extend(
-            page.into_iter()
-                .filter(|(_, author)| ctx.policy.in_public_timelines(author.domain.as_deref())),
-        );
-        if exhausted || shown.len() as i64 >= window.limit {
-            break;
-        }
-    }
-    shown.truncate(window.limit as usize);
-    let shown = window.newest_first(shown);
-    let out = render_page(&ctx, &shown, Some(&session.account)).await?;
-    let out = crate::filters::apply(&ctx, Some(&session.account), "public", out).await?;
-    let ids: Vec<i64> = shown.iter().map(|(s, _)| s.id).collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, out))
+    let asked = timelines::PublicQuery { local, tag };
+    let shown = timelines::public(&ctx, &session.account, &asked, page.window(20, 40)).await?;
+    let body = present_entries(&ctx, &shown.items, true);
+    Ok(crate::pagination::page_response(
+        &ctx,
+        &req,
+        &shown.cursors,
+        &body,
+    ))
 }
 
 #[get("/api/v1/timelines/home")]
@@ -741,17 +546,11 @@ async fn home(
         return Ok(crate::pagination::send(&page));
     }
     let ticket = ctx.read_cache.ticket();
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let page = moot_db::timelines::home(&mut conn, viewer, query.window(20, 40))
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
-    let out = render_entries(&ctx, &page, Some(&session.account)).await?;
-    let out = crate::filters::apply(&ctx, Some(&session.account), "home", out).await?;
-    let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
-    let rendered = crate::pagination::rendered(&ctx, &req, &ids, &out);
+    let shown = timelines::home(&ctx, &session.account, query.window(20, 40)).await?;
+    let body = present_entries(&ctx, &shown.items, true);
+    let rendered = crate::pagination::rendered(&ctx, &req, &shown.cursors, &body);
     if let Some(ticket) = ticket {
-        let sources = sources_of(&out);
+        let sources = shown.items.iter().flat_map(EntryView::sources).collect();
         let cache = &ctx.read_cache;
         cache.keep_page(
             ticket,
@@ -762,33 +561,4 @@ async fn home(
         );
     }
     Ok(crate::pagination::send(&rendered))
-}
-
-/// The posts and accounts rendered statuses show (the post, its author,
-/// the people it mentions, and the same of a boosted post): what a cached
-/// page of them is made from.
-fn sources_of(rendered: &[Value]) -> Vec<Source> {
-    fn id(value: &Value) -> Option<i64> {
-        value.get("id")?.as_str()?.parse().ok()
-    }
-    fn add(status: &Value, sources: &mut Vec<Source>) {
-        sources.extend(id(status).map(Source::Status));
-        sources.extend(status.get("account").and_then(id).map(Source::Account));
-        let mentions = status.get("mentions").and_then(Value::as_array);
-        sources.extend(
-            mentions
-                .into_iter()
-                .flatten()
-                .filter_map(id)
-                .map(Source::Account),
-        );
-        if let Some(boosted) = status.get("reblog").filter(|b| b.is_object()) {
-            add(boosted, sources);
-        }
-    }
-    let mut sources = Vec::new();
-    for status in rendered {
-        add(status, &mut sources);
-    }
-    sources
 }

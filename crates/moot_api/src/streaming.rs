@@ -3,7 +3,7 @@
 //! `/api/v1/streaming/...`, and `/api/v1/streaming/health`. Events come from
 //! `moot_app::streaming`; each connection renders them for its viewer.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::header;
@@ -11,15 +11,19 @@ use actix_web::web::Bytes;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, Session};
 use futures_util::StreamExt;
+use moot_app::model::{Account, Entry};
 use moot_app::streaming::{Event, Op};
+use moot_app::views::filtering::FilterContext;
+use moot_app::views::{notifications, timelines};
 use moot_app::Context;
-use moot_db::accounts::Account;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
+use tokio::sync::mpsc;
 
 use crate::errors::ApiError;
+use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health)
@@ -88,15 +92,42 @@ struct Message {
     payload: String,
 }
 
+/// The streams one connection is subscribed to, changed by its client's
+/// messages while its listener runs.
+type Subscriptions = Arc<Mutex<Vec<Subscription>>>;
+
 /// A connection's view of the node's events.
 struct Listener {
     ctx: web::Data<Context>,
     viewer: Account,
     events: Receiver<Arc<Event>>,
-    subscriptions: Vec<Subscription>,
+    subscriptions: Subscriptions,
 }
 
 impl Listener {
+    /// Runs the listener in a task of its own, its messages in the channel
+    /// returned, until the connection drops the channel. Rendering an event
+    /// reads the database; a task of its own lets the connection wait on
+    /// its client and the channel at once without ever dropping an event
+    /// half rendered.
+    fn start(mut self) -> mpsc::Receiver<Message> {
+        let (sender, messages) = mpsc::channel(16);
+        actix_web::rt::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = sender.closed() => break,
+                    message = self.next() => {
+                        let Some(message) = message else { break };
+                        if sender.send(message).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        messages
+    }
+
     /// The next event for one of this connection's streams; None when the
     /// node stops.
     async fn next(&mut self) -> Option<Message> {
@@ -108,15 +139,18 @@ impl Listener {
                 Err(RecvError::Closed) => return None,
             };
             let viewer = Some(self.viewer.id);
-            let Some(on) = self
+            let on = self
                 .subscriptions
+                .lock()
+                .expect("subscriptions lock")
                 .iter()
                 .find(|s| event.belongs_to(&s.stream, viewer, s.tag.as_deref()))
-            else {
+                .cloned();
+            let Some(on) = on else {
                 continue;
             };
             let stream = on.names();
-            match self.render(&event).await {
+            match self.render(&event, &on.stream).await {
                 Ok(Some((event, payload))) => {
                     return Some(Message {
                         stream,
@@ -130,38 +164,57 @@ impl Listener {
         }
     }
 
-    async fn render(&self, event: &Event) -> Result<Option<(&'static str, String)>, ApiError> {
+    /// The event as this connection's viewer sees it on `stream`: None
+    /// when they may not see it or their filters hide it.
+    async fn render(
+        &self,
+        event: &Event,
+        stream: &str,
+    ) -> Result<Option<(&'static str, String)>, ApiError> {
         let ctx = &self.ctx;
+        let viewer = &self.viewer;
         Ok(match event {
             Event::Post(post) if post.op == Op::Delete => {
                 Some(("delete", post.status.id.to_string()))
             }
             Event::Post(post) => {
-                let name = if post.op == Op::Edit {
-                    "status.update"
-                } else {
-                    "update"
+                let name = match post.op {
+                    Op::Edit => "status.update",
+                    _ => "update",
                 };
-                let entry = moot_db::timelines::Entry {
+                let line = Entry {
                     id: post.boost.as_ref().map_or(post.status.id, |b| b.id),
                     status: post.status.clone(),
                     author: post.author.clone(),
                     boost: post.boost.clone(),
                 };
-                let body = crate::statuses::render_entries(
-                    ctx,
-                    std::slice::from_ref(&entry),
-                    Some(&self.viewer),
-                )
-                .await?;
-                Some((name, body[0].to_string()))
+                timelines::arriving(ctx, viewer, filter_context(stream), line)
+                    .await?
+                    .map(|shown| {
+                        let body = presenter::entry(ctx, &shown, true);
+                        (name, serde_json::to_string(&body).unwrap_or_default())
+                    })
             }
             Event::Notification { notification, from } => {
-                let body =
-                    crate::notifications::render(ctx, notification, from, &self.viewer).await?;
-                Some(("notification", body.to_string()))
+                let (notification, from) = (notification.clone(), from.as_ref().clone());
+                notifications::arriving(ctx, viewer, notification, from)
+                    .await?
+                    .map(|shown| {
+                        let body = presenter::notification(ctx, &shown);
+                        let body = serde_json::to_string(&body).unwrap_or_default();
+                        ("notification", body)
+                    })
             }
         })
+    }
+}
+
+/// The filter context of what a stream carries: a person's home and lists
+/// are `home`, the public and hashtag streams `public`.
+fn filter_context(stream: &str) -> FilterContext {
+    match stream {
+        "user" | "list" => FilterContext::Home,
+        _ => FilterContext::Public,
     }
 }
 
@@ -202,7 +255,7 @@ async fn listener(ctx: web::Data<Context>, token: Option<String>) -> Result<List
         ctx,
         viewer: session.account,
         events,
-        subscriptions: Vec::new(),
+        subscriptions: Default::default(),
     })
 }
 
@@ -243,17 +296,22 @@ async fn sse_response(
     let subscription =
         Subscription::new(stream, query.parameter()).map_err(ApiError::bad_request)?;
     let (token, _) = token_of(req, query);
-    let mut listener = listener(ctx, token).await?;
-    listener.subscriptions.push(subscription);
-    let body = futures_util::stream::unfold(listener, |mut listener| async move {
+    let listener = listener(ctx, token).await?;
+    listener
+        .subscriptions
+        .lock()
+        .expect("subscriptions lock")
+        .push(subscription);
+    let messages = listener.start();
+    let body = futures_util::stream::unfold(messages, |mut messages| async move {
         let chunk = tokio::select! {
-            message = listener.next() => {
+            message = messages.recv() => {
                 let message = message?;
                 Bytes::from(format!("event: {}\ndata: {}\n\n", message.event, message.payload))
             }
             _ = tokio::time::sleep(HEARTBEAT) => Bytes::from_static(b":thump\n\n"),
         };
-        Some((Ok::<_, actix_web::Error>(chunk), listener))
+        Some((Ok::<_, actix_web::Error>(chunk), messages))
     });
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
@@ -289,11 +347,15 @@ async fn websocket(
         return sse_response(ctx, &req, &stream, &query).await;
     }
     let (token, by_protocol) = token_of(&req, &query);
-    let mut listener = listener(ctx, token.clone()).await?;
+    let listener = listener(ctx, token.clone()).await?;
     if let Some(stream) = &query.stream {
+        let subscription =
+            Subscription::new(stream, query.parameter()).map_err(ApiError::bad_request)?;
         listener
             .subscriptions
-            .push(Subscription::new(stream, query.parameter()).map_err(ApiError::bad_request)?);
+            .lock()
+            .expect("subscriptions lock")
+            .push(subscription);
     }
     let (mut response, session, incoming) = actix_ws::handle(&req, body)
         .map_err(|e| ApiError::bad_request(format!("WebSocket handshake failed: {e}")))?;
@@ -314,14 +376,16 @@ async fn websocket(
 }
 
 async fn serve_websocket(
-    mut listener: Listener,
+    listener: Listener,
     mut session: Session,
     mut incoming: actix_ws::AggregatedMessageStream,
 ) {
+    let subscriptions = listener.subscriptions.clone();
+    let mut messages = listener.start();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     loop {
         tokio::select! {
-            message = listener.next() => {
+            message = messages.recv() => {
                 let Some(message) = message else { break };
                 let frame = json!({
                     "stream": message.stream,
@@ -334,7 +398,7 @@ async fn serve_websocket(
             }
             received = incoming.next() => match received {
                 Some(Ok(AggregatedMessage::Text(text))) => {
-                    if let Some(error) = handle_client_message(&mut listener, &text) {
+                    if let Some(error) = handle_client_message(&subscriptions, &text) {
                         let frame = json!({"error": error, "status": 400});
                         if session.text(frame.to_string()).await.is_err() {
                             break;
@@ -360,7 +424,7 @@ async fn serve_websocket(
 }
 
 /// Applies a subscribe or unsubscribe message; the error to send, if any.
-fn handle_client_message(listener: &mut Listener, text: &str) -> Option<String> {
+fn handle_client_message(subscriptions: &Subscriptions, text: &str) -> Option<String> {
     let message: ClientMessage = match serde_json::from_str(text) {
         Ok(message) => message,
         Err(e) => return Some(format!("Malformed message: {e}")),
@@ -369,7 +433,7 @@ fn handle_client_message(listener: &mut Listener, text: &str) -> Option<String> 
         Ok(subscription) => subscription,
         Err(e) => return Some(e),
     };
-    let subscriptions = &mut listener.subscriptions;
+    let mut subscriptions = subscriptions.lock().expect("subscriptions lock");
     match message.kind.as_str() {
         "subscribe" if subscriptions.contains(&subscription) => None,
         "subscribe" if subscriptions.len() >= MAX_SUBSCRIPTIONS => Some(format!(

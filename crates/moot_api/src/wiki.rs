@@ -119,7 +119,7 @@ async fn list(
         wiki::pages(&ctx, Some(&session.account), parse_id(&id)?, max_id, limit).await?;
     let body: Vec<Value> = pages.iter().map(|p| page_json(p, &group, None)).collect();
     let ids: Vec<i64> = pages.iter().map(|p| p.id).collect();
-    Ok(crate::pagination::page_response(&ctx, &req, &ids, body))
+    Ok(crate::pagination::page_response(&ctx, &req, &ids, &body))
 }
 
 #[derive(Deserialize)]

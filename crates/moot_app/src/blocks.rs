@@ -178,3 +178,17 @@ pub async fn unmute(ctx: &Context, who: &Account, target: &Account) -> Result<()
     let mut conn = ctx.db.conn().await?;
     Ok(queries::unmute(&mut conn, who.id, target.id).await?)
 }
+
+/// A page of the accounts `who` blocks (or mutes), newest first.
+pub async fn page(
+    ctx: &Context,
+    who: &Account,
+    muted: bool,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<crate::views::Page<crate::views::posts::AccountView>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let found = moot_db::blocks::page(&mut conn, who.id, muted, max_id, limit).await?;
+    drop(conn);
+    crate::views::timelines::account_page(ctx, found).await
+}

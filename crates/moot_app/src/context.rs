@@ -27,6 +27,8 @@ pub struct Context {
     pub received_posts: Arc<crate::received_posts::ReceivedPosts>,
     /// Sessions and home pages clients read most (see `read_cache`).
     pub read_cache: Arc<crate::read_cache::ReadCache>,
+    /// Looking up what other nodes have (see `remote`).
+    pub remote: crate::remote::Remote,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
             recent_actors: Default::default(),
             received_posts: Default::default(),
             read_cache: Default::default(),
+            remote: Default::default(),
         }
     }
 }

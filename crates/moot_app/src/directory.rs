@@ -42,6 +42,27 @@ pub async fn counts(ctx: &Context, account: &Account) -> Result<(i64, i64, i64),
     Ok(counts.get(&account.id).copied().unwrap_or_default())
 }
 
+/// People and groups this node knows whose name contains `q`.
+pub async fn by_name(ctx: &Context, q: &str, limit: i64) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::search_by_name(&mut conn, q, limit).await?)
+}
+
+/// A page of who follows `account` (`followers`), or whom it follows.
+pub async fn follow_list(
+    ctx: &Context,
+    account: &Account,
+    followers: bool,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<crate::views::Page<crate::views::posts::AccountView>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let found =
+        moot_db::follows::accounts_page(&mut conn, account.id, followers, max_id, limit).await?;
+    drop(conn);
+    crate::views::timelines::account_page(ctx, found).await
+}
+
 /// A local person or group by name.
 pub async fn local_any(ctx: &Context, name: &str) -> Result<Option<Account>, AppError> {
     let mut conn = ctx.db.conn().await?;

@@ -76,11 +76,14 @@ impl Policy {
         }
     }
 
-    /// Whether posts of accounts of `domain` show in the public timelines:
-    /// not those of silenced (or refused) domains, which reach only their
-    /// followers.
-    pub fn in_public_timelines(&self, domain: Option<&str>) -> bool {
-        matches!(self.verdict_for(domain), Verdict::Federate(limits) if !limits.silenced)
+    /// Puts `rules` in force alone (for the rules' unit tests).
+    #[cfg(test)]
+    pub(crate) fn replace_rules_for_test(&self, blocks: Vec<Block>) {
+        let rules = Rules {
+            blocks,
+            ..self.configured.clone()
+        };
+        *self.current.write().expect("policy lock") = Arc::new(rules);
     }
 
     /// Reads the stored rules and puts them in force beside the configured ones.

@@ -187,6 +187,41 @@ pub async fn owned_status(
     Ok(entry)
 }
 
+/// All of `owner`'s filters, expired ones too.
+pub async fn all(ctx: &Context, owner: &Account) -> Result<Vec<FullFilter>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::of(&mut conn, owner.id, false).await?)
+}
+
+/// Changes `owner`'s keyword `id`; `whole_word` None keeps it as it is.
+pub async fn change_keyword(
+    ctx: &Context,
+    owner: &Account,
+    id: i64,
+    keyword: &str,
+    whole_word: Option<bool>,
+) -> Result<queries::Keyword, AppError> {
+    let found = owned_keyword(ctx, owner, id).await?;
+    let keyword = check_text("keyword", keyword)?;
+    let whole = whole_word.unwrap_or(found.whole_word);
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::update_keyword(&mut conn, found.id, &keyword, whole).await?)
+}
+
+/// Removes `owner`'s keyword `id`.
+pub async fn remove_keyword(ctx: &Context, owner: &Account, id: i64) -> Result<(), AppError> {
+    let found = owned_keyword(ctx, owner, id).await?;
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::delete_keyword(&mut conn, found.id).await?)
+}
+
+/// Removes `owner`'s filtered-post entry `id`.
+pub async fn remove_status(ctx: &Context, owner: &Account, id: i64) -> Result<(), AppError> {
+    let found = owned_status(ctx, owner, id).await?;
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::delete_status(&mut conn, found.id).await?)
+}
+
 /// Adds a post the owner can see to their filter.
 pub async fn add_status(
     ctx: &Context,

@@ -131,3 +131,16 @@ pub async fn remove(
     let mut conn = ctx.db.conn().await?;
     Ok(queries::remove(&mut conn, list.id, accounts).await?)
 }
+
+/// `owner`'s lists (those holding `member`, if given).
+pub async fn of(ctx: &Context, owner: i64, member: Option<i64>) -> Result<Vec<List>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::of(&mut conn, owner, member).await?)
+}
+
+/// The accounts on `owner`'s list `id`.
+pub async fn members(ctx: &Context, owner: &Account, id: i64) -> Result<Vec<Account>, AppError> {
+    let list = get(ctx, owner, id).await?;
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::members(&mut conn, list.id).await?)
+}

@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::follows::actor_id;
 use crate::received_posts::ReceivedPost;
+use crate::views::rules::{self, Standing};
 use crate::{AppError, Context};
 
 /// Longest post, in characters.
@@ -95,64 +96,74 @@ pub async fn has_media(ctx: &Context, status_id: i64) -> Result<bool, AppError> 
         .is_empty())
 }
 
-/// Whether `viewer` (None: anonymous) may see `status` by `author`.
+/// Whether `viewer` (None: anonymous) may see `status` by `author`: the
+/// rule is `views::rules::may_see`; this reads the facts it needs.
 pub async fn can_view(
     ctx: &Context,
     viewer: Option<&Account>,
     status: &Status,
     author: &Account,
 ) -> Result<bool, AppError> {
-    if status.deleted_at.is_some() {
-        return Ok(false);
-    }
-    // Someone the author blocks sees none of their posts.
-    if let Some(viewer) = viewer.filter(|v| v.id != author.id) {
-        let mut conn = ctx.db.conn().await?;
-        if moot_db::blocks::blocks(&mut conn, author.id, viewer.id).await? {
-            return Ok(false);
-        }
-    }
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
-    if matches!(visibility, Visibility::Public | Visibility::Unlisted) {
-        return Ok(true);
-    }
+    let standing = standing(ctx, viewer, status, author, visibility).await?;
+    Ok(rules::may_see(
+        visibility,
+        status.deleted_at.is_some(),
+        standing,
+    ))
+}
+
+/// How `viewer` stands towards a post, reading only what its visibility
+/// needs to be decided.
+async fn standing(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    status: &Status,
+    author: &Account,
+    visibility: Visibility,
+) -> Result<Standing, AppError> {
     let Some(viewer) = viewer else {
-        return Ok(false);
+        return Ok(Standing::default());
     };
-    if viewer.id == author.id {
-        return Ok(true);
+    let mut standing = Standing {
+        signed_in: true,
+        is_author: viewer.id == author.id,
+        ..Standing::default()
+    };
+    if standing.is_author || status.deleted_at.is_some() {
+        return Ok(standing);
     }
     let mut conn = ctx.db.conn().await?;
-    // The people a post mentions are in its audience.
-    if queries::mentions(&mut conn, status.id, viewer.id).await? {
-        return Ok(true);
+    standing.blocked_by_author = moot_db::blocks::blocks(&mut conn, author.id, viewer.id).await?;
+    if standing.blocked_by_author || matches!(visibility, Visibility::Public | Visibility::Unlisted)
+    {
+        return Ok(standing);
     }
-    // Another node's instance actor fetches for its people: it may see what
-    // one of them may see.
+    // Another node's instance actor fetches for its people: it stands as
+    // the best placed of them.
     let instance_of = match (&viewer.domain, viewer.actor_type.as_str()) {
         (Some(domain), "Application" | "Service") => Some(domain.as_str()),
         _ => None,
     };
-    if let Some(domain) = instance_of {
-        if queries::mentions_someone_on(&mut conn, status.id, domain).await? {
-            return Ok(true);
-        }
+    standing.mentioned = queries::mentions(&mut conn, status.id, viewer.id).await?
+        || match instance_of {
+            Some(domain) => queries::mentions_someone_on(&mut conn, status.id, domain).await?,
+            None => false,
+        };
+    if standing.mentioned || visibility == Visibility::Direct {
+        return Ok(standing);
     }
-    if visibility == Visibility::Direct {
-        return Ok(false);
-    }
-    // Followers-only: followers of the author, or members of the group.
+    // The audience of a followers-only post: the author's followers, or
+    // the members of the group it was posted in.
     let audience = status.group_id.unwrap_or(author.id);
-    if follows::find(&mut conn, viewer.id, audience)
+    standing.in_audience = follows::find(&mut conn, viewer.id, audience)
         .await?
         .is_some_and(|f| f.accepted)
-    {
-        return Ok(true);
-    }
-    match instance_of {
-        Some(domain) => Ok(follows::has_follower_on(&mut conn, audience, domain).await?),
-        None => Ok(false),
-    }
+        || match instance_of {
+            Some(domain) => follows::has_follower_on(&mut conn, audience, domain).await?,
+            None => false,
+        };
+    Ok(standing)
 }
 
 /// A post and its author, if `viewer` may see it; NotFound otherwise.

@@ -197,7 +197,7 @@ async fn resolve(
                 false => Vec::new(),
             };
             let visibility = Visibility::parse(&status.visibility);
-            let heard = ctx.policy.in_public_timelines(author.domain.as_deref());
+            let heard = crate::views::rules::in_public_timelines(&ctx.policy, &author);
             Ok(Some(Event::Post(Box::new(PostEvent {
                 op: announcement.op.unwrap_or(Op::Create),
                 public: visibility == Some(Visibility::Public) && heard,

@@ -168,3 +168,18 @@ pub async fn page(
             .await
     }
 }
+
+/// Which of `ids` `viewer` blocks or mutes (mutes in force).
+pub async fn hidden_among(
+    conn: &mut AsyncPgConnection,
+    viewer: i64,
+    ids: &[i64],
+) -> QueryResult<Vec<i64>> {
+    use crate::schema::hidden_accounts;
+    hidden_accounts::table
+        .filter(hidden_accounts::account_id.eq(viewer))
+        .filter(hidden_accounts::target_id.eq_any(ids))
+        .select(hidden_accounts::target_id)
+        .load(conn)
+        .await
+}

@@ -49,6 +49,7 @@ pub fn check_url(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
 
 pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
     let settings = ctx.settings.clone();
+    let remote = ctx.remote.clone();
     let instance_actor = ApActor::instance_actor(&ctx).await?;
     let local_testing = settings.federation.allow_private_addresses;
     let config = FederationConfig::builder()
@@ -63,5 +64,7 @@ pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
         .signed_fetch_actor(&instance_actor)
         .build()
         .await?;
+    let resolver = crate::resolve::FetchingResolver(config.clone());
+    remote.set(std::sync::Arc::new(resolver));
     Ok(config)
 }

@@ -1,4 +1,5 @@
-//! Finding remote actors by `user@host` (WebFinger, then a signed fetch).
+//! Finding remote actors by `user@host` (WebFinger, then a signed fetch),
+//! and posts by URL: what the app's search asks for when told to resolve.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
@@ -29,4 +30,29 @@ pub async fn post_by_uri(
         .dereference(data)
         .await?;
     Ok((post.status, post.author))
+}
+
+/// The app's `Resolver`, answered by fetching through this node's
+/// federation config.
+pub struct FetchingResolver(pub activitypub_federation::config::FederationConfig<Context>);
+
+impl moot_app::remote::Resolver for FetchingResolver {
+    fn account_by_handle<'a>(&'a self, handle: &'a str) -> moot_app::remote::Pending<'a, Account> {
+        Box::pin(async move {
+            let data = self.0.to_request_data();
+            account_by_handle(&data, handle)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn post_by_uri<'a>(
+        &'a self,
+        uri: &'a url::Url,
+    ) -> moot_app::remote::Pending<'a, (moot_db::statuses::Status, Account)> {
+        Box::pin(async move {
+            let data = self.0.to_request_data();
+            post_by_uri(&data, uri).await.map_err(|e| e.to_string())
+        })
+    }
 }

@@ -217,3 +217,86 @@ async fn a_list_stream_carries_its_members_posts() {
         "{update}"
     );
 }
+
+/// A person's filters apply to the streams as to the REST timelines: a
+/// post a `hide` filter covers never arrives, one a `warn` filter covers
+/// arrives with its `filtered` result.
+#[tokio::test]
+async fn streams_apply_the_readers_filters() {
+    let node = TestNode::start().await;
+    let api = MastodonApi::get();
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    node.follow_local(&jo, "sam").await;
+    for (title, action, keyword) in [("Sport", "hide", "cup final"), ("Money", "warn", "budget")] {
+        let (status, body) = node
+            .api_json(
+                Method::POST,
+                "/api/v2/filters",
+                &jo,
+                json!({"title": title, "context": ["home"], "filter_action": action,
+                       "keywords_attributes": [{"keyword": keyword}]}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    // Server-sent events and a WebSocket, both on the home stream.
+    let response = node
+        .http
+        .get(node.url(&format!("/api/v1/streaming/user?access_token={jo}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut events = Box::pin(response.bytes_stream());
+    let mut buffer = String::new();
+    let ws_url = node.url("/api/v1/streaming").replace("http://", "ws://");
+    let mut request = ws_url.as_str().into_client_request().unwrap();
+    let bearer = format!("Bearer {jo}");
+    request
+        .headers_mut()
+        .insert("authorization", bearer.parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let subscribe = json!({"type": "subscribe", "stream": "user"}).to_string();
+    socket.send(Message::Text(subscribe.into())).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // The hidden post comes first: a stream that carried it would show it
+    // before the others.
+    let hidden = node.post(&sam, "Spoilers for the cup final").await;
+    let warned = node.post(&sam, "Budget overrun on the bypass").await;
+    let plain = node.post(&sam, "Nothing to see").await;
+
+    let check_warned = |update: &Value| {
+        assert_eq!(update["id"], warned["id"], "the hidden post was streamed");
+        assert_eq!(update["filtered"][0]["filter"]["title"], "Money");
+        assert_eq!(update["filtered"][0]["keyword_matches"], json!(["budget"]));
+        api.assert_valid("GET", "/api/v1/statuses/{id}", 200, update);
+    };
+    let first: Value =
+        serde_json::from_str(&sse::next(&mut events, &mut buffer, "update").await).unwrap();
+    check_warned(&first);
+    let second: Value =
+        serde_json::from_str(&sse::next(&mut events, &mut buffer, "update").await).unwrap();
+    assert_eq!(second["id"], plain["id"]);
+    assert!(second.get("filtered").is_none_or(Value::is_null));
+
+    let first = next(&mut socket).await;
+    assert_eq!(first["event"], "update");
+    check_warned(&serde_json::from_str(first["payload"].as_str().unwrap()).unwrap());
+    let second = next(&mut socket).await;
+    let second: Value = serde_json::from_str(second["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(second["id"], plain["id"]);
+
+    // The REST home timeline agrees.
+    let (_, home) = node.api(Method::GET, "/api/v1/timelines/home", &jo).await;
+    let ids: Vec<&Value> = home.as_array().unwrap().iter().map(|p| &p["id"]).collect();
+    assert_eq!(
+        ids,
+        vec![&plain["id"], &warned["id"]],
+        "not {}",
+        hidden["id"]
+    );
+    assert_eq!(home[1]["filtered"][0]["filter"]["title"], "Money");
+}

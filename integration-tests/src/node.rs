@@ -4,10 +4,10 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
-use moot_api::build_server;
 use moot_app::Context;
 use moot_core::Settings;
 use moot_db::Database;
+use moot_server::build_server;
 
 use crate::{fresh_database, TestDatabase};
 

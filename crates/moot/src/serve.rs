@@ -4,9 +4,9 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use moot_api::build_server;
 use moot_app::Context;
 use moot_core::Settings;
+use moot_server::build_server;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::database::{self, Role};

@@ -4,11 +4,11 @@
 //! Moot's `/api/moot/v1/admin/audit_log`.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use moot_app::domain_policy::{self, BlockRequest, Change, Who};
+use moot_app::domain_policy::{self, stored, BlockRequest, Change, Who};
+use moot_app::model::{AllowRow, BlockRow};
 use moot_app::tokens::Session;
 use moot_app::Context;
 use moot_core::domain_rules::Severity;
-use moot_db::domain_rules::{self as store, AllowRow, BlockRow};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -40,10 +40,6 @@ fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Session, ApiError> {
         ));
     }
     Ok(session)
-}
-
-fn db_error(e: impl Into<moot_app::AppError>) -> ApiError {
-    ApiError::from(e.into())
 }
 
 fn allow_json(row: &AllowRow) -> Value {
@@ -80,8 +76,7 @@ fn block_json(row: &BlockRow) -> Value {
 #[get("/api/v1/admin/domain_allows")]
 async fn list_allows(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
     admin(&auth, "admin:read:domain_allows")?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let rows = store::local_allows(&mut conn).await.map_err(db_error)?;
+    let rows = stored::allows(&ctx).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(allow_json).collect::<Vec<_>>()))
 }
 
@@ -92,12 +87,8 @@ async fn get_allow(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     admin(&auth, "admin:read:domain_allows")?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let row = store::allow_by_id(&mut conn, parse_id(&id)?)
-        .await
-        .map_err(db_error)?;
-    row.map(|r| HttpResponse::Ok().json(allow_json(&r)))
-        .ok_or_else(ApiError::not_found)
+    let row = stored::allow(&ctx, parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(allow_json(&row)))
 }
 
 #[derive(Deserialize)]
@@ -134,8 +125,7 @@ async fn delete_allow(
 #[get("/api/v1/admin/domain_blocks")]
 async fn list_blocks(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
     admin(&auth, "admin:read:domain_blocks")?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let rows = store::local_blocks(&mut conn).await.map_err(db_error)?;
+    let rows = stored::blocks(&ctx).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(block_json).collect::<Vec<_>>()))
 }
 
@@ -146,12 +136,8 @@ async fn get_block(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     admin(&auth, "admin:read:domain_blocks")?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let row = store::block_by_id(&mut conn, parse_id(&id)?)
-        .await
-        .map_err(db_error)?;
-    row.map(|r| HttpResponse::Ok().json(block_json(&r)))
-        .ok_or_else(ApiError::not_found)
+    let row = stored::block(&ctx, parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(block_json(&row)))
 }
 
 /// The fields of a block, as created or updated.
@@ -204,18 +190,13 @@ async fn create_block(
         .take()
         .ok_or_else(|| ApiError::unprocessable("Validation failed: domain is missing"))?;
     let domain = domain_policy::parse_domain(&domain)?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    if let Some(existing) = store::local_block(&mut conn, &domain)
-        .await
-        .map_err(db_error)?
-    {
+    if let Some(existing) = stored::block_of(&ctx, &domain).await? {
         // As Mastodon: a second block of a domain is an error naming the first.
         return Ok(HttpResponse::UnprocessableEntity().json(json!({
             "error": "You have already imposed stricter limits on this domain.",
             "existing_domain_block": block_json(&existing),
         })));
     }
-    drop(conn);
     // Mastodon's default severity is silence.
     let request = params.apply_to(BlockRequest::new(Severity::Silence))?;
     let who = Who::person(&session.account.username);
@@ -233,12 +214,7 @@ async fn update_block(
 ) -> Result<HttpResponse, ApiError> {
     let session = admin(&auth, "admin:write:domain_blocks")?;
     let params: BlockParams = crate::params::parse(&req, &body).await?;
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let existing = store::block_by_id(&mut conn, parse_id(&id)?)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(ApiError::not_found)?;
-    drop(conn);
+    let existing = stored::block(&ctx, parse_id(&id)?).await?;
     let current = BlockRequest {
         severity: Severity::parse(&existing.severity).unwrap_or(Severity::Silence),
         reject_media: existing.reject_media,
@@ -282,8 +258,7 @@ fn obfuscated(domain: &str) -> String {
 /// severity and the public comment only.
 #[get("/api/v1/instance/domain_blocks")]
 async fn public_blocks(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let rows = store::effective_blocks(&mut conn).await.map_err(db_error)?;
+    let rows = stored::effective_blocks(&ctx).await?;
     let now = chrono::Utc::now();
     let shown: Vec<Value> = rows
         .iter()
@@ -313,10 +288,7 @@ async fn audit_log(
 ) -> Result<HttpResponse, ApiError> {
     admin(&auth, "admin:read")?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let mut conn = ctx.db.conn().await.map_err(db_error)?;
-    let entries = store::audit_entries(&mut conn, limit)
-        .await
-        .map_err(db_error)?;
+    let entries = stored::audit(&ctx, limit).await?;
     let out: Vec<Value> = entries
         .iter()
         .map(|e| {

@@ -3,8 +3,8 @@
 //! group. Described in `crates/moot_api/openapi.json`.
 
 use actix_web::{get, route, web, HttpRequest, HttpResponse};
+use moot_app::model::Accepted;
 use moot_app::Context;
-use moot_db::answers::Accepted;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

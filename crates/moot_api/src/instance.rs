@@ -61,17 +61,8 @@ fn polls_configuration() -> Value {
 }
 
 async fn counts(ctx: &Context) -> Result<(i64, i64, i64), ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let users = moot_db::accounts::count_local_users(&mut conn)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    let posts = moot_db::statuses::count_local(&mut conn)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    let domains = moot_db::accounts::count_remote_domains(&mut conn)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    Ok((users, posts, domains))
+    let sizes = moot_app::site::sizes(ctx).await?;
+    Ok((sizes.users, sizes.posts, sizes.domains))
 }
 
 /// The node's WebSocket base URL.

@@ -19,7 +19,6 @@ pub mod library;
 pub mod lists;
 pub mod markers;
 pub mod media;
-pub mod metrics;
 pub mod nothing_yet;
 pub mod notifications;
 pub mod oauth;
@@ -31,9 +30,37 @@ pub mod presenter;
 pub mod profiles;
 pub mod rate_limits;
 pub mod search;
-pub mod server;
 pub mod statuses;
 pub mod streaming;
 pub mod wiki;
 
-pub use server::build_server;
+/// Registers the client API's routes and the HTML pages (not the health
+/// check and calendar feeds, which the server registers first).
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    crate::pages::configure(cfg);
+    // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
+    crate::profiles::configure(cfg);
+    crate::follow_requests::configure(cfg);
+    crate::blocks::configure(cfg);
+    crate::lists::configure(cfg);
+    crate::filters::configure(cfg);
+    crate::accounts::configure(cfg);
+    crate::search::configure(cfg);
+    crate::statuses::configure(cfg);
+    crate::polls::configure(cfg);
+    crate::answers::configure(cfg);
+    crate::knowledge::configure(cfg);
+    crate::media::configure(cfg);
+    crate::bookmarks::configure(cfg);
+    crate::markers::configure(cfg);
+    crate::streaming::configure(cfg);
+    crate::groups::configure(cfg);
+    crate::wiki::configure(cfg);
+    crate::library::configure(cfg);
+    crate::events::configure(cfg);
+    crate::admin_domains::configure(cfg);
+    crate::oauth::configure(cfg);
+    crate::instance::configure(cfg);
+    crate::nothing_yet::configure(cfg);
+    crate::notifications::configure(cfg);
+}

@@ -6,8 +6,8 @@
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use moot_app::library::{self, ItemInput, ItemView};
+use moot_app::model::Account;
 use moot_app::Context;
-use moot_db::accounts::Account;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -26,14 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Items as the API shows them, their uploaders read at once.
 async fn items_json(ctx: &Context, views: &[ItemView]) -> Result<Vec<Value>, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
     let mut ids: Vec<i64> = views.iter().map(|v| v.item.uploader_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let uploaders: Vec<Account> = moot_db::accounts::find_many(&mut conn, &ids)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
+    let uploaders: Vec<Account> = moot_app::directory::by_ids(ctx, &ids).await?;
     let rendered = render_accounts(ctx, &uploaders).await?;
     let by_id: std::collections::HashMap<i64, _> =
         uploaders.iter().map(|a| a.id).zip(rendered).collect();

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use moot_app::{AppError, Context};
+use moot_app::markers::TIMELINES;
+use moot_app::model::Account;
+use moot_app::Context;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
@@ -16,18 +18,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(preferences);
 }
 
-/// The timelines that have markers.
-const TIMELINES: [&str; 2] = ["home", "notifications"];
-
 async fn markers_json(
     ctx: &Context,
-    account_id: i64,
+    who: &Account,
     timelines: &[String],
 ) -> Result<Value, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    let found = moot_db::markers::of(&mut conn, account_id, timelines)
-        .await
-        .map_err(AppError::from)?;
+    let found = moot_app::markers::of(ctx, who, timelines).await?;
     let map: serde_json::Map<String, Value> = found
         .into_iter()
         .map(|m| {
@@ -57,7 +53,7 @@ async fn get_markers(
         .map(|(_, v)| v.into_owned())
         .filter(|t| TIMELINES.contains(&t.as_str()))
         .collect();
-    Ok(HttpResponse::Ok().json(markers_json(&ctx, session.account.id, &asked).await?))
+    Ok(HttpResponse::Ok().json(markers_json(&ctx, &session.account, &asked).await?))
 }
 
 /// The new positions: JSON `{"home": {"last_read_id": "1"}}` or a form
@@ -93,20 +89,18 @@ async fn set_markers(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
     let positions = positions(&req, &body)?;
-    let mut conn = ctx.db.conn().await.map_err(AppError::from)?;
-    for (timeline, id) in &positions {
+    let mut read = Vec::with_capacity(positions.len());
+    for (timeline, id) in positions {
         let id: i64 = id.parse().map_err(|_| {
             ApiError::unprocessable(format!(
                 "Validation failed: last_read_id `{id}` is not an id"
             ))
         })?;
-        moot_db::markers::set(&mut conn, session.account.id, timeline, id)
-            .await
-            .map_err(AppError::from)?;
+        read.push((timeline, id));
     }
-    drop(conn);
-    let timelines: Vec<String> = positions.into_keys().collect();
-    Ok(HttpResponse::Ok().json(markers_json(&ctx, session.account.id, &timelines).await?))
+    moot_app::markers::set(&ctx, &session.account, &read).await?;
+    let timelines: Vec<String> = read.into_iter().map(|(t, _)| t).collect();
+    Ok(HttpResponse::Ok().json(markers_json(&ctx, &session.account, &timelines).await?))
 }
 
 /// Moot keeps no per-person posting preferences yet: the defaults it

@@ -184,12 +184,7 @@ async fn file(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let stored = moot_db::media::find_by_key(&mut conn, &key)
-        .await
-        .map_err(moot_app::AppError::from)?
-        .ok_or_else(ApiError::not_found)?;
-    drop(conn);
+    let stored = moot_app::media::by_key(&ctx, &key).await?;
     let path = ctx
         .storage
         .local_path(&stored.file_key)

@@ -6,10 +6,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use maud::html;
+use moot_app::model::OAuthApp;
 use moot_app::oauth::{self, AuthorizeRequest, ClientAuth, Grant, OAuthError, OUT_OF_BAND};
 use moot_app::Context;
 use moot_core::scopes::Scopes;
-use moot_db::tokens::OAuthApp;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -16,15 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn poll_json(
     ctx: &Context,
-    viewer: Option<&moot_db::accounts::Account>,
+    viewer: Option<&moot_app::model::Account>,
     id: i64,
 ) -> Result<HttpResponse, ApiError> {
-    let (status, _) = moot_app::statuses::get_visible(ctx, viewer, id).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let view = moot_app::polls::views(&mut conn, &[&status], viewer)
-        .await?
-        .remove(&status.id)
-        .ok_or_else(ApiError::not_found)?;
+    let view = moot_app::polls::view(ctx, viewer, id).await?;
     Ok(HttpResponse::Ok().json(presenter::poll(&view, viewer.is_some())))
 }
 

@@ -6,10 +6,10 @@
 //! state the author can follow. Described in `crates/moot_api/openapi.json`.
 
 use actix_web::{get, post, put, route, web, HttpRequest, HttpResponse};
+use moot_app::model::Account;
+use moot_app::model::{Revision, Submission, WikiPage as Page};
 use moot_app::wiki::{self, EditInput, EditOutcome, EditPolicy, PageView};
 use moot_app::Context;
-use moot_db::accounts::Account;
-use moot_db::wiki::{Page, Revision, Submission};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -123,3 +123,68 @@ pub async fn remote_by_uri(ctx: &Context, uri: &str) -> Result<Option<Account>, 
     }
     Ok(found)
 }
+
+/// The accounts with these ids (those that exist).
+pub async fn by_ids(ctx: &Context, ids: &[i64]) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::find_many(&mut conn, ids).await?)
+}
+
+/// Where a remote actor lives, as the federation side checked it (origin
+/// is identity: its inboxes are on its own origin).
+#[derive(Debug, Clone, Copy)]
+pub struct Addresses<'a> {
+    /// `host[:port]`.
+    pub domain: &'a str,
+    pub inbox: &'a str,
+    pub shared_inbox: Option<&'a str>,
+}
+
+/// Stores (or refreshes) a remote actor read from its node. What the peer
+/// wrote is shown to our people, so it is cleaned first.
+pub async fn store_remote(
+    ctx: &Context,
+    actor: &moot_protocol::actor::Actor,
+    at: Addresses<'_>,
+) -> Result<Account, AppError> {
+    use moot_protocol::actor::image_url;
+    let summary = moot_core::text::sanitize_html(actor.summary.as_deref().unwrap_or_default());
+    let display_name: String = actor
+        .name
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let avatar = image_url(&actor.icon);
+    let header = image_url(&actor.image);
+    let kind = format!("{:?}", actor.kind);
+    let mut conn = ctx.db.conn().await?;
+    let account = queries::upsert_remote(
+        &mut conn,
+        queries::RemoteActor {
+            ap_id: actor.id.as_str(),
+            username: &actor.preferred_username,
+            domain: at.domain,
+            display_name: &display_name,
+            summary: &summary,
+            inbox_url: at.inbox,
+            shared_inbox_url: at.shared_inbox,
+            followers_url: actor.followers.as_ref().map(url::Url::as_str),
+            profile_url: actor.url.as_ref().map(url::Url::as_str),
+            actor_type: &kind,
+            manually_approves_followers: actor.manually_approves_followers,
+            public_key_pem: &actor.public_key.public_key_pem,
+            avatar_url: avatar.as_ref().map(url::Url::as_str),
+            header_url: header.as_ref().map(url::Url::as_str),
+        },
+    )
+    .await?;
+    ctx.recent_actors.remember(&account);
+    let mode = actor.membership_mode.as_deref();
+    if let Some(mode) = mode.filter(|m| crate::groups::MembershipMode::parse(m).is_some()) {
+        moot_db::groups::upsert_mode(&mut conn, account.id, mode).await?;
+    }
+    Ok(account)
+}

@@ -414,3 +414,54 @@ pub fn require_allowed(ctx: &Context, domain: Option<&str>) -> Result<(), AppErr
         Verdict::Federate(_) => Ok(()),
     }
 }
+
+/// Reading the stored rules, for the admin API and console.
+pub mod stored {
+    use moot_db::domain_rules::{self as store, AllowRow, AuditEntry, BlockRow};
+
+    use crate::{AppError, Context};
+
+    /// The node's own allows (not those of subscribed lists).
+    pub async fn allows(ctx: &Context) -> Result<Vec<AllowRow>, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        Ok(store::local_allows(&mut conn).await?)
+    }
+
+    pub async fn allow(ctx: &Context, id: i64) -> Result<AllowRow, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        store::allow_by_id(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The node's own blocks (not those of subscribed lists).
+    pub async fn blocks(ctx: &Context) -> Result<Vec<BlockRow>, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        Ok(store::local_blocks(&mut conn).await?)
+    }
+
+    pub async fn block(ctx: &Context, id: i64) -> Result<BlockRow, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        store::block_by_id(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The node's own block of `domain`, if any.
+    pub async fn block_of(ctx: &Context, domain: &str) -> Result<Option<BlockRow>, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        Ok(store::local_block(&mut conn, domain).await?)
+    }
+
+    /// Every block in force, subscribed lists' included.
+    pub async fn effective_blocks(ctx: &Context) -> Result<Vec<BlockRow>, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        Ok(store::effective_blocks(&mut conn).await?)
+    }
+
+    /// The newest `limit` entries of the audit log.
+    pub async fn audit(ctx: &Context, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+        let mut conn = ctx.db.conn().await?;
+        Ok(store::audit_entries(&mut conn, limit).await?)
+    }
+}

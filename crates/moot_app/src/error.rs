@@ -1,5 +1,8 @@
 //! The errors a rule can give, in terms the API layer maps to HTTP statuses.
 
+/// What a busy node asks a client or a peer to wait before trying again.
+pub const RETRY_AFTER_SECS: u32 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The request is malformed or breaks a rule about one field.

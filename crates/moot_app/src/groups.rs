@@ -438,7 +438,11 @@ pub async fn change(
         )
         .await?;
         let (group, mode) = own_group(conn, group_id).await?;
-        let actor = moot_protocol::actor::group(&ctx.urls, &group, mode.as_str());
+        let actor = moot_protocol::actor::group(
+            &ctx.urls,
+            &crate::profiles::actor_profile(&group),
+            mode.as_str(),
+        );
         crate::outbound::update_actor(ctx, conn, &group, &actor).await
     })
     .await?;
@@ -523,4 +527,10 @@ pub async fn unban(
     require_moderator(&mut conn, group_id, moderator).await?;
     queries::unban(&mut conn, group_id, banned_id).await?;
     Ok(())
+}
+
+/// The usernames of a local group's moderators, its owner included.
+pub async fn moderator_names(ctx: &Context, group: &Account) -> Result<Vec<String>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(moot_db::groups::moderator_names(&mut conn, group.id).await?)
 }

@@ -18,6 +18,7 @@ pub mod groups;
 pub mod keys;
 pub mod library;
 pub mod lists;
+pub mod markers;
 pub mod media;
 pub mod model;
 pub mod oauth;

@@ -241,6 +241,14 @@ pub async fn delete(ctx: &Context, owner: &Account, id: i64) -> Result<Media, Ap
     Ok(media)
 }
 
+/// A stored file by its key (its URL's last part), to serve it.
+pub async fn by_key(ctx: &Context, key: &str) -> Result<Media, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    moot_db::media::find_by_key(&mut conn, key)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,3 +150,16 @@ pub async fn receive_featured(
     }
     Ok(())
 }
+
+/// The posts `account` pinned, the latest pinned first, that anyone may see.
+pub async fn public_of(
+    ctx: &Context,
+    account: &Account,
+) -> Result<Vec<(Status, Account)>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let pinned = moot_db::pins::of(&mut conn, account.id).await?;
+    Ok(pinned
+        .into_iter()
+        .filter(|(s, _)| s.visibility == "public")
+        .collect())
+}

@@ -387,3 +387,13 @@ pub async fn receive_vote(
     })
     .await
 }
+
+/// The poll of post `id`, which `viewer` must be able to see.
+pub async fn view(ctx: &Context, viewer: Option<&Account>, id: i64) -> Result<PollView, AppError> {
+    let (status, _) = crate::statuses::get_visible(ctx, viewer, id).await?;
+    let mut conn = ctx.db.conn().await?;
+    views(&mut conn, &[&status], viewer)
+        .await?
+        .remove(&status.id)
+        .ok_or(AppError::NotFound)
+}

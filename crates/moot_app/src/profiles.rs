@@ -60,7 +60,7 @@ pub async fn update(
     let updated = conn
         .transaction::<_, AppError, _>(async |conn| {
             let updated = queries::update_profile(conn, who.id, &change).await?;
-            let person = moot_protocol::actor::person(&ctx.urls, &updated);
+            let person = moot_protocol::actor::person(&ctx.urls, &actor_profile(&updated));
             crate::outbound::update_actor(ctx, conn, &updated, &person).await?;
             Ok(updated)
         })
@@ -121,4 +121,33 @@ pub async fn set_note(
     }
     let mut conn = ctx.db.conn().await?;
     Ok(queries::set_note(&mut conn, who.id, target.id, comment.trim()).await?)
+}
+
+/// What `account`'s actor document shows of it (a local account).
+pub fn actor_profile(account: &Account) -> moot_protocol::actor::Profile<'_> {
+    moot_protocol::actor::Profile {
+        username: &account.username,
+        display_name: &account.display_name,
+        summary: &account.summary,
+        public_key_pem: &account.public_key_pem,
+        manually_approves_followers: account.manually_approves_followers,
+        created_at: account.created_at,
+        avatar_url: account.avatar_url.as_deref(),
+        header_url: account.header_url.as_deref(),
+    }
+}
+
+/// A local person or group as its actor document.
+pub async fn actor_document(
+    ctx: &Context,
+    account: &Account,
+) -> Result<moot_protocol::actor::Actor, AppError> {
+    let profile = actor_profile(account);
+    let mut conn = ctx.db.conn().await?;
+    Ok(
+        match crate::groups::local_group(&mut conn, account).await? {
+            Some(group) => moot_protocol::actor::group(&ctx.urls, &profile, &group.membership_mode),
+            None => moot_protocol::actor::person(&ctx.urls, &profile),
+        },
+    )
 }

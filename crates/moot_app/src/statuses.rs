@@ -166,6 +166,26 @@ async fn standing(
     Ok(standing)
 }
 
+/// A post made on this node, with its author (deleted ones too: their
+/// tombstones are served).
+pub async fn find_local(ctx: &Context, id: i64) -> Result<(Status, Account), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    queries::find(&mut conn, id)
+        .await?
+        .filter(|(status, _)| status.ap_id.is_none())
+        .ok_or(AppError::NotFound)
+}
+
+/// An account's newest public posts, as its outbox shows them.
+pub async fn public_of(
+    ctx: &Context,
+    account: &Account,
+    limit: i64,
+) -> Result<Vec<Status>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::by_account(&mut conn, account.id, &["public"], None, limit).await?)
+}
+
 /// A post and its author, if `viewer` may see it; NotFound otherwise.
 pub async fn get_visible(
     ctx: &Context,

@@ -4,7 +4,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use moot_app::Context;
 
-use crate::errors::ApiError;
+use crate::error::FederationError;
 use crate::negotiation::{activity_json, redirect_to_page, wants_activitypub};
 use moot_protocol::{actor, collection::OrderedCollection};
 
@@ -22,30 +22,23 @@ async fn person(
     req: HttpRequest,
     ctx: web::Data<Context>,
     username: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let account = local_account(&ctx, &username).await?;
     if !wants_activitypub(&req) {
         return Ok(redirect_to_page(&ctx.urls.person_page(&account.username)));
     }
-    let document = crate::objects::actor::local_actor_json(&ctx, &account)
-        .await
-        .map_err(|e| match e {
-            crate::error::FederationError::App(app) => ApiError::from(app),
-            other => ApiError::new(
-                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-                other.to_string(),
-            ),
-        })?;
+    let document = crate::objects::actor::local_actor_json(&ctx, &account).await?;
     Ok(activity_json(&document))
 }
 
 /// A local person or group by name, or 404.
-async fn local_account(ctx: &Context, name: &str) -> Result<moot_db::accounts::Account, ApiError> {
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    moot_db::accounts::find_local_any(&mut conn, name)
-        .await
-        .map_err(moot_app::AppError::from)?
-        .ok_or_else(ApiError::not_found)
+async fn local_account(
+    ctx: &Context,
+    name: &str,
+) -> Result<moot_app::model::Account, FederationError> {
+    moot_app::directory::local_any(ctx, name)
+        .await?
+        .ok_or_else(FederationError::not_found)
 }
 
 /// A group's moderators (owner included), as FEP-1b12's `attributedTo`.
@@ -53,12 +46,9 @@ async fn local_account(ctx: &Context, name: &str) -> Result<moot_db::accounts::A
 async fn moderators(
     ctx: web::Data<Context>,
     username: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let account = local_account(&ctx, &username).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let names = moot_db::groups::moderator_names(&mut conn, account.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
+    let names = moot_app::groups::moderator_names(&ctx, &account).await?;
     let items: Vec<serde_json::Value> = names
         .iter()
         .map(|n| serde_json::Value::String(ctx.urls.person(n).to_string()))
@@ -77,7 +67,7 @@ async fn moderators(
 async fn person_collection(
     ctx: web::Data<Context>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (username, collection) = path.into_inner();
     let account = local_account(&ctx, &username).await?;
     let (followers, following, _) = moot_app::directory::counts(&ctx, &account).await?;
@@ -99,14 +89,10 @@ async fn person_collection(
 async fn outbox(
     ctx: web::Data<Context>,
     username: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let account = local_account(&ctx, &username).await?;
     let (_, _, total) = moot_app::directory::counts(&ctx, &account).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let recent = moot_db::statuses::by_account(&mut conn, account.id, &["public"], None, 20)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
+    let recent = moot_app::statuses::public_of(&ctx, &account, 20).await?;
     let actor = ctx.urls.person(&account.username);
     let mut items = Vec::with_capacity(recent.len());
     for status in &recent {
@@ -129,15 +115,11 @@ async fn outbox(
 async fn featured(
     ctx: web::Data<Context>,
     username: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let account = local_account(&ctx, &username).await?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let pinned = moot_db::pins::of(&mut conn, account.id)
-        .await
-        .map_err(moot_app::AppError::from)?;
-    drop(conn);
+    let pinned = moot_app::pins::public_of(&ctx, &account).await?;
     let mut items = Vec::with_capacity(pinned.len());
-    for (status, author) in pinned.iter().filter(|(s, _)| s.visibility == "public") {
+    for (status, author) in &pinned {
         let mut object = moot_app::statuses::object_json(&ctx, status, author).await?;
         if let Some(map) = object.as_object_mut() {
             map.remove("@context");
@@ -156,7 +138,7 @@ async fn featured(
 async fn instance_actor(
     req: HttpRequest,
     ctx: web::Data<Context>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     if !wants_activitypub(&req) {
         return Ok(redirect_to_page(&ctx.urls.about_page()));
     }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
-use crate::errors::ApiError;
+use crate::error::FederationError;
 use moot_protocol::actor::INSTANCE_ACTOR_USERNAME;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,8 +33,8 @@ enum Resource {
 
 /// Strict parsing: `acct:user@host` with this node's host, or one of this
 /// node's actor URLs. Anything else is not ours (404) or malformed (400).
-fn parse_resource(ctx: &Context, raw: &str) -> Result<Option<Resource>, ApiError> {
-    let bad = || ApiError::bad_request(format!("`{raw}` is not an acct: URI or actor URL"));
+fn parse_resource(ctx: &Context, raw: &str) -> Result<Option<Resource>, FederationError> {
+    let bad = || FederationError::bad_request(format!("`{raw}` is not an acct: URI or actor URL"));
     if let Some(acct) = raw.strip_prefix("acct:") {
         let (user, host) = acct.rsplit_once('@').ok_or_else(bad)?;
         if user.is_empty() || host.is_empty() || user.contains(['@', '/', ' ']) {
@@ -68,14 +68,14 @@ fn parse_resource(ctx: &Context, raw: &str) -> Result<Option<Resource>, ApiError
 async fn webfinger(
     ctx: web::Data<Context>,
     query: web::Query<WebfingerQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let raw = query
         .resource
         .as_deref()
-        .ok_or_else(|| ApiError::bad_request("the resource parameter is required"))?;
+        .ok_or_else(|| FederationError::bad_request("the resource parameter is required"))?;
     let authority = ctx.urls.authority();
     let (username, actor_id, page) = match parse_resource(&ctx, raw)? {
-        None => return Err(ApiError::not_found()),
+        None => return Err(FederationError::not_found()),
         Some(Resource::InstanceActor) => (
             INSTANCE_ACTOR_USERNAME.to_owned(),
             ctx.urls.instance_actor(),
@@ -84,7 +84,7 @@ async fn webfinger(
         Some(Resource::Local(name)) => {
             let account = moot_app::directory::local_any(&ctx, &name)
                 .await?
-                .ok_or_else(ApiError::not_found)?;
+                .ok_or_else(FederationError::not_found)?;
             let id = ctx.urls.person(&account.username);
             let page = ctx.urls.person_page(&account.username);
             (account.username, id, page)
@@ -147,18 +147,9 @@ async fn nodeinfo_links(ctx: web::Data<Context>) -> HttpResponse {
 async fn nodeinfo(
     ctx: web::Data<Context>,
     version: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let users = {
-        let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-        let users = moot_db::accounts::count_local_users(&mut conn)
-            .await
-            .map_err(moot_app::AppError::from)?;
-        let posts = moot_db::statuses::count_local(&mut conn)
-            .await
-            .map_err(moot_app::AppError::from)?;
-        (users, posts)
-    };
-    let (users, local_posts) = users;
+) -> Result<HttpResponse, FederationError> {
+    let sizes = moot_app::site::sizes(&ctx).await?;
+    let (users, local_posts) = (sizes.users, sizes.posts);
     let mut software = json!({ "name": "moot", "version": env!("CARGO_PKG_VERSION") });
     if version.as_str() == "2.1" {
         software["repository"] = json!(ctx.settings.source_url());

@@ -5,8 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use moot_app::AppError;
 
-/// What a busy node asks a peer to wait before sending again.
-pub const RETRY_AFTER_SECS: u32 = 5;
+pub use moot_app::error::RETRY_AFTER_SECS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FederationError {
@@ -25,6 +24,15 @@ pub enum FederationError {
 impl FederationError {
     pub fn refused(status: StatusCode, message: impl Into<String>) -> Self {
         FederationError::Refused(status, message.into())
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        FederationError::refused(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// Nothing here by that name, as the client API says it too.
+    pub fn not_found() -> Self {
+        FederationError::refused(StatusCode::NOT_FOUND, "Record not found")
     }
 }
 

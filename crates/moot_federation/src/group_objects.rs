@@ -9,7 +9,7 @@ use activitypub_federation::config::Data;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use moot_app::{events, library, wiki, Context};
 
-use crate::errors::ApiError;
+use crate::error::FederationError;
 use crate::negotiation::activity_json;
 use crate::objects::actor::ApActor;
 
@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Who signed the request, if anyone did (and their signature holds).
-async fn viewer(req: &HttpRequest, data: &Data<Context>) -> Option<moot_db::accounts::Account> {
+async fn viewer(req: &HttpRequest, data: &Data<Context>) -> Option<moot_app::model::Account> {
     signing_actor::<ApActor>(req, None, data)
         .await
         .ok()
@@ -36,9 +36,9 @@ async fn with_viewer<F, Fut>(
     req: &HttpRequest,
     data: &Data<Context>,
     read: F,
-) -> Result<HttpResponse, ApiError>
+) -> Result<HttpResponse, FederationError>
 where
-    F: Fn(Option<moot_db::accounts::Account>) -> Fut,
+    F: Fn(Option<moot_app::model::Account>) -> Fut,
     Fut: std::future::Future<Output = Result<serde_json::Value, moot_app::AppError>>,
 {
     let document = match read(None).await {
@@ -55,7 +55,7 @@ async fn page(
     req: HttpRequest,
     data: Data<Context>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (group, slug) = path.into_inner();
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| {
@@ -70,7 +70,7 @@ async fn edits(
     req: HttpRequest,
     data: Data<Context>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (group, slug) = path.into_inner();
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| {
@@ -85,9 +85,9 @@ async fn revision(
     req: HttpRequest,
     data: Data<Context>,
     path: web::Path<(String, String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (group, slug, number) = path.into_inner();
-    let number: i32 = number.parse().map_err(|_| ApiError::not_found())?;
+    let number: i32 = number.parse().map_err(|_| FederationError::not_found())?;
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| {
         let (group, slug) = (group.clone(), slug.clone());
@@ -101,9 +101,9 @@ async fn library_item(
     req: HttpRequest,
     data: Data<Context>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (group, id) = path.into_inner();
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let id: i64 = id.parse().map_err(|_| FederationError::not_found())?;
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| {
         let group = group.clone();
@@ -117,9 +117,9 @@ async fn library_versions(
     req: HttpRequest,
     data: Data<Context>,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let (group, id) = path.into_inner();
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let id: i64 = id.parse().map_err(|_| FederationError::not_found())?;
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| {
         let group = group.clone();
@@ -133,8 +133,8 @@ async fn event(
     req: HttpRequest,
     data: Data<Context>,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+) -> Result<HttpResponse, FederationError> {
+    let id: i64 = id.parse().map_err(|_| FederationError::not_found())?;
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| async move {
         events::document(ctx, viewer.as_ref(), id).await

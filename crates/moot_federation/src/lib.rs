@@ -9,12 +9,12 @@ pub mod config;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
-pub mod errors;
 pub mod group_objects;
 pub mod inbox;
 pub mod inbox_gate;
 pub mod inbox_signatures;
 pub mod metrics;
+pub mod metrics_endpoint;
 pub mod negotiation;
 pub mod objects;
 pub mod origin;
@@ -35,4 +35,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     inbox::configure(cfg);
     posts::configure(cfg);
     group_objects::configure(cfg);
+    metrics_endpoint::configure(cfg);
 }

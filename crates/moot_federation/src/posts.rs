@@ -10,7 +10,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use moot_app::{statuses, Context};
 use moot_protocol::notes;
 
-use crate::errors::ApiError;
+use crate::error::FederationError;
 use crate::negotiation::{activity_json, redirect_to_page, wants_activitypub, ACTIVITY_JSON};
 use crate::objects::actor::ApActor;
 
@@ -23,16 +23,10 @@ async fn post(
     req: HttpRequest,
     data: Data<Context>,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FederationError> {
     let ctx = data.app_data();
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    let mut conn = ctx.db.conn().await.map_err(moot_app::AppError::from)?;
-    let (status, author) = moot_db::statuses::find(&mut conn, id)
-        .await
-        .map_err(moot_app::AppError::from)?
-        .filter(|(status, _)| status.ap_id.is_none())
-        .ok_or_else(ApiError::not_found)?;
-    drop(conn);
+    let id: i64 = id.parse().map_err(|_| FederationError::not_found())?;
+    let (status, author) = moot_app::statuses::find_local(ctx, id).await?;
     if !wants_activitypub(&req) {
         return Ok(redirect_to_page(
             &ctx.urls.status_page(&author.username, status.id),
@@ -51,7 +45,7 @@ async fn post(
             Err(_) => None,
         };
         if !statuses::can_view(ctx, viewer.as_ref(), &status, &author).await? {
-            return Err(ApiError::not_found());
+            return Err(FederationError::not_found());
         }
     }
     let mut object = statuses::object_json(ctx, &status, &author).await?;

@@ -3,8 +3,8 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use moot_app::model::Account;
 use moot_app::Context;
-use moot_db::accounts::Account;
 
 use crate::error::FederationError;
 use crate::objects::actor::ApActor;
@@ -24,7 +24,7 @@ pub async fn account_by_handle(
 pub async fn post_by_uri(
     data: &Data<Context>,
     uri: &url::Url,
-) -> Result<(moot_db::statuses::Status, Account), FederationError> {
+) -> Result<(moot_app::model::Status, Account), FederationError> {
     use activitypub_federation::fetch::object_id::ObjectId;
     let post = ObjectId::<crate::objects::post::ApPost>::from(uri.clone())
         .dereference(data)
@@ -49,7 +49,7 @@ impl moot_app::remote::Resolver for FetchingResolver {
     fn post_by_uri<'a>(
         &'a self,
         uri: &'a url::Url,
-    ) -> moot_app::remote::Pending<'a, (moot_db::statuses::Status, Account)> {
+    ) -> moot_app::remote::Pending<'a, (moot_app::model::Status, Account)> {
         Box::pin(async move {
             let data = self.0.to_request_data();
             post_by_uri(&data, uri).await.map_err(|e| e.to_string())

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use moot_core::urls::Urls;
-use moot_db::accounts::Account;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -104,17 +103,31 @@ pub fn image_url(value: &Value) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
+/// What a local person's or group's actor document shows of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    /// The bio, as HTML.
+    pub summary: &'a str,
+    pub public_key_pem: &'a str,
+    pub manually_approves_followers: bool,
+    pub created_at: DateTime<Utc>,
+    pub avatar_url: Option<&'a str>,
+    pub header_url: Option<&'a str>,
+}
+
 /// A local person as an ActivityPub `Person`.
-pub fn person(urls: &Urls, account: &Account) -> Actor {
-    let id = urls.person(&account.username);
-    let collection = |name: &str| Some(urls.person_collection(&account.username, name));
+pub fn person(urls: &Urls, account: &Profile) -> Actor {
+    let id = urls.person(account.username);
+    let collection = |name: &str| Some(urls.person_collection(account.username, name));
     Actor {
         context: crate::context::actor_context(),
-        preferred_username: account.username.clone(),
-        name: Some(account.display_name.clone()).filter(|n| !n.is_empty()),
-        summary: Some(account.summary.clone()).filter(|s| !s.is_empty()),
-        url: Some(urls.person_page(&account.username)),
-        inbox: urls.person_collection(&account.username, "inbox"),
+        preferred_username: account.username.to_owned(),
+        name: Some(account.display_name.to_owned()).filter(|n| !n.is_empty()),
+        summary: Some(account.summary.to_owned()).filter(|s| !s.is_empty()),
+        url: Some(urls.person_page(account.username)),
+        inbox: urls.person_collection(account.username, "inbox"),
         outbox: collection("outbox"),
         followers: collection("followers"),
         following: collection("following"),
@@ -125,15 +138,15 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
         public_key: PublicKey {
             id: Urls::main_key(&id),
             owner: id.clone(),
-            public_key_pem: account.public_key_pem.clone(),
+            public_key_pem: account.public_key_pem.to_owned(),
         },
         manually_approves_followers: account.manually_approves_followers,
         published: Some(account.created_at),
         attributed_to: None,
         posting_restricted_to_mods: None,
         membership_mode: None,
-        icon: image(account.avatar_url.as_deref()),
-        image: image(account.header_url.as_deref()),
+        icon: image(account.avatar_url),
+        image: image(account.header_url),
         kind: ActorKind::Person,
         id,
     }
@@ -141,12 +154,12 @@ pub fn person(urls: &Urls, account: &Account) -> Actor {
 
 /// A local group as an ActivityPub `Group` (FEP-1b12): its moderators are
 /// listed at `attributedTo`, and Moot's membership mode is carried along.
-pub fn group(urls: &Urls, account: &Account, membership_mode: &str) -> Actor {
+pub fn group(urls: &Urls, account: &Profile, membership_mode: &str) -> Actor {
     let mut actor = person(urls, account);
     actor.kind = ActorKind::Group;
     actor.context = crate::context::group_context(urls);
     actor.attributed_to = Some(Value::String(
-        urls.person_collection(&account.username, "moderators")
+        urls.person_collection(account.username, "moderators")
             .to_string(),
     ));
     actor.posting_restricted_to_mods = Some(false);

@@ -143,7 +143,7 @@ impl Activity for Announce {
 /// group's word for a question in it.
 async fn receive_announced_answer(
     data: &Data<Context>,
-    group: &moot_db::accounts::Account,
+    group: &moot_app::model::Account,
     activity: &Value,
 ) -> Result<(), FederationError> {
     let refused = |what: &str| {

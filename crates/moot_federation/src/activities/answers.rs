@@ -35,7 +35,7 @@ pub(crate) async fn receive_choice(
     data: &Data<Context>,
     activity_id: &Url,
     chooser: &ObjectId<ApActor>,
-    vouched_by: Option<&moot_db::accounts::Account>,
+    vouched_by: Option<&moot_app::model::Account>,
     answer: Url,
 ) -> Result<(), FederationError> {
     let chooser = chooser.dereference(data).await?;

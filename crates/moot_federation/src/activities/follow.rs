@@ -127,7 +127,7 @@ impl AnswerFollow {
     async fn answers_other(
         &self,
         ctx: &moot_app::Context,
-        actor: &moot_db::accounts::Account,
+        actor: &moot_app::model::Account,
         answered: &Url,
         accepted: bool,
     ) -> Result<bool, FederationError> {

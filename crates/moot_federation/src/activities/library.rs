@@ -51,7 +51,7 @@ pub(crate) fn parse_item(
 async fn account_of(
     data: &Data<Context>,
     uri: &Url,
-) -> Result<moot_db::accounts::Account, FederationError> {
+) -> Result<moot_app::model::Account, FederationError> {
     let actor = ObjectId::<ApActor>::from(uri.clone())
         .dereference(data)
         .await?;

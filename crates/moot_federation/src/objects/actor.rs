@@ -3,9 +3,9 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor as ActorTrait, Object};
 use chrono::{DateTime, Utc};
-use moot_app::groups::MembershipMode;
+use moot_app::model::Account;
+use moot_app::profiles::actor_profile;
 use moot_app::Context;
-use moot_db::accounts::{self as queries, Account, RemoteActor};
 use moot_protocol::actor::{self, Actor};
 use url::Url;
 
@@ -82,11 +82,7 @@ impl ApActor {
 
 /// A local person or group as its actor document.
 pub async fn local_actor_json(ctx: &Context, account: &Account) -> Result<Actor, FederationError> {
-    let mut conn = ctx.db.conn().await?;
-    match moot_app::groups::local_group(&mut conn, account).await? {
-        Some(group) => Ok(actor::group(&ctx.urls, account, &group.membership_mode)),
-        None => Ok(actor::person(&ctx.urls, account)),
-    }
+    Ok(moot_app::profiles::actor_document(ctx, account).await?)
 }
 
 /// `host[:port]`, the way an account's domain is stored.
@@ -140,7 +136,7 @@ impl Object for ApActor {
     async fn into_json(self, data: &Data<Context>) -> Result<Actor, FederationError> {
         let ctx = data.app_data();
         Ok(match &self.account {
-            Some(account) => actor::person(&ctx.urls, account),
+            Some(account) => actor::person(&ctx.urls, &actor_profile(account)),
             None => {
                 actor::instance_actor(&ctx.urls, &ctx.settings.instance.name, &self.public_key_pem)
             }
@@ -177,7 +173,6 @@ impl Object for ApActor {
                 "actor id has no host",
             )
         })?;
-        let kind = format!("{:?}", json.kind);
         let shared_inbox = json
             .endpoints
             .as_ref()
@@ -191,47 +186,16 @@ impl Object for ApActor {
                 "the actor's inbox is on another origin",
             ));
         };
-        // What the peer wrote is shown to our people: clean it first.
-        let summary = moot_core::text::sanitize_html(json.summary.as_deref().unwrap_or_default());
-        let display_name: String = json
-            .name
-            .as_deref()
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        let avatar = actor::image_url(&json.icon);
-        let header = actor::image_url(&json.image);
-        let mut conn = ctx.db.conn().await?;
-        let account = queries::upsert_remote(
-            &mut conn,
-            RemoteActor {
-                ap_id: json.id.as_str(),
-                username: &json.preferred_username,
+        let account = moot_app::directory::store_remote(
+            ctx,
+            &json,
+            moot_app::directory::Addresses {
                 domain: &domain,
-                display_name: &display_name,
-                summary: &summary,
-                inbox_url: inbox,
-                shared_inbox_url: shared_inbox.map(Url::as_str),
-                followers_url: json.followers.as_ref().map(Url::as_str),
-                profile_url: json.url.as_ref().map(Url::as_str),
-                actor_type: &kind,
-                manually_approves_followers: json.manually_approves_followers,
-                public_key_pem: &json.public_key.public_key_pem,
-                avatar_url: avatar.as_ref().map(Url::as_str),
-                header_url: header.as_ref().map(Url::as_str),
+                inbox,
+                shared_inbox: shared_inbox.map(Url::as_str),
             },
         )
         .await?;
-        ctx.recent_actors.remember(&account);
-        if let Some(mode) = json
-            .membership_mode
-            .as_deref()
-            .filter(|m| MembershipMode::parse(m).is_some())
-        {
-            moot_db::groups::upsert_mode(&mut conn, account.id, mode).await?;
-        }
         ApActor::from_account(ctx, account)
     }
 }

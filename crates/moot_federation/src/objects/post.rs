@@ -7,9 +7,9 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
+use moot_app::model::Account;
+use moot_app::model::Status;
 use moot_app::Context;
-use moot_db::accounts::Account;
-use moot_db::statuses::Status;
 use moot_protocol::notes::{RemoteNote, POST_TYPES};
 use url::Url;
 

@@ -1,4 +1,6 @@
-//! Building the actix-web server: shared state, limits, routes.
+//! Building the actix-web server: shared state, limits, and the route
+//! table of the client API and the federation endpoints, which are
+//! siblings: neither knows the other.
 
 use std::net::TcpListener;
 
@@ -7,40 +9,15 @@ use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use moot_app::Context;
 
-use crate::errors::{payload_error, ApiError};
+use moot_api::errors::{payload_error, ApiError};
 
 /// Registers every route; shared by the real server and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::health::healthz);
-    crate::events::configure_calendars(cfg);
+    cfg.service(moot_api::health::healthz);
+    // Calendar feeds before the actors' paths, which would take them.
+    moot_api::events::configure_calendars(cfg);
     moot_federation::configure(cfg);
-    crate::pages::configure(cfg);
-    // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
-    crate::profiles::configure(cfg);
-    crate::follow_requests::configure(cfg);
-    crate::blocks::configure(cfg);
-    crate::lists::configure(cfg);
-    crate::filters::configure(cfg);
-    crate::accounts::configure(cfg);
-    crate::search::configure(cfg);
-    crate::statuses::configure(cfg);
-    crate::polls::configure(cfg);
-    crate::answers::configure(cfg);
-    crate::knowledge::configure(cfg);
-    crate::media::configure(cfg);
-    crate::bookmarks::configure(cfg);
-    crate::markers::configure(cfg);
-    crate::streaming::configure(cfg);
-    crate::groups::configure(cfg);
-    crate::wiki::configure(cfg);
-    crate::library::configure(cfg);
-    crate::events::configure(cfg);
-    crate::admin_domains::configure(cfg);
-    crate::oauth::configure(cfg);
-    crate::instance::configure(cfg);
-    crate::nothing_yet::configure(cfg);
-    crate::notifications::configure(cfg);
-    crate::metrics::configure(cfg);
+    moot_api::configure(cfg);
 }
 
 /// Browser clients (Elk, Phanpy) call the API from their own origin. Any
@@ -80,7 +57,9 @@ pub fn build_server(
     let settings = ctx.settings.clone();
     let body_limit = settings.server.max_body_bytes;
     let state = web::Data::new(ctx);
-    let limits = web::Data::new(crate::rate_limits::RateLimits::new(&settings.rate_limits));
+    let limits = web::Data::new(moot_api::rate_limits::RateLimits::new(
+        &settings.rate_limits,
+    ));
     let inbox = web::Data::new(moot_federation::inbox::InboxState::new(&settings));
     let mut server = HttpServer::new(move || {
         App::new()
@@ -99,8 +78,8 @@ pub fn build_server(
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
-            .wrap(middleware::from_fn(crate::auth::forget_after_writes))
-            .wrap(middleware::from_fn(crate::rate_limits::enforce))
+            .wrap(middleware::from_fn(moot_api::auth::forget_after_writes))
+            .wrap(middleware::from_fn(moot_api::rate_limits::enforce))
             // `/api/v1/instance/` is `/api/v1/instance` (Mastodon.py asks so).
             .wrap(middleware::NormalizePath::trim())
             .wrap(cors())

@@ -5,17 +5,20 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use moot_app::Context;
 
-use crate::errors::ApiError;
+use crate::error::FederationError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(metrics);
 }
 
 #[get("/metrics")]
-async fn metrics(req: HttpRequest, ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+async fn metrics(
+    req: HttpRequest,
+    ctx: web::Data<Context>,
+) -> Result<HttpResponse, FederationError> {
     let settings = &ctx.settings.metrics;
     if !settings.enabled {
-        return Err(ApiError::not_found());
+        return Err(FederationError::not_found());
     }
     if !settings.token.is_empty() {
         let given = req
@@ -27,13 +30,13 @@ async fn metrics(req: HttpRequest, ctx: web::Data<Context>) -> Result<HttpRespon
         let matches = given.len() == settings.token.len()
             && openssl::memcmp::eq(given.as_bytes(), settings.token.as_bytes());
         if !matches {
-            return Err(ApiError::new(
+            return Err(FederationError::refused(
                 StatusCode::UNAUTHORIZED,
                 "a valid metrics token is required",
             ));
         }
     }
-    let body = moot_federation::metrics::render(&ctx).await?;
+    let body = crate::metrics::render(&ctx).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(body))

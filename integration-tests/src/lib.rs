@@ -5,6 +5,7 @@
 //! The cluster runs with durability off (it is thrown away) and is stopped
 //! and deleted when the test process exits.
 
+pub mod clients;
 mod cluster;
 pub mod load;
 mod node;

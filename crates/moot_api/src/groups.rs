@@ -14,12 +14,8 @@ use crate::auth::Auth;
 use crate::errors::ApiError;
 use crate::params::parse_id;
 
-/// The document describing Moot's own API.
-pub const OPENAPI: &str = include_str!("../openapi.json");
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(openapi)
-        .service(create)
+    cfg.service(create)
         .service(show)
         .service(change)
         .service(members)
@@ -29,13 +25,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(ban)
         .service(unban)
         .service(pin);
-}
-
-#[get("/api/moot/v1/openapi.json")]
-async fn openapi() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(OPENAPI)
 }
 
 fn membership(raw: Option<&str>) -> Result<Option<MembershipMode>, ApiError> {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin_domains;
 pub mod answers;
+pub mod api_document;
 pub mod auth;
 pub mod blocks;
 pub mod bookmarks;
@@ -63,4 +64,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::instance::configure(cfg);
     crate::nothing_yet::configure(cfg);
     crate::notifications::configure(cfg);
+    crate::api_document::configure(cfg);
+    // Last: they take whatever method the routes above did not.
+    crate::api_document::configure_method_fallbacks(cfg);
 }

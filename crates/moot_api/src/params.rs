@@ -32,6 +32,12 @@ pub async fn parse<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let kind = content_type(req);
     if is_json(req) {
+        // Every body the API takes is an object (serde would otherwise
+        // read a struct from an array, too).
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|b| *b != b'{') {
+            return Err(ApiError::bad_request("Malformed JSON: expected an object"));
+        }
         return serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")));
     }
@@ -120,7 +126,8 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     }
 }
 
-/// A whole number as clients send it: a JSON number or a string of digits.
+/// A whole number as clients send it: a JSON number (`3` or `3.0`) or a
+/// string of digits.
 #[derive(Debug, Clone, Copy)]
 pub struct Number(pub i64);
 
@@ -130,10 +137,16 @@ impl<'de> Deserialize<'de> for Number {
         #[serde(untagged)]
         enum Raw {
             Number(i64),
+            Float(f64),
             Text(String),
         }
         match Raw::deserialize(d)? {
             Raw::Number(n) => Ok(Number(n)),
+            // JSON does not tell 3 from 3.0; both are whole.
+            Raw::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Number(f as i64)),
+            Raw::Float(f) => Err(serde::de::Error::custom(format!(
+                "`{f}` is not a whole number"
+            ))),
             Raw::Text(t) => t
                 .trim()
                 .parse()

@@ -257,7 +257,7 @@ async fn diff(
 
 #[derive(Deserialize)]
 struct RestoreParams {
-    revision: i32,
+    revision: crate::params::Number,
 }
 
 #[post("/api/moot/v1/groups/{id}/wiki/{slug}/restore")]
@@ -271,14 +271,9 @@ async fn restore(
     let session = auth.require("write:statuses")?;
     let (id, slug) = path.into_inner();
     let params: RestoreParams = crate::params::parse(&req, &body).await?;
-    let outcome = wiki::restore(
-        &ctx,
-        &session.account,
-        parse_id(&id)?,
-        &slug,
-        params.revision,
-    )
-    .await?;
+    // A revision number past any page's is one the page does not have.
+    let revision = i32::try_from(params.revision.0).unwrap_or(i32::MAX);
+    let outcome = wiki::restore(&ctx, &session.account, parse_id(&id)?, &slug, revision).await?;
     Ok(outcome_response(outcome))
 }
 

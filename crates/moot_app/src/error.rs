@@ -59,6 +59,7 @@ impl From<moot_db::DbError> for AppError {
         match e {
             // The pool waited its timeout for a free connection: load, not a fault.
             moot_db::DbError::Pool(_) => AppError::Busy,
+            moot_db::DbError::Query(e) => e.into(),
             e => AppError::Internal(e.into()),
         }
     }
@@ -66,6 +67,16 @@ impl From<moot_db::DbError> for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        if holds_nul(&e) {
+            return AppError::invalid("text", "must not contain NUL characters");
+        }
         AppError::Internal(e.into())
     }
+}
+
+/// Whether PostgreSQL refused a text for holding a NUL character, which it
+/// cannot store: the caller's text was wrong, wherever it came in.
+fn holds_nul(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("invalid byte sequence") && info.message().contains("0x00"))
 }

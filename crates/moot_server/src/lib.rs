@@ -38,6 +38,44 @@ fn cors() -> actix_cors::Cors {
         .max_age(3600)
 }
 
+/// A client error that actix answered itself in plain text (a body over
+/// the limit, say), in the `{"error": "..."}` shape every other client
+/// error has. HTML pages and JSON answers pass unchanged.
+fn json_error<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<middleware::ErrorHandlerResponse<B>> {
+    use actix_web::http::header::CONTENT_TYPE;
+    let plain = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain {
+        return Ok(middleware::ErrorHandlerResponse::Response(
+            res.map_into_left_body(),
+        ));
+    }
+    let message = match res.response().error() {
+        Some(error) => error.to_string(),
+        None => res
+            .status()
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_owned(),
+    };
+    let (req, answered) = res.into_parts();
+    let mut response = HttpResponse::build(answered.status());
+    for (name, value) in answered.headers() {
+        if name != CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+            response.append_header((name.clone(), value.clone()));
+        }
+    }
+    let response = response.json(serde_json::json!({ "error": message }));
+    Ok(middleware::ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
 /// A share of `total` for each of `workers` (0: one per core).
 fn per_worker(total: usize, workers: usize) -> usize {
     let workers = match workers {
@@ -73,11 +111,14 @@ pub fn build_server(
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
+            .app_data(web::QueryConfig::default().error_handler(|e, _| payload_error(e.into())))
+            .app_data(web::PathConfig::default().error_handler(|e, _| payload_error(e.into())))
             .app_data(
                 web::FormConfig::default()
                     .limit(body_limit)
                     .error_handler(|e, _| payload_error(e.into())),
             )
+            .wrap(middleware::ErrorHandlers::new().default_handler_client(json_error))
             .wrap(middleware::from_fn(moot_api::auth::forget_after_writes))
             .wrap(middleware::from_fn(moot_api::rate_limits::enforce))
             // `/api/v1/instance/` is `/api/v1/instance` (Mastodon.py asks so).

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answers;
+mod api_document;
 mod api_schema;
 mod blocks;
 mod boosts;

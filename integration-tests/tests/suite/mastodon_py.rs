@@ -2,54 +2,21 @@
 //! node through a member of staff's first session: see
 //! `integration-tests/clients/mastodon_py_journey.py`.
 //!
-//! The library is installed once into `target/mastodon-py` (a virtual
-//! environment) from `integration-tests/clients/requirements.txt`.
+//! The library is installed once into a virtual environment (see
+//! `moot_testkit::clients`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
+use moot_testkit::clients::{clients_dir, python_bin};
 use moot_testkit::TestNode;
 use reqwest::Method;
 
-fn clients_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("clients")
-}
-
-/// The virtual environment's Python, made on first use.
-fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/mastodon-py");
-    let python = venv.join("bin/python");
-    let ready = venv.join(".installed");
-    if !ready.exists() {
-        let run = |cmd: &mut Command| {
-            let out = cmd.output().expect("running python3 (is it installed?)");
-            assert!(
-                out.status.success(),
-                "{cmd:?} failed:\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-        run(Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-            ])
-            .arg(clients_dir().join("requirements.txt")));
-        std::fs::write(&ready, "").unwrap();
-    }
-    python
-}
-
 #[tokio::test]
 async fn mastodon_py_signs_in_posts_a_document_follows_a_group_and_streams() {
-    let python = tokio::task::spawn_blocking(python).await.unwrap();
+    let python = tokio::task::spawn_blocking(python_bin)
+        .await
+        .unwrap()
+        .join("python");
     let node = TestNode::start().await;
     let jo = node.create_user("jo", "read").await;
     moot_app::groups::create(

@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use moot_app::follows::Relationship;
 use moot_app::model::Account;
 use moot_app::views::posts::AccountView;
 use moot_app::views::{timelines, Page};
@@ -202,26 +201,6 @@ async fn get_account(
     account_json(&ctx, &account).await
 }
 
-pub(crate) fn relationship_json(id: i64, r: Relationship) -> serde_json::Value {
-    json!({
-        "id": id.to_string(),
-        "following": r.following,
-        "showing_reblogs": r.following,
-        "notifying": r.notifying,
-        "languages": null,
-        "followed_by": r.followed_by,
-        "blocking": r.blocking,
-        "blocked_by": r.blocked_by,
-        "muting": r.muting,
-        "muting_notifications": r.muting_notifications,
-        "requested": r.requested,
-        "requested_by": r.requested_by,
-        "domain_blocking": false,
-        "endorsed": false,
-        "note": r.note,
-    })
-}
-
 #[derive(Deserialize, Default)]
 struct FollowParams {
     /// Be told of each new post.
@@ -245,7 +224,7 @@ async fn follow(
     };
     let target = directory::by_id(&ctx, parse_id(&id)?).await?;
     let relationship = follows::follow(&ctx, &session.account, &target, params.notify).await?;
-    Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
+    Ok(HttpResponse::Ok().json(presenter::relationship(target.id, relationship)))
 }
 
 #[post("/api/v1/accounts/{id}/unfollow")]
@@ -257,7 +236,7 @@ async fn unfollow(
     let session = auth.require("write:follows")?;
     let target = directory::by_id(&ctx, parse_id(&id)?).await?;
     let relationship = follows::unfollow(&ctx, &session.account, &target).await?;
-    Ok(HttpResponse::Ok().json(relationship_json(target.id, relationship)))
+    Ok(HttpResponse::Ok().json(presenter::relationship(target.id, relationship)))
 }
 
 /// `GET /api/v1/accounts/relationships?id[]=1&id[]=2` (also `id=1`).
@@ -279,7 +258,7 @@ async fn relationships(
             continue;
         };
         let relationship = follows::relationship(&ctx, &session.account, &other).await?;
-        out.push(relationship_json(id, relationship));
+        out.push(presenter::relationship(id, relationship));
     }
     Ok(HttpResponse::Ok().json(out))
 }

@@ -19,7 +19,7 @@ async fn answer(
     target: &moot_app::model::Account,
 ) -> Result<HttpResponse, ApiError> {
     let relationship = follows::relationship(ctx, who, target).await?;
-    Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(target.id, relationship)))
+    Ok(HttpResponse::Ok().json(crate::presenter::relationship(target.id, relationship)))
 }
 
 #[post("/api/v1/accounts/{id}/{action:block|unblock}")]

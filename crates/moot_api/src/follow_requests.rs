@@ -46,8 +46,5 @@ async fn answer(
     };
     follows::answer_request(&ctx, &session.account, requester.id, answer).await?;
     let relationship = follows::relationship(&ctx, &session.account, &requester).await?;
-    Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(
-        requester.id,
-        relationship,
-    )))
+    Ok(HttpResponse::Ok().json(crate::presenter::relationship(requester.id, relationship)))
 }

@@ -508,3 +508,43 @@ pub fn notification(ctx: &Context, view: &NotificationView) -> NotificationEntit
         status: view.post.as_ref().map(|p| status(ctx, p, true)),
     }
 }
+
+/// Mastodon's `Relationship`: how the viewer and account `id` stand.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationshipEntity {
+    pub id: String,
+    pub following: bool,
+    pub showing_reblogs: bool,
+    pub notifying: bool,
+    pub languages: Option<Vec<String>>,
+    pub followed_by: bool,
+    pub blocking: bool,
+    pub blocked_by: bool,
+    pub muting: bool,
+    pub muting_notifications: bool,
+    pub requested: bool,
+    pub requested_by: bool,
+    pub domain_blocking: bool,
+    pub endorsed: bool,
+    pub note: String,
+}
+
+pub fn relationship(id: i64, r: moot_app::follows::Relationship) -> RelationshipEntity {
+    RelationshipEntity {
+        id: id.to_string(),
+        following: r.following,
+        showing_reblogs: r.following,
+        notifying: r.notifying,
+        languages: None,
+        followed_by: r.followed_by,
+        blocking: r.blocking,
+        blocked_by: r.blocked_by,
+        muting: r.muting,
+        muting_notifications: r.muting_notifications,
+        requested: r.requested,
+        requested_by: r.requested_by,
+        domain_blocking: false,
+        endorsed: false,
+        note: r.note,
+    }
+}

@@ -111,5 +111,5 @@ async fn note(
     let target = directory::by_id(&ctx, parse_id(&id)?).await?;
     profiles::set_note(&ctx, &session.account, &target, &params.comment).await?;
     let relationship = moot_app::follows::relationship(&ctx, &session.account, &target).await?;
-    Ok(HttpResponse::Ok().json(crate::accounts::relationship_json(target.id, relationship)))
+    Ok(HttpResponse::Ok().json(crate::presenter::relationship(target.id, relationship)))
 }

@@ -9,7 +9,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::Account;
 use moot_db::answers::{self as queries, Accepted};
 use moot_db::statuses::Status;
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::follows::{actor_id, inbox_of};
@@ -167,21 +167,14 @@ fn choose_json(
     answer: &Status,
     group: Option<&Account>,
 ) -> Result<Value, AppError> {
-    let mut activity = json!({
-        "@context": moot_protocol::context::ACTIVITYSTREAMS,
-        "id": id,
-        "type": "ChooseAnswer",
-        "actor": actor_id(ctx, who)?,
-        "object": status_uri(ctx, answer)?,
-        "context": status_uri(ctx, question)?,
-        "to": [moot_protocol::context::PUBLIC],
-    });
-    if let Some(group) = group {
-        let group = actor_id(ctx, group)?;
-        activity["audience"] = json!(group);
-        activity["cc"] = json!([group]);
-    }
-    Ok(activity)
+    let group = group.map(|g| actor_id(ctx, g)).transpose()?;
+    Ok(moot_protocol::activities::choose_answer(
+        id,
+        &actor_id(ctx, who)?,
+        &status_uri(ctx, answer)?,
+        &status_uri(ctx, question)?,
+        group.as_ref(),
+    ))
 }
 
 /// A `ChooseAnswer` from another node: `chooser` marks `answer` (a reply

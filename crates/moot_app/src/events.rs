@@ -12,7 +12,7 @@ use moot_db::accounts::{self as account_queries, Account};
 use moot_db::events::{self as queries, Event, EventFields};
 use moot_db::{groups as group_queries, received};
 use moot_protocol::events::{self as wire, RemoteEvent};
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::follows::{actor_id, inbox_of};
@@ -525,14 +525,12 @@ pub async fn receive_rsvp(
         )
         .await?;
         if kind == "Join" {
-            let accept = json!({
-                "@context": moot_protocol::context::ACTIVITYSTREAMS,
-                "id": ctx.urls.new_activity(),
-                "type": "Accept",
-                "actor": actor_id(ctx, &owner)?,
-                "to": [actor_id(ctx, who)?],
-                "object": activity_id,
-            });
+            let accept = moot_protocol::activities::accept(
+                &ctx.urls.new_activity(),
+                &actor_id(ctx, &owner)?,
+                &actor_id(ctx, who)?,
+                activity_id,
+            );
             crate::follows::send(ctx, conn, &owner, &accept, &[inbox_of(who)?]).await?;
         }
         publish(ctx, conn, &event, "Update").await
@@ -639,6 +637,6 @@ pub async fn document(ctx: &Context, viewer: Option<&Account>, id: i64) -> Resul
     let event = local_event(&mut conn, id).await?;
     check_can_see(&mut conn, &event, viewer).await?;
     let mut document = event_json(ctx, &mut conn, &event).await?;
-    document["@context"] = json!(moot_protocol::context::ACTIVITYSTREAMS);
+    moot_protocol::context::set_context(&mut document);
     Ok(document)
 }

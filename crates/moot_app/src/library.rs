@@ -13,7 +13,7 @@ use moot_db::groups as group_queries;
 use moot_db::library::{self as queries, Item, ItemText, NewVersion, Version};
 use moot_db::media::{self as media_queries, Media};
 use moot_protocol::library::{self as wire, RemoteItem, RemoteVersion};
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::follows::actor_id;
@@ -252,17 +252,13 @@ async fn record_version(
     let document = item_json(ctx, conn, group, &item, &versions).await?;
     let kind = if number == 1 { "Create" } else { "Update" };
     let version = version_json(ctx, conn, group, &item, current).await?;
-    let activity = json!({
-        "@context": moot_protocol::context::ACTIVITYSTREAMS,
-        "id": ctx.urls.new_activity(),
-        "type": kind,
-        "actor": ctx.urls.person(&group.username),
-        "to": document["to"],
-        "cc": document["cc"],
-        "audience": ctx.urls.person(&group.username),
-        "object": document,
-        "result": version,
-    });
+    let activity = moot_protocol::activities::group_publishes(
+        &ctx.urls.new_activity(),
+        kind,
+        &ctx.urls.person(&group.username),
+        &document,
+        &version,
+    );
     crate::outbound::to_followers(ctx, conn, group, &activity).await?;
     Ok(item)
 }
@@ -440,7 +436,7 @@ pub async fn document(
     let (group, item) = local_item(&mut conn, viewer, group_name, item_id).await?;
     let versions = queries::versions(&mut conn, item.id).await?;
     let mut document = item_json(ctx, &mut conn, &group, &item, &versions).await?;
-    document["@context"] = json!(moot_protocol::context::ACTIVITYSTREAMS);
+    moot_protocol::context::set_context(&mut document);
     Ok(document)
 }
 

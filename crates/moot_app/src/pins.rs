@@ -118,18 +118,14 @@ async fn tell_followers(
     status: &Status,
     kind: &str,
 ) -> Result<(), AppError> {
-    let group_uri = ctx.urls.person(&group.username);
-    let activity = serde_json::json!({
-        "@context": moot_protocol::context::ACTIVITYSTREAMS,
-        "id": ctx.urls.new_activity(),
-        "type": kind,
-        "actor": group_uri,
-        "object": crate::statuses::status_uri(ctx, status)?,
-        "target": ctx.urls.person_collection(&group.username, "featured"),
-        "audience": group_uri,
-        "to": [moot_protocol::context::PUBLIC],
-        "cc": [ctx.urls.person_collection(&group.username, "followers")],
-    });
+    let activity = moot_protocol::activities::featured_change(
+        &ctx.urls.new_activity(),
+        kind,
+        &ctx.urls.person(&group.username),
+        &crate::statuses::status_uri(ctx, status)?,
+        &ctx.urls.person_collection(&group.username, "featured"),
+        &ctx.urls.person_collection(&group.username, "followers"),
+    );
     crate::outbound::to_followers(ctx, conn, group, &activity).await
 }
 

@@ -12,7 +12,7 @@ use moot_db::accounts::Account;
 use moot_db::polls::{self as queries, Poll};
 use moot_db::statuses::Status;
 use moot_protocol::notes::RemoteNote;
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::follows::{actor_id, inbox_of};
@@ -163,25 +163,8 @@ pub async fn decorate(
         return Ok(());
     };
     let (counts, voters) = totals(conn, &poll).await?;
-    let options: Vec<Value> = poll
-        .options
-        .iter()
-        .zip(&counts)
-        .map(|(name, n)| {
-            json!({
-                "type": "Note",
-                "name": name,
-                "replies": { "type": "Collection", "totalItems": n },
-            })
-        })
-        .collect();
-    let key = if poll.multiple { "anyOf" } else { "oneOf" };
-    object[key] = json!(options);
-    object["votersCount"] = json!(voters);
-    object["endTime"] = json!(poll.expires_at);
-    if poll.expires_at.is_some_and(|at| at <= Utc::now()) {
-        object["closed"] = json!(poll.expires_at);
-    }
+    let options: Vec<(String, i64)> = poll.options.iter().cloned().zip(counts).collect();
+    moot_protocol::notes::poll_totals(object, &options, poll.multiple, voters, poll.expires_at);
     Ok(())
 }
 
@@ -288,14 +271,13 @@ pub async fn vote(
                 let mut notes = Vec::new();
                 for choice in choices {
                     let id = ctx.urls.new_activity();
-                    let note = json!({
-                        "id": format!("{id}/vote"),
-                        "type": "Note",
-                        "attributedTo": actor_id(ctx, voter)?,
-                        "name": view.poll.options[*choice as usize],
-                        "inReplyTo": poll_uri,
-                        "to": [actor_id(ctx, &author)?],
-                    });
+                    let note = moot_protocol::notes::vote(
+                        &format!("{id}/vote"),
+                        &actor_id(ctx, voter)?,
+                        &view.poll.options[*choice as usize],
+                        poll_uri,
+                        &actor_id(ctx, &author)?,
+                    );
                     notes.push((id, note));
                 }
                 notes

@@ -14,12 +14,15 @@
 //!
 //! Only posts with no local side effects beyond storage come here (see
 //! [`ReceivedPost::plain`]); the rest take `statuses::receive_create`.
+//! Either way a post is checked into a [`ReceivedPost`] and stored by
+//! [`store_in`]: one path for every received or fetched post.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use moot_core::urls::Urls;
 use moot_db::accounts::Account;
 use moot_db::statuses::{self as queries, NewStatus, Status};
 use moot_db::{follows, notifications};
@@ -54,33 +57,31 @@ pub struct ReceivedPost {
 }
 
 impl ReceivedPost {
-    /// The post, if storing it is all there is to do: not a poll, addressed
-    /// to nobody and no group on this node (those notify, announce and
-    /// check membership), and attributed to the actor that sent it.
-    pub fn plain(
-        ctx: &Context,
+    /// A post by `author` (whose ActivityPub id is `author_uri`) as it is
+    /// stored: refused unless it is attributed to the actor that sent it;
+    /// `content` is its sanitized HTML.
+    pub fn from_note(
+        urls: &Urls,
         author: &Account,
         author_uri: &Url,
         note: &RemoteNote,
-        content: impl FnOnce() -> String,
-    ) -> Option<ReceivedPost> {
-        let ours = ctx.urls.base().as_str();
-        if note.kind == "Question"
-            || note.author().as_ref() != Some(author_uri)
-            || note.addressees().iter().any(|uri| uri.starts_with(ours))
-        {
-            return None;
+        content: String,
+    ) -> Result<ReceivedPost, AppError> {
+        if note.author().as_ref() != Some(author_uri) {
+            return Err(AppError::Forbidden(
+                "a post can only be created by its author".into(),
+            ));
         }
         let parent = note.in_reply_to();
-        Some(ReceivedPost {
+        Ok(ReceivedPost {
             ap_id: note.id.to_string(),
             account_id: author.id,
             in_reply_to_id: parent
                 .as_ref()
-                .and_then(|uri| crate::statuses::local_status_id(ctx, uri)),
+                .and_then(|uri| crate::statuses::local_status_id_in(urls, uri)),
             in_reply_to_ap_id: parent.map(String::from),
             kind: note.kind.clone(),
-            content: content(),
+            content,
             spoiler_text: note.summary.clone().unwrap_or_default(),
             sensitive: note.sensitive.unwrap_or(false),
             visibility: Visibility::from_addressing(
@@ -92,6 +93,29 @@ impl ReceivedPost {
             url: note.url(),
             created_at: note.published.unwrap_or_else(Utc::now),
         })
+    }
+
+    /// Whether storing `note` is all there is to do: not a poll, and
+    /// addressed to nobody and no group on this node (those notify,
+    /// announce and check membership).
+    pub fn is_plain(urls: &Urls, note: &RemoteNote) -> bool {
+        let ours = urls.base().as_str();
+        note.kind != "Question" && !note.addressees().iter().any(|uri| uri.starts_with(ours))
+    }
+
+    /// The post, if it is plain (see `is_plain`) and attributed to the
+    /// actor that sent it.
+    pub fn plain(
+        ctx: &Context,
+        author: &Account,
+        author_uri: &Url,
+        note: &RemoteNote,
+        content: impl FnOnce() -> String,
+    ) -> Option<ReceivedPost> {
+        if !ReceivedPost::is_plain(&ctx.urls, note) {
+            return None;
+        }
+        ReceivedPost::from_note(&ctx.urls, author, author_uri, note, content()).ok()
     }
 
     fn row(&self, in_reply_to_id: Option<i64>) -> NewStatus<'_> {
@@ -181,22 +205,30 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        moot_db::plan_for_these_values(conn).await?;
-        let parents = stored_parents(conn, posts).await?;
-        let rows: Vec<NewStatus> = posts
-            .iter()
-            .map(|p| {
-                let parent = p.in_reply_to_ap_id.as_deref();
-                p.row(p.in_reply_to_id.or_else(|| parents.get(parent?).copied()))
-            })
-            .collect();
-        // A post already stored (a repeated delivery, or the same post in
-        // another activity) is left out here, and so is all that follows.
-        let created = queries::insert_remote_many(conn, &rows).await?;
-        after_insert(conn, &created).await
-    })
-    .await
+    conn.transaction::<_, AppError, _>(async |conn| store_in(conn, posts).await.map(|_| ()))
+        .await
+}
+
+/// Stores `posts` in the transaction `conn` is in, with what each new one
+/// brings (see `after_insert`); the posts that were new. A post already
+/// stored (a repeated delivery, or the same post in another activity) is
+/// left out, and so is all that follows.
+pub async fn store_in(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+) -> Result<Vec<Status>, AppError> {
+    moot_db::plan_for_these_values(conn).await?;
+    let parents = stored_parents(conn, posts).await?;
+    let rows: Vec<NewStatus> = posts
+        .iter()
+        .map(|p| {
+            let parent = p.in_reply_to_ap_id.as_deref();
+            p.row(p.in_reply_to_id.or_else(|| parents.get(parent?).copied()))
+        })
+        .collect();
+    let created = queries::insert_remote_many(conn, &rows).await?;
+    after_insert(conn, &created).await?;
+    Ok(created)
 }
 
 /// Ids of the remote parents of `posts` that are stored, by their ids.
@@ -218,7 +250,7 @@ async fn stored_parents(
 
 /// What a new post brings with it: its hashtags, the replies that were
 /// waiting for it, and notifications to those subscribed to its author
-/// (the same as `statuses::store_remote` does for one).
+/// (for every received post, batched or not).
 async fn after_insert(conn: &mut AsyncPgConnection, created: &[Status]) -> Result<(), AppError> {
     let tags: Vec<(i64, String)> = created
         .iter()
@@ -256,4 +288,102 @@ async fn after_insert(conn: &mut AsyncPgConnection, created: &[Status]) -> Resul
         notifications::add(conn, &theirs, "status", status.account_id, Some(status.id)).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+    /// This node's address of `path`.
+    fn here(path: &str) -> String {
+        urls().base().join(path).unwrap().to_string()
+    }
+
+    fn urls() -> Urls {
+        let mut settings = moot_core::Settings::defaults();
+        settings.server.hostname = "council-a.example".into();
+        Urls::new(&settings)
+    }
+
+    fn author() -> (Account, Url) {
+        let mut sam = crate::model::test_account(7, "sam", Some("council-b.example"));
+        sam.followers_url = Some("https://council-b.example/users/sam/followers".into());
+        (
+            sam,
+            Url::parse("https://council-b.example/users/sam").unwrap(),
+        )
+    }
+
+    fn note(extra: serde_json::Value) -> RemoteNote {
+        let mut note = json!({
+            "id": "https://council-b.example/notes/1",
+            "type": "Note",
+            "attributedTo": "https://council-b.example/users/sam",
+            "content": "<p>Hello</p>",
+            "to": [PUBLIC],
+            "cc": ["https://council-b.example/users/sam/followers"],
+        });
+        note.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        serde_json::from_value(note).unwrap()
+    }
+
+    #[test]
+    fn a_post_is_stored_only_as_its_authors() {
+        let (sam, sam_uri) = author();
+        let forged = note(json!({"attributedTo": "https://council-b.example/users/jo"}));
+        let refused = ReceivedPost::from_note(&urls(), &sam, &sam_uri, &forged, String::new());
+        assert!(matches!(refused, Err(AppError::Forbidden(_))));
+        let own = ReceivedPost::from_note(&urls(), &sam, &sam_uri, &note(json!({})), "x".into());
+        let own = own.unwrap();
+        assert_eq!(own.account_id, 7);
+        assert_eq!(own.visibility, Visibility::Public);
+    }
+
+    #[test]
+    fn addressing_decides_visibility() {
+        let (sam, sam_uri) = author();
+        let followers =
+            note(json!({"to": ["https://council-b.example/users/sam/followers"], "cc": []}));
+        let post = ReceivedPost::from_note(&urls(), &sam, &sam_uri, &followers, String::new());
+        assert_eq!(post.unwrap().visibility, Visibility::Private);
+        let direct = note(json!({"to": [here("users/jo")], "cc": []}));
+        let post = ReceivedPost::from_note(&urls(), &sam, &sam_uri, &direct, String::new());
+        assert_eq!(post.unwrap().visibility, Visibility::Direct);
+    }
+
+    #[test]
+    fn a_reply_to_a_local_post_points_at_it() {
+        let (sam, sam_uri) = author();
+        let reply = note(json!({"inReplyTo": here("statuses/42")}));
+        let post = ReceivedPost::from_note(&urls(), &sam, &sam_uri, &reply, String::new()).unwrap();
+        assert_eq!(post.in_reply_to_id, Some(42));
+        let remote = note(json!({"inReplyTo": "https://council-c.example/notes/9"}));
+        let post =
+            ReceivedPost::from_note(&urls(), &sam, &sam_uri, &remote, String::new()).unwrap();
+        assert_eq!(post.in_reply_to_id, None, "found when stored, if it is");
+        assert_eq!(
+            post.in_reply_to_ap_id.as_deref(),
+            Some("https://council-c.example/notes/9")
+        );
+    }
+
+    #[test]
+    fn posts_that_concern_this_node_are_not_plain() {
+        assert!(ReceivedPost::is_plain(&urls(), &note(json!({}))));
+        let mention = note(json!({"cc": [here("users/jo")]}));
+        assert!(
+            !ReceivedPost::is_plain(&urls(), &mention),
+            "a local mention"
+        );
+        let group = note(json!({"audience": here("users/housing"),
+                                "to": [PUBLIC, here("users/housing")]}));
+        assert!(!ReceivedPost::is_plain(&urls(), &group), "a local group");
+        let poll = note(json!({"type": "Question"}));
+        assert!(!ReceivedPost::is_plain(&urls(), &poll), "a poll");
+    }
 }

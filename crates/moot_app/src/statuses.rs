@@ -81,8 +81,13 @@ pub fn status_uri(ctx: &Context, status: &Status) -> Result<Url, AppError> {
 
 /// The id of a local post named by its ActivityPub id, if it is ours.
 pub fn local_status_id(ctx: &Context, uri: &Url) -> Option<i64> {
+    local_status_id_in(&ctx.urls, uri)
+}
+
+/// The same, given the node's URLs.
+pub fn local_status_id_in(urls: &moot_core::urls::Urls, uri: &Url) -> Option<i64> {
     uri.as_str()
-        .strip_prefix(ctx.urls.base().as_str())?
+        .strip_prefix(urls.base().as_str())?
         .strip_prefix("statuses/")?
         .parse()
         .ok()
@@ -842,9 +847,14 @@ pub async fn store_remote(
     note: &RemoteNote,
 ) -> Result<Status, AppError> {
     let mut conn = ctx.db.conn().await?;
-    store_remote_in(ctx, &mut conn, author, note).await
+    conn.transaction::<_, AppError, _>(async |conn| store_remote_in(ctx, conn, author, note).await)
+        .await
 }
 
+/// Stores a remote post (received or fetched) through the one path every
+/// received post takes (`received_posts::store_in`), then what only a
+/// post that is not plain brings: its poll, and the local people it
+/// mentions, who are told. Returns the stored row, new or not.
 async fn store_remote_in(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
@@ -852,68 +862,48 @@ async fn store_remote_in(
     note: &RemoteNote,
 ) -> Result<Status, AppError> {
     let author_uri = actor_id(ctx, author)?;
-    if note.author().as_ref() != Some(&author_uri) {
-        return Err(AppError::Forbidden(
-            "a post can only be created by its author".into(),
-        ));
-    }
-    let visibility =
-        Visibility::from_addressing(&note.to(), &note.cc(), author.followers_url.as_deref());
-    let parent_uri = note.in_reply_to();
     let content = remote_content(ctx, author, note);
-    let parent_id = match &parent_uri {
-        Some(uri) => match local_status_id(ctx, uri) {
-            Some(id) => Some(id),
-            None => queries::find_by_ap_id(conn, uri.as_str())
-                .await?
-                .map(|s| s.id),
-        },
-        None => None,
+    let post = ReceivedPost::from_note(&ctx.urls, author, &author_uri, note, content)?;
+    let created = crate::received_posts::store_in(conn, &[&post]).await?;
+    let status = match created.into_iter().next() {
+        Some(status) => {
+            mention_local_people(ctx, conn, author, &status, note).await?;
+            status
+        }
+        None => queries::find_by_ap_id(conn, note.id.as_str())
+            .await?
+            .ok_or(AppError::NotFound)?,
     };
-    let (status, created) = queries::insert_remote(
-        conn,
-        &NewStatus {
-            ap_id: Some(note.id.as_str()),
-            account_id: author.id,
-            in_reply_to_id: parent_id,
-            in_reply_to_ap_id: parent_uri.as_ref().map(Url::as_str),
-            kind: &note.kind,
-            content: &content,
-            source: None,
-            spoiler_text: note.summary.as_deref().unwrap_or_default(),
-            sensitive: note.sensitive.unwrap_or(false),
-            visibility: visibility.as_str(),
-            language: note.language().as_deref(),
-            url: note.url().as_deref(),
-            created_at: note.published.unwrap_or_else(Utc::now),
-            group_id: None,
-        },
-    )
-    .await?;
     if note.kind == "Question" {
         crate::polls::store_remote(conn, status.id, note).await?;
     }
-    if created {
-        queries::add_tags(conn, status.id, &tags_of(&status)).await?;
-        notify_subscribers(conn, &status).await?;
-        queries::adopt_orphans(conn, status.id, note.id.as_str()).await?;
-        // Local people the post mentions (or is addressed to) can see it.
-        let mut local_people = Vec::new();
-        for uri in note.addressees() {
-            let Some(name) = uri
-                .strip_prefix(ctx.urls.base().as_str())
-                .and_then(|p| p.strip_prefix("users/"))
-            else {
-                continue;
-            };
-            if let Some(account) = moot_db::accounts::find_local_any(conn, name).await? {
-                local_people.push(account.id);
-            }
-        }
-        queries::add_mentions(conn, status.id, &local_people).await?;
-        notifications::add(conn, &local_people, "mention", author.id, Some(status.id)).await?;
-    }
     Ok(status)
+}
+
+/// Local people a new remote post mentions (or is addressed to) can see it
+/// and are told.
+async fn mention_local_people(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    author: &Account,
+    status: &Status,
+    note: &RemoteNote,
+) -> Result<(), AppError> {
+    let mut local_people = Vec::new();
+    for uri in note.addressees() {
+        let Some(name) = uri
+            .strip_prefix(ctx.urls.base().as_str())
+            .and_then(|p| p.strip_prefix("users/"))
+        else {
+            continue;
+        };
+        if let Some(account) = moot_db::accounts::find_local_any(conn, name).await? {
+            local_people.push(account.id);
+        }
+    }
+    queries::add_mentions(conn, status.id, &local_people).await?;
+    notifications::add(conn, &local_people, "mention", author.id, Some(status.id)).await?;
+    Ok(())
 }
 
 /// A stored post by its ActivityPub id (local or remote), with its author.

@@ -502,7 +502,7 @@ async fn article_json(
         published: page.created_at,
         updated: page.updated_at,
     });
-    article["@context"] = json!(moot_protocol::context::ACTIVITYSTREAMS);
+    moot_protocol::context::set_context(&mut article);
     Ok(article)
 }
 
@@ -569,7 +569,7 @@ pub async fn edit_json(
         .ok_or(AppError::NotFound)?;
     let diff = rules::diff(&before, &revision.body);
     let mut patch = patch_json(ctx, &group, &page, &revision, &author, &diff)?;
-    patch["@context"] = json!(moot_protocol::context::ACTIVITYSTREAMS);
+    moot_protocol::context::set_context(&mut patch);
     Ok(patch)
 }
 

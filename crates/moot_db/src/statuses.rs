@@ -134,7 +134,7 @@ pub async fn ids_by_ap_ids(
 }
 
 /// Those of `parent_ap_ids` that stored replies wait for (see
-/// [`adopt_orphans`]), in one look. Run it under
+/// [`link_orphans`]), in one look. Run it under
 /// [`crate::plan_for_these_values`], as [`ids_by_ap_ids`].
 pub async fn awaited_parents(
     conn: &mut AsyncPgConnection,
@@ -168,26 +168,6 @@ pub async fn find_by_ap_id(
         .first(conn)
         .await
         .optional()
-}
-
-/// Links replies that arrived before their parent to it.
-pub async fn adopt_orphans(
-    conn: &mut AsyncPgConnection,
-    parent_id: i64,
-    parent_ap_id: &str,
-) -> QueryResult<()> {
-    // Most posts have no reply waiting for them: look before writing (the
-    // look is a prepared statement; an UPDATE never is). An equality, not
-    // [`awaited_parents`]'s `= ANY`, whose prepared plan may be poor.
-    let waiting: bool = diesel::select(diesel::dsl::exists(
-        statuses::table.filter(statuses::in_reply_to_ap_id.eq(parent_ap_id)),
-    ))
-    .get_result(conn)
-    .await?;
-    if !waiting {
-        return Ok(());
-    }
-    link_orphans(conn, parent_id, parent_ap_id).await
 }
 
 /// Links the replies waiting for `parent_ap_id` to its stored row.

@@ -149,6 +149,84 @@ pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
     })
 }
 
+/// `Accept` of an activity by its id alone (an event's organizer taking
+/// a `Join`).
+pub fn accept(id: &Url, actor: &Url, to: &Url, accepted: &Url) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Accept",
+        "actor": actor,
+        "to": [to],
+        "object": accepted,
+    })
+}
+
+/// PieFed's `ChooseAnswer`: `actor` marks `answer` as the answer to
+/// `question`; in a group, the group is its audience.
+pub fn choose_answer(
+    id: &Url,
+    actor: &Url,
+    answer: &Url,
+    question: &Url,
+    group: Option<&Url>,
+) -> Value {
+    let mut activity = json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "ChooseAnswer",
+        "actor": actor,
+        "object": answer,
+        "context": question,
+        "to": [crate::context::PUBLIC],
+    });
+    if let Some(group) = group {
+        activity["audience"] = json!(group);
+        activity["cc"] = json!([group]);
+    }
+    activity
+}
+
+/// A group's `Create` (first version) or `Update` of one of its objects (a
+/// library item), with the version it is at as the `result`, addressed as
+/// the object is.
+pub fn group_publishes(id: &Url, kind: &str, group: &Url, object: &Value, result: &Value) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": kind,
+        "actor": group,
+        "to": object["to"],
+        "cc": object["cc"],
+        "audience": group,
+        "object": object,
+        "result": result,
+    })
+}
+
+/// `Add` (pin) or `Remove` (unpin) of a post to or from a group's
+/// `featured` collection, as Lemmy and Mastodon send them.
+pub fn featured_change(
+    id: &Url,
+    kind: &str,
+    group: &Url,
+    post: &Url,
+    featured: &Url,
+    followers: &Url,
+) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": kind,
+        "actor": group,
+        "object": post,
+        "target": featured,
+        "audience": group,
+        "to": [crate::context::PUBLIC],
+        "cc": [followers],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

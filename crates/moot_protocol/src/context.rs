@@ -30,3 +30,9 @@ pub fn group_context(urls: &moot_core::urls::Urls) -> Value {
         }
     ])
 }
+
+/// An object served on its own (not inside an activity) carries the
+/// ActivityStreams context.
+pub fn set_context(document: &mut serde_json::Value) {
+    document["@context"] = serde_json::Value::String(ACTIVITYSTREAMS.to_owned());
+}

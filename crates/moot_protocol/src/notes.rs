@@ -428,6 +428,47 @@ impl RemoteNote {
     }
 }
 
+/// A vote in a remote poll, as Mastodon sends it: a `Note` named for the
+/// option chosen, in reply to the poll, to its author alone.
+pub fn vote(id: &str, voter: &Url, option: &str, poll: &str, poll_author: &Url) -> Value {
+    json!({
+        "id": id,
+        "type": "Note",
+        "attributedTo": voter,
+        "name": option,
+        "inReplyTo": poll,
+        "to": [poll_author],
+    })
+}
+
+/// Puts a poll's options and totals into its `Question`: `oneOf` (or
+/// `anyOf` for several choices), each option a `Note` with its votes.
+pub fn poll_totals(
+    question: &mut Value,
+    options: &[(String, i64)],
+    multiple: bool,
+    voters: i64,
+    ends: Option<DateTime<Utc>>,
+) {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(name, n)| {
+            json!({
+                "type": "Note",
+                "name": name,
+                "replies": { "type": "Collection", "totalItems": n },
+            })
+        })
+        .collect();
+    let key = if multiple { "anyOf" } else { "oneOf" };
+    question[key] = json!(options);
+    question["votersCount"] = json!(voters);
+    question["endTime"] = json!(ends);
+    if ends.is_some_and(|at| at <= Utc::now()) {
+        question["closed"] = json!(ends);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,13 @@ impl Activity for Announce {
         let ctx = data.app_data();
         let announcer = self.actor.dereference(data).await?;
         let announcer = announcer.account()?;
-        match classify(&self.object).expect("checked in verify") {
+        let announced = classify(&self.object).ok_or_else(|| {
+            FederationError::refused(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "Announce without an object id",
+            )
+        })?;
+        match announced {
             // Our own post: a boost is counted; a group's announce of it is
             // news to no one here.
             Announced::Post { id, .. }

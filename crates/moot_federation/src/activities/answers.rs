@@ -63,7 +63,7 @@ impl Activity for ChooseAnswer {
     }
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
-        let answer = object_id(&self.object).expect("checked in verify");
+        let answer = super::required_object(&self.object)?;
         receive_choice(data, &self.id, &self.actor, None, answer).await
     }
 }

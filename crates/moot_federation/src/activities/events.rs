@@ -99,7 +99,7 @@ impl Activity for Rsvp {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let who = self.actor.dereference(data).await?;
-        let event = object_id(&self.object).expect("checked in verify");
+        let event = super::required_object(&self.object)?;
         let kind = format!("{:?}", self.kind);
         let handled = moot_app::events::receive_rsvp(
             data.app_data(),

@@ -52,7 +52,7 @@ impl Activity for Featured {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
-        let post = object_id(&self.object).expect("checked in verify");
+        let post = super::required_object(&self.object)?;
         let post = ObjectId::<ApPost>::from(post).dereference(data).await?;
         moot_app::pins::receive_featured(
             data.app_data(),

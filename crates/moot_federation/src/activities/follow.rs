@@ -97,7 +97,7 @@ impl Activity for AnswerFollow {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
-        let follow = object_id(&self.object).expect("checked in verify");
+        let follow = super::required_object(&self.object)?;
         let accepted = self.kind == AnswerType::Accept;
         let ctx = data.app_data();
         // What the answer is about decides who handles it; an embedded
@@ -190,7 +190,7 @@ impl Activity for Undo {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
-        let undone = object_id(&self.object).expect("checked in verify");
+        let undone = super::required_object(&self.object)?;
         let kind = self
             .object
             .get("type")

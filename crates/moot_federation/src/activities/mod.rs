@@ -115,6 +115,16 @@ macro_rules! activity_basics {
 pub(crate) use activity_basics;
 
 /// The id of an activity's `object`, whether sent as a URL or embedded.
+/// The activity's object id, which `verify` required: refused if missing.
+pub(crate) fn required_object(object: &serde_json::Value) -> Result<Url, FederationError> {
+    object_id(object).ok_or_else(|| {
+        FederationError::refused(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "the activity's object has no id",
+        )
+    })
+}
+
 pub fn object_id(object: &serde_json::Value) -> Option<Url> {
     let raw = object.as_str().or_else(|| object.get("id")?.as_str())?;
     Url::parse(raw).ok()

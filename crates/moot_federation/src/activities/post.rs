@@ -6,9 +6,10 @@ use activitypub_federation::kinds::activity::DeleteType;
 use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
-use moot_protocol::library::RemoteItem;
+use moot_protocol::events::RemoteEvent;
+use moot_protocol::library::{RemoteItem, RemoteVersion};
 use moot_protocol::notes::{RemoteNote, POST_TYPES};
-use moot_protocol::wiki::RemoteArticle;
+use moot_protocol::wiki::{RemoteArticle, RemotePatch};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -35,6 +36,9 @@ pub struct CreateOrUpdate {
     /// Everything else, kept so a group can announce the activity unchanged.
     #[serde(flatten)]
     pub rest: serde_json::Map<String, Value>,
+    /// The object, parsed and checked by `verify`.
+    #[serde(skip)]
+    parsed: std::sync::OnceLock<Carried>,
 }
 
 /// An activity as it was received, rebuilt from its parsed parts.
@@ -53,28 +57,50 @@ pub(crate) fn as_received(
     Value::Object(all)
 }
 
-/// What a `Create` or `Update` carries besides posts.
+/// What a `Create` or `Update` carries, parsed and checked.
+#[derive(Debug)]
 enum Carried {
-    Post,
-    /// A group's wiki page.
-    WikiPage,
-    /// An item of a group's library.
-    LibraryItem,
+    Post(Box<RemoteNote>),
+    /// A group's wiki page, and the revision it is at.
+    WikiPage(Box<(RemoteArticle, Option<RemotePatch>)>),
+    /// An item of a group's library, and its new version.
+    LibraryItem(Box<(RemoteItem, Option<RemoteVersion>)>),
     /// An event of a group or person.
-    Event,
+    Event(Box<RemoteEvent>),
     /// An edit of one of our wiki pages (`Create{Patch}`).
-    WikiEdit,
+    WikiEdit(Box<RemotePatch>),
 }
 
 impl CreateOrUpdate {
-    fn carries(&self) -> Carried {
-        match self.object.get("type").and_then(Value::as_str) {
-            _ if RemoteArticle::is_wiki_page(&self.object) => Carried::WikiPage,
-            _ if RemoteItem::is_library_item(&self.object) => Carried::LibraryItem,
-            Some("Event") => Carried::Event,
-            Some("Patch") if self.kind == CreateOrUpdateType::Create => Carried::WikiEdit,
-            _ => Carried::Post,
-        }
+    /// The object, parsed and checked: origin is identity, so it must come
+    /// from the actor's own origin and be attributed to the actor (objects
+    /// of other origins are never trusted as sent).
+    fn parse(&self) -> Result<Carried, FederationError> {
+        let actor = self.actor.inner();
+        let result = self.rest.get("result");
+        Ok(match self.object.get("type").and_then(Value::as_str) {
+            _ if RemoteArticle::is_wiki_page(&self.object) => {
+                Carried::WikiPage(Box::new(wiki::parse_page(&self.object, result, actor)?))
+            }
+            _ if RemoteItem::is_library_item(&self.object) => {
+                Carried::LibraryItem(Box::new(library::parse_item(&self.object, result, actor)?))
+            }
+            Some("Event") => Carried::Event(Box::new(events::parse_event(&self.object, actor)?)),
+            Some("Patch") if self.kind == CreateOrUpdateType::Create => {
+                Carried::WikiEdit(Box::new(wiki::parse_submitted_patch(&self.object, actor)?))
+            }
+            _ => {
+                let note = self.note()?;
+                require_same_origin(&note.id, actor, "post and actor")?;
+                if note.author().as_ref() != Some(actor) {
+                    return Err(FederationError::refused(
+                        StatusCode::BAD_REQUEST,
+                        "the post is not attributed to the actor that sent it",
+                    ));
+                }
+                Carried::Post(Box::new(note))
+            }
+        })
     }
 
     /// The embedded post, if it is one we take.
@@ -100,64 +126,35 @@ impl CreateOrUpdate {
 impl Activity for CreateOrUpdate {
     super::activity_basics!();
 
-    /// Origin is identity: the post must come from the actor's own origin
-    /// and be attributed to the actor. (Posts of other origins are never
-    /// trusted as sent.)
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
-        let actor = self.actor.inner();
-        match self.carries() {
-            Carried::WikiPage => {
-                wiki::parse_page(&self.object, self.rest.get("result"), actor)?;
-                return Ok(());
-            }
-            Carried::WikiEdit => {
-                wiki::parse_submitted_patch(&self.object, actor)?;
-                return Ok(());
-            }
-            Carried::LibraryItem => {
-                library::parse_item(&self.object, self.rest.get("result"), actor)?;
-                return Ok(());
-            }
-            Carried::Event => {
-                events::parse_event(&self.object, actor)?;
-                return Ok(());
-            }
-            Carried::Post => {}
-        }
-        let note = self.note()?;
-        require_same_origin(&note.id, self.actor.inner(), "post and actor")?;
-        if note.author().as_ref() != Some(self.actor.inner()) {
-            return Err(FederationError::refused(
-                StatusCode::BAD_REQUEST,
-                "the post is not attributed to the actor that sent it",
-            ));
-        }
+        let parsed = self.parse()?;
+        let _ = self.parsed.set(parsed);
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
-        match self.carries() {
-            Carried::WikiPage => {
-                let (article, revision) =
-                    wiki::parse_page(&self.object, self.rest.get("result"), self.actor.inner())?;
+    async fn receive(mut self, data: &Data<Context>) -> Result<(), FederationError> {
+        // Parsed by `verify`, which always runs first; parsed here if not.
+        let carried = match self.parsed.take() {
+            Some(carried) => carried,
+            None => self.parse()?,
+        };
+        let note = match carried {
+            Carried::WikiPage(page) => {
+                let (article, revision) = *page;
                 return wiki::receive_page(data, &self.actor, &article, revision.as_ref()).await;
             }
-            Carried::WikiEdit => {
-                let patch = wiki::parse_submitted_patch(&self.object, self.actor.inner())?;
+            Carried::WikiEdit(patch) => {
                 return wiki::receive_edit(data, &self.id, &self.actor, &patch).await;
             }
-            Carried::LibraryItem => {
-                let (item, version) =
-                    library::parse_item(&self.object, self.rest.get("result"), self.actor.inner())?;
+            Carried::LibraryItem(item) => {
+                let (item, version) = *item;
                 return library::receive_item(data, &self.actor, &item, version.as_ref()).await;
             }
-            Carried::Event => {
-                let event = events::parse_event(&self.object, self.actor.inner())?;
+            Carried::Event(event) => {
                 return events::receive_event(data, &self.actor, &event).await;
             }
-            Carried::Post => {}
-        }
-        let note = self.note()?;
+            Carried::Post(note) => note,
+        };
         let actor = self.actor.dereference(data).await?;
         let ctx = data.app_data();
         if let (CreateOrUpdateType::Create, Some(parent)) = (self.kind, note.in_reply_to()) {
@@ -224,7 +221,7 @@ impl Activity for Delete {
     }
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
-        let object = object_id(&self.object).expect("checked in verify");
+        let object = super::required_object(&self.object)?;
         if &object == self.actor.inner() {
             // An account deleting itself: not handled yet; accepted so the
             // peer does not retry.

@@ -44,7 +44,7 @@ impl Activity for React {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let actor = self.actor.dereference(data).await?;
-        let object = object_id(&self.object).expect("checked in verify");
+        let object = super::required_object(&self.object)?;
         let reaction = match self.kind {
             ReactionType::Like => Reaction::Like,
             ReactionType::Dislike => Reaction::Dislike,

@@ -9,6 +9,7 @@ use moot_db::follows;
 use moot_db::groups::{self as queries, Group};
 use moot_protocol::activities::{self, FollowAnswer};
 
+use crate::views::rules::Standing;
 use crate::{keys, AppError, Context};
 
 /// How people join a group.
@@ -131,25 +132,27 @@ pub async fn check_can_see_content(
     let mode = queries::find(conn, group.id)
         .await?
         .and_then(|g| MembershipMode::parse(&g.membership_mode));
-    if mode != Some(MembershipMode::Private) {
-        return Ok(());
-    }
-    let Some(viewer) = viewer else {
-        return Err(AppError::NotFound);
+    let private = mode == Some(MembershipMode::Private);
+    let mut standing = Standing {
+        signed_in: viewer.is_some(),
+        ..Standing::default()
     };
-    if is_member(conn, group, viewer).await?
-        || queries::role_of(conn, group.id, viewer.id).await?.is_some()
-    {
-        return Ok(());
+    if let (true, Some(viewer)) = (private, viewer) {
+        standing.in_audience = is_member(conn, group, viewer).await?
+            || queries::role_of(conn, group.id, viewer.id).await?.is_some()
+            || match (&viewer.domain, viewer.actor_type.as_str()) {
+                // Another node's instance actor fetching for members there.
+                (Some(domain), "Application" | "Service") => {
+                    follows::has_follower_on(conn, group.id, domain).await?
+                }
+                _ => false,
+            };
     }
-    if let (Some(domain), "Application" | "Service") = (&viewer.domain, viewer.actor_type.as_str())
-    {
-        if follows::has_follower_on(conn, group.id, domain).await? {
-            return Ok(());
-        }
+    match crate::views::rules::may_see_group_content(private, standing) {
+        true => Ok(()),
+        // Private content is not said to exist.
+        false => Err(AppError::NotFound),
     }
-    // Private content is not said to exist.
-    Err(AppError::NotFound)
 }
 
 /// May `author` post in `group`? Members who are not banned may.

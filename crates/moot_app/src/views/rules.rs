@@ -46,6 +46,15 @@ pub fn may_see(visibility: Visibility, deleted: bool, standing: Standing) -> boo
     }
 }
 
+/// Whether what a group keeps (its wiki, library, events) may be seen: by
+/// anyone, unless the group is private; then by its audience (members,
+/// moderators, or another node's instance actor fetching for members
+/// there). Its posts follow `may_see`, a private group's being
+/// followers-only with the group as their audience.
+pub fn may_see_group_content(private: bool, standing: Standing) -> bool {
+    !private || (standing.signed_in && standing.in_audience)
+}
+
 /// Whether posts by `author` belong in the public timelines and streams:
 /// not when their domain is silenced (they reach only their followers).
 pub fn in_public_timelines(policy: &Policy, author: &Account) -> bool {
@@ -123,6 +132,18 @@ mod tests {
         assert!(may_see(Visibility::Private, false, member));
         assert!(!may_see(Visibility::Private, false, person()));
         assert!(!may_see(Visibility::Private, false, Standing::default()));
+    }
+
+    #[test]
+    fn a_private_groups_knowledge_is_for_its_members() {
+        assert!(may_see_group_content(false, Standing::default()));
+        assert!(!may_see_group_content(true, Standing::default()));
+        assert!(!may_see_group_content(true, person()));
+        let member = Standing {
+            in_audience: true,
+            ..person()
+        };
+        assert!(may_see_group_content(true, member));
     }
 
     #[test]

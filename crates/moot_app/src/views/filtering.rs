@@ -135,3 +135,105 @@ pub async fn active(
     let filters = moot_db::filters::of(&mut conn, viewer.id, true).await?;
     Ok(ActiveFilters::new(filters, context))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use moot_db::filters::{Filter, FilteredStatus, Keyword};
+
+    fn filter(
+        id: i64,
+        action: &str,
+        context: &[&str],
+        keyword: &str,
+        post: Option<i64>,
+    ) -> FullFilter {
+        FullFilter {
+            filter: Filter {
+                id,
+                account_id: 1,
+                title: format!("filter {id}"),
+                context: context.iter().map(|c| c.to_string()).collect(),
+                action: action.into(),
+                expires_at: None,
+            },
+            keywords: vec![Keyword {
+                id,
+                filter_id: id,
+                keyword: keyword.into(),
+                whole_word: true,
+            }],
+            statuses: post
+                .map(|status_id| FilteredStatus {
+                    id,
+                    filter_id: id,
+                    status_id,
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn warned(verdict: Verdict) -> Vec<(String, Vec<String>, bool)> {
+        match verdict {
+            Verdict::Hide => panic!("hidden"),
+            Verdict::Show(found) => found
+                .into_iter()
+                .map(|m| (m.filter.filter.title, m.keywords, m.by_post))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn hide_leaves_a_post_out_and_warn_marks_it() {
+        let filters = ActiveFilters::new(
+            vec![
+                filter(1, "hide", &["home"], "cup final", None),
+                filter(2, "warn", &["home"], "budget", None),
+            ],
+            FilterContext::Home,
+        );
+        assert!(matches!(
+            filters.verdict(10, "", "<p>Spoilers for the cup final</p>"),
+            Verdict::Hide
+        ));
+        let found = warned(filters.verdict(11, "", "<p>Budget overrun</p>"));
+        assert_eq!(
+            found,
+            vec![("filter 2".into(), vec!["budget".into()], false)]
+        );
+        assert!(
+            warned(filters.verdict(12, "", "<p>Budgetary note</p>")).is_empty(),
+            "whole words"
+        );
+        // A content warning is read too.
+        assert_eq!(warned(filters.verdict(13, "budget", "<p>…</p>")).len(), 1);
+    }
+
+    #[test]
+    fn filters_keep_to_their_contexts() {
+        let all = vec![filter(1, "hide", &["home"], "cup final", None)];
+        let public = ActiveFilters::new(all.clone(), FilterContext::Public);
+        assert!(public.is_empty());
+        assert!(warned(public.verdict(10, "", "the cup final")).is_empty());
+        let thread = ActiveFilters::new(all, FilterContext::Thread);
+        assert!(thread.is_empty());
+    }
+
+    #[test]
+    fn a_filter_can_name_a_post() {
+        let filters = ActiveFilters::new(
+            vec![filter(
+                3,
+                "warn",
+                &["home", "public"],
+                "unrelated",
+                Some(42),
+            )],
+            FilterContext::Public,
+        );
+        let found = warned(filters.verdict(42, "", "<p>Nothing to see</p>"));
+        assert_eq!(found, vec![("filter 3".into(), vec![], true)]);
+        assert!(warned(filters.verdict(43, "", "<p>Nothing to see</p>")).is_empty());
+    }
+}

@@ -2,8 +2,9 @@
 //! the list of one's favourites (`/api/v1/favourites`).
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use moot_app::views;
 use moot_app::views::posts::PostView;
-use moot_app::views::{self, timelines};
+use moot_app::views::timelines::{self, Kept};
 use moot_app::Context;
 
 use crate::auth::Auth;
@@ -43,7 +44,8 @@ async fn bookmarks(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:bookmarks")?;
     let (max_id, limit) = (query.max_id(), query.limit(20, 40));
-    let page = timelines::bookmarks(&ctx, &session.account, max_id, limit).await?;
+    let page =
+        timelines::kept_posts(&ctx, &session.account, Kept::Bookmarks, max_id, limit).await?;
     Ok(page_of(&ctx, &req, page))
 }
 
@@ -56,6 +58,7 @@ async fn favourites(
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:favourites")?;
     let (max_id, limit) = (query.max_id(), query.limit(20, 40));
-    let page = timelines::favourites(&ctx, &session.account, max_id, limit).await?;
+    let page =
+        timelines::kept_posts(&ctx, &session.account, Kept::Favourites, max_id, limit).await?;
     Ok(page_of(&ctx, &req, page))
 }

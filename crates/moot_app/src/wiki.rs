@@ -436,9 +436,9 @@ async fn record(
     let patch = patch_json(ctx, group, &page, &revision, author, &diff)?;
     let article = article_json(ctx, conn, group, &page).await?;
     let kind = if number == 1 { "Create" } else { "Update" };
-    let activity = wire::page_activity(
-        kind,
+    let activity = moot_protocol::activities::group_publishes(
         &ctx.urls.new_activity(),
+        kind,
         &ctx.urls.person(&group.username),
         &article,
         &patch,

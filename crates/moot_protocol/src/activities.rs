@@ -188,8 +188,8 @@ pub fn choose_answer(
 }
 
 /// A group's `Create` (first version) or `Update` of one of its objects (a
-/// library item), with the version it is at as the `result`, addressed as
-/// the object is.
+/// wiki page, a library item), with the revision or version that made it
+/// as the `result`, addressed as the object is.
 pub fn group_publishes(id: &Url, kind: &str, group: &Url, object: &Value, result: &Value) -> Value {
     json!({
         "@context": ACTIVITYSTREAMS,

@@ -94,28 +94,6 @@ pub fn patch(p: &LocalPatch<'_>) -> Value {
     })
 }
 
-/// `Create` (a new page) or `Update` of a page by its group, with the
-/// revision that made this text as the activity's `result`.
-pub fn page_activity(
-    kind: &str,
-    id: &Url,
-    group: &Url,
-    article: &Value,
-    revision: &Value,
-) -> Value {
-    json!({
-        "@context": ACTIVITYSTREAMS,
-        "id": id,
-        "type": kind,
-        "actor": group,
-        "to": article["to"],
-        "cc": article["cc"],
-        "audience": group,
-        "object": article,
-        "result": revision,
-    })
-}
-
 /// An edit of a page on another node, sent to its group (Ibis's `Edit`).
 pub fn edit(id: &Url, author: &Url, group: &Url, patch: &Value) -> Value {
     json!({

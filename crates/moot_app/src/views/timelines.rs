@@ -189,28 +189,28 @@ async fn kept(
     })
 }
 
-/// `viewer`'s bookmarks, newest first.
-pub async fn bookmarks(
-    ctx: &Context,
-    viewer: &Account,
-    max_id: Option<i64>,
-    limit: i64,
-) -> Result<Page<PostView>, AppError> {
-    let mut conn = ctx.db.conn().await?;
-    let found = moot_db::bookmarks::page(&mut conn, viewer.id, max_id, limit).await?;
-    drop(conn);
-    kept(ctx, viewer, found).await
+/// What a person keeps: their bookmarks, or the posts they favourited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Bookmarks,
+    Favourites,
 }
 
-/// The posts `viewer` favourited, newest first.
-pub async fn favourites(
+/// A page of what `viewer` keeps, newest first, still visible to them.
+pub async fn kept_posts(
     ctx: &Context,
     viewer: &Account,
+    which: Kept,
     max_id: Option<i64>,
     limit: i64,
 ) -> Result<Page<PostView>, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let found = moot_db::bookmarks::favourites_page(&mut conn, viewer.id, max_id, limit).await?;
+    let found = match which {
+        Kept::Bookmarks => moot_db::bookmarks::page(&mut conn, viewer.id, max_id, limit).await?,
+        Kept::Favourites => {
+            moot_db::bookmarks::favourites_page(&mut conn, viewer.id, max_id, limit).await?
+        }
+    };
     drop(conn);
     kept(ctx, viewer, found).await
 }

@@ -5,6 +5,7 @@
 //! The cluster runs with durability off (it is thrown away) and is stopped
 //! and deleted when the test process exits.
 
+pub mod browser;
 pub mod clients;
 mod cluster;
 pub mod load;
@@ -15,6 +16,7 @@ mod process;
 pub mod social;
 pub mod sse;
 pub mod wait;
+pub mod web;
 
 pub use cluster::drop_database;
 pub use cluster::{fresh_database, TestDatabase};

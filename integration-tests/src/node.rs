@@ -53,6 +53,7 @@ impl TestNode {
         // Tests poll; the rate limit test sets its own limits.
         settings.rate_limits.per_token = 1_000_000;
         settings.rate_limits.per_ip = 1_000_000;
+        settings.rate_limits.sign_in_attempts = 1_000_000;
         settings.data_dir =
             std::env::temp_dir().join(format!("moot-node-{}-{port}", std::process::id()));
         adjust(&mut settings);
@@ -110,6 +111,12 @@ impl TestNode {
         moot_app::tokens::issue(&self.db, username, scopes)
             .await
             .expect("issuing a token")
+    }
+
+    /// A context on the node's database, to set things up through the
+    /// app's own rules (as the CLI does).
+    pub fn ctx(&self) -> Context {
+        Context::new(self.db.clone(), self.settings.clone())
     }
 
     /// `user@host` of a local person, as other nodes address them.

@@ -8,6 +8,7 @@ use base64::Engine;
 use maud::html;
 use moot_app::model::OAuthApp;
 use moot_app::oauth::{self, AuthorizeRequest, ClientAuth, Grant, OAuthError, OUT_OF_BAND};
+use moot_app::sign_in::Credentials;
 use moot_app::Context;
 use moot_core::scopes::Scopes;
 use serde::Deserialize;
@@ -180,7 +181,11 @@ fn redirect_to(uri: &str, params: &[(&str, &str)]) -> HttpResponse {
 }
 
 #[post("/oauth/authorize")]
-async fn authorize_answer(ctx: web::Data<Context>, form: web::Form<AuthorizeForm>) -> HttpResponse {
+async fn authorize_answer(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    form: web::Form<AuthorizeForm>,
+) -> HttpResponse {
     let form = form.into_inner();
     let q = &form.query;
     let (app, scopes) = match oauth::check_request(&ctx, &q.request()).await {
@@ -205,19 +210,17 @@ async fn authorize_answer(ctx: web::Data<Context>, form: web::Form<AuthorizeForm
         params.extend(state);
         return redirect_to(&q.redirect_uri, &params);
     }
-    let signed_in = match (form.login.as_deref(), form.password.as_deref()) {
-        (Some(login), Some(password)) => oauth::sign_in(&ctx, login, password).await,
-        _ => Ok(None),
+    let checked = match (form.login.as_deref(), form.password.as_deref()) {
+        (Some(login), Some(password)) => {
+            let from = req.peer_addr().map(|a| a.ip());
+            moot_app::sign_in::check(&ctx, login, password, from).await
+        }
+        _ => Ok(Credentials::Wrong),
     };
-    let user = match signed_in {
-        Ok(Some((_, user))) => user,
-        Ok(None) => {
-            return consent_form(
-                &app,
-                &scopes,
-                q,
-                Some("Wrong username, email or password (or the account awaits approval)."),
-            )
+    let user = match checked {
+        Ok(Credentials::Valid(found)) => found.1,
+        Ok(refused) => {
+            return consent_form(&app, &scopes, q, Some(refused.refusal()));
         }
         Err(e) => return error_page(&e.into()),
     };

@@ -29,6 +29,8 @@ pub struct Context {
     pub read_cache: Arc<crate::read_cache::ReadCache>,
     /// Looking up what other nodes have (see `remote`).
     pub remote: crate::remote::Remote,
+    /// Recent sign-in attempts (see `sign_in`).
+    pub sign_in_throttle: Arc<crate::sign_in::Throttle>,
 }
 
 impl Context {
@@ -36,6 +38,7 @@ impl Context {
         let urls = Urls::new(&settings);
         let policy = Arc::new(Policy::from_settings(&settings));
         let storage = Storage::from_settings(&settings);
+        let sign_in_throttle = Arc::new(crate::sign_in::Throttle::new(&settings.rate_limits));
         Context {
             db,
             settings,
@@ -47,6 +50,7 @@ impl Context {
             received_posts: Default::default(),
             read_cache: Default::default(),
             remote: Default::default(),
+            sign_in_throttle,
         }
     }
 }

@@ -8,11 +8,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use moot_core::scopes::Scopes;
-use moot_db::accounts::{Account, User};
+use moot_db::accounts::User;
 use moot_db::tokens::{self as store, AuthorizationCode, NewApp, NewToken, OAuthApp};
 use openssl::sha::sha256;
 
 use crate::error::AppError;
+use crate::sign_in::Credentials;
 use crate::Context;
 
 /// The redirect URI that shows the code on a page instead.
@@ -187,34 +188,6 @@ fn granted_scopes(app: &OAuthApp, asked: Option<&str>) -> Result<Scopes, OAuthEr
     }
     Ok(asked)
 }
-
-/// Signs a person in by username or email and password. `None` when they
-/// do not match (or the account awaits approval): the caller says so
-/// without telling which.
-pub async fn sign_in(
-    ctx: &Context,
-    login: &str,
-    password: &str,
-) -> Result<Option<(Account, User)>, AppError> {
-    let mut conn = ctx.db.conn().await?;
-    let found = moot_db::accounts::find_local_by_login(&mut conn, login).await?;
-    drop(conn);
-    let Some((account, user)) = found else {
-        // The same work as a real check, so timing does not tell who exists.
-        crate::passwords::verify(password.to_owned(), DUMMY_HASH.to_owned()).await;
-        return Ok(None);
-    };
-    if !crate::passwords::verify(password.to_owned(), user.password_hash.clone()).await
-        || !user.approved
-    {
-        return Ok(None);
-    }
-    Ok(Some((account, user)))
-}
-
-/// An argon2id hash of nothing in particular.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4Yb9B7w7Kx7l0o5pN8y8cT8k3JmC8b6gq7h0lO2N1vU";
 
 /// Issues a code for `user` after they consented to `req`.
 pub async fn issue_code(
@@ -432,9 +405,27 @@ pub async fn password_grant(
     }
     let app = authenticate_client(ctx, client, true).await?;
     let scopes = granted_scopes(&app, scope)?;
-    let (_, user) = sign_in(ctx, username, password)
-        .await?
-        .ok_or_else(|| OAuthError::new("invalid_grant", "wrong username or password"))?;
+    let user = match crate::sign_in::check(ctx, username, password, None).await? {
+        Credentials::Valid(found) => found.1,
+        Credentials::AwaitsApproval => {
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "the account awaits an admin's approval",
+            ))
+        }
+        Credentials::Wrong => {
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "wrong username or password",
+            ))
+        }
+        Credentials::TooMany(_) => {
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "too many sign-in attempts; try again later",
+            ))
+        }
+    };
     issue_token(ctx, &app, Some(user.id), scopes).await
 }
 

@@ -152,6 +152,7 @@ pub struct RateLimitSettings {
     pub per_token: u32,
     pub per_ip: u32,
     pub window_secs: u32,
+    pub sign_in_attempts: u32,
 }
 
 /// Uploaded files: attachments now, group libraries later.
@@ -364,6 +365,12 @@ impl Settings {
             1_000_000,
         )?;
         within("rate_limits.per_ip", self.rate_limits.per_ip, 1, 1_000_000)?;
+        within(
+            "rate_limits.sign_in_attempts",
+            self.rate_limits.sign_in_attempts,
+            1,
+            1_000_000,
+        )?;
         within(
             "rate_limits.window_secs",
             self.rate_limits.window_secs,

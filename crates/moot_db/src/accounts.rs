@@ -406,3 +406,15 @@ pub async fn search_by_name(
         .load(conn)
         .await
 }
+
+pub async fn set_password(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -261,3 +261,94 @@ pub async fn update_local(
     }
     Ok(())
 }
+
+/// Groups this node knows, local first then by name, whose name or
+/// description holds `text` (every group when it is empty): each with its
+/// membership mode when the node knows it.
+pub async fn known(
+    conn: &mut AsyncPgConnection,
+    text: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<(Account, Option<String>)>> {
+    let mut query = accounts::table
+        .left_join(groups::table.on(groups::account_id.eq(accounts::id)))
+        .filter(accounts::actor_type.eq("Group"))
+        .into_boxed();
+    if !text.is_empty() {
+        let pattern = format!("%{}%", crate::escape_like(text));
+        query = query.filter(
+            accounts::username
+                .ilike(pattern.clone())
+                .or(accounts::display_name.ilike(pattern.clone()))
+                .or(accounts::summary.ilike(pattern)),
+        );
+    }
+    query
+        .order((
+            accounts::domain.is_not_null(),
+            accounts::username,
+            accounts::domain,
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select((Account::as_select(), groups::membership_mode.nullable()))
+        .load(conn)
+        .await
+}
+
+/// The groups a person follows (accepted) or asked to join (not yet).
+pub async fn of_member(
+    conn: &mut AsyncPgConnection,
+    person_id: i64,
+) -> QueryResult<Vec<(Account, bool)>> {
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::target_id)))
+        .filter(follows::follower_id.eq(person_id))
+        .filter(accounts::actor_type.eq("Group"))
+        .order(accounts::username)
+        .select((Account::as_select(), follows::accepted))
+        .load(conn)
+        .await
+}
+
+/// The membership modes of these groups, where known.
+pub async fn modes(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(groups::table
+        .filter(groups::account_id.eq_any(ids))
+        .select((groups::account_id, groups::membership_mode))
+        .load::<(i64, String)>(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Where a person stands in these groups: (accepted, role) for each group
+/// they follow or asked to join.
+pub async fn standing_in(
+    conn: &mut AsyncPgConnection,
+    person_id: i64,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, (bool, Option<String>)>> {
+    Ok(follows::table
+        .left_join(
+            group_roles::table.on(group_roles::group_id
+                .eq(follows::target_id)
+                .and(group_roles::account_id.eq(follows::follower_id))),
+        )
+        .filter(follows::follower_id.eq(person_id))
+        .filter(follows::target_id.eq_any(ids))
+        .select((
+            follows::target_id,
+            follows::accepted,
+            group_roles::role.nullable(),
+        ))
+        .load::<(i64, bool, Option<String>)>(conn)
+        .await?
+        .into_iter()
+        .map(|(id, accepted, role)| (id, (accepted, role)))
+        .collect())
+}

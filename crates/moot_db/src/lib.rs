@@ -29,6 +29,7 @@ pub mod site;
 pub mod statuses;
 pub mod timelines;
 pub mod tokens;
+pub mod web_sessions;
 pub mod wiki;
 pub mod window;
 

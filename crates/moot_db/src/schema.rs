@@ -48,6 +48,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> Int8,
+        token_sha256 -> Bytea,
+        user_id -> Int8,
+        csrf_token -> Text,
+        user_agent -> Text,
+        ip -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     oauth_apps (id) {
         id -> Int8,
         client_id -> Text,
@@ -611,6 +624,7 @@ diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(access_tokens -> oauth_apps (app_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(outbox -> accounts (actor_id));
 diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
 diesel::joinable!(outbox_deliveries -> peers (peer_id));
@@ -619,6 +633,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     site,
     access_tokens,
+    web_sessions,
     follows,
     peers,
     outbox,

@@ -1,6 +1,6 @@
 //! Building the actix-web server: shared state, limits, and the route
-//! table of the client API and the federation endpoints, which are
-//! siblings: neither knows the other.
+//! table of the client API, the web app and the federation endpoints,
+//! which are siblings: none knows the others.
 
 use std::net::TcpListener;
 
@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     moot_api::events::configure_calendars(cfg);
     moot_federation::configure(cfg);
     moot_api::configure(cfg);
+    moot_web::configure(cfg);
 }
 
 /// Browser clients (Elk, Phanpy) call the API from their own origin. Any
@@ -40,7 +41,8 @@ fn cors() -> actix_cors::Cors {
 
 /// A client error that actix answered itself in plain text (a body over
 /// the limit, say), in the `{"error": "..."}` shape every other client
-/// error has. HTML pages and JSON answers pass unchanged.
+/// error has, or as a page for a browser. HTML pages and JSON answers
+/// pass unchanged.
 fn json_error<B>(
     res: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<middleware::ErrorHandlerResponse<B>> {
@@ -53,6 +55,13 @@ fn json_error<B>(
     if !plain {
         return Ok(middleware::ErrorHandlerResponse::Response(
             res.map_into_left_body(),
+        ));
+    }
+    if moot_web::wants_html(res.request()) {
+        let page = moot_web::error_page(res.status());
+        let (req, _) = res.into_parts();
+        return Ok(middleware::ErrorHandlerResponse::Response(
+            actix_web::dev::ServiceResponse::new(req, page).map_into_right_body(),
         ));
     }
     let message = match res.response().error() {
@@ -126,8 +135,12 @@ pub fn build_server(
             .wrap(cors())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("moot::http"))
             .configure(configure)
-            .default_service(web::to(|| async {
-                HttpResponse::from_error(ApiError::not_found())
+            .default_service(web::to(|req: actix_web::HttpRequest| async move {
+                if moot_web::wants_html(&req) {
+                    moot_web::not_found_page()
+                } else {
+                    HttpResponse::from_error(ApiError::not_found())
+                }
             }))
     })
     .max_connections(per_worker(

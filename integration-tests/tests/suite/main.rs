@@ -46,4 +46,6 @@ mod search;
 mod streaming;
 mod tags;
 mod timeline_paging;
+mod web_accessibility;
+mod web_sessions;
 mod wiki;

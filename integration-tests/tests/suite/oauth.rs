@@ -107,7 +107,11 @@ async fn an_app_signs_a_person_in_with_pkce_and_its_tokens_work_until_revoked() 
     // A wrong password shows the form again, with no code.
     let wrong = sign_in(&node, &form("not the password")).await;
     assert_eq!(wrong.status(), 401);
-    assert!(wrong.text().await.unwrap().contains("Wrong username"));
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("The username, email or password is not right"));
 
     let approved = sign_in(&node, &form("a long enough password")).await;
     assert_eq!(approved.status(), 302);

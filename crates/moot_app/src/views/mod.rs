@@ -5,6 +5,7 @@
 //! keyword filters (`filtering`).
 
 pub mod filtering;
+pub mod groups;
 pub mod notifications;
 pub mod posts;
 pub mod rules;

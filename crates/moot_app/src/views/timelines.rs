@@ -148,6 +148,28 @@ pub async fn account(
     Ok(page)
 }
 
+/// The discussions of `group` that `viewer` may see, newest first.
+pub async fn group(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group: &Account,
+    window: Window,
+) -> Result<Page<EntryView>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let found = moot_db::timelines::of_group(&mut conn, group.id, window).await?;
+    drop(conn);
+    let cursors = found.iter().map(|e| e.id).collect();
+    let mut kept = Vec::new();
+    for entry in found {
+        if can_view(ctx, viewer, &entry.status, &entry.author).await? {
+            kept.push(entry);
+        }
+    }
+    let mut page = shown(ctx, viewer, FilterContext::Public, kept).await?;
+    page.cursors = cursors;
+    Ok(page)
+}
+
 /// `account`'s pinned posts that `viewer` may see.
 pub async fn pinned(
     ctx: &Context,

@@ -1,0 +1,156 @@
+//! Groups as people browse them: the groups the node knows (local and
+//! remote), a person's own groups, and one group with where the person
+//! stands in it.
+
+use moot_db::accounts::{self as account_queries, Account};
+use moot_db::groups as queries;
+
+use crate::groups::MembershipMode;
+use crate::{AppError, Context};
+
+/// Where a person stands with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    None,
+    /// Asked to join; a moderator has not decided yet.
+    Requested,
+    Member,
+    Moderator,
+    Owner,
+}
+
+impl Membership {
+    pub fn is_member(self) -> bool {
+        matches!(
+            self,
+            Membership::Member | Membership::Moderator | Membership::Owner
+        )
+    }
+
+    pub fn moderates(self) -> bool {
+        matches!(self, Membership::Moderator | Membership::Owner)
+    }
+}
+
+/// A group as listed.
+#[derive(Debug, Clone)]
+pub struct GroupCard {
+    pub account: Account,
+    /// How people join it; unknown for some remote groups.
+    pub mode: Option<MembershipMode>,
+    /// Members this node knows of (all of them, for a local group).
+    pub members: i64,
+    pub posts: i64,
+    pub membership: Membership,
+}
+
+impl GroupCard {
+    pub fn is_local(&self) -> bool {
+        self.account.domain.is_none()
+    }
+
+    /// `name` for a local group, `name@host` for another node's.
+    pub fn handle(&self) -> String {
+        match &self.account.domain {
+            None => self.account.username.clone(),
+            Some(host) => format!("{}@{host}", self.account.username),
+        }
+    }
+
+    pub fn shown_name(&self) -> &str {
+        if self.account.display_name.is_empty() {
+            &self.account.username
+        } else {
+            &self.account.display_name
+        }
+    }
+}
+
+/// Cards for `groups`, with counts and `viewer`'s standing, in few queries.
+async fn cards(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    groups: Vec<(Account, Option<String>)>,
+) -> Result<Vec<GroupCard>, AppError> {
+    let ids: Vec<i64> = groups.iter().map(|(a, _)| a.id).collect();
+    let mut conn = ctx.db.conn().await?;
+    let counts = account_queries::counts_of(&mut conn, &ids).await?;
+    let standing = match viewer {
+        Some(viewer) => queries::standing_in(&mut conn, viewer.id, &ids).await?,
+        None => Default::default(),
+    };
+    Ok(groups
+        .into_iter()
+        .map(|(account, mode)| {
+            let (members, _, posts) = counts.get(&account.id).copied().unwrap_or_default();
+            let membership = match standing.get(&account.id) {
+                None => Membership::None,
+                Some((false, _)) => Membership::Requested,
+                Some((true, Some(role))) if role == "owner" => Membership::Owner,
+                Some((true, Some(role))) if role == "moderator" => Membership::Moderator,
+                Some((true, _)) => Membership::Member,
+            };
+            GroupCard {
+                mode: mode.as_deref().and_then(MembershipMode::parse),
+                members,
+                posts,
+                membership,
+                account,
+            }
+        })
+        .collect())
+}
+
+/// Groups the node knows whose name or description holds `text`.
+pub async fn known(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    text: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<GroupCard>, AppError> {
+    let text = text.trim();
+    AppError::check_length("q", Some(text), 200)?;
+    let mut conn = ctx.db.conn().await?;
+    let groups = queries::known(&mut conn, text, limit.clamp(1, 100), offset.max(0)).await?;
+    drop(conn);
+    cards(ctx, viewer, groups).await
+}
+
+/// The groups `person` belongs to or asked to join.
+pub async fn of_person(ctx: &Context, person: &Account) -> Result<Vec<GroupCard>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let groups = queries::of_member(&mut conn, person.id).await?;
+    let ids: Vec<i64> = groups.iter().map(|(a, _)| a.id).collect();
+    let modes = queries::modes(&mut conn, &ids).await?;
+    drop(conn);
+    let groups = groups
+        .into_iter()
+        .map(|(account, _)| {
+            let mode = modes.get(&account.id).cloned();
+            (account, mode)
+        })
+        .collect();
+    cards(ctx, Some(person), groups).await
+}
+
+/// One group by its handle (`name`, or `name@host` for another node's).
+pub async fn by_handle(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    handle: &str,
+) -> Result<GroupCard, AppError> {
+    let account = crate::directory::by_acct(ctx, handle)
+        .await?
+        .filter(|a| a.actor_type == "Group")
+        .ok_or(AppError::NotFound)?;
+    let mut conn = ctx.db.conn().await?;
+    let mode = queries::modes(&mut conn, &[account.id])
+        .await?
+        .remove(&account.id);
+    drop(conn);
+    cards(ctx, viewer, vec![(account, mode)])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,8 @@
+//! The web app's pages, one module per part of the node.
+
+pub mod groups;
+pub mod home;
+pub mod notifications;
+pub mod settings;
+pub mod sign_in;
+pub mod threads;

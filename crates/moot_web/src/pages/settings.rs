@@ -1,0 +1,247 @@
+//! A person's own settings: password and signed-in browsers.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use maud::html;
+use moot_app::browser_sessions;
+use moot_app::{AppError, Context};
+use serde::Deserialize;
+
+use crate::errors::WebError;
+use crate::forms::{self, NoFields, Posted};
+use crate::layout::{self, FieldError, Input};
+use crate::session::{self, Viewer, SESSION_COOKIE};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(settings_page)
+        .service(password_page)
+        .service(change_password)
+        .service(sessions_page)
+        .service(revoke_session);
+}
+
+#[get("/settings")]
+async fn settings_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(&req)?;
+    let account = &session.session.account;
+    let user = &session.session.user;
+    Ok(layout::page(
+        &ctx,
+        &req,
+        &viewer,
+        "Settings",
+        html! {
+            h1 { "Settings" }
+            dl class="summary-list" {
+                div { dt { "Username" } dd { "@" (account.username) "@" (ctx.urls.authority()) } }
+                div { dt { "Email address" } dd { (user.email) } }
+                div { dt { "Profile page" } dd { a href={ "/@" (account.username) } { "Your public profile" } } }
+            }
+            h2 { "Security" }
+            ul {
+                li { a href="/settings/password" { "Change your password" } }
+                li { a href="/settings/sessions" { "Signed-in devices" } }
+            }
+        },
+    ))
+}
+
+fn password_form(
+    ctx: &Context,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    csrf: &str,
+    errors: &[FieldError],
+) -> HttpResponse {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    layout::page_with_status(
+        ctx,
+        req,
+        viewer,
+        status,
+        if errors.is_empty() {
+            "Change your password"
+        } else {
+            "Error: Change your password"
+        },
+        html! {
+            (layout::breadcrumbs(&[("/settings", "Settings")]))
+            h1 { "Change your password" }
+            (layout::error_summary(errors))
+            form method="post" action="/settings/password" novalidate {
+                (forms::csrf_field(csrf))
+                (layout::input(&Input { kind: "password", autocomplete: Some("current-password"), required: true,
+                    ..Input::new("current_password", "Current password") }, errors))
+                (layout::input(&Input { kind: "password", autocomplete: Some("new-password"), required: true,
+                    hint: Some("At least 8 characters. A few unrelated words make a strong password."),
+                    ..Input::new("new_password", "New password") }, errors))
+                p { "Other browsers signed in to your account will be signed out." }
+                button type="submit" { "Change password" }
+            }
+        },
+    )
+}
+
+#[get("/settings/password")]
+async fn password_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(&req)?;
+    Ok(password_form(
+        &ctx,
+        &req,
+        &viewer,
+        &session.csrf_token.clone(),
+        &[],
+    ))
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+#[post("/settings/password")]
+async fn change_password(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    posted: Posted<PasswordForm>,
+) -> Result<HttpResponse, WebError> {
+    let viewer = &posted.viewer;
+    let session = viewer.require(&req)?;
+    let form = &posted.form;
+    match browser_sessions::change_password(
+        &ctx,
+        session,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await
+    {
+        Ok(()) => Ok(session::redirect_with_notice(
+            &ctx,
+            "/settings",
+            "Your password has been changed.",
+        )),
+        Err(AppError::Invalid { field, message }) => {
+            let message = match field {
+                "current_password" => "Your current password is not right".to_owned(),
+                _ => format!("Your new password {message}"),
+            };
+            let errors = [FieldError { field, message }];
+            Ok(password_form(
+                &ctx,
+                &req,
+                viewer,
+                &session.csrf_token,
+                &errors,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A browser as people recognise it: its name and system, from its
+/// user agent.
+fn describe_browser(user_agent: &str) -> String {
+    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
+        .iter()
+        .find(|b| user_agent.contains(*b))
+        .map(|b| match *b {
+            "Edg/" => "Edge",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            _ => "Safari",
+        });
+    let system = ["Windows", "iPhone", "iPad", "Android", "Mac OS", "Linux"]
+        .iter()
+        .find(|s| user_agent.contains(*s))
+        .map(|s| if *s == "Mac OS" { "macOS" } else { s });
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ if user_agent.is_empty() => "Unknown browser".to_owned(),
+        _ => user_agent.chars().take(60).collect(),
+    }
+}
+
+#[get("/settings/sessions")]
+async fn sessions_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(&req)?;
+    let sessions = browser_sessions::list(&ctx, session).await?;
+    Ok(layout::page(
+        &ctx,
+        &req,
+        &viewer,
+        "Signed-in devices",
+        html! {
+            (layout::breadcrumbs(&[("/settings", "Settings")]))
+            h1 { "Signed-in devices" }
+            p { "These browsers are signed in to your account. If you do not recognise one, sign it out and change your password." }
+            div class="table-wrap" {
+                table {
+                    caption class="visually-hidden" { "Signed-in browsers" }
+                    thead { tr { th scope="col" { "Browser" } th scope="col" { "Address" } th scope="col" { "Signed in" } th scope="col" { "Last used" } th scope="col" { span class="visually-hidden" { "Action" } } } }
+                    tbody {
+                        @for s in &sessions {
+                            tr {
+                                td { (describe_browser(&s.user_agent)) @if s.id == session.id { " " strong class="tag green" { "This browser" } } }
+                                td { (s.ip) }
+                                td { (layout::when(s.created_at)) }
+                                td { (layout::when(s.last_seen_at)) }
+                                td {
+                                    form class="inline" method="post" action={ "/settings/sessions/" (s.id) "/revoke" } {
+                                        (forms::csrf_field(&session.csrf_token))
+                                        button type="submit" class="secondary" {
+                                            "Sign out" span class="visually-hidden" { " " (describe_browser(&s.user_agent)) ", signed in " (s.created_at.format("%-d %B %Y %H:%M")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[post("/settings/sessions/{id}/revoke")]
+async fn revoke_session(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    posted: Posted<NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let session = posted.viewer.require(&req)?;
+    let id: i64 = id.parse().map_err(|_| WebError::not_found())?;
+    browser_sessions::revoke(&ctx, session, id).await?;
+    if id == session.id {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/"))
+            .cookie(session::removal(&ctx, SESSION_COOKIE))
+            .finish());
+    }
+    Ok(session::redirect_with_notice(
+        &ctx,
+        "/settings/sessions",
+        "That browser has been signed out.",
+    ))
+}

@@ -1,0 +1,39 @@
+// Visits pages, signed in or not, and reports each page's HTTP status and
+// axe-core's WCAG A/AA violations as JSON on standard output.
+//   node check_pages.mjs '{"base": URL, "visits": [{"path": "/", "login": null, "password": null}]}'
+import { launch, signIn, violations } from "./browser.mjs";
+
+const { base, visits } = JSON.parse(process.argv[2]);
+const browser = await launch();
+const contexts = new Map();
+async function pageFor(login, password) {
+  const key = login || "";
+  if (!contexts.has(key)) {
+    // The node's CSP forbids inline scripts, axe-core among them: the test
+    // browser alone may bypass it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    if (login) await signIn(page, base, login, password);
+    contexts.set(key, page);
+  }
+  return contexts.get(key);
+}
+const report = [];
+for (const visit of visits) {
+  const page = await pageFor(visit.login, visit.password);
+  const response = await page.goto(base + visit.path);
+  report.push({
+    path: visit.path,
+    login: visit.login || null,
+    status: response.status(),
+    title: await page.title(),
+    violations: await violations(page),
+  });
+  if (visit.mobile) {
+    await page.setViewportSize({ width: 320, height: 800 });
+    report.push({ path: visit.path + " (320 px)", login: visit.login || null, status: response.status(), title: await page.title(), violations: await violations(page) });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+}
+await browser.close();
+console.log(JSON.stringify(report));

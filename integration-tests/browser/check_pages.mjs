@@ -1,6 +1,8 @@
 // Visits pages, signed in or not, and reports each page's HTTP status and
 // axe-core's WCAG A/AA violations as JSON on standard output.
 //   node check_pages.mjs '{"base": URL, "visits": [{"path": "/", "login": null, "password": null}]}'
+// A visit with "set" ({css selector: value}) fills the page's main form
+// and submits it, and checks the page that answers (an error, a conflict).
 import { launch, signIn, violations } from "./browser.mjs";
 
 const { base, visits } = JSON.parse(process.argv[2]);
@@ -21,17 +23,24 @@ async function pageFor(login, password) {
 const report = [];
 for (const visit of visits) {
   const page = await pageFor(visit.login, visit.password);
-  const response = await page.goto(base + visit.path);
+  let response = await page.goto(base + visit.path);
+  if (visit.set) {
+    await page.evaluate((set) => {
+      for (const [selector, value] of Object.entries(set)) document.querySelector(selector).value = value;
+    }, visit.set);
+    [response] = await Promise.all([page.waitForNavigation(), page.click("main form[method=post] button[type=submit]")]);
+  }
   report.push({
-    path: visit.path,
+    path: visit.path + (visit.set ? " (form sent)" : ""),
     login: visit.login || null,
+    expect: visit.expect || 200,
     status: response.status(),
     title: await page.title(),
     violations: await violations(page),
   });
   if (visit.mobile) {
     await page.setViewportSize({ width: 320, height: 800 });
-    report.push({ path: visit.path + " (320 px)", login: visit.login || null, status: response.status(), title: await page.title(), violations: await violations(page) });
+    report.push({ path: visit.path + " (320 px)", login: visit.login || null, expect: visit.expect || 200, status: response.status(), title: await page.title(), violations: await violations(page) });
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 }

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::groups::configure(cfg);
     pages::threads::configure(cfg);
     pages::notifications::configure(cfg);
+    pages::wiki::configure(cfg);
 }
 
 /// Whether a request is a browser's asking for a page (it prefers HTML),

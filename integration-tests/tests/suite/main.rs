@@ -48,4 +48,5 @@ mod tags;
 mod timeline_paging;
 mod web_accessibility;
 mod web_sessions;
+mod web_wiki;
 mod wiki;

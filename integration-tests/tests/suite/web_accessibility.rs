@@ -47,8 +47,51 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         .await;
     let post_id = post["id"].as_str().unwrap().to_owned();
     node.post(&jo, "A post of my own").await;
+    let group = moot_app::directory::local_any(&node.ctx(), "housing")
+        .await
+        .unwrap()
+        .unwrap();
+    let jo_account = moot_app::directory::local_any(&node.ctx(), "jo")
+        .await
+        .unwrap()
+        .unwrap();
+    let ctx = node.ctx();
+    let view = moot_app::wiki::create_page(
+        &ctx,
+        &jo_account,
+        group.id,
+        "Damp and mould",
+        "# Steps\n\nInspect within 14 days.",
+        "First version",
+    )
+    .await
+    .unwrap();
+    let first_version = view.page.version.clone();
+    moot_app::wiki::edit(
+        &ctx,
+        &jo_account,
+        group.id,
+        "damp-and-mould",
+        moot_app::wiki::EditInput {
+            base_version: first_version.clone(),
+            title: None,
+            body: "# Steps\n\nInspect within 7 days.".into(),
+            summary: "Shorter".into(),
+        },
+    )
+    .await
+    .unwrap();
 
-    let signed_out = ["/", "/login", "/groups", "/groups/housing", "/no/such/page"];
+    let signed_out = [
+        "/",
+        "/login",
+        "/groups",
+        "/groups/housing",
+        "/groups/housing/wiki",
+        "/groups/housing/wiki/damp-and-mould",
+        "/groups/housing/wiki/damp-and-mould/history",
+        "/no/such/page",
+    ];
     let signed_in = [
         "/".to_owned(),
         "/groups".to_owned(),
@@ -59,16 +102,41 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/settings".to_owned(),
         "/settings/password".to_owned(),
         "/settings/sessions".to_owned(),
+        "/groups/housing/wiki".to_owned(),
+        "/groups/housing/new-wiki-page".to_owned(),
+        "/groups/housing/wiki/damp-and-mould".to_owned(),
+        "/groups/housing/wiki/damp-and-mould/edit".to_owned(),
+        "/groups/housing/wiki/damp-and-mould/history".to_owned(),
+        "/groups/housing/wiki/damp-and-mould/diff?from=1&to=2".to_owned(),
     ];
     let mut visits: Vec<Value> = signed_out
         .iter()
-        .map(|p| json!({ "path": p, "mobile": true }))
+        .map(|p| {
+            let expect = if p.starts_with("/no/such") { 404 } else { 200 };
+            json!({ "path": p, "mobile": true, "expect": expect })
+        })
         .collect();
     for user in ["jo", "sam"] {
         visits.extend(signed_in.iter().map(
             |p| json!({ "path": p, "login": user, "password": PASSWORD, "mobile": user == "jo" }),
         ));
     }
+    // Pages that answer a form: a refused sign-in, a form with an error,
+    // and a stale wiki edit's conflict page.
+    visits.push(
+        json!({ "path": "/login", "set": { "#login": "jo", "#password": "wrong" }, "expect": 401 }),
+    );
+    let signed_in_jo = |path: &str, set: Value, expect: u16| json!({ "path": path, "login": "jo", "password": PASSWORD, "set": set, "expect": expect, "mobile": true });
+    visits.push(signed_in_jo(
+        "/groups/housing/new-wiki-page",
+        json!({ "#title": "" }),
+        400,
+    ));
+    visits.push(signed_in_jo(
+        "/groups/housing/wiki/damp-and-mould/edit",
+        json!({ "input[name=base_version]": first_version, "#body": "My own text" }),
+        409,
+    ));
     let report = moot_testkit::browser::run(
         "check_pages.mjs",
         json!({ "base": node.url(""), "visits": visits }),
@@ -77,12 +145,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     let pages = report.as_array().unwrap();
     assert!(pages.len() >= visits.len(), "{report}");
     for page in pages {
-        let expected = if page["path"].as_str().unwrap().starts_with("/no/such") {
-            404
-        } else {
-            200
-        };
-        assert_eq!(page["status"], expected, "{page}");
+        assert_eq!(page["status"], page["expect"], "{page}");
     }
     let problems = problems(&report);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

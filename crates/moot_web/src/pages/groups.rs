@@ -142,7 +142,11 @@ async fn list(
 }
 
 /// A group by the handle in its path, or the not-found page.
-async fn find(ctx: &Context, viewer: &Viewer, handle: &str) -> Result<GroupCard, WebError> {
+pub(crate) async fn find(
+    ctx: &Context,
+    viewer: &Viewer,
+    handle: &str,
+) -> Result<GroupCard, WebError> {
     let me = viewer.session.as_ref().map(|s| &s.session.account);
     Ok(moot_app::views::groups::by_handle(ctx, me, handle).await?)
 }

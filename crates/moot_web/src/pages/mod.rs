@@ -6,3 +6,4 @@ pub mod notifications;
 pub mod settings;
 pub mod sign_in;
 pub mod threads;
+pub mod wiki;

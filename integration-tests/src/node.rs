@@ -119,6 +119,18 @@ impl TestNode {
         Context::new(self.db.clone(), self.settings.clone())
     }
 
+    /// Creates a group owned by the local person `owner`.
+    pub async fn create_group(
+        &self,
+        name: &str,
+        owner: &str,
+        mode: moot_app::groups::MembershipMode,
+    ) -> moot_app::model::Account {
+        moot_app::groups::create(&self.ctx(), name, owner, mode)
+            .await
+            .expect("creating a test group")
+    }
+
     /// `user@host` of a local person, as other nodes address them.
     pub fn handle(&self, username: &str) -> String {
         format!("{username}@{}", self.settings.server.hostname)

@@ -103,6 +103,45 @@ impl WebClient {
         self.send(request).await
     }
 
+    /// Posts a multipart form (a file upload) as it is.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> WebAnswer {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .multipart(form);
+        self.send(request).await
+    }
+
+    /// Sends a file with `fields` through the upload form at `page`, its
+    /// CSRF token first as a browser sends it.
+    pub async fn upload(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &'static [u8]),
+    ) -> WebAnswer {
+        let token = self
+            .get(page)
+            .await
+            .csrf_token()
+            .unwrap_or_else(|| panic!("no form on {page}"));
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(file.1)
+            .file_name(file.0.to_owned())
+            .mime_str("application/pdf")
+            .unwrap();
+        form = form.part("file", part);
+        self.post_multipart(action, form).await
+    }
+
     /// Posts `form` with the CSRF token of the page at `page`.
     pub async fn submit(&mut self, page: &str, action: &str, form: &[(&str, &str)]) -> WebAnswer {
         let token = self

@@ -6,11 +6,9 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, put, routes, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use moot_app::media::{self, Details, Received};
+use moot_app::media::{self, Details, Received, Receiving, Refused};
 use moot_app::Context;
-use openssl::sha::Sha256;
 use serde::Deserialize;
-use tokio::io::AsyncWriteExt;
 
 use crate::auth::Auth;
 use crate::errors::ApiError;
@@ -25,9 +23,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(file);
 }
 
-/// Bytes kept from a file's start to tell its type.
-const HEAD: usize = 8192;
-
 fn too_large(max: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -35,43 +30,26 @@ fn too_large(max: u64) -> ApiError {
     )
 }
 
-/// Streams the `file` field to a staged file, hashing it on the way, and
-/// stops at `max` bytes (the staged file is then removed).
-pub(crate) async fn receive_file(
-    ctx: &Context,
-    field: &mut Field,
-    max: u64,
-) -> Result<Received, ApiError> {
+/// Streams the `file` field to a staged file through
+/// `moot_app::media::Receiving`, which hashes it and stops at the limit.
+pub(crate) async fn receive_file(ctx: &Context, field: &mut Field) -> Result<Received, ApiError> {
+    let refused = |r: Refused| match r {
+        Refused::TooLarge { max } => too_large(max),
+        Refused::Failed(e) => e.into(),
+    };
     let claimed_type = field.content_type().map(|m| m.essence_str().to_owned());
     let file_name = field
         .content_disposition()
         .and_then(|d| d.get_filename())
         .map(str::to_owned);
-    let internal =
-        |e: std::io::Error| moot_app::AppError::Internal(anyhow::anyhow!("staging an upload: {e}"));
-    let (staged, mut out) = ctx.storage.stage().await.map_err(internal)?;
-    let (mut size, mut hasher, mut head) = (0u64, Sha256::new(), Vec::with_capacity(HEAD));
+    let mut receiving = Receiving::start(ctx, claimed_type, file_name)
+        .await
+        .map_err(refused)?;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(malformed_multipart)?;
-        size += chunk.len() as u64;
-        if size > max {
-            return Err(too_large(max));
-        }
-        hasher.update(&chunk);
-        let room = HEAD - head.len();
-        head.extend_from_slice(&chunk[..room.min(chunk.len())]);
-        out.write_all(&chunk).await.map_err(internal)?;
+        receiving.push(&chunk).await.map_err(refused)?;
     }
-    out.sync_all().await.map_err(internal)?;
-    let sha256 = hasher.finish().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Received {
-        staged,
-        size,
-        sha256,
-        head,
-        claimed_type,
-        file_name,
-    })
+    receiving.finish().await.map_err(refused)
 }
 
 /// `focus` as Mastodon sends it: `"x,y"`, each between -1 and 1.
@@ -111,7 +89,7 @@ async fn upload(
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(malformed_multipart)?;
         match field.name().unwrap_or_default() {
-            "file" => received = Some(receive_file(&ctx, &mut field, max).await?),
+            "file" => received = Some(receive_file(&ctx, &mut field).await?),
             "description" => details.description = Some(read_text(&mut field, 16 * 1024).await?),
             "focus" => details.focus = parse_focus(&read_text(&mut field, 64).await?)?,
             // Thumbnails and unknown fields are read past.

@@ -67,17 +67,12 @@ async fn update_credentials(
 
 /// A multipart update: text fields, and the pictures streamed to staging.
 async fn read_multipart(ctx: &Context, mut multipart: Multipart) -> Result<ProfileInput, ApiError> {
-    let max = ctx.settings.media.max_bytes;
     let (mut input, mut pairs) = (ProfileInput::default(), Vec::new());
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(malformed_multipart)?;
         match field.name().unwrap_or_default().to_owned().as_str() {
-            "avatar" => {
-                input.avatar = Some(crate::media::receive_file(ctx, &mut field, max).await?)
-            }
-            "header" => {
-                input.header = Some(crate::media::receive_file(ctx, &mut field, max).await?)
-            }
+            "avatar" => input.avatar = Some(crate::media::receive_file(ctx, &mut field).await?),
+            "header" => input.header = Some(crate::media::receive_file(ctx, &mut field).await?),
             name => pairs.push((name.to_owned(), read_text(&mut field, 64 * 1024).await?)),
         }
     }

@@ -115,6 +115,93 @@ pub struct Received {
     pub file_name: Option<String>,
 }
 
+/// Bytes kept from a file's start to tell its type.
+const HEAD: usize = 8192;
+
+/// Why a file being received was refused.
+pub enum Refused {
+    /// It is larger than the node accepts (`media.max_bytes`).
+    TooLarge {
+        max: u64,
+    },
+    Failed(AppError),
+}
+
+impl From<std::io::Error> for Refused {
+    fn from(e: std::io::Error) -> Self {
+        Refused::Failed(AppError::Internal(anyhow::anyhow!(
+            "staging an upload: {e}"
+        )))
+    }
+}
+
+/// A file arriving in chunks (from a client API upload or a web form),
+/// staged on disk and hashed on the way, refused past the node's limit.
+pub struct Receiving {
+    staged: Staged,
+    out: tokio::fs::File,
+    size: u64,
+    max: u64,
+    hasher: openssl::sha::Sha256,
+    head: Vec<u8>,
+    claimed_type: Option<String>,
+    file_name: Option<String>,
+}
+
+impl Receiving {
+    pub async fn start(
+        ctx: &Context,
+        claimed_type: Option<String>,
+        file_name: Option<String>,
+    ) -> Result<Receiving, Refused> {
+        let (staged, out) = ctx.storage.stage().await?;
+        Ok(Receiving {
+            staged,
+            out,
+            size: 0,
+            max: ctx.settings.media.max_bytes,
+            hasher: openssl::sha::Sha256::new(),
+            head: Vec::with_capacity(HEAD),
+            claimed_type,
+            file_name,
+        })
+    }
+
+    /// Takes the next chunk. Past the limit the staged file is dropped
+    /// (and so removed).
+    pub async fn push(&mut self, chunk: &[u8]) -> Result<(), Refused> {
+        use tokio::io::AsyncWriteExt;
+        self.size += chunk.len() as u64;
+        if self.size > self.max {
+            return Err(Refused::TooLarge { max: self.max });
+        }
+        self.hasher.update(chunk);
+        let room = HEAD - self.head.len();
+        self.head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+        self.out.write_all(chunk).await?;
+        Ok(())
+    }
+
+    /// The whole file, on disk.
+    pub async fn finish(self) -> Result<Received, Refused> {
+        self.out.sync_all().await?;
+        let sha256 = self
+            .hasher
+            .finish()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Received {
+            staged: self.staged,
+            size: self.size,
+            sha256,
+            head: self.head,
+            claimed_type: self.claimed_type,
+            file_name: self.file_name,
+        })
+    }
+}
+
 /// Alt text (or a document's description) and focal point.
 #[derive(Debug, Default, Clone)]
 pub struct Details {

@@ -35,7 +35,7 @@ struct TokenOnly {
 
 /// Whether two tokens are equal, in time that does not depend on where
 /// they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && openssl::memcmp::eq(a.as_bytes(), b.as_bytes())
 }
 
@@ -70,17 +70,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 .unwrap_or_default();
             match expected_token(&viewer, &req) {
                 Some(expected) if same(&expected, &sent) => {}
-                _ => {
-                    return Err(WebError::forbidden(
-                        "This form has expired or did not come from this site. Go back, reload the page and try again.",
-                    ))
-                }
+                _ => return Err(forged()),
             }
             let form = serde_html_form::from_bytes::<T>(&body)
                 .map_err(|e| WebError::bad_request(format!("the form is not right: {e}")))?;
             Ok(Posted { viewer, form })
         })
     }
+}
+
+/// The refusal of a post without its form's token.
+pub fn forged() -> WebError {
+    WebError::forbidden(
+        "This form has expired or did not come from this site. Go back, reload the page and try again.",
+    )
 }
 
 /// The hidden field every form carries.

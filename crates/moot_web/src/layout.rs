@@ -242,6 +242,16 @@ pub fn input(input: &Input, errors: &[FieldError]) -> Markup {
     })
 }
 
+/// A file chooser with its label, hint and error message.
+pub fn file_input(input: &Input, errors: &[FieldError]) -> Markup {
+    field(input, errors, |described, invalid| {
+        html! {
+            input id=(input.name) name=(input.name) type="file" required[input.required]
+                aria-describedby=[described] aria-invalid=[invalid];
+        }
+    })
+}
+
 /// A textarea with its label, hint and error message.
 pub fn textarea(input: &Input, rows: u32, errors: &[FieldError]) -> Markup {
     field(input, errors, |described, invalid| {

@@ -9,6 +9,7 @@ mod layout;
 mod pages;
 mod posts;
 mod session;
+mod uploads;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::threads::configure(cfg);
     pages::notifications::configure(cfg);
     pages::wiki::configure(cfg);
+    pages::library::configure(cfg);
 }
 
 /// Whether a request is a browser's asking for a page (it prefers HTML),

@@ -28,14 +28,8 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     let node = TestNode::start().await;
     let jo = node.create_user("jo", "read write follow").await;
     node.create_user("sam", "read").await;
-    moot_app::groups::create(
-        &node.ctx(),
-        "housing",
-        "jo",
-        moot_app::groups::MembershipMode::Open,
-    )
-    .await
-    .unwrap();
+    node.create_group("housing", "jo", moot_app::groups::MembershipMode::Open)
+        .await;
     let post = node
         .post(
             &jo,
@@ -82,6 +76,24 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     .await
     .unwrap();
 
+    let mut web = moot_testkit::web::WebClient::new(&node.url(""));
+    web.sign_in("jo", PASSWORD).await;
+    let added = web
+        .upload(
+            "/groups/housing/new-document",
+            "/groups/housing/new-document",
+            &[
+                ("title", "Board minutes"),
+                ("folder", "Minutes"),
+                ("tags", "board"),
+            ],
+            (
+                "minutes.pdf",
+                b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+            ),
+        )
+        .await;
+    let document = added.location.expect("the document's page");
     let signed_out = [
         "/",
         "/login",
@@ -90,6 +102,8 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/wiki",
         "/groups/housing/wiki/damp-and-mould",
         "/groups/housing/wiki/damp-and-mould/history",
+        "/groups/housing/library",
+        &document,
         "/no/such/page",
     ];
     let signed_in = [
@@ -108,6 +122,10 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/wiki/damp-and-mould/edit".to_owned(),
         "/groups/housing/wiki/damp-and-mould/history".to_owned(),
         "/groups/housing/wiki/damp-and-mould/diff?from=1&to=2".to_owned(),
+        "/groups/housing/library".to_owned(),
+        "/groups/housing/library?tag=board".to_owned(),
+        "/groups/housing/new-document".to_owned(),
+        document.clone(),
     ];
     let mut visits: Vec<Value> = signed_out
         .iter()

@@ -13,14 +13,8 @@ async fn members_write_the_wiki_and_a_stale_edit_shows_both_texts() {
     node.create_user("jo", "read").await;
     node.create_user("sam", "read").await;
     node.create_user("outsider", "read").await;
-    moot_app::groups::create(
-        &node.ctx(),
-        "housing",
-        "jo",
-        moot_app::groups::MembershipMode::Open,
-    )
-    .await
-    .unwrap();
+    node.create_group("housing", "jo", moot_app::groups::MembershipMode::Open)
+        .await;
     let mut jo = WebClient::new(&node.url(""));
     jo.sign_in("jo", PASSWORD).await;
     let mut sam = WebClient::new(&node.url(""));

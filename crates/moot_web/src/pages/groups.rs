@@ -141,6 +141,21 @@ async fn list(
     ))
 }
 
+/// Where one part of a group (its wiki, library, events) is.
+pub fn section(group: &GroupCard, part: &str) -> String {
+    format!("/groups/{}/{part}", group.handle())
+}
+
+/// The breadcrumbs above a page of one part of a group.
+pub fn section_trail(group: &GroupCard, part: &str, label: &str) -> Markup {
+    let group_href = format!("/groups/{}", group.handle());
+    layout::breadcrumbs(&[
+        ("/groups", "Groups"),
+        (&group_href, group.shown_name()),
+        (&section(group, part), label),
+    ])
+}
+
 /// A group by the handle in its path, or the not-found page.
 pub(crate) async fn find(
     ctx: &Context,

@@ -2,6 +2,7 @@
 
 pub mod groups;
 pub mod home;
+pub mod library;
 pub mod notifications;
 pub mod settings;
 pub mod sign_in;

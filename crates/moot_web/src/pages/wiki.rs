@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::errors::WebError;
 use crate::forms::{csrf_field, Posted};
 use crate::layout::{self, FieldError, Input};
-use crate::pages::groups::find;
+use crate::pages::groups::{find, section, section_trail};
 use crate::posts;
 use crate::session::{self, Viewer};
 
@@ -31,16 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn base(group: &GroupCard) -> String {
-    format!("/groups/{}/wiki", group.handle())
+    section(group, "wiki")
 }
 
 fn trail(group: &GroupCard) -> Markup {
-    let group_href = format!("/groups/{}", group.handle());
-    layout::breadcrumbs(&[
-        ("/groups", "Groups"),
-        (&group_href, group.shown_name()),
-        (&base(group), "Wiki"),
-    ])
+    section_trail(group, "wiki", "Wiki")
 }
 
 /// A unified diff with its added and removed lines marked.

@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(moot_api::health::healthz);
     // Calendar feeds before the actors' paths, which would take them.
     moot_api::events::configure_calendars(cfg);
+    moot_web::configure_object_pages(cfg);
     moot_federation::configure(cfg);
     moot_api::configure(cfg);
     moot_web::configure(cfg);

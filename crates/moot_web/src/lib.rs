@@ -12,7 +12,7 @@ mod session;
 mod uploads;
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{guard, web, HttpRequest, HttpResponse};
 
 pub use errors::WebError;
 
@@ -26,12 +26,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::notifications::configure(cfg);
     pages::wiki::configure(cfg);
     pages::library::configure(cfg);
+    pages::events::configure(cfg);
+}
+
+/// Pages at the addresses of ActivityPub objects, for browsers only:
+/// registered before the federation routes, which answer everyone else
+/// at the same address with the object's JSON.
+pub fn configure_object_pages(cfg: &mut web::ServiceConfig) {
+    let browser = || guard::fn_guard(|ctx| wants_html_head(ctx.head()));
+    cfg.service(
+        web::resource("/events/{id}")
+            .guard(browser())
+            .route(web::get().to(pages::events::event_page_for_browser)),
+    );
 }
 
 /// Whether a request is a browser's asking for a page (it prefers HTML),
 /// rather than a client's or a peer's asking for JSON.
 pub fn wants_html(req: &HttpRequest) -> bool {
-    let accept = req
+    wants_html_head(req.head())
+}
+
+fn wants_html_head(head: &actix_web::dev::RequestHead) -> bool {
+    let accept = head
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

@@ -47,6 +47,7 @@ mod streaming;
 mod tags;
 mod timeline_paging;
 mod web_accessibility;
+mod web_events;
 mod web_library;
 mod web_sessions;
 mod web_wiki;

@@ -94,6 +94,19 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         )
         .await;
     let document = added.location.expect("the document's page");
+    let event = web
+        .submit(
+            "/groups/housing/new-event",
+            "/groups/housing/new-event",
+            &[
+                ("title", "Damp workshop"),
+                ("starts_at", "2030-07-01T14:00"),
+                ("place_name", "Town Hall"),
+            ],
+        )
+        .await
+        .location
+        .expect("the event's page");
     let signed_out = [
         "/",
         "/login",
@@ -104,6 +117,8 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/wiki/damp-and-mould/history",
         "/groups/housing/library",
         &document,
+        "/groups/housing/events",
+        &event,
         "/no/such/page",
     ];
     let signed_in = [
@@ -126,6 +141,9 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/library?tag=board".to_owned(),
         "/groups/housing/new-document".to_owned(),
         document.clone(),
+        "/groups/housing/events".to_owned(),
+        "/groups/housing/new-event".to_owned(),
+        event.clone(),
     ];
     let mut visits: Vec<Value> = signed_out
         .iter()

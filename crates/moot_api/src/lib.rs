@@ -38,7 +38,6 @@ pub mod wiki;
 /// Registers the client API's routes and the HTML pages (not the health
 /// check and calendar feeds, which the server registers first).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    crate::pages::configure(cfg);
     // Fixed paths before `/api/v1/accounts/{id}`, which would take them.
     crate::profiles::configure(cfg);
     crate::follow_requests::configure(cfg);

@@ -10,6 +10,7 @@ pub use moot_db::lists::List;
 pub use moot_db::markers::Marker;
 pub use moot_db::media::Media;
 pub use moot_db::notifications::Notification;
+pub use moot_db::search::Hit as SearchHit;
 pub use moot_db::statuses::{Edit, Stats, Status};
 pub use moot_db::timelines::{Boost, Entry};
 pub use moot_db::tokens::OAuthApp;

@@ -977,6 +977,49 @@ pub async fn receive_history(
     .await
 }
 
+/// A page this node keeps by its row id, with its group, for `viewer`.
+pub async fn by_id(ctx: &Context, viewer: Option<&Account>, id: i64) -> Result<PageView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let page = queries::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    page_of(ctx, viewer, page).await
+}
+
+/// The page this node keeps with this ActivityPub id, for `viewer`.
+pub async fn by_uri(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    uri: &str,
+) -> Result<PageView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let page = queries::find_by_uri(&mut conn, uri)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    page_of(ctx, viewer, page).await
+}
+
+async fn page_of(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    page: Page,
+) -> Result<PageView, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = crate::groups::group_by_id(&mut conn, page.group_id).await?;
+    crate::groups::check_can_see_content(&mut conn, &group, viewer).await?;
+    if page.version.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let policy = policy_of(&mut conn, &group, Some(&page)).await?;
+    Ok(PageView {
+        page,
+        group,
+        policy,
+    })
+}
+
 /// The page this node keeps (its own or a copy) with this id.
 pub async fn find_by_uri(ctx: &Context, uri: &Url) -> Result<Option<Page>, AppError> {
     let mut conn = ctx.db.conn().await?;

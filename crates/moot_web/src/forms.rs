@@ -10,7 +10,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use base64::Engine;
 use maud::{html, Markup};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -91,9 +91,23 @@ pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
 }
 
+/// Characters a URL carries as they are (RFC 3986's unreserved ones).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// In a path segment, `@` (of `name@host`) may stay too.
+const PATH_SEGMENT: &AsciiSet = &QUERY_VALUE.remove(b'@');
+
 /// `text` made safe for a URL's query or a cookie.
 pub fn encode(text: &str) -> String {
-    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// `text` made safe as one segment of a URL's path.
+pub fn encode_segment(text: &str) -> String {
+    utf8_percent_encode(text, PATH_SEGMENT).to_string()
 }
 
 pub fn decode(text: &str) -> String {

@@ -27,18 +27,49 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::wiki::configure(cfg);
     pages::library::configure(cfg);
     pages::events::configure(cfg);
+    pages::search::configure(cfg);
+    pages::profiles::configure(cfg);
 }
 
 /// Pages at the addresses of ActivityPub objects, for browsers only:
 /// registered before the federation routes, which answer everyone else
 /// at the same address with the object's JSON.
 pub fn configure_object_pages(cfg: &mut web::ServiceConfig) {
+    use pages::object_links as links;
     let browser = || guard::fn_guard(|ctx| wants_html_head(ctx.head()));
     cfg.service(
         web::resource("/events/{id}")
             .guard(browser())
             .route(web::get().to(pages::events::event_page_for_browser)),
     );
+    for (path, route) in [
+        (
+            "/users/{group}/wiki/{slug}",
+            web::get().to(links::wiki_page),
+        ),
+        (
+            "/users/{group}/wiki/{slug}/edits",
+            web::get().to(links::wiki_history),
+        ),
+        (
+            "/users/{group}/wiki/{slug}/edits/{n}",
+            web::get().to(links::wiki_revision),
+        ),
+        (
+            "/users/{group}/library/{id}",
+            web::get().to(links::document),
+        ),
+        (
+            "/users/{group}/library/{id}/versions",
+            web::get().to(links::document),
+        ),
+        (
+            "/users/{group}/library/{id}/versions/{n}",
+            web::get().to(links::document_version),
+        ),
+    ] {
+        cfg.service(web::resource(path).guard(browser()).route(route));
+    }
 }
 
 /// Whether a request is a browser's asking for a page (it prefers HTML),

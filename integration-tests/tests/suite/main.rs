@@ -49,6 +49,7 @@ mod timeline_paging;
 mod web_accessibility;
 mod web_events;
 mod web_library;
+mod web_links;
 mod web_sessions;
 mod web_wiki;
 mod wiki;

@@ -119,6 +119,8 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         &document,
         "/groups/housing/events",
         &event,
+        "/about",
+        "/@jo",
         "/no/such/page",
     ];
     let signed_in = [
@@ -144,6 +146,13 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/events".to_owned(),
         "/groups/housing/new-event".to_owned(),
         event.clone(),
+        "/search".to_owned(),
+        "/search?q=damp".to_owned(),
+        "/search?q=damp&type=wiki&since=2020-01-01".to_owned(),
+        "/directory".to_owned(),
+        "/directory?topic=damp".to_owned(),
+        "/@jo".to_owned(),
+        "/about".to_owned(),
     ];
     let mut visits: Vec<Value> = signed_out
         .iter()

@@ -51,10 +51,7 @@ impl GroupCard {
 
     /// `name` for a local group, `name@host` for another node's.
     pub fn handle(&self) -> String {
-        match &self.account.domain {
-            None => self.account.username.clone(),
-            Some(host) => format!("{}@{host}", self.account.username),
-        }
+        handle_of(&self.account)
     }
 
     pub fn shown_name(&self) -> &str {
@@ -63,6 +60,15 @@ impl GroupCard {
         } else {
             &self.account.display_name
         }
+    }
+}
+
+/// How a group is named in this node's addresses: `name` for a local
+/// group, `name@host` for another node's.
+pub fn handle_of(group: &Account) -> String {
+    match &group.domain {
+        None => group.username.clone(),
+        Some(host) => format!("{}@{host}", group.username),
     }
 }
 

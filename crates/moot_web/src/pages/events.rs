@@ -285,7 +285,10 @@ pub async fn event_page_for_browser(
     let view = events::show(&ctx, me, id).await?;
     let e = &view.event;
     let group = match &view.group {
-        Some(g) => Some(moot_app::views::groups::by_handle(&ctx, me, &handle_of(g)).await?),
+        Some(g) => Some(
+            moot_app::views::groups::by_handle(&ctx, me, &moot_app::views::groups::handle_of(g))
+                .await?,
+        ),
         None => None,
     };
     let answers = [
@@ -335,13 +338,6 @@ pub async fn event_page_for_browser(
             @if let Some(group) = &group { p { a href=(section(group, "events")) { "All events of " (group.shown_name()) } } }
         },
     ))
-}
-
-fn handle_of(group: &moot_app::model::Account) -> String {
-    match &group.domain {
-        Some(host) => format!("{}@{host}", group.username),
-        None => group.username.clone(),
-    }
 }
 
 #[derive(Deserialize)]

@@ -89,6 +89,13 @@ pub fn notice(ctx: &Context, text: &str) -> Cookie<'static> {
     notice
 }
 
+/// Sends the browser on to `to`.
+pub fn see_other(to: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish()
+}
+
 /// Sends the browser on to `to` (after a form's post), with a notice for
 /// the page it lands on.
 pub fn redirect_with_notice(ctx: &Context, to: &str, text: &str) -> actix_web::HttpResponse {

@@ -1,7 +1,6 @@
 //! People's pages (`/@user`, and `/@user@host` for people on other
 //! nodes) with their posts and groups, and the node's about page.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use maud::{html, PreEscaped};
 use moot_app::model::Window;
@@ -17,12 +16,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(profile).service(post).service(about);
 }
 
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 #[get("/@{acct}")]
 async fn profile(
     ctx: web::Data<Context>,
@@ -35,7 +28,7 @@ async fn profile(
         .ok_or_else(WebError::not_found)?;
     if account.actor_type == "Group" {
         let handle = moot_app::views::groups::handle_of(&account);
-        return Ok(see_other(&format!("/groups/{handle}")));
+        return Ok(crate::session::see_other(&format!("/groups/{handle}")));
     }
     let me = viewer.session.as_ref().map(|s| &s.session.account);
     let shown = moot_app::views::posts::account(&ctx, account.clone()).await?;
@@ -96,7 +89,7 @@ async fn profile(
 async fn post(path: web::Path<(String, String)>) -> Result<HttpResponse, WebError> {
     let (_, id) = path.into_inner();
     let id: i64 = id.parse().map_err(|_| WebError::not_found())?;
-    Ok(see_other(&format!("/posts/{id}")))
+    Ok(crate::session::see_other(&format!("/posts/{id}")))
 }
 
 #[get("/about")]

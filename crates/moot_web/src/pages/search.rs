@@ -2,7 +2,6 @@
 //! with the search API's filters and the matching words marked; and
 //! `/directory`, "who knows" about a topic.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
 use maud::{html, Markup};
@@ -288,12 +287,6 @@ async fn directory_page(
     ))
 }
 
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 /// A wiki page by its id (as search finds it), at its group's address.
 #[get("/wiki-pages/{id}")]
 async fn wiki_page_by_id(
@@ -304,7 +297,7 @@ async fn wiki_page_by_id(
     let id: i64 = id.parse().map_err(|_| WebError::not_found())?;
     let me = viewer.session.as_ref().map(|s| &s.session.account);
     let view = moot_app::wiki::by_id(&ctx, me, id).await?;
-    Ok(see_other(format!(
+    Ok(crate::session::see_other(&format!(
         "/groups/{}/wiki/{}",
         moot_app::views::groups::handle_of(&view.group),
         view.page.slug
@@ -329,7 +322,7 @@ async fn document_by_id(
     let group_id: i64 = query.group.parse().map_err(|_| WebError::not_found())?;
     let me = viewer.session.as_ref().map(|s| &s.session.account);
     let view = moot_app::library::show(&ctx, me, group_id, id).await?;
-    Ok(see_other(format!(
+    Ok(crate::session::see_other(&format!(
         "/groups/{}/library/{}",
         moot_app::views::groups::handle_of(&view.group),
         view.item.id

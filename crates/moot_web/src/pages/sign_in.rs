@@ -31,12 +31,6 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 fn form_page(
     ctx: &Context,
     req: &HttpRequest,
@@ -94,7 +88,7 @@ async fn login_page(
 ) -> HttpResponse {
     let next = safe_next(query.next.as_deref());
     if viewer.session.is_some() {
-        return see_other(next);
+        return crate::session::see_other(next);
     }
     let token = forms::expected_token(&viewer, &req).unwrap_or_else(forms::new_token);
     form_page(&ctx, &req, &viewer, &token, "", next, &[])

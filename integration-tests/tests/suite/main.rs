@@ -48,6 +48,7 @@ mod tags;
 mod timeline_paging;
 mod web_accessibility;
 mod web_events;
+mod web_keyboard;
 mod web_library;
 mod web_links;
 mod web_sessions;

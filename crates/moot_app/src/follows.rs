@@ -97,6 +97,11 @@ pub async fn follow(
             "you cannot follow someone you block or who blocks you".into(),
         ));
     }
+    if target.actor_type == "Group"
+        && moot_db::groups::is_banned(&mut *ctx.db.conn().await?, target.id, follower.id).await?
+    {
+        return Err(AppError::Forbidden("you are banned from this group".into()));
+    }
     let follow_id = ctx.urls.new_activity();
     let follower_uri = actor_id(ctx, follower)?;
     let target_uri = actor_id(ctx, target)?;

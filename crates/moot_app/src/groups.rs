@@ -519,6 +519,17 @@ pub async fn set_role(
     Ok((member, role_name(role.as_deref())))
 }
 
+/// Who is banned from a group, for its moderators.
+pub async fn bans(
+    ctx: &Context,
+    moderator: &Account,
+    group_id: i64,
+) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    require_moderator(&mut conn, group_id, moderator).await?;
+    Ok(queries::banned(&mut conn, group_id).await?)
+}
+
 /// A moderator lifts a ban; the person may ask to join again.
 pub async fn unban(
     ctx: &Context,

@@ -16,6 +16,7 @@ pub use moot_db::timelines::{Boost, Entry};
 pub use moot_db::tokens::OAuthApp;
 pub use moot_db::wiki::{Page as WikiPage, Revision, Submission};
 pub use moot_db::window::Window;
+pub use moot_protocol::activities::FollowAnswer;
 pub use moot_protocol::notes::Visibility;
 
 /// An account for unit tests of rules.

@@ -440,6 +440,37 @@ pub async fn revoke(ctx: &Context, client: &ClientAuth, token: &str) -> Result<(
     Ok(())
 }
 
+/// An app a person signed in to: its newest token's scopes and when that
+/// was issued.
+pub struct Authorization {
+    pub app: OAuthApp,
+    pub scopes: String,
+    pub since: DateTime<Utc>,
+}
+
+/// The apps that can act for `user` now.
+pub async fn authorizations(ctx: &Context, user: &User) -> Result<Vec<Authorization>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(store::apps_of_user(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .map(|(app, scopes, since)| Authorization { app, scopes, since })
+        .collect())
+}
+
+/// Takes back everything `user` let an app do: all its tokens stop working.
+pub async fn revoke_authorization(ctx: &Context, user: &User, app_id: i64) -> Result<(), AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let revoked = store::revoke_app_for_user(&mut conn, user.id, app_id).await?;
+    if revoked.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    for digest in &revoked {
+        forget_session(ctx, digest);
+    }
+    Ok(())
+}
+
 /// A revoked token stops working in this process at once, not when the
 /// revocation's announcement arrives.
 fn forget_session(ctx: &Context, token_sha256: &[u8]) {

@@ -207,3 +207,21 @@ pub async fn is_rsvp_activity(conn: &mut AsyncPgConnection, ap_id: &str) -> Quer
     .get_result(conn)
     .await
 }
+
+/// The next events of these groups from `from` on, soonest first.
+pub async fn upcoming_in(
+    conn: &mut AsyncPgConnection,
+    group_ids: &[i64],
+    from: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::group_id.eq_any(group_ids))
+        .filter(events::deleted_at.is_null())
+        .filter(events::starts_at.ge(from))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)
+        .await
+}

@@ -106,6 +106,17 @@ pub async fn ban(conn: &mut AsyncPgConnection, group_id: i64, account_id: i64) -
         .map(|_| ())
 }
 
+/// The people banned from a group, by name.
+pub async fn banned(conn: &mut AsyncPgConnection, group_id: i64) -> QueryResult<Vec<Account>> {
+    group_bans::table
+        .inner_join(accounts::table.on(accounts::id.eq(group_bans::account_id)))
+        .filter(group_bans::group_id.eq(group_id))
+        .order((accounts::username, accounts::domain))
+        .select(Account::as_select())
+        .load(conn)
+        .await
+}
+
 /// Usernames of a group's owner and moderators.
 pub async fn moderator_names(
     conn: &mut AsyncPgConnection,

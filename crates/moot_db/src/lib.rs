@@ -12,6 +12,7 @@ pub mod filters;
 pub mod follows;
 pub mod groups;
 pub mod kept_sql;
+pub mod knowledge;
 pub mod library;
 pub mod lists;
 pub mod markers;

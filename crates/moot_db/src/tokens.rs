@@ -231,3 +231,52 @@ pub async fn user(
         .await
         .optional()
 }
+
+/// The apps a person has signed in to that still hold a token: each with
+/// the scopes of its newest token and when that was issued.
+pub async fn apps_of_user(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> QueryResult<Vec<(OAuthApp, String, chrono::DateTime<chrono::Utc>)>> {
+    let rows: Vec<(OAuthApp, String, chrono::DateTime<chrono::Utc>)> = access_tokens::table
+        .inner_join(oauth_apps::table)
+        .filter(access_tokens::user_id.eq(user_id))
+        .filter(access_tokens::revoked_at.is_null())
+        .order((oauth_apps::id, access_tokens::created_at.desc()))
+        .select((
+            OAuthApp::as_select(),
+            access_tokens::scopes,
+            access_tokens::created_at,
+        ))
+        .load(conn)
+        .await?;
+    let mut apps: Vec<(OAuthApp, String, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    for row in rows {
+        if apps.last().is_none_or(|(app, _, _)| app.id != row.0.id) {
+            apps.push(row);
+        }
+    }
+    apps.sort_by_key(|(_, _, since)| std::cmp::Reverse(*since));
+    Ok(apps)
+}
+
+/// Revokes every token a person gave an app; returns their digests.
+pub async fn revoke_app_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    app_id: i64,
+) -> QueryResult<Vec<Vec<u8>>> {
+    diesel::update(
+        access_tokens::table
+            .filter(access_tokens::user_id.eq(user_id))
+            .filter(access_tokens::app_id.eq(app_id))
+            .filter(access_tokens::revoked_at.is_null()),
+    )
+    .set((
+        access_tokens::revoked_at.eq(Some(chrono::Utc::now())),
+        access_tokens::refresh_sha256.eq(None::<Vec<u8>>),
+    ))
+    .returning(access_tokens::token_sha256)
+    .get_results(conn)
+    .await
+}

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::events::configure(cfg);
     pages::search::configure(cfg);
     pages::profiles::configure(cfg);
+    pages::manage::configure(cfg);
 }
 
 /// Pages at the addresses of ActivityPub objects, for browsers only:

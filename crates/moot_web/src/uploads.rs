@@ -22,19 +22,26 @@ use crate::session::Viewer;
 /// Most bytes of one text field of an upload form.
 const MAX_TEXT_FIELD: usize = 16 * 1024;
 
-/// A checked upload form: who sent it, its text fields and its file (if
-/// one was chosen).
+/// A checked upload form: who sent it, its text fields and its files
+/// (those chosen), by field name.
 pub struct Upload {
     pub viewer: Viewer,
     pub fields: HashMap<String, String>,
-    pub file: Option<Received>,
+    pub files: HashMap<String, Received>,
 }
 
 impl Upload {
     pub fn field(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
     }
+
+    pub fn take_file(&mut self, name: &str) -> Option<Received> {
+        self.files.remove(name)
+    }
 }
+
+/// The form fields that carry files.
+const FILE_FIELDS: &[&str] = &["file", "avatar"];
 
 fn malformed(e: impl std::fmt::Display) -> WebError {
     WebError::bad_request(format!("The form could not be read: {e}"))
@@ -66,7 +73,7 @@ async fn read(
     };
     let expected = expected_token(&viewer, &req);
     let mut checked = false;
-    let (mut fields, mut file) = (HashMap::new(), None);
+    let (mut fields, mut files) = (HashMap::new(), HashMap::new());
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(malformed)?;
         let name = field.name().unwrap_or_default().to_owned();
@@ -89,7 +96,7 @@ async fn read(
             .content_disposition()
             .and_then(|d| d.get_filename())
             .map(str::to_owned);
-        if name == "file" {
+        if FILE_FIELDS.contains(&name.as_str()) {
             let claimed = field.content_type().map(|m| m.essence_str().to_owned());
             let mut receiving = Receiving::start(&ctx, claimed, file_name.clone())
                 .await
@@ -103,7 +110,7 @@ async fn read(
             let received = receiving.finish().await.map_err(refused)?;
             // A form sent with no file chosen has an empty, nameless part.
             if received.size > 0 || file_name.is_some_and(|n| !n.is_empty()) {
-                file = Some(received);
+                files.insert(name, received);
             }
             continue;
         }
@@ -123,7 +130,7 @@ async fn read(
     Ok(Upload {
         viewer,
         fields,
-        file,
+        files,
     })
 }
 

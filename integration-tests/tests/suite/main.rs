@@ -51,6 +51,8 @@ mod web_events;
 mod web_keyboard;
 mod web_library;
 mod web_links;
+mod web_manage;
 mod web_sessions;
+mod web_settings;
 mod web_wiki;
 mod wiki;

@@ -146,6 +146,9 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/events".to_owned(),
         "/groups/housing/new-event".to_owned(),
         event.clone(),
+        "/groups/housing/manage".to_owned(),
+        "/settings/profile".to_owned(),
+        "/settings/apps".to_owned(),
         "/search".to_owned(),
         "/search?q=damp".to_owned(),
         "/search?q=damp&type=wiki&since=2020-01-01".to_owned(),
@@ -163,7 +166,11 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         .collect();
     for user in ["jo", "sam"] {
         visits.extend(signed_in.iter().map(
-            |p| json!({ "path": p, "login": user, "password": PASSWORD, "mobile": user == "jo" }),
+            |p| {
+                // Only moderators manage a group; others are told so.
+                let expect = if user == "sam" && p.ends_with("/manage") { 403 } else { 200 };
+                json!({ "path": p, "login": user, "password": PASSWORD, "mobile": user == "jo", "expect": expect })
+            },
         ));
     }
     // Pages that answer a form: a refused sign-in, a form with an error,
@@ -182,6 +189,30 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         json!({ "input[name=base_version]": first_version, "#body": "My own text" }),
         409,
     ));
+    // Each page with its stylesheet and script weighs under 100 KB.
+    let front = web.get("/").await.body;
+    let mut assets = 0;
+    for kind in [".css", ".js"] {
+        let at = front.find(kind).unwrap();
+        let start = front[..at].rfind("/assets/").unwrap();
+        let asset = node
+            .http
+            .get(node.url(&front[start..at + kind.len()]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asset.status(), 200);
+        assert!(asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        assets += asset.bytes().await.unwrap().len();
+    }
+    for path in &signed_in {
+        let page = web.get(path).await.body.len();
+        assert!(page + assets < 100_000, "{path}: {page} + {assets} bytes");
+    }
+
     let report = moot_testkit::browser::run(
         "check_pages.mjs",
         json!({ "base": node.url(""), "visits": visits }),

@@ -6,6 +6,7 @@
 
 pub mod filtering;
 pub mod groups;
+pub mod knowledge;
 pub mod notifications;
 pub mod posts;
 pub mod rules;

@@ -247,6 +247,9 @@ async fn discussion_page(
                     } @else {
                         p { a href={ "/login?next=" (crate::forms::encode(&base)) } { "Sign in to join" } }
                     }
+                    @if group.membership.moderates() && group.is_local() {
+                        p { a href={ (base) "/manage" } { "Manage this group" } }
+                    }
                     h2 { "Knowledge" }
                     ul {
                         li { a href={ (base) "/wiki" } { "Wiki" } }

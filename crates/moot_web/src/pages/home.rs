@@ -5,6 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use moot_app::model::Window;
 use moot_app::views::groups::GroupCard;
+use moot_app::views::knowledge::Change;
 use moot_app::views::notifications::NotificationQuery;
 use moot_app::Context;
 
@@ -29,6 +30,7 @@ async fn home(
         Some(session) => {
             let me = &session.session.account;
             let groups = moot_app::views::groups::of_person(&ctx, me).await?;
+            let knowledge = moot_app::views::knowledge::recent(&ctx, &groups, 8).await?;
             let feed = moot_app::views::timelines::home(&ctx, me, Window::below(None, 20)).await?;
             let notifications = moot_app::views::notifications::list(
                 &ctx,
@@ -48,7 +50,15 @@ async fn home(
                     h1 { span class="caption" { "Welcome back" } (posts::shown_name(me)) }
                     div class="columns" {
                         div {
-                            h2 { "Recent activity" }
+                            @if !knowledge.changes.is_empty() {
+                                h2 { "New and changed in your groups" }
+                                ul class="feed" {
+                                    @for change in &knowledge.changes {
+                                        (changed(&groups, change))
+                                    }
+                                }
+                            }
+                            h2 { "Recent discussions" }
                             @if feed.items.is_empty() {
                                 p { "Nothing yet. " a href="/groups" { "Find groups to join" } " and their discussions will show here." }
                             } @else {
@@ -58,6 +68,16 @@ async fn home(
                         div {
                             h2 { "Your groups" }
                             (my_groups(&groups))
+                            h2 { "Upcoming events" }
+                            @if knowledge.events.is_empty() { p { "No upcoming events in your groups." } }
+                            ul {
+                                @for event in &knowledge.events {
+                                    li {
+                                        a href={ "/events/" (event.id) } { (event.title) } br;
+                                        span class="secondary" { (layout::when(event.starts_at)) }
+                                    }
+                                }
+                            }
                             h2 { "Notifications" }
                             @if notifications.items.is_empty() {
                                 p { "No notifications." }
@@ -73,6 +93,40 @@ async fn home(
                     }
                 },
             ))
+        }
+    }
+}
+
+/// One new or changed wiki page or document, with its group.
+fn changed(groups: &[GroupCard], change: &Change) -> Markup {
+    let group = groups.iter().find(|g| g.account.id == change.group_id);
+    let handle = group.map(GroupCard::handle).unwrap_or_default();
+    let (what, href) = match change.kind.as_str() {
+        "wiki" => (
+            if change.versions > 1 {
+                "Wiki page edited"
+            } else {
+                "New wiki page"
+            },
+            format!("/groups/{handle}/wiki/{}", change.slug),
+        ),
+        _ => (
+            if change.versions > 1 {
+                "New version of a document"
+            } else {
+                "New document"
+            },
+            format!("/groups/{handle}/library/{}", change.id),
+        ),
+    };
+    html! {
+        li {
+            p class="post-meta" {
+                span class="tag grey" { (what) } " in "
+                @if let Some(g) = group { a href={ "/groups/" (handle) } { (g.shown_name()) } }
+                " · " (layout::when(change.at))
+            }
+            a href=(href) { strong { (change.title) } }
         }
     }
 }

@@ -218,8 +218,7 @@ async fn keep_file<T>(
         None => return Err(AppError::Forbidden("sign in first".into())),
     };
     let received = upload
-        .file
-        .take()
+        .take_file("file")
         .ok_or_else(|| AppError::invalid("file", "must be chosen"))?;
     let details = Details {
         description: Some(upload.field("description").to_owned()).filter(|d| !d.is_empty()),

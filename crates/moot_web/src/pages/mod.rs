@@ -4,6 +4,7 @@ pub mod events;
 pub mod groups;
 pub mod home;
 pub mod library;
+pub mod manage;
 pub mod notifications;
 pub mod object_links;
 pub mod profiles;

@@ -17,7 +17,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_page)
         .service(change_password)
         .service(sessions_page)
-        .service(revoke_session);
+        .service(revoke_session)
+        .service(profile_page)
+        .service(save_profile)
+        .service(apps_page)
+        .service(revoke_app);
 }
 
 #[get("/settings")]
@@ -41,10 +45,14 @@ async fn settings_page(
                 div { dt { "Email address" } dd { (user.email) } }
                 div { dt { "Profile page" } dd { a href={ "/@" (account.username) } { "Your public profile" } } }
             }
+            ul {
+                li { a href="/settings/profile" { "Your profile: name, about you, picture" } }
+            }
             h2 { "Security" }
             ul {
                 li { a href="/settings/password" { "Change your password" } }
                 li { a href="/settings/sessions" { "Signed-in devices" } }
+                li { a href="/settings/apps" { "Apps you have signed in to" } }
             }
         },
     ))
@@ -243,5 +251,154 @@ async fn revoke_session(
         &ctx,
         "/settings/sessions",
         "That browser has been signed out.",
+    ))
+}
+
+fn profile_form(
+    ctx: &Context,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    errors: &[FieldError],
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(req)?;
+    let account = &session.session.account;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        req,
+        viewer,
+        status,
+        "Your profile",
+        html! {
+            (layout::breadcrumbs(&[("/settings", "Settings")]))
+            h1 { "Your profile" }
+            p { "Everyone can see your profile, on this node and on the nodes it federates with." }
+            (layout::error_summary(errors))
+            form method="post" action="/settings/profile" enctype="multipart/form-data" novalidate {
+                (forms::csrf_field(&session.csrf_token))
+                (layout::input(&Input { value: &account.display_name, autocomplete: Some("name"),
+                    hint: Some("Your name as colleagues know it, and your role if you like."),
+                    ..Input::new("display_name", "Name") }, errors))
+                (layout::textarea(&Input { value: account.note_source.as_deref().unwrap_or_default(),
+                    hint: Some("What you work on and what you know about. At most 500 characters."),
+                    ..Input::new("note", "About you") }, 4, errors))
+                @if let Some(avatar) = &account.avatar_url {
+                    p { img src=(avatar) alt="Your current picture" width="96" height="96"; }
+                }
+                (layout::file_input(&Input { hint: Some("A PNG, JPEG, GIF or WebP image. Leave empty to keep the current one."),
+                    ..Input::new("avatar", "Picture (optional)") }, errors))
+                button type="submit" { "Save profile" }
+            }
+        },
+    ))
+}
+
+#[get("/settings/profile")]
+async fn profile_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    profile_form(&ctx, &req, &viewer, &[])
+}
+
+#[post("/settings/profile")]
+async fn save_profile(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    mut upload: crate::uploads::Upload,
+) -> Result<HttpResponse, WebError> {
+    let me = upload.viewer.require(&req)?.session.account.clone();
+    let input = moot_app::profiles::ProfileInput {
+        display_name: Some(upload.field("display_name").to_owned()),
+        note: Some(upload.field("note").to_owned()),
+        avatar: upload.take_file("avatar"),
+        ..Default::default()
+    };
+    match moot_app::profiles::update(&ctx, &me, input).await {
+        Ok(_) => Ok(session::redirect_with_notice(
+            &ctx,
+            "/settings",
+            "Your profile has been saved.",
+        )),
+        Err(AppError::Invalid { field, message }) => {
+            let (field, label) = match field {
+                "display_name" => ("display_name", "Your name"),
+                "note" => ("note", "About you"),
+                _ => ("avatar", "The picture"),
+            };
+            let errors = [FieldError {
+                field,
+                message: format!("{label} {message}"),
+            }];
+            profile_form(&ctx, &req, &upload.viewer, &errors)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[get("/settings/apps")]
+async fn apps_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(&req)?;
+    let apps = moot_app::oauth::authorizations(&ctx, &session.session.user).await?;
+    Ok(layout::page(
+        &ctx,
+        &req,
+        &viewer,
+        "Apps you have signed in to",
+        html! {
+            (layout::breadcrumbs(&[("/settings", "Settings")]))
+            h1 { "Apps you have signed in to" }
+            p { "These apps can use your account. If you no longer use one, or do not recognise it, take its access away." }
+            @if apps.is_empty() { p { "No apps can use your account." } }
+            @else {
+                div class="table-wrap" {
+                    table {
+                        caption class="visually-hidden" { "Apps with access to your account" }
+                        thead { tr { th scope="col" { "App" } th scope="col" { "May" } th scope="col" { "Since" } th scope="col" { span class="visually-hidden" { "Action" } } } }
+                        tbody {
+                            @for a in &apps {
+                                tr {
+                                    td { (a.app.name) @if let Some(site) = &a.app.website { br; span class="secondary" { (site) } } }
+                                    td { (a.scopes) }
+                                    td { (layout::when(a.since)) }
+                                    td {
+                                        form class="inline" method="post" action={ "/settings/apps/" (a.app.id) "/revoke" } {
+                                            (forms::csrf_field(&session.csrf_token))
+                                            button type="submit" class="secondary" { "Take access away" span class="visually-hidden" { " from " (a.app.name) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[post("/settings/apps/{id}/revoke")]
+async fn revoke_app(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    posted: Posted<NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let session = posted.viewer.require(&req)?;
+    let id: i64 = id.parse().map_err(|_| WebError::not_found())?;
+    moot_app::oauth::revoke_authorization(&ctx, &session.session.user, id).await?;
+    Ok(session::redirect_with_notice(
+        &ctx,
+        "/settings/apps",
+        "The app can no longer use your account.",
     ))
 }

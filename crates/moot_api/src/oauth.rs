@@ -10,6 +10,7 @@ use moot_app::model::OAuthApp;
 use moot_app::oauth::{self, AuthorizeRequest, ClientAuth, Grant, OAuthError, OUT_OF_BAND};
 use moot_app::sign_in::Credentials;
 use moot_app::Context;
+use moot_core::client_address::{client_address, trusted_proxies};
 use moot_core::scopes::Scopes;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -212,7 +213,14 @@ async fn authorize_answer(
     }
     let checked = match (form.login.as_deref(), form.password.as_deref()) {
         (Some(login), Some(password)) => {
-            let from = req.peer_addr().map(|a| a.ip());
+            let forwarded = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok());
+            let trusted = trusted_proxies(&ctx.settings.rate_limits);
+            let from = req
+                .peer_addr()
+                .map(|a| client_address(a.ip(), forwarded, &trusted));
             moot_app::sign_in::check(&ctx, login, password, from).await
         }
         _ => Ok(Credentials::Wrong),

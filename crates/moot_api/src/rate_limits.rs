@@ -20,6 +20,7 @@ use actix_web::{web, ResponseError};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota};
+use moot_core::client_address::{client_address, trusted_proxies};
 use moot_core::settings::RateLimitSettings;
 
 use crate::errors::ApiError;
@@ -53,11 +54,7 @@ impl RateLimits {
             per_ip: DefaultKeyedRateLimiter::keyed(quota(settings.per_ip, settings.window_secs))
                 .with_middleware(),
             settings: settings.clone(),
-            trusted: settings
-                .trusted_proxies
-                .iter()
-                .filter_map(|p| p.parse().ok())
-                .collect(),
+            trusted: trusted_proxies(settings),
         });
         // Forget clients whose allowance is full again, so memory follows
         // the clients of the last window, not every client ever seen.
@@ -90,34 +87,21 @@ fn client_of(req: &ServiceRequest) -> Option<Client> {
         return Some(Client::Token(hasher.finish()));
     }
     let peer = req.peer_addr()?.ip();
-    Some(Client::Address(client_address(peer, req, &trusted(req))))
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    Some(Client::Address(client_address(
+        peer,
+        forwarded,
+        &trusted(req),
+    )))
 }
 
 fn trusted(req: &ServiceRequest) -> Vec<IpAddr> {
     req.app_data::<web::Data<Arc<RateLimits>>>()
         .map(|l| l.trusted.clone())
         .unwrap_or_default()
-}
-
-/// The client's address: the peer's, unless the peer is a trusted proxy;
-/// then the last address in `X-Forwarded-For` that is not one (the ones
-/// before it could have been written by the client itself).
-fn client_address(peer: IpAddr, req: &ServiceRequest, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    let forwarded = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|a| !trusted.contains(a))
-        .unwrap_or(peer)
 }
 
 /// `X-RateLimit-*` values: (limit, remaining, seconds until full again).

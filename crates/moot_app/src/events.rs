@@ -198,6 +198,13 @@ pub async fn create(
             .await?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event {id} exists")))?;
             publish(ctx, conn, &event, "Create").await?;
+            if let Some(group) = &group {
+                let when = event.starts_at.format("%-d %B %Y, %H:%M UTC").to_string();
+                let what = format!("New event on {when}");
+                let text =
+                    crate::announcements::text(&what, &event.title, &uri, &input.description);
+                crate::announcements::announce(ctx, conn, group, &text, &uri).await?;
+            }
             Ok(event)
         })
         .await?;

@@ -2,6 +2,7 @@
 //! these functions, so each rule lives in one place.
 
 pub mod accounts;
+pub mod announcements;
 pub mod answers;
 pub mod blocks;
 pub mod bookmarks;

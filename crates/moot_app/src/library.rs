@@ -260,6 +260,14 @@ async fn record_version(
         &version,
     );
     crate::outbound::to_followers(ctx, conn, group, &activity).await?;
+    let what = if number == 1 {
+        "New document".to_owned()
+    } else {
+        format!("New version ({number}) of a document")
+    };
+    let link = ctx.urls.library_item(&group.username, item.id);
+    let text = crate::announcements::text(&what, &item.title, &link, &item.description);
+    crate::announcements::announce(ctx, conn, group, &text, &link).await?;
     Ok(item)
 }
 

@@ -635,6 +635,46 @@ async fn create_once(
     .await
 }
 
+/// A post by a local group about something it keeps (a wiki page, a
+/// document, an event), in the transaction that made the change: its
+/// followers, here and on other nodes, see it in their home timelines,
+/// and replies to it discuss that thing, whose id is the post's `url`.
+pub(crate) async fn post_as_group(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    text: &str,
+    about: &Url,
+    visibility: Visibility,
+) -> Result<Status, AppError> {
+    let content = text::render_markdown(text);
+    let status = queries::insert(
+        conn,
+        &NewStatus {
+            ap_id: None,
+            account_id: group.id,
+            in_reply_to_id: None,
+            in_reply_to_ap_id: None,
+            kind: "Note",
+            content: &content,
+            source: Some(text),
+            spoiler_text: "",
+            sensitive: false,
+            visibility: visibility.as_str(),
+            language: None,
+            url: Some(about.as_str()),
+            created_at: Utc::now(),
+            group_id: Some(group.id),
+        },
+    )
+    .await?;
+    notify_subscribers(conn, &status).await?;
+    let audience = audience(ctx, conn, group, visibility, &[], None).await?;
+    let object = render_local(ctx, group, &status, &audience, &[], None, &[])?;
+    publish(ctx, conn, group, "Create", &object, &audience.inboxes, None).await?;
+    Ok(status)
+}
+
 const IDEMPOTENT_RACE: &str = "idempotency key in use";
 
 /// The post `author` already made with `key`, if any.

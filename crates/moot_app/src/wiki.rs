@@ -407,6 +407,8 @@ async fn record(
 ) -> Result<(Page, Revision), AppError> {
     let previous = base_of(page).to_owned();
     let diff = rules::diff(&page.body, body);
+    let worth_telling = page.version.is_empty()
+        || crate::announcements::is_significant(&page.body, body, title != page.title);
     let version = version_of(&previous, &diff);
     let number = queries::next_number(conn, page.id).await?;
     let id = ctx.urls.wiki_revision(&group.username, &page.slug, number);
@@ -444,6 +446,21 @@ async fn record(
         &patch,
     );
     crate::outbound::to_followers(ctx, conn, group, &activity).await?;
+    if worth_telling {
+        let what = if number == 1 {
+            "New wiki page"
+        } else {
+            "Wiki page updated"
+        };
+        let about = if summary.trim().is_empty() {
+            body
+        } else {
+            summary
+        };
+        let link = ctx.urls.wiki_page(&group.username, &page.slug);
+        let text = crate::announcements::text(what, &page.title, &link, about);
+        crate::announcements::announce(ctx, conn, group, &text, &link).await?;
+    }
     Ok((page, revision))
 }
 

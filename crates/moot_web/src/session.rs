@@ -104,3 +104,18 @@ pub fn redirect_with_notice(ctx: &Context, to: &str, text: &str) -> actix_web::H
         .cookie(notice(ctx, text))
         .finish()
 }
+
+/// The address a request comes from, through the node's trusted proxies.
+pub fn client_ip(ctx: &Context, req: &HttpRequest) -> Option<std::net::IpAddr> {
+    use moot_core::client_address::{client_address, trusted_proxies};
+    let peer = req.peer_addr()?.ip();
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    Some(client_address(
+        peer,
+        forwarded,
+        &trusted_proxies(&ctx.settings.rate_limits),
+    ))
+}

@@ -30,6 +30,7 @@ mod hostile;
 mod idempotency;
 mod inbox_batches;
 mod inbox_overload;
+mod knowledge_in_apps;
 mod library;
 mod lists;
 mod mastodon_py;

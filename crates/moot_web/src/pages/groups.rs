@@ -166,15 +166,26 @@ pub(crate) async fn find(
     Ok(moot_app::views::groups::by_handle(ctx, me, handle).await?)
 }
 
+/// Discussions shown on one page of a group.
+const DISCUSSIONS_PER_PAGE: i64 = 10;
+
+#[derive(Deserialize)]
+struct Older {
+    #[serde(default)]
+    before: String,
+}
+
 #[get("/groups/{handle}")]
 async fn group_page(
     ctx: web::Data<Context>,
     req: HttpRequest,
     viewer: Viewer,
     handle: web::Path<String>,
+    older: web::Query<Older>,
 ) -> Result<HttpResponse, WebError> {
     let group = find(&ctx, &viewer, &handle).await?;
-    discussion_page(&ctx, &req, &viewer, &group, "", &[]).await
+    let before = older.before.parse().ok();
+    discussion_page(&ctx, &req, &viewer, &group, before, "", &[]).await
 }
 
 async fn discussion_page(
@@ -182,6 +193,7 @@ async fn discussion_page(
     req: &HttpRequest,
     viewer: &Viewer,
     group: &GroupCard,
+    before: Option<i64>,
     draft: &str,
     errors: &[FieldError],
 ) -> Result<HttpResponse, WebError> {
@@ -192,8 +204,13 @@ async fn discussion_page(
         None
     } else {
         Some(
-            moot_app::views::timelines::group(ctx, me, &group.account, Window::below(None, 20))
-                .await?,
+            moot_app::views::timelines::group(
+                ctx,
+                me,
+                &group.account,
+                Window::below(before, DISCUSSIONS_PER_PAGE),
+            )
+            .await?,
         )
     };
     let handle = group.handle();
@@ -220,6 +237,16 @@ async fn discussion_page(
                         None => p { "This group is private. Its discussions are for its members." },
                         Some(page) if page.items.is_empty() => p { "No discussions yet." },
                         Some(page) => (posts::feed(ctx, &page.items)),
+                    }
+                    @if let Some(page) = &discussions {
+                        @if page.cursors.len() as i64 == DISCUSSIONS_PER_PAGE {
+                            @if let Some(oldest) = page.cursors.last() {
+                                nav class="pagination" aria-label="Pages of discussions" {
+                                    span {}
+                                    a href={ (base) "?before=" (oldest) } { "Older discussions" }
+                                }
+                            }
+                        }
                     }
                     @if let Some(session) = &viewer.session {
                         @if group.membership.is_member() {
@@ -336,7 +363,7 @@ async fn new_discussion(
             field: "text",
             message: "Enter your post".into(),
         }];
-        return discussion_page(&ctx, &req, &posted.viewer, &group, "", &errors).await;
+        return discussion_page(&ctx, &req, &posted.viewer, &group, None, "", &errors).await;
     }
     let visibility = if group.mode == Some(MembershipMode::Private) {
         moot_app::model::Visibility::Private
@@ -365,7 +392,7 @@ async fn new_discussion(
                 field: "text",
                 message: format!("Your post {message}"),
             }];
-            discussion_page(&ctx, &req, &posted.viewer, &group, text, &errors).await
+            discussion_page(&ctx, &req, &posted.viewer, &group, None, text, &errors).await
         }
         Err(e) => Err(e.into()),
     }

@@ -31,7 +31,7 @@ async fn home(
             let me = &session.session.account;
             let groups = moot_app::views::groups::of_person(&ctx, me).await?;
             let knowledge = moot_app::views::knowledge::recent(&ctx, &groups, 8).await?;
-            let feed = moot_app::views::timelines::home(&ctx, me, Window::below(None, 20)).await?;
+            let feed = moot_app::views::timelines::home(&ctx, me, Window::below(None, 10)).await?;
             let notifications = moot_app::views::notifications::list(
                 &ctx,
                 me,
@@ -63,6 +63,7 @@ async fn home(
                                 p { "Nothing yet. " a href="/groups" { "Find groups to join" } " and their discussions will show here." }
                             } @else {
                                 (posts::feed(&ctx, &feed.items))
+                                p { a href="/groups" { "Find more groups" } }
                             }
                         }
                         div {

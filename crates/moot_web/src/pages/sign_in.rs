@@ -142,7 +142,7 @@ async fn login(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let client = Client {
-        ip: req.peer_addr().map(|a| a.ip()),
+        ip: session::client_ip(&ctx, &req),
         user_agent,
     };
     let attempt = browser_sessions::sign_in(

@@ -69,6 +69,10 @@ pub async fn search(conn: &mut AsyncPgConnection, q: &Query<'_>) -> diesel::Quer
              FROM statuses s, q
             WHERE s.deleted_at IS NULL
               AND to_tsvector('english', regexp_replace(s.content, '<[^>]*>', ' ', 'g')) @@ q.query
+              -- A group's own posts announce its new pages, files and
+              -- events: those are found themselves instead.
+              AND NOT EXISTS (SELECT 1 FROM accounts g
+                               WHERE g.id = s.account_id AND g.actor_type = 'Group')
               AND (s.account_id = $2
                    OR (s.visibility = 'public'
                        AND (s.group_id IS NULL OR s.group_id NOT IN (SELECT id FROM closed)))

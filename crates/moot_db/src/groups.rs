@@ -308,17 +308,29 @@ pub async fn known(
         .await
 }
 
-/// The groups a person follows (accepted) or asked to join (not yet).
+/// The groups a person follows (accepted) or asked to join (not yet),
+/// each with its mode (when known) and the person's role in it: one query.
 pub async fn of_member(
     conn: &mut AsyncPgConnection,
     person_id: i64,
-) -> QueryResult<Vec<(Account, bool)>> {
+) -> QueryResult<Vec<(Account, bool, Option<String>, Option<String>)>> {
     follows::table
         .inner_join(accounts::table.on(accounts::id.eq(follows::target_id)))
+        .left_join(groups::table.on(groups::account_id.eq(follows::target_id)))
+        .left_join(
+            group_roles::table.on(group_roles::group_id
+                .eq(follows::target_id)
+                .and(group_roles::account_id.eq(follows::follower_id))),
+        )
         .filter(follows::follower_id.eq(person_id))
         .filter(accounts::actor_type.eq("Group"))
         .order(accounts::username)
-        .select((Account::as_select(), follows::accepted))
+        .select((
+            Account::as_select(),
+            follows::accepted,
+            groups::membership_mode.nullable(),
+            group_roles::role.nullable(),
+        ))
         .load(conn)
         .await
 }

@@ -242,21 +242,21 @@ pub async fn boost(conn: &mut AsyncPgConnection, boost_id: i64) -> QueryResult<O
     Ok(complete(conn, vec![line]).await?.pop())
 }
 
-/// The discussions of a group: posts into it that start a thread.
-pub async fn of_group(
+/// The discussions of groups: posts into them that start a thread.
+pub async fn of_groups(
     conn: &mut AsyncPgConnection,
-    group_id: i64,
+    group_ids: &[i64],
     window: Window,
 ) -> QueryResult<Vec<Entry>> {
     let lines: Vec<Line> = diesel::sql_query(format!(
         "SELECT s.id AS entry_id, s.id AS status_id, NULL::bigint AS boost_id
            FROM statuses s
-          WHERE s.group_id = $1 AND s.in_reply_to_id IS NULL AND s.in_reply_to_ap_id IS NULL
+          WHERE s.group_id = ANY($1) AND s.in_reply_to_id IS NULL AND s.in_reply_to_ap_id IS NULL
             AND s.deleted_at IS NULL AND s.id < $2 AND s.id > $4
           ORDER BY s.id {order} LIMIT $3",
         order = window.order()
     ))
-    .bind::<BigInt, _>(group_id)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(group_ids)
     .bind::<BigInt, _>(window.upper())
     .bind::<BigInt, _>(window.limit)
     .bind::<BigInt, _>(window.lower())

@@ -156,6 +156,20 @@ async fn followers_see_a_groups_new_knowledge_in_their_home_timeline() {
         .unwrap()
         .contains(&node.url("/users/housing/wiki/damp-and-mould")));
 
+    // Sam's dashboard in the browser shows the same news.
+    let mut browser = WebClient::new(&node.url(""));
+    browser.sign_in("sam", PASSWORD).await;
+    let dashboard = browser.get("/").await.body;
+    for expected in [
+        "Wiki page edited",
+        "New version of a document",
+        "Condensation leaflet",
+        "Damp workshop",
+        "Recent discussions in your groups",
+    ] {
+        assert!(dashboard.contains(expected), "{expected}: {dashboard}");
+    }
+
     let script = clients_dir().join("mastodon_py_knowledge.py");
     let run = tokio::process::Command::new(&python)
         .arg(&script)

@@ -72,6 +72,18 @@ pub fn handle_of(group: &Account) -> String {
     }
 }
 
+/// Where a person stands from their follow of a group (accepted or not)
+/// and their role in it.
+fn membership(standing: Option<(bool, Option<String>)>) -> Membership {
+    match standing {
+        None => Membership::None,
+        Some((false, _)) => Membership::Requested,
+        Some((true, Some(role))) if role == "owner" => Membership::Owner,
+        Some((true, Some(role))) if role == "moderator" => Membership::Moderator,
+        Some((true, _)) => Membership::Member,
+    }
+}
+
 /// Cards for `groups`, with counts and `viewer`'s standing, in few queries.
 async fn cards(
     ctx: &Context,
@@ -89,13 +101,7 @@ async fn cards(
         .into_iter()
         .map(|(account, mode)| {
             let (members, _, posts) = counts.get(&account.id).copied().unwrap_or_default();
-            let membership = match standing.get(&account.id) {
-                None => Membership::None,
-                Some((false, _)) => Membership::Requested,
-                Some((true, Some(role))) if role == "owner" => Membership::Owner,
-                Some((true, Some(role))) if role == "moderator" => Membership::Moderator,
-                Some((true, _)) => Membership::Member,
-            };
+            let membership = membership(standing.get(&account.id).cloned());
             GroupCard {
                 mode: mode.as_deref().and_then(MembershipMode::parse),
                 members,
@@ -123,21 +129,22 @@ pub async fn known(
     cards(ctx, viewer, groups).await
 }
 
-/// The groups `person` belongs to or asked to join.
+/// The groups `person` belongs to or asked to join, with their standing
+/// (read in one query; the counts are left at 0: lists of one's own
+/// groups do not show them).
 pub async fn of_person(ctx: &Context, person: &Account) -> Result<Vec<GroupCard>, AppError> {
     let mut conn = ctx.db.conn().await?;
     let groups = queries::of_member(&mut conn, person.id).await?;
-    let ids: Vec<i64> = groups.iter().map(|(a, _)| a.id).collect();
-    let modes = queries::modes(&mut conn, &ids).await?;
-    drop(conn);
-    let groups = groups
+    Ok(groups
         .into_iter()
-        .map(|(account, _)| {
-            let mode = modes.get(&account.id).cloned();
-            (account, mode)
+        .map(|(account, accepted, mode, role)| GroupCard {
+            mode: mode.as_deref().and_then(MembershipMode::parse),
+            members: 0,
+            posts: 0,
+            membership: membership(Some((accepted, role))),
+            account,
         })
-        .collect();
-    cards(ctx, Some(person), groups).await
+        .collect())
 }
 
 /// One group by its handle (`name`, or `name@host` for another node's).

@@ -155,8 +155,19 @@ pub async fn group(
     group: &Account,
     window: Window,
 ) -> Result<Page<EntryView>, AppError> {
+    groups(ctx, viewer, &[group.id], window).await
+}
+
+/// The discussions of several groups (a person's own, say) that `viewer`
+/// may see, newest first.
+pub async fn groups(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_ids: &[i64],
+    window: Window,
+) -> Result<Page<EntryView>, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let found = moot_db::timelines::of_group(&mut conn, group.id, window).await?;
+    let found = moot_db::timelines::of_groups(&mut conn, group_ids, window).await?;
     drop(conn);
     let cursors = found.iter().map(|e| e.id).collect();
     let mut kept = Vec::new();

@@ -31,7 +31,20 @@ async fn home(
             let me = &session.session.account;
             let groups = moot_app::views::groups::of_person(&ctx, me).await?;
             let knowledge = moot_app::views::knowledge::recent(&ctx, &groups, 8).await?;
-            let feed = moot_app::views::timelines::home(&ctx, me, Window::below(None, 10)).await?;
+            // Recent discussions in the person's groups (their whole home
+            // timeline is for their apps).
+            let member_of: Vec<i64> = groups
+                .iter()
+                .filter(|g| g.membership.is_member())
+                .map(|g| g.account.id)
+                .collect();
+            let feed = moot_app::views::timelines::groups(
+                &ctx,
+                Some(me),
+                &member_of,
+                Window::below(None, 10),
+            )
+            .await?;
             let notifications = moot_app::views::notifications::list(
                 &ctx,
                 me,
@@ -58,7 +71,7 @@ async fn home(
                                     }
                                 }
                             }
-                            h2 { "Recent discussions" }
+                            h2 { "Recent discussions in your groups" }
                             @if feed.items.is_empty() {
                                 p { "Nothing yet. " a href="/groups" { "Find groups to join" } " and their discussions will show here." }
                             } @else {

@@ -183,3 +183,17 @@ pub async fn hidden_among(
         .load(conn)
         .await
 }
+
+/// Which of `authors` block `viewer`.
+pub async fn blocking_among(
+    conn: &mut AsyncPgConnection,
+    authors: &[i64],
+    viewer: i64,
+) -> QueryResult<Vec<i64>> {
+    blocks::table
+        .filter(blocks::account_id.eq_any(authors))
+        .filter(blocks::target_id.eq(viewer))
+        .select(blocks::account_id)
+        .load(conn)
+        .await
+}

@@ -49,6 +49,7 @@ mod tags;
 mod timeline_paging;
 mod web_accessibility;
 mod web_events;
+mod web_groups;
 mod web_keyboard;
 mod web_library;
 mod web_links;

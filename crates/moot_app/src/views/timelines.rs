@@ -170,15 +170,56 @@ pub async fn groups(
     let found = moot_db::timelines::of_groups(&mut conn, group_ids, window).await?;
     drop(conn);
     let cursors = found.iter().map(|e| e.id).collect();
-    let mut kept = Vec::new();
-    for entry in found {
-        if can_view(ctx, viewer, &entry.status, &entry.author).await? {
-            kept.push(entry);
-        }
-    }
+    let kept = viewable(ctx, viewer, found).await?;
     let mut page = shown(ctx, viewer, FilterContext::Public, kept).await?;
     page.cursors = cursors;
     Ok(page)
+}
+
+/// The lines of `found` that `viewer` may see. Public and unlisted posts
+/// need only whether their author blocks the viewer: that is read for all
+/// of them at once; the others go through `can_view` one by one.
+async fn viewable(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    found: Vec<Entry>,
+) -> Result<Vec<Entry>, AppError> {
+    let open = |e: &Entry| {
+        e.status.deleted_at.is_none()
+            && matches!(e.status.visibility.as_str(), "public" | "unlisted")
+    };
+    let blocking = match viewer {
+        Some(viewer) => {
+            let authors: Vec<i64> = found
+                .iter()
+                .filter(|e| open(e))
+                .map(|e| e.author.id)
+                .collect();
+            let mut conn = ctx.db.conn().await?;
+            moot_db::blocks::blocking_among(&mut conn, &authors, viewer.id).await?
+        }
+        None => Vec::new(),
+    };
+    let mut kept = Vec::with_capacity(found.len());
+    for entry in found {
+        let visible = if open(&entry) {
+            let standing = rules::Standing {
+                signed_in: viewer.is_some(),
+                is_author: viewer.is_some_and(|v| v.id == entry.author.id),
+                blocked_by_author: blocking.contains(&entry.author.id),
+                ..Default::default()
+            };
+            let visibility = crate::model::Visibility::parse(&entry.status.visibility)
+                .unwrap_or(crate::model::Visibility::Direct);
+            rules::may_see(visibility, false, standing)
+        } else {
+            can_view(ctx, viewer, &entry.status, &entry.author).await?
+        };
+        if visible {
+            kept.push(entry);
+        }
+    }
+    Ok(kept)
 }
 
 /// `account`'s pinned posts that `viewer` may see.

@@ -213,6 +213,19 @@ async fn discussion_page(
             .await?,
         )
     };
+    let pinned = if private_to_me {
+        Vec::new()
+    } else {
+        moot_app::views::timelines::pinned(ctx, me, &group.account).await?
+    };
+    // A few members by name, for people who may see them (a private
+    // group's to its members).
+    let members = match me {
+        Some(me) if group.is_local() && !private_to_me => {
+            moot_app::groups::members(ctx, me, group.account.id, None, 12).await?
+        }
+        _ => Vec::new(),
+    };
     let handle = group.handle();
     let base = format!("/groups/{handle}");
     let status = if errors.is_empty() {
@@ -232,6 +245,10 @@ async fn discussion_page(
             div class="columns" {
                 div {
                     @if !group.account.summary.is_empty() { div { (PreEscaped(&group.account.summary)) } }
+                    @if !pinned.is_empty() {
+                        h2 { "Pinned" }
+                        ul class="feed" { @for p in &pinned { li { (posts::post(ctx, p, true)) } } }
+                    }
                     h2 { "Discussions" }
                     @match &discussions {
                         None => p { "This group is private. Its discussions are for its members." },
@@ -268,6 +285,14 @@ async fn discussion_page(
                         div { dt { "Handle" } dd { "@" (group.account.username) "@" (group.account.domain.clone().unwrap_or_else(|| ctx.urls.authority())) } }
                         div { dt { "Joining" } dd { (mode_tag(group.mode)) } }
                         div { dt { "Members" } dd { (group.members) @if !group.is_local() { " on this node" } } }
+                    }
+                    @if !members.is_empty() {
+                        h3 { "Members" }
+                        ul {
+                            @for (_, person, role) in &members {
+                                li { a href=(posts::person_href(person)) { (posts::shown_name(person)) } @if *role != "member" { " (" (role) ")" } }
+                            }
+                        }
                     }
                     @if let Some(session) = &viewer.session {
                         (membership_action(group, &session.csrf_token))

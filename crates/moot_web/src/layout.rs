@@ -33,7 +33,7 @@ fn document(title: &str, site_name: &str, header: Markup, body: Markup) -> Strin
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – " (site_name) }
+                title { (title) @if title != site_name { " – " (site_name) } }
                 link rel="stylesheet" href=(assets::stylesheet_path());
                 script src=(assets::script_path()) defer {}
             }

@@ -137,6 +137,24 @@ pub fn page_with_status(
     builder.body(document(title, site_name, header, body))
 }
 
+/// A page with a form: answered 400 with "Error: " before its title
+/// when the form came back with problems (as GOV.UK pages do), else 200.
+pub fn form_page(
+    ctx: &Context,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    errors: &[FieldError],
+    title: &str,
+    body: Markup,
+) -> HttpResponse {
+    if errors.is_empty() {
+        page_with_status(ctx, req, viewer, StatusCode::OK, title, body)
+    } else {
+        let title = format!("Error: {title}");
+        page_with_status(ctx, req, viewer, StatusCode::BAD_REQUEST, &title, body)
+    }
+}
+
 /// A page without a person or node settings at hand (errors raised before
 /// a handler runs).
 pub fn bare(status: StatusCode, title: &str, body: Markup) -> HttpResponse {

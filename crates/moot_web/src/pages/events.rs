@@ -3,7 +3,6 @@
 //! maybe / not going, and its calendar links. Times are entered and shown
 //! in the event's time zone (UK time unless it says otherwise).
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -144,16 +143,11 @@ fn event_page(
     errors: &[FieldError],
 ) -> Result<HttpResponse, WebError> {
     let session = viewer.require(req)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         "Create an event",
         html! {
             (section_trail(group, "events", "Events"))

@@ -228,16 +228,11 @@ async fn discussion_page(
     };
     let handle = group.handle();
     let base = format!("/groups/{handle}");
-    let status = if errors.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         group.shown_name(),
         html! {
             (layout::breadcrumbs(&[("/groups", "Groups")]))

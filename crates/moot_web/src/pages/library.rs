@@ -4,7 +4,6 @@
 //! upload rules as the client API's (`moot_app::media`), then into the
 //! library through `moot_app::library`.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use moot_app::library::{self, ItemInput, ItemView};
@@ -139,16 +138,11 @@ fn new_document_page(
     errors: &[FieldError],
 ) -> Result<HttpResponse, WebError> {
     let session = viewer.require(req)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         "Add a document",
         html! {
             (trail(group))
@@ -299,16 +293,11 @@ async fn render_item(
     let view = library::show(ctx, me, group.account.id, item_id).await?;
     let item = &view.item;
     let base = base(group);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         &item.title,
         html! {
             (trail(group))

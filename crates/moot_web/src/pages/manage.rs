@@ -3,7 +3,6 @@
 //! description and way of joining. Each decision goes through
 //! `moot_app::groups`, which checks the person may make it.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use moot_app::groups::{GroupChange, MembershipMode};
@@ -75,16 +74,11 @@ async fn render(
             "Private: approval, and only members see what it keeps",
         ),
     ];
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         &format!("Manage {}", group.shown_name()),
         html! {
             (section_trail(group, "manage", "Manage"))

@@ -182,16 +182,11 @@ async fn search_page(
             errors,
         )
     };
-    let status = if errors.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         &ctx,
         &req,
         &viewer,
-        status,
+        &errors,
         &title,
         html! {
             h1 { "Search" }

@@ -1,6 +1,6 @@
 //! A person's own settings: password and signed-in browsers.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::html;
 use moot_app::browser_sessions;
@@ -65,21 +65,12 @@ fn password_form(
     csrf: &str,
     errors: &[FieldError],
 ) -> HttpResponse {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    layout::page_with_status(
+    layout::form_page(
         ctx,
         req,
         viewer,
-        status,
-        if errors.is_empty() {
-            "Change your password"
-        } else {
-            "Error: Change your password"
-        },
+        errors,
+        "Change your password",
         html! {
             (layout::breadcrumbs(&[("/settings", "Settings")]))
             h1 { "Change your password" }
@@ -262,16 +253,11 @@ fn profile_form(
 ) -> Result<HttpResponse, WebError> {
     let session = viewer.require(req)?;
     let account = &session.session.account;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         "Your profile",
         html! {
             (layout::breadcrumbs(&[("/settings", "Settings")]))

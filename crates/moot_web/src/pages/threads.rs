@@ -1,6 +1,5 @@
 //! `/posts/ID`: a post with the discussion around it, and replying.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::html;
 use moot_app::statuses::PostInput;
@@ -34,16 +33,11 @@ async fn render(
     let post: PostView = moot_app::views::posts::visible(ctx, me, id).await?;
     let (ancestors, replies) = moot_app::views::timelines::thread(ctx, me, id).await?;
     let author = posts::shown_name(&post.author.account);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         &format!("Post by {author}"),
         html! {
             h1 class="visually-hidden" { "Post by " (author) }

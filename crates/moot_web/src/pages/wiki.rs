@@ -176,16 +176,11 @@ fn new_page(
     errors: &[FieldError],
 ) -> Result<HttpResponse, WebError> {
     let session = viewer.require(req)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::form_page(
         ctx,
         req,
         viewer,
-        status,
+        errors,
         "Create a wiki page",
         html! {
             (trail(group))

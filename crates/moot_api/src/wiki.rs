@@ -8,7 +8,7 @@
 use actix_web::{get, post, put, route, web, HttpRequest, HttpResponse};
 use moot_app::model::Account;
 use moot_app::model::{Revision, Submission, WikiPage as Page};
-use moot_app::wiki::{self, EditInput, EditOutcome, EditPolicy, PageView};
+use moot_app::wiki::{self, EditInput, EditOutcome, EditPolicy, NewPage, PageView};
 use moot_app::Context;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -82,7 +82,7 @@ async fn revisions_json(
         .collect())
 }
 
-fn submission_json(submission: &Submission, view: &PageView) -> Value {
+fn submission_json(submission: &Submission, group: &Account, view: Option<&PageView>) -> Value {
     json!({
         "id": submission.id.to_string(),
         "state": submission.state,
@@ -93,7 +93,8 @@ fn submission_json(submission: &Submission, view: &PageView) -> Value {
         "summary": submission.summary,
         "created_at": submission.created_at,
         "decided_at": submission.decided_at,
-        "page": view_json(view),
+        "group_id": group.id.to_string(),
+        "page": view.map(view_json),
     })
 }
 
@@ -123,7 +124,7 @@ async fn list(
 }
 
 #[derive(Deserialize)]
-struct NewPage {
+struct NewPageParams {
     title: String,
     body: String,
     summary: Option<String>,
@@ -138,8 +139,8 @@ async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let params: NewPage = crate::params::parse(&req, &body).await?;
-    let view = wiki::create_page(
+    let params: NewPageParams = crate::params::parse(&req, &body).await?;
+    let created = wiki::create_page(
         &ctx,
         &session.account,
         parse_id(&id)?,
@@ -148,7 +149,14 @@ async fn create(
         params.summary.as_deref().unwrap_or_default(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(view_json(&view)))
+    Ok(match created {
+        NewPage::Created(view) => HttpResponse::Ok().json(view_json(&view)),
+        NewPage::Submitted(_, submission) => HttpResponse::Accepted().json(json!({
+            "state": submission.state,
+            "submission_id": submission.id.to_string(),
+            "page": null,
+        })),
+    })
 }
 
 #[get("/api/moot/v1/groups/{id}/wiki/{slug}")]
@@ -284,8 +292,9 @@ async fn show_submission(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:statuses")?;
-    let (submission, view) = wiki::submission(&ctx, &session.account, parse_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(submission_json(&submission, &view)))
+    let (submission, group, view) =
+        wiki::submission(&ctx, &session.account, parse_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(submission_json(&submission, &group, view.as_ref())))
 }
 
 #[derive(Deserialize)]

@@ -244,7 +244,17 @@ pub async fn diff(
     Ok((from, to, diff))
 }
 
-/// Creates a page in one of our groups with its first text.
+/// What became of a new page.
+pub enum NewPage {
+    /// Made here: the group is this node's.
+    Created(PageView),
+    /// Proposed to the node of the group, which decides (the page arrives
+    /// with the group's publication when it is made).
+    Submitted(Account, Submission),
+}
+
+/// Creates a page with its first text: made here in one of our groups,
+/// proposed to the group's node for a group on another node.
 pub async fn create_page(
     ctx: &Context,
     author: &Account,
@@ -252,7 +262,7 @@ pub async fn create_page(
     title: &str,
     body: &str,
     summary: &str,
-) -> Result<PageView, AppError> {
+) -> Result<NewPage, AppError> {
     check_text(Some(title), body, summary)?;
     let title = title.trim();
     let slug = rules::slug(title)
@@ -260,30 +270,60 @@ pub async fn create_page(
     let mut conn = ctx.db.conn().await?;
     let group = crate::groups::group_by_id(&mut conn, group_id).await?;
     if group.domain.is_some() {
-        return Err(AppError::invalid(
-            "group",
-            "pages of a group on another node are created on that node",
-        ));
+        let policy = policy_of(&mut conn, &group, None).await?;
+        check_remote_member(&mut conn, &group, policy, author).await?;
+        if queries::find_by_slug(&mut conn, group.id, &slug)
+            .await?
+            .is_some_and(|p| !p.version.is_empty())
+        {
+            return Err(AppError::AlreadyExists(format!(
+                "the group has a page called `{slug}`"
+            )));
+        }
+        let sent = Sent {
+            group: &group,
+            page: None,
+            base_version: FIRST_PREVIOUS_VERSION,
+            title,
+            body,
+            summary,
+        };
+        let submission = send_submission(ctx, &mut conn, author, &sent).await?;
+        return Ok(NewPage::Submitted(group, submission));
     }
     check_can_edit(&mut conn, &group, None, author).await?;
     let page = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let id = ctx.urls.wiki_page(&group.username, &slug);
-            let page = queries::insert_page(conn, group.id, id.as_str(), &slug, title, Utc::now())
-                .await?
-                .ok_or_else(|| {
-                    AppError::AlreadyExists(format!("the group has a page called `{slug}`"))
-                })?;
-            let (page, _) = record(ctx, conn, &group, &page, author, title, body, summary).await?;
-            Ok(page)
+            make_page(ctx, conn, &group, &slug, author, title, body, summary).await
         })
         .await?;
     let policy = policy_of(&mut conn, &group, Some(&page)).await?;
-    Ok(PageView {
+    Ok(NewPage::Created(PageView {
         page,
         group,
         policy,
-    })
+    }))
+}
+
+/// Makes a page of one of our groups with its first revision, in the
+/// caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn make_page(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    slug: &str,
+    author: &Account,
+    title: &str,
+    body: &str,
+    summary: &str,
+) -> Result<Page, AppError> {
+    let id = ctx.urls.wiki_page(&group.username, slug);
+    let page = queries::insert_page(conn, group.id, id.as_str(), slug, title, Utc::now())
+        .await?
+        .ok_or_else(|| AppError::AlreadyExists(format!("the group has a page called `{slug}`")))?;
+    let (page, _) = record(ctx, conn, group, &page, author, title, body, summary).await?;
+    Ok(page)
 }
 
 /// Edits a page: recorded here if the group is ours, sent to the group's
@@ -608,6 +648,31 @@ async fn local_page(
     Ok((group, page))
 }
 
+/// Refuses at once what this node can tell of an edit of a remote group's
+/// wiki: the editor is not a member, or the page is for moderators (whom
+/// only the group's node knows).
+async fn check_remote_member(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    policy: EditPolicy,
+    editor: &Account,
+) -> Result<(), AppError> {
+    if group_queries::is_banned(conn, group.id, editor.id).await?
+        || !crate::groups::is_member(conn, group, editor).await?
+    {
+        return Err(AppError::Forbidden(format!(
+            "only members of {} can edit its wiki",
+            group.username
+        )));
+    }
+    if policy == EditPolicy::Moderators {
+        return Err(AppError::Forbidden(
+            "only the group's moderators can edit this page".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Sends an edit of another node's page to that node's group, keeping it
 /// here as a submission until the group answers. What this node can tell
 /// already (membership, a base version older than the copy here) it
@@ -619,95 +684,129 @@ async fn submit(
     view: &PageView,
     input: EditInput,
 ) -> Result<EditOutcome, AppError> {
-    if group_queries::is_banned(conn, view.group.id, editor.id).await?
-        || !crate::groups::is_member(conn, &view.group, editor).await?
-    {
-        return Err(AppError::Forbidden(format!(
-            "only members of {} can edit its wiki",
-            view.group.username
-        )));
-    }
-    if view.policy == EditPolicy::Moderators {
-        return Err(AppError::Forbidden(
-            "only the group's moderators can edit this page".into(),
-        ));
-    }
+    check_remote_member(conn, &view.group, view.policy, editor).await?;
     check_base(conn, &view.page, &input).await?;
-    let group_inbox = crate::follows::inbox_of(&view.group)?;
-    let group_uri = actor_id(ctx, &view.group)?;
-    let page_uri = parse_stored(&view.page.ap_id)?;
     let title = input
         .title
         .as_deref()
         .map(str::trim)
-        .unwrap_or(&view.page.title)
-        .to_owned();
+        .unwrap_or(&view.page.title);
+    let sent = Sent {
+        group: &view.group,
+        page: Some(&view.page),
+        base_version: &input.base_version,
+        title,
+        body: &input.body,
+        summary: &input.summary,
+    };
+    let submission = send_submission(ctx, conn, editor, &sent).await?;
+    Ok(EditOutcome::Submitted(view.page.clone(), submission))
+}
+
+/// A text sent to a remote group's node: an edit of `page`, or a new page
+/// when there is none.
+struct Sent<'a> {
+    group: &'a Account,
+    page: Option<&'a Page>,
+    base_version: &'a str,
+    title: &'a str,
+    body: &'a str,
+    summary: &'a str,
+}
+
+/// Records `sent` as a pending submission and sends it to the group's
+/// inbox (`Edit{Patch}`, or `Create{Patch}` for a new page).
+async fn send_submission(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    editor: &Account,
+    sent: &Sent<'_>,
+) -> Result<Submission, AppError> {
+    let group_inbox = crate::follows::inbox_of(sent.group)?;
+    let group_uri = actor_id(ctx, sent.group)?;
+    let target = match sent.page {
+        Some(page) => parse_stored(&page.ap_id)?,
+        None => group_uri.clone(),
+    };
+    let before = sent.page.map(|p| p.body.as_str()).unwrap_or_default();
     conn.transaction::<_, AppError, _>(async |conn| {
         let activity_id = ctx.urls.new_activity();
         let patch_id = Url::parse(&format!("{activity_id}/patch"))
             .map_err(|e| AppError::Internal(e.into()))?;
-        let diff = rules::diff(&view.page.body, &input.body);
+        let diff = rules::diff(before, sent.body);
         let patch = wire::patch(&wire::LocalPatch {
             id: &patch_id,
-            page: &page_uri,
+            page: &target,
             author: &actor_id(ctx, editor)?,
-            version: &version_of(&input.base_version, &diff),
-            previous_version: &input.base_version,
+            version: &version_of(sent.base_version, &diff),
+            previous_version: sent.base_version,
             diff: &diff,
-            title: &title,
-            markdown: &input.body,
-            summary: &input.summary,
+            title: sent.title,
+            markdown: sent.body,
+            summary: sent.summary,
             published: Utc::now(),
         });
         let submission = queries::insert_submission(
             conn,
-            view.page.id,
+            sent.group.id,
+            sent.page.map(|p| p.id),
             editor.id,
             activity_id.as_str(),
             patch_id.as_str(),
-            &input.base_version,
-            &input.summary,
-            &title,
-            &input.body,
+            sent.base_version,
+            sent.summary,
+            sent.title,
+            sent.body,
         )
         .await?;
         let activity = wire::edit(&activity_id, &actor_id(ctx, editor)?, &group_uri, &patch);
         crate::follows::send(ctx, conn, editor, &activity, &[group_inbox]).await?;
-        Ok(EditOutcome::Submitted(view.page.clone(), submission))
+        Ok(submission)
     })
     .await
 }
 
-/// An edit this node sent, for its author.
+/// An edit this node sent, for its author, with the group it was sent to
+/// and the page (None for a new page the group has not made yet).
 pub async fn submission(
     ctx: &Context,
     author: &Account,
     id: i64,
-) -> Result<(Submission, PageView), AppError> {
+) -> Result<(Submission, Account, Option<PageView>), AppError> {
     let mut conn = ctx.db.conn().await?;
     let submission = queries::submission(&mut conn, id)
         .await?
         .filter(|s| s.author_id == author.id)
         .ok_or(AppError::NotFound)?;
-    let page = queries::find(&mut conn, submission.page_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let group = crate::groups::group_by_id(&mut conn, page.group_id).await?;
-    let policy = policy_of(&mut conn, &group, Some(&page)).await?;
-    Ok((
-        submission,
-        PageView {
-            page,
-            group,
-            policy,
+    let group = crate::groups::group_by_id(&mut conn, submission.group_id).await?;
+    let page = match submission.page_id {
+        Some(page_id) => queries::find(&mut conn, page_id).await?,
+        None => match rules::slug(&submission.title) {
+            Some(slug) => queries::find_by_slug(&mut conn, group.id, &slug)
+                .await?
+                .filter(|p| !p.version.is_empty()),
+            None => None,
         },
-    ))
+    };
+    let view = match page {
+        Some(page) => {
+            let policy = policy_of(&mut conn, &group, Some(&page)).await?;
+            Some(PageView {
+                page,
+                group: group.clone(),
+                policy,
+            })
+        }
+        None => None,
+    };
+    Ok((submission, group, view))
 }
 
-/// An `Edit` of one of our pages sent by `editor`'s node (origins checked
-/// by the federation layer). The group decides as for a local edit: the
-/// revision is recorded and published and the editor's node told
-/// `Accept`, or the editor's node is told `Reject` with the reason.
+/// An `Edit` of one of our pages (or a `Create` of a new page in one of
+/// our groups) sent by `editor`'s node, origins checked by the federation
+/// layer. The group decides as for a local edit: the revision is recorded
+/// and published and the editor's node told `Accept`, or the editor's node
+/// is told `Reject` with the reason.
 pub async fn receive_edit(
     ctx: &Context,
     activity_id: &Url,
@@ -715,10 +814,19 @@ pub async fn receive_edit(
     patch: &RemotePatch,
 ) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let page = queries::find_by_uri(&mut conn, patch.object.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let group = crate::groups::group_by_id(&mut conn, page.group_id).await?;
+    let (group, page_id) = match queries::find_by_uri(&mut conn, patch.object.as_str()).await? {
+        Some(page) => (
+            crate::groups::group_by_id(&mut conn, page.group_id).await?,
+            Some(page.id),
+        ),
+        None => {
+            let addressed = [patch.object.to_string()];
+            let group = crate::groups::find_addressed(ctx, &mut conn, &addressed)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (group, None)
+        }
+    };
     if group.domain.is_some() {
         return Err(AppError::invalid(
             "object",
@@ -732,53 +840,20 @@ pub async fn receive_edit(
         if !received::first_time(conn, activity_id.as_str()).await? {
             return Ok(());
         }
-        let page = queries::lock(conn, page.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let decision = match check_can_edit(conn, &group, Some(&page), editor).await {
-            Err(AppError::Forbidden(reason)) => Err(reason),
-            Err(other) => return Err(other),
-            Ok(()) if patch.previous_version != base_of(&page) => Err(format!(
-                "conflict: the page was edited since version {}; it is now at version {}",
-                patch.previous_version, page.version
-            )),
-            Ok(()) => match patch.text_after(&page.body) {
-                None => Err("the patch does not apply to the page's text".to_owned()),
-                Some(body) if body.chars().count() > MAX_BODY => {
-                    Err(format!("the text is longer than {MAX_BODY} characters"))
-                }
-                Some(body) => Ok(body),
-            },
+        let decision = match page_id {
+            Some(page_id) => decide_edit(ctx, conn, &group, page_id, editor, patch).await?,
+            None => decide_new_page(ctx, conn, &group, editor, patch).await?,
         };
         let answer = match decision {
-            Ok(body) => {
-                let title = patch
-                    .name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| t.chars().take(MAX_TITLE).collect::<String>())
-                    .unwrap_or_else(|| page.title.clone());
-                let summary: String = patch
-                    .summary
-                    .as_deref()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(MAX_SUMMARY)
-                    .collect();
-                let (_, revision) =
-                    record(ctx, conn, &group, &page, editor, &title, &body, &summary).await?;
-                let result = parse_stored(&revision.ap_id)?;
-                wire::answer_edit(
-                    "Accept",
-                    &ctx.urls.new_activity(),
-                    &group_uri,
-                    activity_id,
-                    &editor_uri,
-                    Some(&result),
-                    None,
-                )
-            }
+            Ok(revision) => wire::answer_edit(
+                "Accept",
+                &ctx.urls.new_activity(),
+                &group_uri,
+                activity_id,
+                &editor_uri,
+                Some(&parse_stored(&revision.ap_id)?),
+                None,
+            ),
             Err(reason) => wire::answer_edit(
                 "Reject",
                 &ctx.urls.new_activity(),
@@ -802,6 +877,118 @@ pub async fn receive_edit(
     .await
 }
 
+/// The group's decision on a received edit: the revision recorded, or
+/// why not (told to the editor's node).
+type Decision = Result<Revision, String>;
+
+/// The received text after `patch`, within the length limit.
+fn received_text(patch: &RemotePatch, before: &str) -> Result<String, String> {
+    match patch.text_after(before) {
+        None => Err("the patch does not apply to the page's text".to_owned()),
+        Some(body) if body.chars().count() > MAX_BODY => {
+            Err(format!("the text is longer than {MAX_BODY} characters"))
+        }
+        Some(body) => Ok(body),
+    }
+}
+
+fn received_title(patch: &RemotePatch) -> Option<String> {
+    patch
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(MAX_TITLE).collect())
+}
+
+fn received_summary(patch: &RemotePatch) -> String {
+    patch
+        .summary
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_SUMMARY)
+        .collect()
+}
+
+/// Why `editor` may not edit, as told to their node, or an error of ours.
+async fn refusal(
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    page: Option<&Page>,
+    editor: &Account,
+) -> Result<Option<String>, AppError> {
+    match check_can_edit(conn, group, page, editor).await {
+        Ok(()) => Ok(None),
+        Err(AppError::Forbidden(reason)) => Ok(Some(reason)),
+        Err(other) => Err(other),
+    }
+}
+
+async fn decide_edit(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    page_id: i64,
+    editor: &Account,
+    patch: &RemotePatch,
+) -> Result<Decision, AppError> {
+    let page = queries::lock(conn, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(reason) = refusal(conn, group, Some(&page), editor).await? {
+        return Ok(Err(reason));
+    }
+    if patch.previous_version != base_of(&page) {
+        return Ok(Err(format!(
+            "conflict: the page was edited since version {}; it is now at version {}",
+            patch.previous_version, page.version
+        )));
+    }
+    let body = match received_text(patch, &page.body) {
+        Ok(body) => body,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let title = received_title(patch).unwrap_or_else(|| page.title.clone());
+    let summary = received_summary(patch);
+    let (_, revision) = record(ctx, conn, group, &page, editor, &title, &body, &summary).await?;
+    Ok(Ok(revision))
+}
+
+async fn decide_new_page(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    editor: &Account,
+    patch: &RemotePatch,
+) -> Result<Decision, AppError> {
+    if let Some(reason) = refusal(conn, group, None, editor).await? {
+        return Ok(Err(reason));
+    }
+    if patch.previous_version != FIRST_PREVIOUS_VERSION {
+        return Ok(Err("a new page starts from the empty text".to_owned()));
+    }
+    let Some((slug, title)) = received_title(patch).and_then(|t| Some((rules::slug(&t)?, t)))
+    else {
+        return Ok(Err(
+            "a new page needs a title with a letter or digit".to_owned()
+        ));
+    };
+    let body = match received_text(patch, "") {
+        Ok(body) => body,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let summary = received_summary(patch);
+    let made = make_page(ctx, conn, group, &slug, editor, &title, &body, &summary).await;
+    match made {
+        Ok(page) => Ok(Ok(queries::revision(conn, page.id, 1)
+            .await?
+            .ok_or(AppError::NotFound)?)),
+        Err(AppError::AlreadyExists(reason)) => Ok(Err(format!("conflict: {reason}"))),
+        Err(other) => Err(other),
+    }
+}
+
 /// The answer of a group's node to an edit sent from here. Returns whether
 /// `answered` was one of our submissions (else it is someone else's
 /// business, e.g. a follow).
@@ -816,10 +1003,7 @@ pub async fn receive_answer(
     let Some(submission) = queries::pending_submission(&mut conn, answered.as_str()).await? else {
         return Ok(false);
     };
-    let page = queries::find(&mut conn, submission.page_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if page.group_id != group.id {
+    if submission.group_id != group.id {
         return Err(AppError::Forbidden(
             "only the page's group can answer an edit of it".into(),
         ));

@@ -501,7 +501,7 @@ diesel::table! {
 diesel::table! {
     wiki_submissions (id) {
         id -> Int8,
-        page_id -> Int8,
+        page_id -> Nullable<Int8>,
         author_id -> Int8,
         activity_id -> Text,
         ap_id -> Text,
@@ -513,6 +513,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_at -> Timestamptz,
         decided_at -> Nullable<Timestamptz>,
+        group_id -> Int8,
     }
 }
 

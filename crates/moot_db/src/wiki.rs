@@ -58,7 +58,9 @@ pub struct NewRevision<'a> {
 #[diesel(table_name = wiki_submissions)]
 pub struct Submission {
     pub id: i64,
-    pub page_id: i64,
+    /// None for a new page the group's node has not made yet.
+    pub page_id: Option<i64>,
+    pub group_id: i64,
     pub author_id: i64,
     pub activity_id: String,
     pub ap_id: String,
@@ -358,11 +360,13 @@ pub async fn remove_editor(
     Ok(())
 }
 
-/// Records an edit sent to the node of the page's group.
+/// Records an edit (or, without `page_id`, a new page) sent to the node of
+/// group `group_id`.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_submission(
     conn: &mut AsyncPgConnection,
-    page_id: i64,
+    group_id: i64,
+    page_id: Option<i64>,
     author_id: i64,
     activity_id: &str,
     ap_id: &str,
@@ -373,6 +377,7 @@ pub async fn insert_submission(
 ) -> QueryResult<Submission> {
     diesel::insert_into(wiki_submissions::table)
         .values((
+            wiki_submissions::group_id.eq(group_id),
             wiki_submissions::page_id.eq(page_id),
             wiki_submissions::author_id.eq(author_id),
             wiki_submissions::activity_id.eq(activity_id),

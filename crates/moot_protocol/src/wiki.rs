@@ -95,11 +95,19 @@ pub fn patch(p: &LocalPatch<'_>) -> Value {
 }
 
 /// An edit of a page on another node, sent to its group (Ibis's `Edit`).
+/// A new page is proposed the same way as a `Create` whose `Patch` names
+/// the group as its `object` (the page has no id until the group makes it)
+/// and starts from [`FIRST_PREVIOUS_VERSION`].
 pub fn edit(id: &Url, author: &Url, group: &Url, patch: &Value) -> Value {
+    let kind = if patch["object"] == json!(group) {
+        "Create"
+    } else {
+        "Edit"
+    };
     json!({
         "@context": ACTIVITYSTREAMS,
         "id": id,
-        "type": "Edit",
+        "type": kind,
         "actor": author,
         "to": [group],
         "audience": group,

@@ -50,7 +50,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         .unwrap()
         .unwrap();
     let ctx = node.ctx();
-    let view = moot_app::wiki::create_page(
+    let created = moot_app::wiki::create_page(
         &ctx,
         &jo_account,
         group.id,
@@ -60,6 +60,9 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     )
     .await
     .unwrap();
+    let moot_app::wiki::NewPage::Created(view) = created else {
+        panic!("a page of a local group is made here");
+    };
     let first_version = view.page.version.clone();
     moot_app::wiki::edit(
         &ctx,

@@ -59,6 +59,20 @@ async fn edit(
     .await
 }
 
+/// A page's revisions, if the node has the page.
+async fn revisions_of(node: &ProcessNode, token: &str, group: &str, slug: &str) -> Option<Value> {
+    let path = format!("/groups/{group}/wiki/{slug}/revisions");
+    let (status, revisions) = moot_api(
+        node,
+        token,
+        Method::GET,
+        ("/groups/{id}/wiki/{slug}/revisions", &path),
+        None,
+    )
+    .await;
+    (status == 200).then_some(revisions)
+}
+
 /// Waits for an edit sent to the group's node to be decided.
 async fn decided(node: &ProcessNode, token: &str, submission: &Value) -> Value {
     let id = submission["submission_id"]
@@ -284,6 +298,56 @@ async fn a_wiki_page_is_edited_from_three_nodes_and_its_origin_decides() {
     // Someone who is not a member cannot edit, on their node or anywhere.
     let (status, refused) = edit(&c, &mallory, &on_c, &v6, "Vandalism\n").await;
     assert_eq!(status, 403, "{refused}");
+
+    // Bob creates a page from B: B proposes it, A makes it (Bob its first
+    // author) and every node gets it.
+    let new_page = |group: &str| {
+        (
+            "/groups/{id}/wiki".to_owned(),
+            format!("/groups/{group}/wiki"),
+        )
+    };
+    let recycling = json!({ "title": "Recycling centres", "body": "Open daily.\n" });
+    let (template, path) = new_page(&on_b);
+    let (status, sent) = moot_api(
+        &b,
+        &bob,
+        Method::POST,
+        (&template, &path),
+        Some(recycling.clone()),
+    )
+    .await;
+    assert_eq!(status, 202, "{sent}");
+    let answer = decided(&b, &bob, &sent).await;
+    assert_eq!(answer["state"], "accepted", "{answer}");
+    let on_a_revisions = revisions_of(&a, &alice, &on_a, "recycling-centres")
+        .await
+        .expect("the page is on A");
+    assert_eq!(on_a_revisions[0]["body"], "Open daily.\n");
+    assert!(on_a_revisions[0]["author"]["acct"]
+        .as_str()
+        .unwrap()
+        .starts_with("bob@"));
+    wait::until("the new page reaches C", || {
+        revisions_of(&c, &carol, &on_c, "recycling-centres")
+    })
+    .await;
+    // The same title again is a conflict, decided by A; a non-member is
+    // refused at once.
+    let (template, path) = new_page(&on_c);
+    let again = json!({ "title": "Recycling Centres!", "body": "Closed.\n" });
+    let (status, answer) =
+        moot_api(&c, &carol, Method::POST, (&template, &path), Some(again)).await;
+    assert_eq!(status, 422, "C already has the page: {answer}");
+    let (status, answer) = moot_api(
+        &c,
+        &mallory,
+        Method::POST,
+        (&template, &path),
+        Some(recycling),
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
 
     // Moderators only: Dave (a member on A) is refused at once; Bob's edit
     // from B is refused by A, and B is told why.

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 use moot_app::views::groups::GroupCard;
-use moot_app::wiki::{self, EditInput, EditOutcome};
+use moot_app::wiki::{self, EditInput, EditOutcome, NewPage};
 use moot_app::{AppError, Context};
 use serde::Deserialize;
 
@@ -78,7 +78,7 @@ async fn index(
         html! {
             (layout::breadcrumbs(&[("/groups", "Groups"), (&format!("/groups/{}", group.handle()), group.shown_name())]))
             h1 { span class="caption" { (group.shown_name()) } "Wiki" }
-            @if group.membership.is_member() && group.is_local() {
+            @if group.membership.is_member() {
                 p { a class="button" href={ "/groups/" (group.handle()) "/new-wiki-page" } { "Create a page" } }
             }
             @if pages.is_empty() {
@@ -229,10 +229,15 @@ async fn create(
     )
     .await;
     match created {
-        Ok(view) => Ok(session::redirect_with_notice(
+        Ok(NewPage::Created(view)) => Ok(session::redirect_with_notice(
             &ctx,
             &format!("{}/{}", base(&group), view.page.slug),
             "The page has been created.",
+        )),
+        Ok(NewPage::Submitted(..)) => Ok(session::redirect_with_notice(
+            &ctx,
+            &base(&group),
+            "Your page has been sent to the group's node. It appears here once that node has added it.",
         )),
         Err(e) => {
             let errors = form_errors(e)?;

@@ -184,6 +184,12 @@ impl ProcessNode {
 
     /// Creates a person with the CLI and returns a token with `scopes`.
     pub fn create_user(&self, username: &str, scopes: &str) -> String {
+        self.create_user_with_password(username, scopes).0
+    }
+
+    /// Creates a person with the CLI and returns a token with `scopes` and
+    /// the password the CLI made for them (to sign in on the web app).
+    pub fn create_user_with_password(&self, username: &str, scopes: &str) -> (String, String) {
         let email = format!("{username}@council.example");
         let made = self.cli(&[
             "admin",
@@ -198,7 +204,14 @@ impl ProcessNode {
             "{}",
             String::from_utf8_lossy(&made.stderr)
         );
-        self.token(username, scopes)
+        let out = String::from_utf8_lossy(&made.stdout);
+        let password = out
+            .lines()
+            .find_map(|l| l.strip_prefix("password: "))
+            .expect("the CLI shows the password it made")
+            .trim()
+            .to_owned();
+        (self.token(username, scopes), password)
     }
 
     /// A fresh access token for `username`, through `moot admin token`.

@@ -5,7 +5,7 @@
 //! `crates/moot_api/openapi.json`.
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use moot_app::library::{self, ItemInput, ItemView};
+use moot_app::library::{self, Added, ItemInput, ItemView};
 use moot_app::model::Account;
 use moot_app::Context;
 use serde::Deserialize;
@@ -77,6 +77,18 @@ async fn item_response(ctx: &Context, view: ItemView) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(body))
 }
 
+/// 200 with the item for a file stored here, 202 with the submission for
+/// one proposed to a remote group's node.
+async fn added_response(ctx: &Context, added: Added) -> Result<HttpResponse, ApiError> {
+    match added {
+        Added::Stored(view) => item_response(ctx, *view).await,
+        Added::Proposed(submission) => Ok(HttpResponse::Accepted().json(json!({
+            "state": submission.state,
+            "submission_id": submission.id.to_string(),
+        }))),
+    }
+}
+
 #[derive(Deserialize)]
 struct ListQuery {
     folder: Option<String>,
@@ -136,8 +148,8 @@ async fn add(
         tags: params.tags,
     };
     let media_id = parse_id(&params.media_id)?;
-    let view = library::add(&ctx, &session.account, parse_id(&id)?, media_id, input).await?;
-    item_response(&ctx, view).await
+    let added = library::add(&ctx, &session.account, parse_id(&id)?, media_id, input).await?;
+    added_response(&ctx, added).await
 }
 
 #[get("/api/moot/v1/groups/{id}/library/{item_id}")]
@@ -174,7 +186,7 @@ async fn add_version(
     let session = auth.require("write:media")?;
     let (group, item) = path.into_inner();
     let params: NewVersion = crate::params::parse(&req, &body).await?;
-    let view = library::add_version(
+    let added = library::add_version(
         &ctx,
         &session.account,
         parse_id(&group)?,
@@ -182,7 +194,7 @@ async fn add_version(
         parse_id(&params.media_id)?,
     )
     .await?;
-    item_response(&ctx, view).await
+    added_response(&ctx, added).await
 }
 
 #[delete("/api/moot/v1/groups/{id}/library/{item_id}")]

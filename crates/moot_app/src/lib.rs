@@ -19,6 +19,7 @@ pub mod follows;
 pub mod groups;
 pub mod keys;
 pub mod library;
+pub mod library_proposals;
 pub mod lists;
 pub mod markers;
 pub mod media;

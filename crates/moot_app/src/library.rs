@@ -18,6 +18,8 @@ use url::Url;
 
 use crate::follows::actor_id;
 use crate::groups::{check_can_post, check_can_see_content, group_by_id, MembershipMode};
+use crate::library_proposals as proposals;
+pub use crate::library_proposals::Added;
 use crate::{AppError, Context};
 
 pub const MAX_TITLE: usize = 200;
@@ -93,7 +95,7 @@ fn clean_tags(raw: &[String]) -> Result<Vec<String>, AppError> {
     Ok(tags)
 }
 
-fn check_input(input: &ItemInput) -> Result<(String, Vec<String>), AppError> {
+pub(crate) fn check_input(input: &ItemInput) -> Result<(String, Vec<String>), AppError> {
     if input.title.trim().is_empty() {
         return Err(AppError::invalid("title", "can't be blank"));
     }
@@ -132,69 +134,114 @@ async fn local_group(conn: &mut AsyncPgConnection, group_id: i64) -> Result<Acco
     Ok(group)
 }
 
-/// Adds an upload of `uploader` (a member) to one of our groups' library
-/// as a new item.
+/// Adds an upload of `uploader` (a member) to a group's library as a new
+/// item: stored here for one of our groups, proposed to the group's node
+/// otherwise.
 pub async fn add(
     ctx: &Context,
     uploader: &Account,
     group_id: i64,
     media_id: i64,
     input: ItemInput,
-) -> Result<ItemView, AppError> {
+) -> Result<Added, AppError> {
     let (folder, tags) = check_input(&input)?;
     let mut conn = ctx.db.conn().await?;
-    let group = local_group(&mut conn, group_id).await?;
-    check_can_post(&mut conn, &group, uploader).await?;
+    let group = group_by_id(&mut conn, group_id).await?;
+    if group.domain.is_none() {
+        check_can_post(&mut conn, &group, uploader).await?;
+    }
     let media = free_upload(&mut conn, uploader, media_id).await?;
+    if group.domain.is_some() {
+        let text = ItemText {
+            title: input.title.trim(),
+            description: &input.description,
+            folder: &folder,
+            tags: &tags,
+        };
+        let submission =
+            proposals::propose(ctx, &mut conn, uploader, &group, None, &media, &text).await?;
+        return Ok(Added::Proposed(submission));
+    }
     let item = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let id = queries::next_item_id(conn).await?;
-            let uri = ctx.urls.library_item(&group.username, id);
-            let text = ItemText {
-                title: input.title.trim(),
-                description: &input.description,
-                folder: &folder,
-                tags: &tags,
-            };
-            let item = queries::insert_item(
-                conn,
-                Some(id),
-                group.id,
-                uri.as_str(),
-                uploader.id,
-                &text,
-                Utc::now(),
-            )
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("item {id} exists")))?;
+            let item = insert_item(ctx, conn, &group, uploader, &input).await?;
             record_version(ctx, conn, &group, &item, uploader, &media).await
         })
         .await?;
-    view(&mut conn, group, item).await
+    Ok(Added::Stored(Box::new(view(&mut conn, group, item).await?)))
 }
 
-/// A new version of an item of one of our groups.
+/// A new item of one of our groups, with no version yet, in the caller's
+/// transaction (`input` checked by the caller).
+pub(crate) async fn insert_item(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    group: &Account,
+    uploader: &Account,
+    input: &ItemInput,
+) -> Result<Item, AppError> {
+    let (folder, tags) = check_input(input)?;
+    let id = queries::next_item_id(conn).await?;
+    let uri = ctx.urls.library_item(&group.username, id);
+    let text = ItemText {
+        title: input.title.trim(),
+        description: &input.description,
+        folder: &folder,
+        tags: &tags,
+    };
+    queries::insert_item(
+        conn,
+        Some(id),
+        group.id,
+        uri.as_str(),
+        uploader.id,
+        &text,
+        Utc::now(),
+    )
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("item {id} exists")))
+}
+
+/// A new version of an item of a group: stored here for one of our
+/// groups, proposed to the group's node otherwise.
 pub async fn add_version(
     ctx: &Context,
     uploader: &Account,
     group_id: i64,
     item_id: i64,
     media_id: i64,
-) -> Result<ItemView, AppError> {
+) -> Result<Added, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let group = local_group(&mut conn, group_id).await?;
-    check_can_post(&mut conn, &group, uploader).await?;
+    let group = group_by_id(&mut conn, group_id).await?;
+    let item = queries::find(&mut conn, item_id)
+        .await?
+        .filter(|i| i.group_id == group.id && i.current_version > 0)
+        .ok_or(AppError::NotFound)?;
+    if group.domain.is_none() {
+        check_can_post(&mut conn, &group, uploader).await?;
+    }
     let media = free_upload(&mut conn, uploader, media_id).await?;
+    if group.domain.is_some() {
+        let text = ItemText {
+            title: &item.title,
+            description: "",
+            folder: &item.folder,
+            tags: &[],
+        };
+        let submission =
+            proposals::propose(ctx, &mut conn, uploader, &group, Some(&item), &media, &text)
+                .await?;
+        return Ok(Added::Proposed(submission));
+    }
     let item = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let item = queries::lock(conn, item_id)
+            let item = queries::lock(conn, item.id)
                 .await?
-                .filter(|i| i.group_id == group.id)
                 .ok_or(AppError::NotFound)?;
             record_version(ctx, conn, &group, &item, uploader, &media).await
         })
         .await?;
-    view(&mut conn, group, item).await
+    Ok(Added::Stored(Box::new(view(&mut conn, group, item).await?)))
 }
 
 async fn view(
@@ -213,7 +260,7 @@ async fn view(
 /// Stores `media` as the item's next version and publishes the item to the
 /// group's followers (`Create` for the first version, `Update` after), in
 /// the caller's transaction.
-async fn record_version(
+pub(crate) async fn record_version(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
     group: &Account,

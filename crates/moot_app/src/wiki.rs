@@ -845,7 +845,7 @@ pub async fn receive_edit(
             None => decide_new_page(ctx, conn, &group, editor, patch).await?,
         };
         let answer = match decision {
-            Ok(revision) => wire::answer_edit(
+            Ok(revision) => moot_protocol::activities::answer_proposal(
                 "Accept",
                 &ctx.urls.new_activity(),
                 &group_uri,
@@ -854,7 +854,7 @@ pub async fn receive_edit(
                 Some(&parse_stored(&revision.ap_id)?),
                 None,
             ),
-            Err(reason) => wire::answer_edit(
+            Err(reason) => moot_protocol::activities::answer_proposal(
                 "Reject",
                 &ctx.urls.new_activity(),
                 &group_uri,

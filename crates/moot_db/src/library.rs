@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{library_items, library_versions};
+use crate::schema::{library_items, library_submissions, library_versions};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = library_items)]
@@ -241,9 +241,103 @@ pub async fn mark_deleted(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<
 /// Whether an upload is a version of a library item (and so not a post's
 /// to take or its owner's to delete on its own).
 pub async fn uses_media(conn: &mut AsyncPgConnection, media_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        library_versions::table.filter(library_versions::media_id.eq(media_id)),
-    ))
+    diesel::select(
+        diesel::dsl::exists(
+            library_versions::table.filter(library_versions::media_id.eq(media_id)),
+        )
+        .or(diesel::dsl::exists(
+            library_submissions::table.filter(library_submissions::media_id.eq(media_id)),
+        )),
+    )
     .get_result(conn)
     .await
+}
+
+/// A file proposed from here to a remote group's library.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = library_submissions)]
+pub struct Submission {
+    pub id: i64,
+    pub group_id: i64,
+    /// The item a new version is for; None for a new item.
+    pub item_id: Option<i64>,
+    pub uploader_id: i64,
+    pub media_id: i64,
+    pub activity_id: String,
+    pub title: String,
+    pub state: String,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = library_submissions)]
+pub struct NewSubmission<'a> {
+    pub group_id: i64,
+    pub item_id: Option<i64>,
+    pub uploader_id: i64,
+    pub media_id: i64,
+    pub activity_id: &'a str,
+    pub title: &'a str,
+}
+
+pub async fn insert_submission(
+    conn: &mut AsyncPgConnection,
+    new: &NewSubmission<'_>,
+) -> QueryResult<Submission> {
+    diesel::insert_into(library_submissions::table)
+        .values(new)
+        .returning(Submission::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The pending submission sent as activity `activity_id`, if any.
+pub async fn pending_submission(
+    conn: &mut AsyncPgConnection,
+    activity_id: &str,
+) -> QueryResult<Option<Submission>> {
+    library_submissions::table
+        .filter(library_submissions::activity_id.eq(activity_id))
+        .filter(library_submissions::state.eq("pending"))
+        .select(Submission::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Records the group node's answer to a submission.
+pub async fn decide_submission(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    state: &str,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(library_submissions::table.find(id))
+        .set((
+            library_submissions::state.eq(state),
+            library_submissions::reason.eq(reason),
+            library_submissions::decided_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// `uploader`'s recent submissions to `group_id`, the newest first.
+pub async fn submissions_of(
+    conn: &mut AsyncPgConnection,
+    uploader_id: i64,
+    group_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Submission>> {
+    library_submissions::table
+        .filter(library_submissions::uploader_id.eq(uploader_id))
+        .filter(library_submissions::group_id.eq(group_id))
+        .order(library_submissions::id.desc())
+        .limit(limit)
+        .select(Submission::as_select())
+        .load(conn)
+        .await
 }

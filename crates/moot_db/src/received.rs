@@ -15,3 +15,13 @@ pub async fn first_time(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResul
         .await
         .map(|n| n == 1)
 }
+
+/// Whether `ap_id` was processed already (a look, recording nothing: for
+/// work done before the transaction that records it).
+pub async fn seen(conn: &mut AsyncPgConnection, ap_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        received_activities::table.filter(received_activities::ap_id.eq(ap_id)),
+    ))
+    .get_result(conn)
+    .await
+}

@@ -535,6 +535,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    library_submissions (id) {
+        id -> Int8,
+        group_id -> Int8,
+        item_id -> Nullable<Int8>,
+        uploader_id -> Int8,
+        media_id -> Int8,
+        activity_id -> Text,
+        title -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     library_versions (id) {
         id -> Int8,
         item_id -> Int8,
@@ -678,6 +694,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     wiki_submissions,
     library_items,
     library_versions,
+    library_submissions,
     events,
     event_rsvps,
     polls,

@@ -9,6 +9,7 @@ pub mod config;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
+pub mod files;
 pub mod group_objects;
 pub mod inbox;
 pub mod inbox_gate;

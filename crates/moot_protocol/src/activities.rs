@@ -227,6 +227,35 @@ pub fn featured_change(
     })
 }
 
+/// A group's answer to something a member on another node proposed (a wiki
+/// edit or page, a library file): `Accept` with what it made as `result`,
+/// or `Reject` with the reason as `summary`.
+pub fn answer_proposal(
+    kind: &str,
+    id: &Url,
+    group: &Url,
+    proposal: &Url,
+    proposer: &Url,
+    result: Option<&Url>,
+    reason: Option<&str>,
+) -> Value {
+    let mut answer = json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": kind,
+        "actor": group,
+        "to": [proposer],
+        "object": proposal,
+    });
+    if let Some(result) = result {
+        answer["result"] = json!(result);
+    }
+    if let Some(reason) = reason {
+        answer["summary"] = json!(reason);
+    }
+    answer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,34 +115,6 @@ pub fn edit(id: &Url, author: &Url, group: &Url, patch: &Value) -> Value {
     })
 }
 
-/// The group's answer to an `Edit`: `Accept` (with the revision it made as
-/// `result`) or `Reject` (with the reason as `summary`).
-pub fn answer_edit(
-    kind: &str,
-    id: &Url,
-    group: &Url,
-    edit: &Url,
-    editor: &Url,
-    result: Option<&Url>,
-    reason: Option<&str>,
-) -> Value {
-    let mut answer = json!({
-        "@context": ACTIVITYSTREAMS,
-        "id": id,
-        "type": kind,
-        "actor": group,
-        "to": [editor],
-        "object": edit,
-    });
-    if let Some(result) = result {
-        answer["result"] = json!(result);
-    }
-    if let Some(reason) = reason {
-        answer["summary"] = json!(reason);
-    }
-    answer
-}
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Source {
     pub content: String,

@@ -5,6 +5,7 @@
 //! its limit) and deletions by others change nothing.
 
 use moot_testkit::social::{follow_across, make_group, moot_api};
+use moot_testkit::web::WebClient;
 use moot_testkit::{wait, ProcessNode};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -297,4 +298,130 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
         .unwrap();
     assert_eq!(page.as_array().map(Vec::len), Some(1));
     assert_eq!(page[0]["title"], "Agenda");
+}
+
+/// Waits until the node lists an item titled `title` with `versions`
+/// versions, and returns it.
+async fn listed(
+    node: &ProcessNode,
+    token: &str,
+    group: &str,
+    title: &str,
+    versions: usize,
+) -> Value {
+    wait::until("the item reaches the node", || async {
+        library(node, token, group).await.into_iter().find(|i| {
+            i["title"] == title && i["versions"].as_array().map(Vec::len) == Some(versions)
+        })
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_node_decides() {
+    // A, the group's node, takes files of at most 4 KiB; B takes more.
+    let (a, b) = tokio::join!(
+        ProcessNode::start_configured(&["serve"], &[("MOOT_MEDIA__MAX_BYTES", "4096")]),
+        ProcessNode::start()
+    );
+    let alice = a.create_user("alice", "read write follow");
+    let (bob, bob_password) = b.create_user_with_password("bob", "read write follow");
+    let carol = b.create_user("carol", "read write follow");
+    let on_a = make_group(&a, &alice, "records", "alice", "open").await;
+    let on_b = follow_across(&b, &bob, &a, "records").await;
+    let add_on_b = |token: String, body: Value| {
+        let b = &b;
+        let path = format!("/groups/{on_b}/library");
+        async move {
+            moot_api(
+                b,
+                &token,
+                Method::POST,
+                ("/groups/{id}/library", &path),
+                Some(body),
+            )
+            .await
+        }
+    };
+
+    // Bob adds a document from B: B proposes it, A fetches the file and
+    // makes the item, with Bob its uploader; both nodes list it.
+    let (_, media) = upload(&b, &bob, "minutes.pdf", "application/pdf", MINUTES_V1).await;
+    let (status, sent) = add_on_b(
+        bob.clone(),
+        json!({ "media_id": media["id"], "title": "Board minutes", "folder": "Meetings", "tags": ["board"] }),
+    )
+    .await;
+    assert_eq!((status, &sent["state"]), (202, &json!("pending")), "{sent}");
+    let on_a_item = listed(&a, &alice, &on_a, "Board minutes", 1).await;
+    assert_eq!(on_a_item["local"], true);
+    assert_eq!(on_a_item["folder"], "Meetings");
+    assert_eq!(on_a_item["tags"], json!(["board"]));
+    assert!(
+        on_a_item["uploader"]["acct"]
+            .as_str()
+            .unwrap()
+            .starts_with("bob@"),
+        "{on_a_item}"
+    );
+    assert_eq!(on_a_item["versions"][0]["sha256"], sha256(MINUTES_V1));
+    // A serves its own copy of the file.
+    let url = on_a_item["versions"][0]["url"].as_str().unwrap();
+    assert!(url.starts_with(&a.base_url), "{url}");
+    let on_b_item = listed(&b, &bob, &on_b, "Board minutes", 1).await;
+    assert_eq!(on_b_item["local"], false);
+
+    // A new version from B, of B's copy of the item.
+    let (_, media) = upload(&b, &bob, "minutes-final.pdf", "application/pdf", MINUTES_V2).await;
+    let version_path = format!(
+        "/groups/{on_b}/library/{}/versions",
+        on_b_item["id"].as_str().unwrap()
+    );
+    let (status, sent) = moot_api(
+        &b,
+        &bob,
+        Method::POST,
+        ("/groups/{id}/library/{item_id}/versions", &version_path),
+        Some(json!({ "media_id": media["id"] })),
+    )
+    .await;
+    assert_eq!(status, 202, "{sent}");
+    let on_a_item = listed(&a, &alice, &on_a, "Board minutes", 2).await;
+    assert_eq!(on_a_item["versions"][1]["sha256"], sha256(MINUTES_V2));
+    let on_b_item = listed(&b, &bob, &on_b, "Board minutes", 2).await;
+    assert_eq!(on_b_item["versions"][1]["sha256"], sha256(MINUTES_V2));
+
+    // A file over A's limit: B takes the upload, A refuses it and nothing
+    // is added; Carol, not a member, is refused on B at once.
+    let mut big = MINUTES_V1.to_vec();
+    big.resize(5_000, b' ');
+    let (_, media) = upload(&b, &bob, "big.pdf", "application/pdf", &big).await;
+    let (status, sent) = add_on_b(
+        bob.clone(),
+        json!({ "media_id": media["id"], "title": "Too big" }),
+    )
+    .await;
+    assert_eq!(status, 202, "{sent}");
+    let (_, media) = upload(&b, &carol, "notes.pdf", "application/pdf", MINUTES_V1).await;
+    let (status, refused) = add_on_b(
+        carol.clone(),
+        json!({ "media_id": media["id"], "title": "Not a member" }),
+    )
+    .await;
+    assert_eq!(status, 403, "{refused}");
+    // The refusal reaches B (shown to Bob on the library page); A has only
+    // the one item.
+    let mut browser = WebClient::new(&b.base_url);
+    browser.sign_in("bob", &bob_password).await;
+    let library_page = format!("/groups/records@{}/library", a.hostname);
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = browser.get(&library_page).await.body;
+        if page.contains("not added") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("larger than this node takes"), "{page}");
+    assert_eq!(library(&a, &alice, &on_a).await.len(), 1);
 }

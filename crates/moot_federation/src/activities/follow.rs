@@ -122,7 +122,8 @@ impl Activity for AnswerFollow {
 
 impl AnswerFollow {
     /// Handles an answer about one of our events, an answer to an event
-    /// sent from here, or a group's decision on a wiki edit sent from here.
+    /// sent from here, or a group's decision on a wiki edit or a file sent
+    /// from here.
     /// False when it is none of those (then it answers a follow).
     async fn answers_other(
         &self,
@@ -139,7 +140,16 @@ impl AnswerFollow {
                 || moot_app::events::is_sent_rsvp(ctx, answered).await?
                 // A group's decision on a wiki edit sent from here.
                 || moot_app::wiki::receive_answer(ctx, actor, answered, accepted, self.summary.as_str())
-                    .await?,
+                    .await?
+                // A group's decision on a file proposed from here.
+                || moot_app::library_proposals::receive_answer(
+                    ctx,
+                    actor,
+                    answered,
+                    accepted,
+                    self.summary.as_str(),
+                )
+                .await?,
         )
     }
 }

@@ -1,17 +1,20 @@
-//! Library items of other nodes' groups: `Create`/`Update` of a `Document`
-//! with the version that came with it as `result`.
+//! Library items of other nodes' groups (`Create`/`Update` of a `Document`
+//! with the version that came with it as `result`), and files other nodes'
+//! people propose to our groups' libraries (`Create` of a `Document` of
+//! their node whose `context` is the group or an item).
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use actix_web::http::StatusCode;
 use moot_app::library::{self, Sync, MAX_VERSIONS};
 use moot_app::Context;
-use moot_protocol::library::{RemoteItem, RemoteVersion};
+use moot_protocol::library::{RemoteItem, RemoteUpload, RemoteVersion};
 use serde_json::Value;
 use url::Url;
 
 use super::group_content::{check_sent_by_group, fetch_history, parse};
 use crate::error::FederationError;
+use crate::files::{self, FetchFailed};
 use crate::objects::actor::ApActor;
 use crate::origin::require_same_origin;
 
@@ -94,6 +97,60 @@ pub(crate) async fn receive_item(
             versions.push((version, by));
         }
         library::receive_versions(ctx, id, &versions).await?;
+    }
+    Ok(())
+}
+
+/// Checks a file proposed by `actor`: the proposal and the file are on the
+/// actor's own node (this node fetches nothing on another's say-so), and
+/// it is the actor's.
+pub(crate) fn parse_upload(object: &Value, actor: &Url) -> Result<RemoteUpload, FederationError> {
+    let upload: RemoteUpload = parse(object, "Document")?;
+    require_same_origin(&upload.id, actor, "file and actor")?;
+    if &upload.attributed_to != actor {
+        return Err(FederationError::bad_request(
+            "the file is not attributed to the actor that sent it",
+        ));
+    }
+    let (url, _) = upload
+        .file()
+        .ok_or_else(|| FederationError::bad_request("the file has no url"))?;
+    require_same_origin(&url, actor, "file url and actor")?;
+    Ok(upload)
+}
+
+/// A file proposed to one of our groups: the group decides, fetches it and
+/// answers. A peer that cannot be reached is an error, so its node sends
+/// the proposal again later.
+pub(crate) async fn receive_upload(
+    data: &Data<Context>,
+    activity_id: &Url,
+    actor: &ObjectId<ApActor>,
+    upload: &RemoteUpload,
+) -> Result<(), FederationError> {
+    let uploader = actor.dereference(data).await?;
+    let uploader = uploader.account()?;
+    let ctx = data.app_data();
+    let Some(target) =
+        moot_app::library_proposals::target(ctx, activity_id, uploader, upload).await?
+    else {
+        return Ok(());
+    };
+    let (url, file_name) = upload
+        .file()
+        .ok_or_else(|| FederationError::bad_request("the file has no url"))?;
+    match files::fetch(ctx, &url, file_name).await {
+        Ok(file) => {
+            moot_app::library_proposals::accept(ctx, activity_id, uploader, upload, target, file)
+                .await?
+        }
+        Err(FetchFailed::Refused(reason)) => {
+            moot_app::library_proposals::reject(ctx, activity_id, target.group(), uploader, &reason)
+                .await?
+        }
+        Err(FetchFailed::Unreachable(reason)) => {
+            return Err(FederationError::refused(StatusCode::BAD_GATEWAY, reason));
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use activitypub_federation::traits::Activity;
 use actix_web::http::StatusCode;
 use moot_app::Context;
 use moot_protocol::events::RemoteEvent;
-use moot_protocol::library::{RemoteItem, RemoteVersion};
+use moot_protocol::library::{RemoteItem, RemoteUpload, RemoteVersion};
 use moot_protocol::notes::{RemoteNote, POST_TYPES};
 use moot_protocol::wiki::{RemoteArticle, RemotePatch};
 use serde::Deserialize;
@@ -69,6 +69,8 @@ enum Carried {
     Event(Box<RemoteEvent>),
     /// An edit of one of our wiki pages (`Create{Patch}`).
     WikiEdit(Box<RemotePatch>),
+    /// A file proposed to one of our groups' libraries.
+    Upload(Box<RemoteUpload>),
 }
 
 impl CreateOrUpdate {
@@ -81,6 +83,11 @@ impl CreateOrUpdate {
         Ok(match self.object.get("type").and_then(Value::as_str) {
             _ if RemoteArticle::is_wiki_page(&self.object) => {
                 Carried::WikiPage(Box::new(wiki::parse_page(&self.object, result, actor)?))
+            }
+            _ if self.kind == CreateOrUpdateType::Create
+                && RemoteUpload::is_upload(&self.object) =>
+            {
+                Carried::Upload(Box::new(library::parse_upload(&self.object, actor)?))
             }
             _ if RemoteItem::is_library_item(&self.object) => {
                 Carried::LibraryItem(Box::new(library::parse_item(&self.object, result, actor)?))
@@ -145,6 +152,9 @@ impl Activity for CreateOrUpdate {
             }
             Carried::WikiEdit(patch) => {
                 return wiki::receive_edit(data, &self.id, &self.actor, &patch).await;
+            }
+            Carried::Upload(upload) => {
+                return library::receive_upload(data, &self.id, &self.actor, &upload).await;
             }
             Carried::LibraryItem(item) => {
                 let (item, version) = *item;

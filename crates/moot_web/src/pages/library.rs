@@ -6,8 +6,9 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
-use moot_app::library::{self, ItemInput, ItemView};
+use moot_app::library::{self, Added, ItemInput, ItemView};
 use moot_app::media::Details;
+use moot_app::model::LibrarySubmission as Submission;
 use moot_app::views::groups::GroupCard;
 use moot_app::{AppError, Context};
 use serde::Deserialize;
@@ -18,6 +19,10 @@ use crate::layout::{self, FieldError, Input};
 use crate::pages::groups::{find, section, section_trail};
 use crate::session::{self, Viewer};
 use crate::uploads::Upload;
+
+/// What a person is told when their file goes to a remote group's node.
+const PROPOSED: &str =
+    "Your file has been sent to the group's node. It appears here once that node has added it.";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(index)
@@ -66,6 +71,12 @@ async fn index(
     let folder = Some(filter.folder.as_str()).filter(|f| !f.is_empty());
     let tag = Some(filter.tag.as_str()).filter(|t| !t.is_empty());
     let items = library::list(&ctx, me, group.account.id, (folder, tag), None, 200).await?;
+    let sent = match me {
+        Some(me) if !group.is_local() => {
+            moot_app::library_proposals::of_uploader(&ctx, me, &group.account).await?
+        }
+        _ => Vec::new(),
+    };
     let base = base(&group);
     let heading = match (folder, tag) {
         (Some(f), _) => format!("Folder: {f}"),
@@ -81,9 +92,10 @@ async fn index(
             (layout::breadcrumbs(&[("/groups", "Groups"), (&format!("/groups/{}", group.handle()), group.shown_name())]))
             h1 { span class="caption" { (group.shown_name()) } (heading) }
             @if folder.is_some() || tag.is_some() { p { a href=(base) { "All documents" } } }
-            @if group.membership.is_member() && group.is_local() {
+            @if group.membership.is_member() {
                 p { a class="button" href={ "/groups/" (group.handle()) "/new-document" } { "Add a document" } }
             }
+            (sent_files(&sent))
             @if items.is_empty() {
                 p { "No documents here yet." }
             } @else {
@@ -104,6 +116,28 @@ async fn index(
             }
         },
     ))
+}
+
+/// The viewer's files sent to a remote group's node, and what it said.
+fn sent_files(sent: &[Submission]) -> Markup {
+    html! {
+        @if !sent.is_empty() {
+            h2 { "Files you sent to the group's node" }
+            ul {
+                @for s in sent {
+                    li {
+                        (s.title) " – "
+                        @match s.state.as_str() {
+                            "pending" => { "waiting for the group's node" }
+                            "accepted" => { "added to the library" }
+                            _ => { strong { "not added" } @if let Some(reason) = &s.reason { ": " (reason) } }
+                        }
+                        " (" (layout::when(s.created_at)) ")"
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn item_row(base: &str, view: &ItemView) -> Markup {
@@ -260,11 +294,12 @@ async fn add(
     })
     .await;
     match added {
-        Ok(view) => Ok(session::redirect_with_notice(
+        Ok(Added::Stored(view)) => Ok(session::redirect_with_notice(
             &ctx,
             &format!("{}/{}", base(&group), view.item.id),
             "The document has been added.",
         )),
+        Ok(Added::Proposed(_)) => Ok(session::redirect_with_notice(&ctx, &base(&group), PROPOSED)),
         Err(e) => {
             let mut errors = upload_errors(e)?;
             errors.push(FieldError {
@@ -332,7 +367,7 @@ async fn render_item(
                     }
                 }
             }
-            @if let (Some(session), true) = (&viewer.session, group.membership.is_member() && group.is_local()) {
+            @if let (Some(session), true) = (&viewer.session, group.membership.is_member()) {
                 h2 { "Add a new version" }
                 (layout::error_summary(errors))
                 form method="post" action={ (base) "/" (item.id) "/versions" } enctype="multipart/form-data" novalidate {
@@ -340,6 +375,8 @@ async fn render_item(
                     (layout::file_input(&Input { required: true, ..Input::new("file", "New version of the file") }, errors))
                     button type="submit" { "Upload new version" }
                 }
+            }
+            @if let (Some(session), true) = (&viewer.session, group.membership.is_member() && group.is_local()) {
                 h2 { "Delete" }
                 form method="post" action={ (base) "/" (item.id) "/delete" } data-confirm={ "Delete " (item.title) "?" } {
                     (csrf_field(&session.csrf_token))
@@ -380,10 +417,15 @@ async fn add_version(
     })
     .await;
     match added {
-        Ok(view) => Ok(session::redirect_with_notice(
+        Ok(Added::Stored(view)) => Ok(session::redirect_with_notice(
             &ctx,
             &format!("{}/{}", base(&group), item_id),
             &format!("Version {} has been added.", view.item.current_version),
+        )),
+        Ok(Added::Proposed(_)) => Ok(session::redirect_with_notice(
+            &ctx,
+            &format!("{}/{}", base(&group), item_id),
+            PROPOSED,
         )),
         Err(e) => {
             let errors = upload_errors(e)?;

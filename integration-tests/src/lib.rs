@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod clients;
 mod cluster;
+pub mod documents;
 pub mod load;
 mod node;
 pub mod openapi;

@@ -452,6 +452,24 @@ pub async fn feed(ctx: &Context, group_name: &str) -> Result<(Account, Vec<Event
     of_group(ctx, None, group.id, DateTime::<Utc>::UNIX_EPOCH).await
 }
 
+/// The events of one of our groups from a month ago on, soonest first,
+/// as their documents (its `events` collection).
+pub async fn documents_of_group(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_name: &str,
+) -> Result<Vec<Value>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = crate::groups::local_group_by_name(&mut conn, group_name, viewer).await?;
+    let since = Utc::now() - chrono::Duration::days(31);
+    let events = queries::of_group(&mut conn, group.id, since).await?;
+    let mut documents = Vec::with_capacity(events.len());
+    for event in events.iter().take(crate::library::MAX_LISTED as usize) {
+        documents.push(event_json(ctx, &mut conn, event).await?);
+    }
+    Ok(documents)
+}
+
 /// `who` answers an event. A local event records it; a remote one records
 /// it here and sends it to the event's node.
 pub async fn rsvp(

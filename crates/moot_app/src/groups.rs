@@ -109,6 +109,21 @@ pub async fn group_by_id(conn: &mut AsyncPgConnection, id: i64) -> Result<Accoun
         .ok_or(AppError::NotFound)
 }
 
+/// One of our groups by name, if `viewer` may see its content (else
+/// NotFound, as for a group that does not exist).
+pub(crate) async fn local_group_by_name(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    viewer: Option<&Account>,
+) -> Result<Account, AppError> {
+    let group = account_queries::find_local_any(conn, name)
+        .await?
+        .filter(|a| a.actor_type == "Group")
+        .ok_or(AppError::NotFound)?;
+    check_can_see_content(conn, &group, viewer).await?;
+    Ok(group)
+}
+
 /// Whether `who` is a member: their request to join was accepted.
 pub async fn is_member(
     conn: &mut AsyncPgConnection,

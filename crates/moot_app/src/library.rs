@@ -495,6 +495,29 @@ pub async fn document(
     Ok(document)
 }
 
+/// Most items, pages or events listed in a group's knowledge collection.
+pub const MAX_LISTED: i64 = 200;
+
+/// The items of one of our groups' library as they are now, the newest
+/// first (its `resources` collection).
+pub async fn documents(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_name: &str,
+) -> Result<Vec<Value>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = crate::groups::local_group_by_name(&mut conn, group_name, viewer).await?;
+    let items = queries::of_group(&mut conn, group.id, None, None, None, MAX_LISTED).await?;
+    let mut documents = Vec::with_capacity(items.len());
+    for item in items {
+        let versions = queries::versions(&mut conn, item.id).await?;
+        if !versions.is_empty() {
+            documents.push(item_json(ctx, &mut conn, &group, &item, &versions).await?);
+        }
+    }
+    Ok(documents)
+}
+
 /// Every version of an item of one of our groups, oldest first.
 pub async fn history(
     ctx: &Context,
@@ -523,11 +546,7 @@ async fn local_item(
     group_name: &str,
     item_id: i64,
 ) -> Result<(Account, Item), AppError> {
-    let group = account_queries::find_local_any(conn, group_name)
-        .await?
-        .filter(|a| a.actor_type == "Group")
-        .ok_or(AppError::NotFound)?;
-    check_can_see_content(conn, &group, viewer).await?;
+    let group = crate::groups::local_group_by_name(conn, group_name, viewer).await?;
     let item = queries::find(conn, item_id)
         .await?
         .filter(|i| i.group_id == group.id && i.current_version > 0)

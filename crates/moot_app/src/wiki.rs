@@ -601,6 +601,27 @@ pub async fn edits(
     serde_json::to_value(collection).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// The pages of one of our groups' wiki as they are now, the latest
+/// first (its `wiki` collection).
+pub async fn articles(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_name: &str,
+) -> Result<Vec<Value>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let group = crate::groups::local_group_by_name(&mut conn, group_name, viewer).await?;
+    let pages = queries::of_group(&mut conn, group.id, None, crate::library::MAX_LISTED).await?;
+    let mut articles = Vec::with_capacity(pages.len());
+    for page in pages.iter().filter(|p| !p.version.is_empty()) {
+        let mut article = article_json(ctx, &mut conn, &group, page).await?;
+        if let Some(map) = article.as_object_mut() {
+            map.remove("@context");
+        }
+        articles.push(article);
+    }
+    Ok(articles)
+}
+
 /// One revision of a page of one of our groups, as a `Patch`.
 pub async fn edit_json(
     ctx: &Context,
@@ -636,11 +657,7 @@ async fn local_page(
     group_name: &str,
     slug: &str,
 ) -> Result<(Account, Page), AppError> {
-    let group = account_queries::find_local_any(conn, group_name)
-        .await?
-        .filter(|a| a.actor_type == "Group")
-        .ok_or(AppError::NotFound)?;
-    crate::groups::check_can_see_content(conn, &group, viewer).await?;
+    let group = crate::groups::local_group_by_name(conn, group_name, viewer).await?;
     let page = queries::find_by_slug(conn, group.id, slug)
         .await?
         .filter(|p| !p.version.is_empty())

@@ -19,7 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(revision)
         .service(library_item)
         .service(library_versions)
-        .service(event);
+        .service(event)
+        .service(knowledge);
 }
 
 /// Who signed the request, if anyone did (and their signature holds).
@@ -138,6 +139,37 @@ async fn event(
     let ctx = data.app_data();
     with_viewer(&req, &data, |viewer| async move {
         events::document(ctx, viewer.as_ref(), id).await
+    })
+    .await
+}
+
+/// A group's knowledge as it is now: its wiki pages, library items
+/// (`resources`, Mobilizon's name) or events from a month ago on, as an
+/// ordered collection of the objects, so a node that joins the group can
+/// read what was there before.
+#[get("/users/{group}/{collection:wiki|resources|events}")]
+async fn knowledge(
+    req: HttpRequest,
+    data: Data<Context>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, FederationError> {
+    let (group, collection) = path.into_inner();
+    let ctx = data.app_data();
+    with_viewer(&req, &data, |viewer| {
+        let (group, collection) = (group.clone(), collection.clone());
+        async move {
+            let items = match collection.as_str() {
+                "wiki" => wiki::articles(ctx, viewer.as_ref(), &group).await?,
+                "resources" => library::documents(ctx, viewer.as_ref(), &group).await?,
+                _ => events::documents_of_group(ctx, viewer.as_ref(), &group).await?,
+            };
+            let id = ctx.urls.person_collection(&group, &collection);
+            let total = items.len() as i64;
+            serde_json::to_value(moot_protocol::collection::OrderedCollection::new(
+                id, total, items,
+            ))
+            .map_err(|e| moot_app::AppError::Internal(e.into()))
+        }
     })
     .await
 }

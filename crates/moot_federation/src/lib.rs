@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod actors;
+mod backfill;
 pub mod client;
 pub mod config;
 pub mod delivery;

@@ -78,7 +78,27 @@ pub struct Actor {
     /// The header picture, shaped as `icon`.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub image: Value,
+    /// For groups: where their knowledge is listed.
+    #[serde(flatten)]
+    pub knowledge: Knowledge,
 }
+
+/// A group's collections of what it keeps, as they are now (Mobilizon's
+/// `events` and `resources`, and Moot's `wiki`), so a node that joins the
+/// group reads what was there before it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Knowledge {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wiki: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Url>,
+}
+
+/// The names of a group's knowledge collections, as served under
+/// `/users/{group}/{name}`.
+pub const KNOWLEDGE_COLLECTIONS: [&str; 3] = ["wiki", "resources", "events"];
 
 /// The `Image` of an actor's `icon` or `image` pointing at `url`.
 fn image(url: Option<&str>) -> Value {
@@ -148,6 +168,7 @@ pub fn person(urls: &Urls, account: &Profile) -> Actor {
         icon: image(account.avatar_url),
         image: image(account.header_url),
         kind: ActorKind::Person,
+        knowledge: Knowledge::default(),
         id,
     }
 }
@@ -164,6 +185,12 @@ pub fn group(urls: &Urls, account: &Profile, membership_mode: &str) -> Actor {
     ));
     actor.posting_restricted_to_mods = Some(false);
     actor.membership_mode = Some(membership_mode.to_owned());
+    let collection = |name: &str| Some(urls.person_collection(account.username, name));
+    actor.knowledge = Knowledge {
+        wiki: collection("wiki"),
+        resources: collection("resources"),
+        events: collection("events"),
+    };
     actor
 }
 
@@ -201,6 +228,7 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         icon: Value::Null,
         image: Value::Null,
         kind: ActorKind::Application,
+        knowledge: Knowledge::default(),
         id,
     }
 }

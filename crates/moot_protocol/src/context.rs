@@ -27,6 +27,10 @@ pub fn group_context(urls: &moot_core::urls::Urls) -> Value {
             "lemmy": "https://join-lemmy.org/ns#",
             "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
             "membershipMode": format!("{}ns#membershipMode", urls.base()),
+            "mz": "https://joinmobilizon.org/ns#",
+            "events": { "@id": "mz:events", "@type": "@id" },
+            "resources": { "@id": "mz:resources", "@type": "@id" },
+            "wiki": { "@id": format!("{}ns#wiki", urls.base()), "@type": "@id" },
         }
     ])
 }

@@ -45,6 +45,10 @@ pub fn configure_object_pages(cfg: &mut web::ServiceConfig) {
     );
     for (path, route) in [
         (
+            "/users/{group}/{collection:wiki|resources|events}",
+            web::get().to(links::group_section),
+        ),
+        (
             "/users/{group}/wiki/{slug}",
             web::get().to(links::wiki_page),
         ),

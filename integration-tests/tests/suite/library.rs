@@ -4,24 +4,13 @@
 //! checksum; refused uploads (a type the node does not take, a file over
 //! its limit) and deletions by others change nothing.
 
+use moot_testkit::documents::{sha256, AGREED_PDF, DRAFT_PDF};
 use moot_testkit::social::{follow_across, make_group, moot_api};
 use moot_testkit::web::WebClient;
 use moot_testkit::{wait, ProcessNode};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-const MINUTES_V1: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, draft\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const MINUTES_V2: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, as agreed\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-fn sha256(bytes: &[u8]) -> String {
-    openssl::sha::sha256(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// Uploads a file through the Mastodon media endpoint; its id.
 async fn upload(
@@ -76,7 +65,7 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
     let on_a = make_group(&a, &alice, "records", "alice", "open").await;
 
     // Alice adds the draft minutes, then the agreed ones as a new version.
-    let (status, media) = upload(&a, &alice, "minutes.pdf", "application/pdf", MINUTES_V1).await;
+    let (status, media) = upload(&a, &alice, "minutes.pdf", "application/pdf", DRAFT_PDF).await;
     assert_eq!(status, 200, "{media}");
     let (status, item) = moot_api(
         &a,
@@ -101,7 +90,7 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
         &alice,
         "minutes-final.pdf",
         "application/pdf",
-        MINUTES_V2,
+        AGREED_PDF,
     )
     .await;
     let (status, item) = moot_api(
@@ -145,7 +134,7 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
         .as_array()
         .unwrap()
         .iter()
-        .zip([MINUTES_V1, MINUTES_V2])
+        .zip([DRAFT_PDF, AGREED_PDF])
     {
         assert_eq!(version["sha256"], sha256(expected));
         assert_eq!(version["size"], expected.len());
@@ -204,11 +193,11 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
     )
     .await;
     assert_eq!(status, 422);
-    let mut big = MINUTES_V1.to_vec();
+    let mut big = DRAFT_PDF.to_vec();
     big.resize(5_000, b' ');
     let (status, answer) = upload(&a, &alice, "big.pdf", "application/pdf", &big).await;
     assert_eq!(status, 413, "{answer}");
-    let (_, media) = upload(&a, &dave, "notes.pdf", "application/pdf", MINUTES_V1).await;
+    let (_, media) = upload(&a, &dave, "notes.pdf", "application/pdf", DRAFT_PDF).await;
     let (status, _) = moot_api(
         &a,
         &dave,
@@ -256,7 +245,7 @@ async fn a_document_and_its_new_version_reach_another_node_with_their_checksums(
 
     // The list is paged as Mastodon's are: newest first, Link to the next.
     for title in ["Agenda", "Budget"] {
-        let (_, media) = upload(&a, &alice, "file.pdf", "application/pdf", MINUTES_V1).await;
+        let (_, media) = upload(&a, &alice, "file.pdf", "application/pdf", DRAFT_PDF).await;
         let (status, _) = moot_api(
             &a,
             &alice,
@@ -346,7 +335,7 @@ async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_
 
     // Bob adds a document from B: B proposes it, A fetches the file and
     // makes the item, with Bob its uploader; both nodes list it.
-    let (_, media) = upload(&b, &bob, "minutes.pdf", "application/pdf", MINUTES_V1).await;
+    let (_, media) = upload(&b, &bob, "minutes.pdf", "application/pdf", DRAFT_PDF).await;
     let (status, sent) = add_on_b(
         bob.clone(),
         json!({ "media_id": media["id"], "title": "Board minutes", "folder": "Meetings", "tags": ["board"] }),
@@ -364,7 +353,7 @@ async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_
             .starts_with("bob@"),
         "{on_a_item}"
     );
-    assert_eq!(on_a_item["versions"][0]["sha256"], sha256(MINUTES_V1));
+    assert_eq!(on_a_item["versions"][0]["sha256"], sha256(DRAFT_PDF));
     // A serves its own copy of the file.
     let url = on_a_item["versions"][0]["url"].as_str().unwrap();
     assert!(url.starts_with(&a.base_url), "{url}");
@@ -372,7 +361,7 @@ async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_
     assert_eq!(on_b_item["local"], false);
 
     // A new version from B, of B's copy of the item.
-    let (_, media) = upload(&b, &bob, "minutes-final.pdf", "application/pdf", MINUTES_V2).await;
+    let (_, media) = upload(&b, &bob, "minutes-final.pdf", "application/pdf", AGREED_PDF).await;
     let version_path = format!(
         "/groups/{on_b}/library/{}/versions",
         on_b_item["id"].as_str().unwrap()
@@ -387,13 +376,13 @@ async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_
     .await;
     assert_eq!(status, 202, "{sent}");
     let on_a_item = listed(&a, &alice, &on_a, "Board minutes", 2).await;
-    assert_eq!(on_a_item["versions"][1]["sha256"], sha256(MINUTES_V2));
+    assert_eq!(on_a_item["versions"][1]["sha256"], sha256(AGREED_PDF));
     let on_b_item = listed(&b, &bob, &on_b, "Board minutes", 2).await;
-    assert_eq!(on_b_item["versions"][1]["sha256"], sha256(MINUTES_V2));
+    assert_eq!(on_b_item["versions"][1]["sha256"], sha256(AGREED_PDF));
 
     // A file over A's limit: B takes the upload, A refuses it and nothing
     // is added; Carol, not a member, is refused on B at once.
-    let mut big = MINUTES_V1.to_vec();
+    let mut big = DRAFT_PDF.to_vec();
     big.resize(5_000, b' ');
     let (_, media) = upload(&b, &bob, "big.pdf", "application/pdf", &big).await;
     let (status, sent) = add_on_b(
@@ -402,7 +391,7 @@ async fn a_member_on_another_node_adds_a_document_and_a_version_which_the_group_
     )
     .await;
     assert_eq!(status, 202, "{sent}");
-    let (_, media) = upload(&b, &carol, "notes.pdf", "application/pdf", MINUTES_V1).await;
+    let (_, media) = upload(&b, &carol, "notes.pdf", "application/pdf", DRAFT_PDF).await;
     let (status, refused) = add_on_b(
         carol.clone(),
         json!({ "media_id": media["id"], "title": "Not a member" }),

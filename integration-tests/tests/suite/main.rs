@@ -56,5 +56,6 @@ mod web_links;
 mod web_manage;
 mod web_sessions;
 mod web_settings;
+mod web_two_nodes;
 mod web_wiki;
 mod wiki;

@@ -1,21 +1,11 @@
 //! A group's library in the browser: adding a document and a new version,
 //! sizes and checksums, downloads, deleting, and the refusals.
 
+use moot_testkit::documents::{sha256, AGREED_PDF, DRAFT_PDF};
 use moot_testkit::web::WebClient;
 use moot_testkit::TestNode;
 
 const PASSWORD: &str = "a long enough password";
-const DRAFT: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, draft\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const AGREED: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% minutes, as agreed\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-fn sha256(bytes: &[u8]) -> String {
-    openssl::sha::sha256(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 #[tokio::test]
 async fn members_add_documents_and_versions_from_the_browser() {
@@ -33,7 +23,7 @@ async fn members_add_documents_and_versions_from_the_browser() {
             "/groups/housing/new-document",
             "/groups/housing/new-document",
             &[("title", ""), ("folder", "Minutes")],
-            ("minutes.pdf", DRAFT),
+            ("minutes.pdf", DRAFT_PDF),
         )
         .await;
     assert_eq!(untitled.status, 400, "{}", untitled.body);
@@ -53,14 +43,14 @@ async fn members_add_documents_and_versions_from_the_browser() {
                 ("folder", "Minutes/2026"),
                 ("tags", "minutes, board"),
             ],
-            ("minutes.pdf", DRAFT),
+            ("minutes.pdf", DRAFT_PDF),
         )
         .await;
     assert_eq!(added.status, 303, "{}", added.body);
     let item_path = added.location.clone().unwrap();
     let item = jo.get(&item_path).await;
     assert!(item.body.contains("Board minutes"));
-    assert!(item.body.contains(&sha256(DRAFT)), "{}", item.body);
+    assert!(item.body.contains(&sha256(DRAFT_PDF)), "{}", item.body);
     assert!(item.body.contains("#minutes"));
 
     let version = jo
@@ -68,14 +58,14 @@ async fn members_add_documents_and_versions_from_the_browser() {
             &item_path,
             &format!("{item_path}/versions"),
             &[],
-            ("minutes-final.pdf", AGREED),
+            ("minutes-final.pdf", AGREED_PDF),
         )
         .await;
     assert_eq!(version.status, 303, "{}", version.body);
     let item = jo.get(&item_path).await;
-    assert!(item.body.contains(&sha256(AGREED)));
+    assert!(item.body.contains(&sha256(AGREED_PDF)));
     assert!(
-        item.body.contains(&sha256(DRAFT)),
+        item.body.contains(&sha256(DRAFT_PDF)),
         "the first version stays listed"
     );
     assert!(item.body.contains("minutes-final.pdf"));
@@ -90,7 +80,7 @@ async fn members_add_documents_and_versions_from_the_browser() {
     let href = &item.body[href_at..href_at + item.body[href_at..].find('"').unwrap()];
     let file = node.http.get(href).send().await.unwrap();
     assert_eq!(file.status(), 200);
-    assert_eq!(&file.bytes().await.unwrap()[..], AGREED);
+    assert_eq!(&file.bytes().await.unwrap()[..], AGREED_PDF);
 
     let folder = jo
         .get("/groups/housing/library?folder=Minutes%2F2026")
@@ -108,7 +98,7 @@ async fn members_add_documents_and_versions_from_the_browser() {
             "/groups/housing/new-document",
             reqwest::multipart::Form::new().text("title", "Spam").part(
                 "file",
-                reqwest::multipart::Part::bytes(DRAFT).file_name("x.pdf"),
+                reqwest::multipart::Part::bytes(DRAFT_PDF).file_name("x.pdf"),
             ),
         )
         .await;
@@ -118,7 +108,7 @@ async fn members_add_documents_and_versions_from_the_browser() {
             "/groups/housing/new-document",
             "/groups/housing/new-document",
             &[("title", "Spam")],
-            ("x.pdf", DRAFT),
+            ("x.pdf", DRAFT_PDF),
         )
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);

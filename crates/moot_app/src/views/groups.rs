@@ -123,10 +123,33 @@ pub async fn known(
 ) -> Result<Vec<GroupCard>, AppError> {
     let text = text.trim();
     AppError::check_length("q", Some(text), 200)?;
+    // A group's handle (`name@host`, `@name@host` or Lemmy's `!name@host`)
+    // finds it on its node too, for a signed-in person, when it is not
+    // known here yet.
+    let handle = text.trim_start_matches(['@', '!']);
+    if let (Some(_), true) = (viewer, offset == 0 && is_handle(handle)) {
+        if let Some(found) = super::search::account_by_handle(ctx, handle, true).await? {
+            if found.actor_type == "Group" {
+                let mut conn = ctx.db.conn().await?;
+                let mode = queries::find(&mut conn, found.id)
+                    .await?
+                    .map(|g| g.membership_mode);
+                drop(conn);
+                return cards(ctx, viewer, vec![(found, mode)]).await;
+            }
+        }
+    }
     let mut conn = ctx.db.conn().await?;
     let groups = queries::known(&mut conn, text, limit.clamp(1, 100), offset.max(0)).await?;
     drop(conn);
     cards(ctx, viewer, groups).await
+}
+
+/// `name@host`, the way a group on another node is named.
+fn is_handle(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(name, host)| {
+        !name.is_empty() && (host.contains('.') || host.contains(':')) && !host.contains('@')
+    })
 }
 
 /// The groups `person` belongs to or asked to join, with their standing

@@ -110,7 +110,7 @@ async fn post_by_uri(
 }
 
 /// The account `user@host`: known here, or fetched.
-async fn account_by_handle(
+pub(crate) async fn account_by_handle(
     ctx: &Context,
     handle: &str,
     resolve: bool,

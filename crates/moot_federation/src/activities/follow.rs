@@ -116,6 +116,11 @@ impl Activity for AnswerFollow {
         };
         moot_app::follows::receive_follow_answer(ctx, &self.id, answer, actor.account()?, &follow)
             .await?;
+        // A group that takes a member from here: what it kept before
+        // arrives too.
+        if accepted && actor.account()?.actor_type == "Group" {
+            crate::backfill::spawn(data, self.actor.inner().clone());
+        }
         Ok(())
     }
 }

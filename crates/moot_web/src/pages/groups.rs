@@ -326,6 +326,10 @@ async fn join_or_leave(
         let relation = moot_app::follows::follow(&ctx, me, &group.account, None).await?;
         if relation.following {
             format!("You joined {name}.")
+        } else if !group.is_local() {
+            format!(
+                "Your request to join {name} has been sent to its node. You are a member as soon as it answers."
+            )
         } else {
             format!("You asked to join {name}. A moderator will decide.")
         }

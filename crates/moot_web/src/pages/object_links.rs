@@ -17,6 +17,16 @@ fn encode(part: &str) -> String {
     crate::forms::encode_segment(part)
 }
 
+/// A group's knowledge collection: the part of its page that lists it.
+pub async fn group_section(path: web::Path<(String, String)>) -> HttpResponse {
+    let (group, collection) = path.into_inner();
+    let section = match collection.as_str() {
+        "resources" => "library",
+        other => other,
+    };
+    see(format!("/groups/{}/{section}", encode(&group)))
+}
+
 pub async fn wiki_page(path: web::Path<(String, String)>) -> HttpResponse {
     let (group, slug) = path.into_inner();
     see(format!("/groups/{}/wiki/{}", encode(&group), encode(&slug)))

@@ -5,7 +5,7 @@
 // for A's answer to reach B the way a person would: by reloading.
 //   node two_node_journey.mjs '{"base": URL, "login": "...", "password": "...",
 //     "group": "records@host", "page": "...", "first": "...", "second": "...",
-//     "document": "...", "v1": PATH, "v2": PATH, "event": "...", "kept": "..."}'
+//     "document": "...", "v1": PATH, "v2": PATH, "event": "...", "kept": "...", "newEvent": "..."}'
 import { launch, signIn } from "./browser.mjs";
 
 const input = JSON.parse(process.argv[2]);
@@ -137,6 +137,17 @@ await step("answered the event", async () => {
   await page.getByLabel("Going", { exact: true }).check();
   await submit("Save answer");
   return reloadUntil(eventUrl, "1 going");
+});
+
+await step("proposed an event", async () => {
+  await page.goto(`${group}/events`);
+  await follow("Create an event");
+  await page.fill("#title", input.newEvent);
+  await page.fill("#starts_at", "2031-03-02T10:00");
+  await page.fill("#place_name", "Council chamber");
+  await submit("Create event");
+  const told = (await page.content()).includes("sent to the group's node");
+  return told && (await reloadUntilLink(`${group}/events`, input.newEvent));
 });
 
 await browser.close();

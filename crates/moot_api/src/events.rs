@@ -7,7 +7,7 @@
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
-use moot_app::events::{self, Answer, EventInput, EventView};
+use moot_app::events::{self, Answer, EventInput, EventView, NewEvent};
 use moot_app::Context;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -103,8 +103,10 @@ async fn create(
     let session = auth.require("write:statuses")?;
     let params: EventParams = crate::params::parse(&req, &body).await?;
     let group = params.group_id.as_deref().map(parse_id).transpose()?;
-    let view = events::create(&ctx, &session.account, group, params.input()).await?;
-    Ok(HttpResponse::Ok().json(event_json(&ctx, &view).await?))
+    match events::create(&ctx, &session.account, group, params.input()).await? {
+        NewEvent::Created(view) => Ok(HttpResponse::Ok().json(event_json(&ctx, &view).await?)),
+        NewEvent::Proposed => Ok(HttpResponse::Accepted().json(json!({ "state": "pending" }))),
+    }
 }
 
 #[get("/api/moot/v1/events/{id}")]

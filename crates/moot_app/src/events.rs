@@ -160,55 +160,194 @@ fn fields<'a>(input: &'a EventInput, html: &'a str) -> EventFields<'a> {
 
 /// Creates an event organized by `organizer`: in one of our groups (which
 /// they are a member of) when `group_id` is given, else on their profile.
+/// What became of a new event.
+pub enum NewEvent {
+    /// Made here: on the organizer's profile or in one of our groups.
+    Created(Box<EventView>),
+    /// Proposed to the node of the group, which decides; the event
+    /// arrives with the group's publication.
+    Proposed,
+}
+
+/// Creates an event organized by `organizer`: on their profile when no
+/// group is given, in one of our groups (which they are a member of), or
+/// proposed to the node of a group on another node.
 pub async fn create(
     ctx: &Context,
     organizer: &Account,
     group_id: Option<i64>,
     input: EventInput,
-) -> Result<EventView, AppError> {
+) -> Result<NewEvent, AppError> {
     check_input(&input)?;
     let mut conn = ctx.db.conn().await?;
     let group = match group_id {
-        Some(id) => {
-            let group = group_by_id(&mut conn, id).await?;
-            if group.domain.is_some() {
-                return Err(AppError::invalid(
-                    "group_id",
-                    "events of a group on another node are made on that node",
-                ));
-            }
-            check_can_post(&mut conn, &group, organizer).await?;
-            Some(group)
-        }
+        Some(id) => Some(group_by_id(&mut conn, id).await?),
         None => None,
     };
+    if let Some(group) = group.as_ref().filter(|g| g.domain.is_some()) {
+        propose(ctx, &mut conn, organizer, group, &input).await?;
+        return Ok(NewEvent::Proposed);
+    }
+    if let Some(group) = &group {
+        check_can_post(&mut conn, group, organizer).await?;
+    }
     let html = render_markdown(&input.description);
+    let fields = fields(&input, &html);
     let event = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let id = queries::next_id(conn).await?;
-            let uri = ctx.urls.event(id);
-            let event = queries::insert(
+            make(
+                ctx,
                 conn,
-                Some(id),
-                uri.as_str(),
-                organizer.id,
-                group.as_ref().map(|g| g.id),
-                &fields(&input, &html),
+                organizer,
+                group.as_ref(),
+                &fields,
+                &input.description,
             )
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event {id} exists")))?;
-            publish(ctx, conn, &event, "Create").await?;
-            if let Some(group) = &group {
-                let when = event.starts_at.format("%-d %B %Y, %H:%M UTC").to_string();
-                let what = format!("New event on {when}");
-                let text =
-                    crate::announcements::text(&what, &event.title, &uri, &input.description);
-                crate::announcements::announce(ctx, conn, group, &text, &uri).await?;
-            }
-            Ok(event)
+            .await
         })
         .await?;
-    view(&mut conn, event, Some(organizer)).await
+    Ok(NewEvent::Created(Box::new(
+        view(&mut conn, event, Some(organizer)).await?,
+    )))
+}
+
+/// Makes an event here, publishes it and, in a group, announces it to the
+/// group's members, in the caller's transaction.
+async fn make(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    organizer: &Account,
+    group: Option<&Account>,
+    fields: &EventFields<'_>,
+    about: &str,
+) -> Result<Event, AppError> {
+    let id = queries::next_id(conn).await?;
+    let uri = ctx.urls.event(id);
+    let event = queries::insert(
+        conn,
+        Some(id),
+        uri.as_str(),
+        organizer.id,
+        group.map(|g| g.id),
+        fields,
+    )
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event {id} exists")))?;
+    publish(ctx, conn, &event, "Create").await?;
+    if let Some(group) = group {
+        let when = event.starts_at.format("%-d %B %Y, %H:%M UTC").to_string();
+        let what = format!("New event on {when}");
+        let text = crate::announcements::text(&what, &event.title, &uri, about);
+        crate::announcements::announce(ctx, conn, group, &text, &uri).await?;
+    }
+    Ok(event)
+}
+
+/// Sends an event for a remote `group` to the group's node: a `Create` of
+/// an `Event` of this node, attributed to the organizer, with the group
+/// as its audience. The group's node decides as for its own members.
+async fn propose(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    organizer: &Account,
+    group: &Account,
+    input: &EventInput,
+) -> Result<(), AppError> {
+    if group_queries::is_banned(conn, group.id, organizer.id).await?
+        || !crate::groups::is_member(conn, group, organizer).await?
+    {
+        return Err(AppError::Forbidden(format!(
+            "only members of {} can add events to it",
+            group.username
+        )));
+    }
+    let html = render_markdown(&input.description);
+    let group_uri = actor_id(ctx, group)?;
+    let organizer_uri = actor_id(ctx, organizer)?;
+    let activity_id = ctx.urls.new_activity();
+    let event_id =
+        Url::parse(&format!("{activity_id}/event")).map_err(|e| AppError::Internal(e.into()))?;
+    let now = Utc::now();
+    let status = input.status.to_ascii_uppercase();
+    let mut event = wire::event(&wire::LocalEvent {
+        id: &event_id,
+        owner: &organizer_uri,
+        organizer: &organizer_uri,
+        followers: &group_uri,
+        in_group: false,
+        private: true,
+        title: input.title.trim(),
+        html: &html,
+        markdown: &input.description,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+        timezone: &input.timezone,
+        place_name: input.place_name.as_deref(),
+        place_address: input.place_address.as_deref(),
+        online_url: input.online_url.as_deref(),
+        status: &status,
+        going: 0,
+        maybe: 0,
+        published: now,
+        updated: now,
+    });
+    event["audience"] = serde_json::json!(group_uri);
+    let activity = moot_protocol::notes::wrap("Create", &activity_id, &organizer_uri, &event);
+    conn.transaction::<_, AppError, _>(async |conn| {
+        crate::follows::send(ctx, conn, organizer, &activity, &[inbox_of(group)?]).await
+    })
+    .await
+}
+
+/// An event proposed to one of our groups by `organizer`, a member on
+/// another node (origins checked by the federation layer). Returns whether
+/// the event's audience is one of our groups. The group decides as for its
+/// own members: the event is made here (and published), and the
+/// organizer's node told `Accept`; or it is told `Reject` with the reason.
+pub async fn receive_proposal(
+    ctx: &Context,
+    activity_id: &Url,
+    organizer: &Account,
+    remote: &RemoteEvent,
+) -> Result<bool, AppError> {
+    let Some(audience) = &remote.audience else {
+        return Ok(false);
+    };
+    let mut conn = ctx.db.conn().await?;
+    let addressed = [audience.to_string()];
+    let Some(group) = crate::groups::find_addressed(ctx, &mut conn, &addressed).await? else {
+        return Ok(false);
+    };
+    let cleaned = Received::of(remote);
+    let fields = cleaned.fields(remote);
+    let group_uri = ctx.urls.person(&group.username);
+    let organizer_uri = actor_id(ctx, organizer)?;
+    let organizer_inbox = inbox_of(organizer)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !received::first_time(conn, activity_id.as_str()).await? {
+            return Ok(());
+        }
+        let (kind, result, reason) = match check_can_post(conn, &group, organizer).await {
+            Ok(()) => {
+                let event = make(ctx, conn, organizer, Some(&group), &fields, "").await?;
+                ("Accept", Some(parse_stored(&event.ap_id)?), None)
+            }
+            Err(AppError::Forbidden(reason)) => ("Reject", None, Some(reason)),
+            Err(other) => return Err(other),
+        };
+        let answer = moot_protocol::activities::answer_proposal(
+            kind,
+            &ctx.urls.new_activity(),
+            &group_uri,
+            activity_id,
+            &organizer_uri,
+            result.as_ref(),
+            reason.as_deref(),
+        );
+        crate::follows::send(ctx, conn, &group, &answer, &[organizer_inbox]).await
+    })
+    .await?;
+    Ok(true)
 }
 
 /// Changes an event: its organizer, or a moderator of its group.
@@ -255,12 +394,12 @@ pub async fn delete(ctx: &Context, who: &Account, id: i64) -> Result<(), AppErro
     .await
 }
 
+/// One of our events: its owner (its group, or its organizer) is ours. A
+/// group's event may have an organizer on another node.
 async fn local_event(conn: &mut AsyncPgConnection, id: i64) -> Result<Event, AppError> {
     let event = queries::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    let organizer = account_queries::find_by_id(conn, event.organizer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if organizer.domain.is_some() {
+    let (owner, _) = owner_of(conn, &event).await?;
+    if owner.domain.is_some() {
         return Err(AppError::invalid(
             "id",
             "an event of another node is changed on that node",
@@ -378,8 +517,8 @@ async fn view(
     viewer: Option<&Account>,
 ) -> Result<EventView, AppError> {
     let (owner, organizer) = owner_of(conn, &event).await?;
-    let group = event.group_id.map(|_| owner);
-    let (going, maybe) = match organizer.domain {
+    let group = event.group_id.map(|_| owner.clone());
+    let (going, maybe) = match owner.domain {
         None => queries::counts(conn, event.id).await?,
         Some(_) => (event.going_count as i64, event.maybe_count as i64),
     };
@@ -483,7 +622,7 @@ pub async fn rsvp(
         .await?
         .ok_or(AppError::NotFound)?;
     check_can_see(&mut conn, &event, Some(who)).await?;
-    let (owner, organizer) = owner_of(&mut conn, &event).await?;
+    let (owner, _) = owner_of(&mut conn, &event).await?;
     let activity_id = ctx.urls.new_activity();
     conn.transaction::<_, AppError, _>(async |conn| {
         queries::answer(
@@ -494,7 +633,7 @@ pub async fn rsvp(
             activity_id.as_str(),
         )
         .await?;
-        if organizer.domain.is_none() {
+        if owner.domain.is_none() {
             publish(ctx, conn, &event, "Update").await?;
         } else {
             let activity = wire::rsvp(
@@ -510,6 +649,57 @@ pub async fn rsvp(
     })
     .await?;
     view(&mut conn, event, Some(who)).await
+}
+
+/// What a received event says, cleaned and within this node's limits.
+struct Received {
+    title: String,
+    html: String,
+    place_name: Option<String>,
+    place_address: Option<String>,
+    online: Option<String>,
+    timezone: String,
+    status: String,
+}
+
+impl Received {
+    fn of(remote: &RemoteEvent) -> Received {
+        let title: String = remote.name.trim().chars().take(MAX_TITLE).collect();
+        let (place_name, place_address) = remote.place();
+        let clip = |v: Option<String>| v.map(|v| v.chars().take(MAX_PLACE).collect::<String>());
+        Received {
+            title: if title.is_empty() {
+                "Event".into()
+            } else {
+                title
+            },
+            html: moot_core::text::sanitize_html(remote.content.as_deref().unwrap_or_default()),
+            place_name: clip(place_name),
+            place_address: clip(place_address),
+            online: remote.online_url().map(|u| u.to_string()),
+            timezone: remote
+                .timezone
+                .clone()
+                .filter(|t| is_time_zone(t))
+                .unwrap_or_else(|| "UTC".to_owned()),
+            status: remote.status().to_ascii_lowercase(),
+        }
+    }
+
+    fn fields<'a>(&'a self, remote: &RemoteEvent) -> EventFields<'a> {
+        EventFields {
+            title: &self.title,
+            description_source: "",
+            description_html: &self.html,
+            starts_at: remote.start_time,
+            ends_at: remote.end_time.filter(|end| *end >= remote.start_time),
+            timezone: &self.timezone,
+            place_name: self.place_name.as_deref(),
+            place_address: self.place_address.as_deref(),
+            online_url: self.online.as_deref(),
+            status: &self.status,
+        }
+    }
 }
 
 /// An answer from another node's person to `event_uri`. Returns whether
@@ -529,8 +719,8 @@ pub async fn receive_rsvp(
     let Some(event) = queries::find_by_uri(&mut conn, event_uri.as_str()).await? else {
         return Ok(false);
     };
-    let (owner, organizer) = owner_of(&mut conn, &event).await?;
-    if organizer.domain.is_some() {
+    let (owner, _) = owner_of(&mut conn, &event).await?;
+    if owner.domain.is_some() {
         return Ok(false);
     }
     if event.deleted_at.is_some() {
@@ -579,30 +769,8 @@ pub async fn receive_event(
     organizer: &Account,
     remote: &RemoteEvent,
 ) -> Result<(), AppError> {
-    let title: String = remote.name.trim().chars().take(MAX_TITLE).collect();
-    let html = moot_core::text::sanitize_html(remote.content.as_deref().unwrap_or_default());
-    let (place_name, place_address) = remote.place();
-    let clip = |v: Option<String>| v.map(|v| v.chars().take(MAX_PLACE).collect::<String>());
-    let (place_name, place_address) = (clip(place_name), clip(place_address));
-    let online = remote.online_url().map(|u| u.to_string());
-    let timezone = remote
-        .timezone
-        .clone()
-        .filter(|t| is_time_zone(t))
-        .unwrap_or_else(|| "UTC".to_owned());
-    let status = remote.status().to_ascii_lowercase();
-    let fields = EventFields {
-        title: if title.is_empty() { "Event" } else { &title },
-        description_source: "",
-        description_html: &html,
-        starts_at: remote.start_time,
-        ends_at: remote.end_time.filter(|end| *end >= remote.start_time),
-        timezone: &timezone,
-        place_name: place_name.as_deref(),
-        place_address: place_address.as_deref(),
-        online_url: online.as_deref(),
-        status: &status,
-    };
+    let cleaned = Received::of(remote);
+    let fields = cleaned.fields(remote);
     let group_id = (owner.actor_type == "Group").then_some(owner.id);
     let count = |n: Option<i64>| n.unwrap_or(0).clamp(0, i32::MAX as i64) as i32;
     let mut conn = ctx.db.conn().await?;

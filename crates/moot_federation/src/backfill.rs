@@ -73,7 +73,7 @@ async fn store(
         }
         _ => {
             let event = events::parse_event(entry, group)?;
-            events::receive_event(data, &sender, &event).await
+            events::receive_event(data, &sender, &event, None).await
         }
     }
 }

@@ -1,7 +1,7 @@
 //! A person on node B works in a group of node A through B's web app, in
 //! Chromium: finds the group, joins it (and sees what it kept before),
-//! creates and edits a wiki page, adds a document and a new version, and
-//! answers an event made before they joined. A decides each step; each then
+//! creates and edits a wiki page, adds a document and a new version,
+//! answers an event made before they joined and proposes one of their own. A decides each step; each then
 //! shows on A's pages and on B's.
 
 use moot_testkit::documents::{sha256, AGREED_PDF, DRAFT_PDF};
@@ -60,6 +60,7 @@ async fn a_person_on_another_node_works_in_a_group_from_their_own_web_app() {
             "v2": v2,
             "event": "Records day",
             "kept": "Handbook",
+            "newEvent": "Retention clinic",
         }),
     )
     .await;
@@ -83,6 +84,7 @@ async fn a_person_on_another_node_works_in_a_group_from_their_own_web_app() {
             "added a document",
             "added a new version",
             "answered the event",
+            "proposed an event",
         ],
         "{report}"
     );
@@ -126,4 +128,7 @@ async fn a_person_on_another_node_works_in_a_group_from_their_own_web_app() {
     assert!(document.body.contains(&sha256(AGREED_PDF)));
     let event = on_a.get(&event_on_a).await;
     assert!(event.body.contains("1 going"), "{}", event.body);
+    let events = on_a.get("/groups/records/events").await;
+    assert!(events.body.contains("Retention clinic"), "{}", events.body);
+    assert!(events.body.contains("Council chamber"));
 }

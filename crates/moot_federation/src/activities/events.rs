@@ -34,12 +34,22 @@ pub(crate) fn parse_event(object: &Value, actor: &Url) -> Result<RemoteEvent, Fe
     Ok(event)
 }
 
+/// An event published by a group or a person, or (`proposed` with the
+/// activity's id) a member's event sent to one of our groups.
 pub(crate) async fn receive_event(
     data: &Data<Context>,
     actor: &ObjectId<ApActor>,
     event: &RemoteEvent,
+    proposed: Option<&Url>,
 ) -> Result<(), FederationError> {
     let owner = actor.dereference(data).await?;
+    let to_a_group = event.audience.as_ref().is_some_and(|a| a != actor.inner());
+    if let (Some(activity_id), true) = (proposed, to_a_group) {
+        let ctx = data.app_data();
+        if moot_app::events::receive_proposal(ctx, activity_id, owner.account()?, event).await? {
+            return Ok(());
+        }
+    }
     // A group names the person organizing; only one of its own node's.
     let organizer = match &event.actor {
         Some(uri)

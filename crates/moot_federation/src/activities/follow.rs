@@ -114,8 +114,23 @@ impl Activity for AnswerFollow {
             AnswerType::Accept => FollowAnswer::Accept,
             AnswerType::Reject => FollowAnswer::Reject,
         };
-        moot_app::follows::receive_follow_answer(ctx, &self.id, answer, actor.account()?, &follow)
-            .await?;
+        match moot_app::follows::receive_follow_answer(
+            ctx,
+            &self.id,
+            answer,
+            actor.account()?,
+            &follow,
+        )
+        .await
+        {
+            // An answer to something sent from here that nothing keeps
+            // (an event proposed to a group): nothing more to do.
+            Err(moot_app::AppError::NotFound) => {
+                tracing::debug!(answered = %follow, "an answer to an activity no longer tracked");
+                return Ok(());
+            }
+            other => other?,
+        }
         // A group that takes a member from here: what it kept before
         // arrives too.
         if accepted && actor.account()?.actor_type == "Group" {

@@ -161,7 +161,8 @@ impl Activity for CreateOrUpdate {
                 return library::receive_item(data, &self.actor, &item, version.as_ref()).await;
             }
             Carried::Event(event) => {
-                return events::receive_event(data, &self.actor, &event).await;
+                let proposed = (self.kind == CreateOrUpdateType::Create).then_some(&self.id);
+                return events::receive_event(data, &self.actor, &event, proposed).await;
             }
             Carried::Post(note) => note,
         };

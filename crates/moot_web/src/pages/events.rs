@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use maud::{html, Markup, PreEscaped};
-use moot_app::events::{self, Answer, EventInput, EventView};
+use moot_app::events::{self, Answer, EventInput, EventView, NewEvent};
 use moot_app::views::groups::GroupCard;
 use moot_app::{AppError, Context};
 use serde::Deserialize;
@@ -83,7 +83,7 @@ async fn index(
         html! {
             (layout::breadcrumbs(&[("/groups", "Groups"), (&format!("/groups/{}", group.handle()), group.shown_name())]))
             h1 { span class="caption" { (group.shown_name()) } "Events" }
-            @if group.membership.is_member() && group.is_local() {
+            @if group.membership.is_member() {
                 p { a class="button" href={ "/groups/" (group.handle()) "/new-event" } { "Create an event" } }
             }
             @if group.is_local() {
@@ -236,11 +236,18 @@ async fn create(
         )
         .await
         {
-            Ok(view) => {
+            Ok(NewEvent::Created(view)) => {
                 return Ok(session::redirect_with_notice(
                     &ctx,
                     &format!("/events/{}", view.event.id),
                     "The event has been created.",
+                ))
+            }
+            Ok(NewEvent::Proposed) => {
+                return Ok(session::redirect_with_notice(
+                    &ctx,
+                    &format!("/groups/{}/events", group.handle()),
+                    "Your event has been sent to the group's node. It appears here once that node has added it.",
                 ))
             }
             Err(AppError::Invalid { field, message }) => {

@@ -68,6 +68,17 @@ pub async fn search(
 }
 
 /// People who know about `topic`, with how much, the most first.
+/// The topics `person` writes about in public posts (their hashtags, most
+/// used first), with how many posts: their entry in "who knows".
+pub async fn topics_of(ctx: &Context, person: &Account) -> Result<Vec<(String, i64)>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::topics_of(&mut conn, person.id, 12)
+        .await?
+        .into_iter()
+        .map(|t| (t.tag, t.posts))
+        .collect())
+}
+
 pub async fn who_knows(
     ctx: &Context,
     topic: &str,

@@ -185,3 +185,33 @@ pub async fn who_knows(
     .load(conn)
     .await
 }
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct Topic {
+    #[diesel(sql_type = Text)]
+    pub tag: String,
+    /// Public posts of the person with the tag.
+    #[diesel(sql_type = BigInt)]
+    pub posts: i64,
+}
+
+/// The hashtags `account_id` uses most in public posts, most used first:
+/// what "who knows" finds them for.
+pub async fn topics_of(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Topic>> {
+    diesel::sql_query(
+        "SELECT t.tag, count(*)::bigint AS posts
+           FROM status_tags t JOIN statuses s ON s.id = t.status_id
+          WHERE s.account_id = $1 AND s.deleted_at IS NULL AND s.visibility = 'public'
+          GROUP BY t.tag
+          ORDER BY posts DESC, t.tag
+          LIMIT $2",
+    )
+    .bind::<BigInt, _>(account_id)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}

@@ -150,4 +150,12 @@ async fn object_ids_open_pages_in_a_browser_and_search_finds_them() {
     let profile = jo.get("/@jo").await;
     assert!(profile.body.contains("dehumidifiers"));
     assert!(profile.body.contains("/groups/housing"));
+    // The profile lists the topics "who knows" finds them for.
+    assert!(
+        profile
+            .body
+            .contains("href=\"/directory?topic=condensation\""),
+        "{}",
+        profile.body
+    );
 }

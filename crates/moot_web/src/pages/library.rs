@@ -126,6 +126,7 @@ fn sent_files(sent: &[Submission]) -> Markup {
             ul {
                 @for s in sent {
                     li {
+                        @if s.item_id.is_some() { "A new version of " }
                         (s.title) " – "
                         @match s.state.as_str() {
                             "pending" => { "waiting for the group's node" }

@@ -55,6 +55,7 @@ async fn profile(
         Window::below(None, 20),
     )
     .await?;
+    let topics = moot_app::search::topics_of(&ctx, &account).await?;
     let name = posts::shown_name(&account);
     let handle = posts::handle(&ctx, &account);
     Ok(layout::page(
@@ -76,6 +77,18 @@ async fn profile(
             @if !groups.is_empty() {
                 h2 { "Groups" }
                 ul { @for g in &groups { li { a href={ "/groups/" (g.handle()) } { (g.shown_name()) } } } }
+            }
+            @if !topics.is_empty() {
+                h2 { "Topics" }
+                p class="secondary" { "What they write about, from the hashtags of their public posts." }
+                ul class="tags" {
+                    @for (tag, count) in &topics {
+                        li {
+                            a class="tag" href={ "/directory?topic=" (crate::forms::encode(tag)) } { "#" (tag) }
+                            " " span class="secondary" { "(" (count) @if *count == 1 { " post" } @else { " posts" } ")" }
+                        }
+                    }
+                }
             }
             h2 { "Recent posts" }
             @if recent.items.is_empty() { p { "No posts to show." } }

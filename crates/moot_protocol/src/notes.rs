@@ -269,6 +269,18 @@ pub struct RemoteNote {
 }
 
 /// Object types received as posts.
+/// A URL or a `Link` as (href, mediaType).
+fn link_of(value: &Value) -> Option<(&str, Option<&str>)> {
+    match value {
+        Value::String(href) => Some((href, None)),
+        Value::Object(map) => Some((
+            map.get("href")?.as_str()?,
+            map.get("mediaType").and_then(Value::as_str),
+        )),
+        _ => None,
+    }
+}
+
 pub const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
 
 /// A list of ids from a value that may be one id, an object with an id, or
@@ -333,7 +345,29 @@ impl RemoteNote {
             }
             _ => body,
         };
-        format!("{body}{}", self.attachment_links())
+        format!("{body}{}{}", self.shared_link(), self.attachment_links())
+    }
+
+    /// The link a titled post shares (Lemmy's link posts carry it as
+    /// `url`, on another host), as a paragraph after the text: it is not
+    /// the post's own address, but readers should have it.
+    fn shared_link(&self) -> String {
+        if self.kind == "Note" {
+            return String::new();
+        }
+        let shared = match &self.url {
+            Value::Array(items) => items.iter().filter_map(link_of).next(),
+            other => link_of(other),
+        }
+        .and_then(|(href, _)| Url::parse(href).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host() != self.id.host());
+        match shared {
+            Some(link) => {
+                let href = moot_core::text::escape(link.as_str());
+                format!("<p><a href=\"{href}\" rel=\"nofollow noopener\">{href}</a></p>")
+            }
+            None => String::new(),
+        }
     }
 
     /// The content without its attachments, for nodes whose media this
@@ -386,17 +420,25 @@ impl RemoteNote {
         }
     }
 
+    /// Where people read the post on its server: `url` (a URL, a `Link`
+    /// or a list of them, an HTML one preferred) when it is http(s) on the
+    /// post's own host, else None (clients then use the id). A `url` on
+    /// another host would send readers wherever the sender likes, and a
+    /// `javascript:` or `data:` one runs in their browser.
     pub fn url(&self) -> Option<String> {
-        match &self.url {
-            Value::String(s) => Some(s.clone()),
-            Value::Array(items) => items.iter().find_map(|i| {
-                i.as_str()
-                    .map(str::to_owned)
-                    .or_else(|| i.get("href").and_then(Value::as_str).map(str::to_owned))
-            }),
-            Value::Object(map) => map.get("href").and_then(Value::as_str).map(str::to_owned),
-            _ => None,
-        }
+        let candidates: Vec<(&str, Option<&str>)> = match &self.url {
+            Value::Array(items) => items.iter().filter_map(link_of).collect(),
+            other => link_of(other).into_iter().collect(),
+        };
+        let safe = |href: &str| {
+            Url::parse(href)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host() == self.id.host())
+        };
+        let html = candidates.iter().find(|(href, media_type)| {
+            media_type.is_none_or(|m| m.starts_with("text/html")) && safe(href)
+        });
+        html.or_else(|| candidates.iter().find(|(href, _)| safe(href)))
+            .map(|(href, _)| (*href).to_owned())
     }
 
     pub fn language(&self) -> Option<String> {
@@ -492,6 +534,38 @@ mod tests {
     }
 
     #[test]
+    fn a_post_url_is_kept_only_when_http_on_the_posts_own_host() {
+        let with_url = |url: Value| -> RemoteNote {
+            serde_json::from_value(json!({
+                "id": "https://a.example/notes/1", "type": "Note",
+                "attributedTo": "https://a.example/users/x", "content": "<p>hi</p>",
+                "url": url,
+            }))
+            .unwrap()
+        };
+        for hostile in [
+            json!("javascript:alert(1)"),
+            json!("data:text/html,<script>alert(1)</script>"),
+            json!("https://phish.example/login"),
+            json!("ftp://a.example/notes/1"),
+            json!({"type": "Link", "href": "javascript:alert(1)"}),
+        ] {
+            assert_eq!(with_url(hostile.clone()).url(), None, "{hostile}");
+        }
+        assert_eq!(
+            with_url(json!("https://a.example/@x/1")).url().as_deref(),
+            Some("https://a.example/@x/1")
+        );
+        // From a list, the page on the post's host, HTML preferred.
+        let listed = with_url(json!([
+            {"type": "Link", "href": "https://evil.example/1", "mediaType": "text/html"},
+            {"type": "Link", "href": "https://a.example/media/1.mp4", "mediaType": "video/mp4"},
+            {"type": "Link", "href": "https://a.example/@x/1", "mediaType": "text/html"},
+        ]));
+        assert_eq!(listed.url().as_deref(), Some("https://a.example/@x/1"));
+    }
+
+    #[test]
     fn lenient_remote_notes() {
         let page: RemoteNote = serde_json::from_value(json!({
             "id": "https://lemmy.example/post/1",
@@ -504,8 +578,13 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(page.author().unwrap().as_str(), "https://lemmy.example/u/x");
-        assert_eq!(page.html(), "<h2>A &lt;title&gt;</h2><p>body</p>");
-        assert_eq!(page.url().unwrap(), "https://example.org/doc.pdf");
+        // The shared link is not the post's address, but it is kept.
+        assert_eq!(
+            page.html(),
+            "<h2>A &lt;title&gt;</h2><p>body</p><p><a href=\"https://example.org/doc.pdf\" \
+             rel=\"nofollow noopener\">https://example.org/doc.pdf</a></p>"
+        );
+        assert_eq!(page.url(), None);
         let video: RemoteNote = serde_json::from_value(json!({
             "id": "https://tube.example/v/1", "type": "Note",
             "attributedTo": [{"type": "Person", "id": "https://tube.example/a/bo"}, {"type": "Group", "id": "https://tube.example/c/ch"}],

@@ -269,3 +269,38 @@ async fn a_blocked_domain_is_refused_before_any_fetch() {
     assert_eq!(found["accounts"], json!([]));
     assert_eq!(peer.fetches(), before);
 }
+
+#[tokio::test]
+async fn a_post_url_that_is_not_on_the_posts_own_host_never_reaches_clients() {
+    let s = scene().await;
+    for (name, url) in [
+        ("script", json!("javascript:alert(1)")),
+        ("data", json!("data:text/html,<script>alert(1)</script>")),
+        ("phish", json!("https://phish.example/login")),
+        ("own", json!(format!("{}/@mallory/own", s.peer.base_url))),
+    ] {
+        let note = format!("{}/notes/{name}", s.peer.base_url);
+        let mut activity = create(
+            &s.peer,
+            "mallory",
+            &note,
+            &s.peer.actor("mallory"),
+            &format!("url {name}"),
+        );
+        activity["object"]["url"] = url.clone();
+        let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+        assert_eq!(status, 202, "{body}");
+        let (_, found) = s
+            .node
+            .api(
+                Method::GET,
+                &format!("/api/v2/search?q={note}&type=statuses"),
+                &s.token,
+            )
+            .await;
+        let shown = &found["statuses"][0];
+        assert_eq!(shown["uri"], note.as_str(), "{found}");
+        let expected = if name == "own" { url } else { json!(note) };
+        assert_eq!(shown["url"], expected, "{name}: {shown}");
+    }
+}

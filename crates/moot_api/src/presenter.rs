@@ -122,21 +122,15 @@ pub fn account_view(ctx: &Context, view: &AccountView) -> AccountEntity {
 /// `counts` are (followers, following, statuses).
 pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
     let (acct, url, uri) = addresses(ctx, account);
-    let missing = |path: &str| {
-        ctx.urls
-            .base()
-            .join(path)
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-    };
+    let missing = |kind: &str| ctx.urls.missing_picture(kind).to_string();
     let avatar = account
         .avatar_url
         .clone()
-        .unwrap_or_else(|| missing("avatars/original/missing.png"));
+        .unwrap_or_else(|| missing("avatars"));
     let header = account
         .header_url
         .clone()
-        .unwrap_or_else(|| missing("headers/original/missing.png"));
+        .unwrap_or_else(|| missing("headers"));
     AccountEntity {
         id: account.id.to_string(),
         username: account.username.clone(),

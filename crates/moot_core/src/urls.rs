@@ -79,6 +79,12 @@ impl Urls {
         self.at(&format!("media/{key}"))
     }
 
+    /// The picture shown for an account without one: `kind` is
+    /// `avatars` or `headers` (Mastodon's addresses).
+    pub fn missing_picture(&self, kind: &str) -> Url {
+        self.at(&format!("{kind}/original/missing.png"))
+    }
+
     /// The page of a hashtag.
     pub fn tag(&self, name: &str) -> Url {
         self.at(&format!("tags/{name}"))

@@ -17,7 +17,7 @@ use actix_web::{guard, web, HttpRequest, HttpResponse};
 pub use errors::WebError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(assets::asset);
+    cfg.service(assets::asset).service(assets::missing_picture);
     pages::home::configure(cfg);
     pages::sign_in::configure(cfg);
     pages::settings::configure(cfg);

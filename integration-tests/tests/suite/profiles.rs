@@ -85,6 +85,18 @@ async fn a_person_edits_their_profile_and_followers_elsewhere_hear_of_it() {
         .await;
     assert!(me["header"].as_str().unwrap().ends_with("missing.png"));
     assert_eq!(me["avatar"], avatar.as_str());
+    // The picture an account without one points at is served, so apps
+    // show it rather than a broken image.
+    for picture in [
+        me["header"].as_str().unwrap().to_owned(),
+        node.url("/avatars/original/missing.png"),
+    ] {
+        let served = node.http.get(&picture).send().await.unwrap();
+        assert_eq!(served.status(), 200, "{picture}");
+        assert_eq!(served.headers()["content-type"], "image/png");
+        let bytes = served.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{picture}");
+    }
 
     // Limits, and a token that may not write the account.
     let (status, _) = node

@@ -149,3 +149,36 @@ pub async fn make_group(
     assert_eq!(status, 200, "{group}");
     group["id"].as_str().unwrap().to_owned()
 }
+
+/// Makes `token`'s owner on the node at `base` follow the remote actor
+/// `actor_uri` (resolved through search), so the node wants that actor's
+/// posts: a node keeps public posts only from people someone there
+/// follows. The follow may stay pending (the peer need not answer).
+pub async fn follow_by_uri(http: &reqwest::Client, base: &str, token: &str, actor_uri: &str) {
+    let found: Value = http
+        .get(format!(
+            "{base}/api/v2/search?resolve=true&type=accounts&q={}",
+            percent_encode(actor_uri)
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("searching the node")
+        .json()
+        .await
+        .expect("a search answer");
+    let id = found["accounts"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the node resolves {actor_uri}: {found}"));
+    let answer = http
+        .post(format!("{base}/api/v1/accounts/{id}/follow"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("following");
+    assert!(answer.status().is_success(), "following {actor_uri}");
+}
+
+fn percent_encode(raw: &str) -> String {
+    url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
+}

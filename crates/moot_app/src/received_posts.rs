@@ -17,7 +17,7 @@
 //! Either way a post is checked into a [`ReceivedPost`] and stored by
 //! [`store_in`]: one path for every received or fetched post.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
@@ -54,6 +54,9 @@ pub struct ReceivedPost {
     language: Option<String>,
     url: Option<String>,
     created_at: chrono::DateTime<Utc>,
+    /// Whom it is addressed to (its audience first): a group followed here
+    /// makes it wanted.
+    addressees: Vec<String>,
 }
 
 impl ReceivedPost {
@@ -92,6 +95,7 @@ impl ReceivedPost {
             language: note.language(),
             url: note.url(),
             created_at: note.published.unwrap_or_else(Utc::now),
+            addressees: note.addressees(),
         })
     }
 
@@ -205,8 +209,60 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| store_in(conn, posts).await.map(|_| ()))
-        .await
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let wanted = wanted(conn, posts).await?;
+        if wanted.len() < posts.len() {
+            tracing::debug!(
+                dropped = posts.len() - wanted.len(),
+                "posts from people nobody here follows, to nobody here"
+            );
+        }
+        store_in(conn, &wanted).await.map(|_| ())
+    })
+    .await
+}
+
+/// The posts someone here wants, as Mastodon decides it: their author is
+/// followed here (or asked to be), they reply to a post stored here, or
+/// they are made in a group followed here. A public post from a stranger
+/// to nobody here is left out: otherwise anyone could fill the node's
+/// timelines and search. (Posts to someone or some group here do not come
+/// this way: see `ReceivedPost::is_plain`.)
+async fn wanted<'a>(
+    conn: &mut AsyncPgConnection,
+    posts: &[&'a ReceivedPost],
+) -> Result<Vec<&'a ReceivedPost>, AppError> {
+    let authors: Vec<i64> = posts.iter().map(|p| p.account_id).collect();
+    let followed: HashSet<i64> = follows::followed_here(conn, &authors)
+        .await?
+        .into_iter()
+        .collect();
+    let known = |p: &ReceivedPost| followed.contains(&p.account_id) || p.in_reply_to_id.is_some();
+    let strangers: Vec<&ReceivedPost> = posts.iter().copied().filter(|p| !known(p)).collect();
+    if strangers.is_empty() {
+        return Ok(posts.to_vec());
+    }
+    let parents = stored_parents(conn, &strangers).await?;
+    let uris: Vec<&str> = strangers
+        .iter()
+        .flat_map(|p| p.addressees.iter().map(String::as_str))
+        .collect();
+    let groups: HashSet<String> = follows::groups_followed_here(conn, &uris)
+        .await?
+        .into_iter()
+        .collect();
+    // In the order they came.
+    Ok(posts
+        .iter()
+        .copied()
+        .filter(|p| {
+            known(p)
+                || p.in_reply_to_ap_id
+                    .as_ref()
+                    .is_some_and(|parent| parents.contains_key(parent))
+                || p.addressees.iter().any(|a| groups.contains(a))
+        })
+        .collect())
 }
 
 /// Stores `posts` in the transaction `conn` is in, with what each new one

@@ -18,6 +18,8 @@ pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send 
 pub trait Resolver: Send + Sync {
     /// The account `user@host`.
     fn account_by_handle<'a>(&'a self, handle: &'a str) -> Pending<'a, Account>;
+    /// The actor at `uri`.
+    fn account_by_uri<'a>(&'a self, uri: &'a Url) -> Pending<'a, Account>;
     /// The post at `uri`, with its author.
     fn post_by_uri<'a>(&'a self, uri: &'a Url) -> Pending<'a, (Status, Account)>;
 }

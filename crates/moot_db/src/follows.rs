@@ -223,3 +223,37 @@ pub async fn following_among(
         .load(conn)
         .await
 }
+
+/// Those of `targets` that someone on this node follows or asked to
+/// follow: whose posts people here want.
+pub async fn followed_here(conn: &mut AsyncPgConnection, targets: &[i64]) -> QueryResult<Vec<i64>> {
+    use crate::schema::accounts;
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq_any(targets))
+        .filter(accounts::domain.is_null())
+        .select(follows::target_id)
+        .distinct()
+        .load(conn)
+        .await
+}
+
+/// Those of the groups with ActivityPub ids `uris` that someone on this
+/// node follows or asked to join, by id.
+pub async fn groups_followed_here(
+    conn: &mut AsyncPgConnection,
+    uris: &[&str],
+) -> QueryResult<Vec<String>> {
+    use crate::schema::accounts;
+    let (groups, followers) = diesel::alias!(accounts as groups, accounts as followers);
+    follows::table
+        .inner_join(groups.on(groups.field(accounts::id).eq(follows::target_id)))
+        .inner_join(followers.on(followers.field(accounts::id).eq(follows::follower_id)))
+        .filter(groups.field(accounts::ap_id).eq_any(uris))
+        .filter(groups.field(accounts::actor_type).eq("Group"))
+        .filter(followers.field(accounts::domain).is_null())
+        .select(groups.field(accounts::ap_id).assume_not_null())
+        .distinct()
+        .load(conn)
+        .await
+}

@@ -19,6 +19,18 @@ pub async fn account_by_handle(
     actor.account().cloned()
 }
 
+/// The actor at `uri`, fetching and storing it if it is new.
+pub async fn account_by_uri(
+    data: &Data<Context>,
+    uri: &url::Url,
+) -> Result<Account, FederationError> {
+    use activitypub_federation::fetch::object_id::ObjectId;
+    let actor = ObjectId::<ApActor>::from(uri.clone())
+        .dereference(data)
+        .await?;
+    actor.account().cloned()
+}
+
 /// The post at `uri`, fetching and storing it (and its thread's parents,
 /// within the fetch limit) if it is new.
 pub async fn post_by_uri(
@@ -43,6 +55,13 @@ impl moot_app::remote::Resolver for FetchingResolver {
             account_by_handle(&data, handle)
                 .await
                 .map_err(|e| e.to_string())
+        })
+    }
+
+    fn account_by_uri<'a>(&'a self, uri: &'a url::Url) -> moot_app::remote::Pending<'a, Account> {
+        Box::pin(async move {
+            let data = self.0.to_request_data();
+            account_by_uri(&data, uri).await.map_err(|e| e.to_string())
         })
     }
 

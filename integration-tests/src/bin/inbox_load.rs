@@ -10,9 +10,10 @@
 //! must be allowed to fetch the actors from this machine), one run:
 //!
 //! `cargo run --release -p moot_testkit --bin inbox_load -- --inbox http://localhost:8080/inbox \
-//!     --follow http://localhost:8080/users/jo --rate 1000 --duration 20`
+//!     --follow http://localhost:8080/users/jo --token TOKEN --rate 1000 --duration 20`
 //!
-//! The actors follow `--follow`, then send `Create(Note)` (or the `--mix`)
+//! The actors follow `--follow` and are followed by the owner of `--token`
+//! (servers keep public posts only from people someone there follows), then send `Create(Note)` (or the `--mix`)
 //! at a fixed `--rate` or `--concurrency`; refused requests can be retried
 //! as a peer would (`--retry-refused`), unsigned and wrongly signed ones can
 //! be mixed in (`--bad-rate`). Afterwards the posts really stored are
@@ -38,6 +39,11 @@ struct Cli {
     /// The actor (a person or a group) the remote actors follow first.
     #[arg(long, requires = "inbox")]
     follow: Option<Url>,
+    /// An access token (scope `follow`) of someone on the server, who then
+    /// follows the actors: servers keep public posts only from people
+    /// someone there follows.
+    #[arg(long, requires = "inbox")]
+    token: Option<String>,
     /// Where to count stored posts (a Mastodon API); the inbox's origin by default.
     #[arg(long)]
     api: Option<Url>,
@@ -149,6 +155,15 @@ impl Bench {
         let outcome = drive::run(&self.http, self.inbox.as_str(), work, pace, duration).await;
         self.ledger.add(&outcome);
         outcome
+    }
+
+    /// `token`'s owner follows every actor, so their posts are wanted.
+    async fn followed_by(&self, token: &str) {
+        self.swarm.followed_by(&self.http, &self.api, token).await;
+        println!(
+            "{} actors followed by the token's owner",
+            self.swarm.names.len()
+        );
     }
 
     /// Every actor follows `target`; waits for the answers.
@@ -271,6 +286,9 @@ async fn one_run(cli: &Cli, inbox: Url) {
     let mut bench = Bench::new(cli.actors, inbox, cli.api.clone()).await;
     if let Some(target) = &cli.follow {
         bench.follow(target).await;
+    }
+    if let Some(token) = &cli.token {
+        bench.followed_by(token).await;
     }
     if let Some(database) = &cli.database {
         print_baseline(database, cli.baseline_clients).await;
@@ -417,6 +435,23 @@ impl OwnNode {
         );
     }
 
+    /// An access token of `username`, to follow with.
+    fn token(&self, username: &str) -> String {
+        let made = Command::new(moot_testkit::moot_binary())
+            .args(["admin", "token", "--username", username, "--scopes"])
+            .arg("read write follow")
+            .envs(self.env.iter().cloned())
+            .stdin(Stdio::null())
+            .output()
+            .expect("moot admin");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        String::from_utf8_lossy(&made.stdout).trim().to_owned()
+    }
+
     /// A connection string for the node's own PostgreSQL.
     fn conninfo(&self) -> String {
         let attached = moot_db::embedded::EmbeddedPostgres::start_or_attach(
@@ -454,6 +489,7 @@ async fn suite(cli: &Cli) {
     std::env::set_var("TESTKIT_MOOT_BIN", exe.with_file_name("moot"));
     let node = Arc::new(OwnNode::start().await);
     node.create_user("target");
+    let token = node.token("target");
     let inbox = Url::parse(&format!("{}/inbox", node.base)).unwrap();
     let target = Url::parse(&format!("{}/users/target", node.base)).unwrap();
     let mut bench = Bench::new(cli.actors, inbox, None).await;
@@ -465,6 +501,7 @@ async fn suite(cli: &Cli) {
         cli.actors
     );
     bench.follow(&target).await;
+    bench.followed_by(&token).await;
     let insert_rate = print_baseline(&node.conninfo(), cli.baseline_clients).await;
 
     // Warm up and find the sustainable rate.

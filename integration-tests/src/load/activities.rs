@@ -289,6 +289,16 @@ impl Swarm {
         })
     }
 
+    /// Every actor is followed by `token`'s owner on the node whose
+    /// Mastodon API is `api`: a node keeps public posts only from people
+    /// someone there follows.
+    pub async fn followed_by(&self, http: &reqwest::Client, api: &Url, token: &str) {
+        let base = api.as_str().trim_end_matches('/');
+        for i in 0..self.names.len() {
+            crate::social::follow_by_uri(http, base, token, &self.actor(i)).await;
+        }
+    }
+
     /// How many posts of the actors `api` (a Mastodon API) says it has: the
     /// sum of their `statuses_count`.
     pub async fn stored(&self, http: &reqwest::Client, api: &Url) -> Option<u64> {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use moot_testkit::social::follow_by_uri;
 use moot_testkit::{FakePeer, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -137,7 +138,14 @@ impl Replay {
     }
 
     /// A minimal post with `id` by `actor`, so an Update or Delete has something to act on.
+    /// Someone here follows `actor`: their public posts are wanted.
+    async fn follow(&self, actor: &str) {
+        self.peer.add_actor_at(Url::parse(actor).unwrap().path());
+        follow_by_uri(&self.node.http, &self.node.base_url, &self.token, actor).await;
+    }
+
     async fn seed_post(&self, actor: &str, id: &str) {
+        self.follow(actor).await;
         let create = json!({
             "id": format!("{id}#seed"), "type": "Create", "actor": actor,
             "object": { "id": id, "type": "Note", "attributedTo": actor, "content": "<p>seed</p>",
@@ -165,6 +173,7 @@ async fn replay(r: &Replay, original: &Value) -> Outcome {
     match (kind.as_str(), object_kind.as_str()) {
         ("Create", "Note" | "Page" | "Article") => {
             let id = id_of(&activity["object"]).unwrap();
+            r.follow(&actor).await;
             let (status, body) = r.send(&activity).await;
             assert_eq!(status, 202, "{body}");
             let object = &activity["object"];

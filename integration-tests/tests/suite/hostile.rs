@@ -1,6 +1,7 @@
 //! Hostile and broken peers: every bad request is refused with a 4xx and
 //! leaves nothing stored; a good one from the same peer gets through.
 
+use moot_testkit::social::follow_by_uri;
 use moot_testkit::{FakePeer, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -19,6 +20,8 @@ async fn scene() -> Scene {
     let token = node.create_user("target", "read write follow").await;
     let peer = FakePeer::start().await;
     peer.add_actor("mallory");
+    // Followed here, so a good post of theirs is wanted.
+    follow_by_uri(&node.http, &node.base_url, &token, &peer.actor("mallory")).await;
     let inbox = node.url("/inbox");
     Scene {
         node,
@@ -303,4 +306,70 @@ async fn a_post_url_that_is_not_on_the_posts_own_host_never_reaches_clients() {
         let expected = if name == "own" { url } else { json!(note) };
         assert_eq!(shown["url"], expected, "{name}: {shown}");
     }
+}
+
+/// Whether the node's public timeline shows a post with `text`.
+async fn in_public_timeline(s: &Scene, text: &str) -> bool {
+    let (status, posts) = s
+        .node
+        .api(Method::GET, "/api/v1/timelines/public?limit=40", &s.token)
+        .await;
+    assert_eq!(status, 200, "{posts}");
+    posts.to_string().contains(text)
+}
+
+#[tokio::test]
+async fn a_public_post_from_a_stranger_to_nobody_here_is_not_kept() {
+    let s = scene().await;
+    s.peer.add_actor("eve");
+    let eve = s.peer.actor("eve");
+
+    // Nobody here follows Eve, and her post is for nobody here: taken
+    // (202, so her server does not retry) and dropped.
+    let spam = format!("{}/notes/spam", s.peer.base_url);
+    let activity = create(&s.peer, "eve", &spam, &eve, "cheap pills");
+    let (status, body) = s.peer.post_signed("eve", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(stored(&s, &spam).await, 0);
+    assert!(!in_public_timeline(&s, "cheap pills").await);
+
+    // The same from someone followed here is kept and shown.
+    let good = format!("{}/notes/good", s.peer.base_url);
+    let activity = create(
+        &s.peer,
+        "mallory",
+        &good,
+        &s.peer.actor("mallory"),
+        "a welcome post",
+    );
+    assert_eq!(
+        s.peer.post_signed("mallory", &s.inbox, &activity).await.0,
+        202
+    );
+    assert_eq!(stored(&s, &good).await, 1);
+    assert!(in_public_timeline(&s, "a welcome post").await);
+
+    // A post of Eve's in a group followed here is kept too.
+    s.peer.add_actor("forum");
+    s.peer.set_profile("forum", json!({ "type": "Group" }));
+    follow_by_uri(
+        &s.node.http,
+        &s.node.base_url,
+        &s.token,
+        &s.peer.actor("forum"),
+    )
+    .await;
+    let in_group = format!("{}/notes/in-group", s.peer.base_url);
+    let mut activity = create(&s.peer, "eve", &in_group, &eve, "group notes");
+    activity["object"]["audience"] = json!(s.peer.actor("forum"));
+    activity["object"]["cc"] = json!([s.peer.actor("forum")]);
+    assert_eq!(s.peer.post_signed("eve", &s.inbox, &activity).await.0, 202);
+    assert_eq!(stored(&s, &in_group).await, 1);
+
+    // And so is a reply of Eve's to a post the node has.
+    let reply = format!("{}/notes/reply", s.peer.base_url);
+    let mut activity = create(&s.peer, "eve", &reply, &eve, "a fair reply");
+    activity["object"]["inReplyTo"] = json!(good);
+    assert_eq!(s.peer.post_signed("eve", &s.inbox, &activity).await.0, 202);
+    assert_eq!(stored(&s, &reply).await, 1);
 }

@@ -27,6 +27,9 @@ async fn a_full_inbox_answers_503_with_retry_after_and_loses_nothing() {
     let inbox = Url::parse(&format!("{}/inbox", node.base_url)).unwrap();
     let api = Url::parse(&node.base_url).unwrap();
     let http = drive::client();
+    // Someone here follows the actors, so the node wants their posts.
+    let token = node.create_user("jo", "read write follow");
+    swarm.followed_by(&http, &api, &token).await;
 
     // 20 at once against room for one: most are turned away, then retried.
     let work = Work::once(
@@ -81,6 +84,9 @@ async fn forged_signatures_by_a_known_key_are_refused_and_change_nothing() {
     let inbox = Url::parse(&format!("{}/inbox", node.base_url)).unwrap();
     let api = Url::parse(&node.base_url).unwrap();
     let http = drive::client();
+    // Someone here follows the actors, so the node wants their posts.
+    let token = node.create_user("jo", "read write follow");
+    swarm.followed_by(&http, &api, &token).await;
 
     // Make the keys known: one genuine post each.
     let genuine = Work::once(

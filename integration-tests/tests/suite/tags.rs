@@ -2,6 +2,7 @@
 //! on posts, hashtag search.
 
 use moot_testkit::openapi::MastodonApi;
+use moot_testkit::social::follow_by_uri;
 use moot_testkit::{wait, FakePeer, TestNode};
 use reqwest::Method;
 use serde_json::json;
@@ -54,6 +55,7 @@ async fn hashtags_make_tag_timelines_from_here_and_elsewhere() {
     // A post from another node, its tag marked up as Mastodon does.
     let peer = FakePeer::start().await;
     let ana = peer.add_actor("ana");
+    follow_by_uri(&node.http, &node.base_url, &jo, &ana).await;
     let note = format!("{}/notes/1", peer.base_url);
     let create = json!({
         "id": format!("{}/creates/1", peer.base_url), "type": "Create", "actor": ana,

@@ -64,10 +64,16 @@ pub async fn lookup(ctx: &Context, viewer: &Account, asked: &Lookup) -> Result<F
                 .await?
                 .into_iter()
                 .collect(),
-            None if as_post_uri(q).is_none() && !q.is_empty() => {
-                directory::by_name(ctx, q, SHOWN).await?
-            }
-            None => Vec::new(),
+            None => match as_post_uri(q) {
+                // An address that was a post is not also an actor.
+                Some(_) if !found.posts.is_empty() => Vec::new(),
+                Some(uri) => account_by_uri(ctx, &uri, asked.resolve)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                None if !q.is_empty() => directory::by_name(ctx, q, SHOWN).await?,
+                None => Vec::new(),
+            },
         };
         found.accounts = posts::accounts(ctx, accounts).await?;
     }
@@ -127,6 +133,31 @@ pub(crate) async fn account_by_handle(
             Ok(account) => Ok(Some(account)),
             Err(error) => {
                 tracing::info!(%handle, %error, "search: could not resolve");
+                Ok(None)
+            }
+        },
+        _ => Ok(None),
+    }
+}
+
+/// The actor at `uri` (as Mastodon's search finds a profile's address):
+/// known here, or fetched. None for an address that is not an actor.
+async fn account_by_uri(
+    ctx: &Context,
+    uri: &Url,
+    resolve: bool,
+) -> Result<Option<Account>, AppError> {
+    if !ctx.policy.allows(uri) {
+        return Ok(None);
+    }
+    if let Some(known) = directory::remote_by_uri(ctx, uri.as_str()).await? {
+        return Ok(Some(known));
+    }
+    match ctx.remote.get() {
+        Some(remote) if resolve => match remote.account_by_uri(uri).await {
+            Ok(account) => Ok(Some(account)),
+            Err(error) => {
+                tracing::debug!(%uri, %error, "search: not an actor");
                 Ok(None)
             }
         },

@@ -420,36 +420,37 @@ impl OwnNode {
         std::fs::read_to_string(self.dir.path().join("moot.log")).unwrap_or_default()
     }
 
-    fn create_user(&self, username: &str) {
-        let made = Command::new(moot_testkit::moot_binary())
-            .args(["admin", "create-user", "--username", username, "--email"])
-            .arg(format!("{username}@council.example"))
+    /// Runs `moot admin ARGS` against the node; its standard output.
+    fn admin(&self, args: &[&str]) -> String {
+        let done = Command::new(moot_testkit::moot_binary())
+            .arg("admin")
+            .args(args)
             .envs(self.env.iter().cloned())
             .stdin(Stdio::null())
             .output()
             .expect("moot admin");
         assert!(
-            made.status.success(),
+            done.status.success(),
             "{}",
-            String::from_utf8_lossy(&made.stderr)
+            String::from_utf8_lossy(&done.stderr)
         );
+        String::from_utf8_lossy(&done.stdout).trim().to_owned()
+    }
+
+    fn create_user(&self, username: &str) {
+        let email = format!("{username}@council.example");
+        self.admin(&["create-user", "--username", username, "--email", &email]);
     }
 
     /// An access token of `username`, to follow with.
     fn token(&self, username: &str) -> String {
-        let made = Command::new(moot_testkit::moot_binary())
-            .args(["admin", "token", "--username", username, "--scopes"])
-            .arg("read write follow")
-            .envs(self.env.iter().cloned())
-            .stdin(Stdio::null())
-            .output()
-            .expect("moot admin");
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
-        String::from_utf8_lossy(&made.stdout).trim().to_owned()
+        self.admin(&[
+            "token",
+            "--username",
+            username,
+            "--scopes",
+            "read write follow",
+        ])
     }
 
     /// A connection string for the node's own PostgreSQL.

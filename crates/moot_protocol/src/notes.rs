@@ -281,6 +281,38 @@ fn link_of(value: &Value) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// `object` with one `type`: some servers send a list (`["Note",
+/// "sc:CreativeWork"]`); the first type Moot knows is kept, else the first.
+pub fn with_one_type(mut object: Value) -> Value {
+    let chosen = match object.get("type") {
+        Some(Value::Array(types)) => {
+            let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+            names
+                .iter()
+                .find(|t| KNOWN_OBJECT_TYPES.contains(t))
+                .or(names.first())
+                .map(|t| (*t).to_owned())
+        }
+        _ => None,
+    };
+    if let Some(kind) = chosen {
+        object["type"] = Value::String(kind);
+    }
+    object
+}
+
+/// Every object type some activity here takes.
+const KNOWN_OBJECT_TYPES: &[&str] = &[
+    "Note",
+    "Article",
+    "Page",
+    "Question",
+    "Event",
+    "Document",
+    "Patch",
+    "Tombstone",
+];
+
 pub const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
 
 /// A list of ids from a value that may be one id, an object with an id, or
@@ -288,8 +320,10 @@ pub const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
 pub fn ids(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => vec![s.clone()],
+        // An object by its id, or a `Link` by its `href`.
         Value::Object(map) => map
             .get("id")
+            .or_else(|| map.get("href"))
             .and_then(Value::as_str)
             .map(|s| vec![s.to_owned()])
             .unwrap_or_default(),
@@ -563,6 +597,25 @@ mod tests {
             {"type": "Link", "href": "https://a.example/@x/1", "mediaType": "text/html"},
         ]));
         assert_eq!(listed.url().as_deref(), Some("https://a.example/@x/1"));
+    }
+
+    #[test]
+    fn a_list_of_types_and_a_link_as_parent_are_understood() {
+        let object = with_one_type(
+            json!({"type": ["sc:CreativeWork", "Note"], "id": "https://a.example/1"}),
+        );
+        assert_eq!(object["type"], "Note");
+        let unknown = with_one_type(json!({"type": ["Foo", "Bar"]}));
+        assert_eq!(unknown["type"], "Foo");
+        let reply: RemoteNote = serde_json::from_value(json!({
+            "id": "https://a.example/2", "type": "Note", "attributedTo": "https://a.example/u",
+            "inReplyTo": {"type": "Link", "href": "https://b.example/notes/1"},
+        }))
+        .unwrap();
+        assert_eq!(
+            reply.in_reply_to().map(String::from).as_deref(),
+            Some("https://b.example/notes/1")
+        );
     }
 
     #[test]

@@ -373,3 +373,43 @@ async fn a_public_post_from_a_stranger_to_nobody_here_is_not_kept() {
     assert_eq!(s.peer.post_signed("eve", &s.inbox, &activity).await.0, 202);
     assert_eq!(stored(&s, &reply).await, 1);
 }
+
+/// The post with `note_id` as the client API shows it.
+async fn shown(s: &Scene, note_id: &str) -> Value {
+    let (_, found) = s
+        .node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={note_id}&type=statuses"),
+            &s.token,
+        )
+        .await;
+    found["statuses"][0].clone()
+}
+
+#[tokio::test]
+async fn a_list_of_types_and_a_link_as_the_parent_are_understood() {
+    let s = scene().await;
+    let mallory = s.peer.actor("mallory");
+    // `type` as a list, as some servers send it.
+    let parent = format!("{}/notes/typed", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &parent, &mallory, "typed as a list");
+    activity["object"]["type"] = json!(["Note", "sc:CreativeWork"]);
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    let parent_shown = shown(&s, &parent).await;
+    assert!(parent_shown["id"].is_string(), "stored: {parent_shown}");
+
+    // A reply whose `inReplyTo` is a `Link` is threaded under its parent.
+    let reply = format!("{}/notes/linked-reply", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &reply, &mallory, "a linked reply");
+    activity["object"]["inReplyTo"] = json!({"type": "Link", "href": parent});
+    assert_eq!(
+        s.peer.post_signed("mallory", &s.inbox, &activity).await.0,
+        202
+    );
+    assert_eq!(
+        shown(&s, &reply).await["in_reply_to_id"],
+        parent_shown["id"]
+    );
+}

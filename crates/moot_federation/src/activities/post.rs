@@ -32,6 +32,7 @@ pub struct CreateOrUpdate {
     #[serde(rename = "type")]
     pub kind: CreateOrUpdateType,
     pub actor: ObjectId<ApActor>,
+    #[serde(deserialize_with = "one_type")]
     pub object: Value,
     /// Everything else, kept so a group can announce the activity unchanged.
     #[serde(flatten)]
@@ -39,6 +40,11 @@ pub struct CreateOrUpdate {
     /// The object, parsed and checked by `verify`.
     #[serde(skip)]
     parsed: std::sync::OnceLock<Carried>,
+}
+
+/// The embedded object with a single `type` (see `with_one_type`).
+fn one_type<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+    Value::deserialize(deserializer).map(moot_protocol::notes::with_one_type)
 }
 
 /// An activity as it was received, rebuilt from its parsed parts.

@@ -413,3 +413,29 @@ async fn a_list_of_types_and_a_link_as_the_parent_are_understood() {
         parent_shown["id"]
     );
 }
+
+#[tokio::test]
+async fn an_embedded_actor_is_read_by_its_id_and_nothing_else() {
+    let s = scene().await;
+    let mallory = s.peer.actor("mallory");
+    let note = format!("{}/notes/embedded-actor", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &note, &mallory, "embedded actor");
+    // What the embedded actor says of itself is not taken.
+    activity["actor"] =
+        json!({"id": mallory, "type": "Person", "name": "Not Mallory", "publicKey": "forged"});
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(stored(&s, &note).await, 1);
+    assert_ne!(
+        shown(&s, &note).await["account"]["display_name"],
+        "Not Mallory"
+    );
+
+    // An actor object without an id is refused, naming the field.
+    let other = format!("{}/notes/no-actor-id", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &other, &mallory, "no actor id");
+    activity["actor"] = json!({"type": "Person"});
+    let (status, _) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 400);
+    assert_eq!(stored(&s, &other).await, 0);
+}

@@ -22,6 +22,7 @@ pub struct Announce {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: AnnounceType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
 }

@@ -25,6 +25,7 @@ pub struct ChooseAnswer {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: ChooseAnswerType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
 }

@@ -20,6 +20,7 @@ pub struct Block {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: BlockType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: ObjectId<ApActor>,
     /// What the person is banned from, for a moderator's ban.

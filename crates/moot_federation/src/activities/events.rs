@@ -86,6 +86,7 @@ pub struct Rsvp {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: RsvpType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
 }

@@ -28,6 +28,7 @@ pub struct Featured {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: FeaturedType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
     pub target: Value,

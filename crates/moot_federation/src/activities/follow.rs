@@ -21,6 +21,7 @@ pub struct Follow {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: FollowType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: ObjectId<ApActor>,
 }
@@ -61,6 +62,7 @@ pub struct AnswerFollow {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: AnswerType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
     /// Why, for a rejected wiki edit (read only when a string).
@@ -181,6 +183,7 @@ pub struct Undo {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: UndoType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
 }

@@ -114,6 +114,26 @@ macro_rules! activity_basics {
 }
 pub(crate) use activity_basics;
 
+/// An activity's `actor`: its id, or the id of an embedded actor (some
+/// servers embed it). What an embedded actor says is not taken: the actor
+/// is read from its own origin, as for an id.
+pub(crate) fn actor_id<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<
+    activitypub_federation::fetch::object_id::ObjectId<crate::objects::actor::ApActor>,
+    D::Error,
+> {
+    use serde::de::Error;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let raw = value
+        .as_str()
+        .or_else(|| value.get("id")?.as_str())
+        .ok_or_else(|| D::Error::custom("actor: expected the actor's id, or an object with one"))?;
+    Url::parse(raw)
+        .map(Into::into)
+        .map_err(|e| D::Error::custom(format!("actor: {e}")))
+}
+
 /// The id of an activity's `object`, whether sent as a URL or embedded.
 /// The activity's object id, which `verify` required: refused if missing.
 pub(crate) fn required_object(object: &serde_json::Value) -> Result<Url, FederationError> {

@@ -31,6 +31,7 @@ pub struct CreateOrUpdate {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: CreateOrUpdateType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     #[serde(deserialize_with = "one_type")]
     pub object: Value,
@@ -219,6 +220,7 @@ pub struct Delete {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: DeleteType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
     #[serde(flatten)]

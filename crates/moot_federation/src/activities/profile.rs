@@ -21,6 +21,7 @@ pub struct UpdateActor {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: UpdateType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: UpdatedActor,
 }

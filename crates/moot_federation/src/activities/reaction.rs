@@ -26,6 +26,7 @@ pub struct React {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: ReactionType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
     #[serde(flatten)]
@@ -75,6 +76,7 @@ pub struct Flag {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: FlagType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
     #[serde(default)]

@@ -141,6 +141,7 @@ pub struct Edit {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: EditType,
+    #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: Value,
 }

@@ -313,7 +313,12 @@ const KNOWN_OBJECT_TYPES: &[&str] = &[
     "Tombstone",
 ];
 
-pub const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+/// Objects shown as posts: Mastodon's, Lemmy's and the media of PeerTube,
+/// Funkwhale and Pixelfed (a video, a track or a picture with its title
+/// and description; the media themselves as links after the text).
+pub const POST_TYPES: &[&str] = &[
+    "Note", "Article", "Page", "Question", "Video", "Audio", "Image",
+];
 
 /// A list of ids from a value that may be one id, an object with an id, or
 /// an array of either.

@@ -439,3 +439,46 @@ async fn an_embedded_actor_is_read_by_its_id_and_nothing_else() {
     assert_eq!(status, 400);
     assert_eq!(stored(&s, &other).await, 0);
 }
+
+#[tokio::test]
+async fn a_video_and_an_event_without_a_time_are_shown_as_posts() {
+    let s = scene().await;
+    let mallory = s.peer.actor("mallory");
+    // PeerTube's shape: a title, a description, the watch page and the
+    // files as a list of links, author and channel in attributedTo.
+    let video = format!("{}/videos/watch/1", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &video, &mallory, "video");
+    activity["object"] = json!({
+        "id": video, "type": "Video", "name": "Gritting routes explained",
+        "content": "How the routes are chosen.", "mediaType": "text/markdown",
+        "attributedTo": [{"type": "Person", "id": mallory}, {"type": "Group", "id": format!("{}/channels/roads", s.peer.base_url)}],
+        "to": [PUBLIC],
+        "url": [
+            {"type": "Link", "mediaType": "text/html", "href": video},
+            {"type": "Link", "mediaType": "video/mp4", "href": format!("{}/static/1.mp4", s.peer.base_url)},
+        ],
+    });
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    let shown_video = shown(&s, &video).await;
+    assert!(
+        shown_video["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Gritting routes explained"),
+        "{shown_video}"
+    );
+    assert_eq!(shown_video["url"], video.as_str());
+
+    // An Event with no start time cannot be answered: a post with its title.
+    let event = format!("{}/events/untimed", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &event, &mallory, "event");
+    activity["object"]["type"] = json!("Event");
+    activity["object"]["name"] = json!("Depot open day");
+    let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+    assert_eq!(status, 202, "{body}");
+    assert!(shown(&s, &event).await["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Depot open day"));
+}

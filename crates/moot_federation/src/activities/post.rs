@@ -99,7 +99,11 @@ impl CreateOrUpdate {
             _ if RemoteItem::is_library_item(&self.object) => {
                 Carried::LibraryItem(Box::new(library::parse_item(&self.object, result, actor)?))
             }
-            Some("Event") => Carried::Event(Box::new(events::parse_event(&self.object, actor)?)),
+            // An event with no time cannot be answered: it is shown as a
+            // post with its title, as Mastodon shows what it has no type for.
+            Some("Event") if self.object.get("startTime").is_some() => {
+                Carried::Event(Box::new(events::parse_event(&self.object, actor)?))
+            }
             Some("Patch") if self.kind == CreateOrUpdateType::Create => {
                 Carried::WikiEdit(Box::new(wiki::parse_submitted_patch(&self.object, actor)?))
             }
@@ -124,10 +128,15 @@ impl CreateOrUpdate {
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !POST_TYPES.contains(&kind) {
+        if !POST_TYPES.contains(&kind) && kind != "Event" {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
-                format!("{:?} of `{kind}` is not handled", self.kind),
+                format!(
+                    "{:?} of `{kind}` is not handled (type: expected one of {}, Event, \
+                     Patch or Document)",
+                    self.kind,
+                    POST_TYPES.join(", ")
+                ),
             ));
         }
         serde_json::from_value(self.object.clone()).map_err(|e| {

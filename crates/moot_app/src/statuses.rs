@@ -597,7 +597,14 @@ async fn create_once(
         notify_subscribers(conn, &status).await?;
         let files = attach_files(conn, author, status.id, &input.media_ids).await?;
         let people_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-        queries::add_mentions(conn, status.id, &people_ids).await?;
+        // The group a post is made in is mentioned too (apps list it), but
+        // a group is not notified.
+        let mentioned_ids: Vec<i64> = people_ids
+            .iter()
+            .copied()
+            .chain(group.as_ref().map(|g| g.id))
+            .collect();
+        queries::add_mentions(conn, status.id, &mentioned_ids).await?;
         notifications::add(conn, &people_ids, "mention", author.id, Some(status.id)).await?;
         let mut addressed: Vec<&Account> = parent.iter().map(|(_, a)| a).collect();
         addressed.extend(people.iter());

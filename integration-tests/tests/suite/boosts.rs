@@ -149,6 +149,8 @@ async fn group_posts_reach_members_as_the_groups_boosts() {
     let post = node
         .post(&owner, "@highways Salt stocks for the winter")
         .await;
+    // The group is listed among the post's mentions on the author's node.
+    assert_eq!(post["mentions"][0]["acct"], "highways", "{post}");
     let kims = home(&node, &kim).await;
     assert_eq!(kims.len(), 1, "{kims:?}");
     assert_eq!(kims[0]["account"]["id"], group_id);

@@ -304,17 +304,19 @@ pub async fn requests(ctx: &Context, person: &Account) -> Result<Vec<Account>, A
 }
 
 /// A remote `Accept` or `Reject` of a follow one of our people sent.
+/// Returns whether it made a follow accepted that was not (a repeated or
+/// late answer changes nothing).
 pub async fn receive_follow_answer(
     ctx: &Context,
     activity_id: &Url,
     answer: FollowAnswer,
     answered_by: &Account,
     follow_id: &Url,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !first_time(conn, activity_id).await? {
-            return Ok(());
+            return Ok(false);
         }
         let follow: Follow = queries::find_by_ap_id(conn, follow_id.as_str())
             .await?
@@ -329,7 +331,7 @@ pub async fn receive_follow_answer(
             FollowAnswer::Accept => queries::accept(conn, follow.id).await?,
             FollowAnswer::Reject => queries::delete(conn, follow.id).await?,
         }
-        Ok(())
+        Ok(answer == FollowAnswer::Accept && !follow.accepted)
     })
     .await
 }

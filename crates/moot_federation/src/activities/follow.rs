@@ -116,7 +116,7 @@ impl Activity for AnswerFollow {
             AnswerType::Accept => FollowAnswer::Accept,
             AnswerType::Reject => FollowAnswer::Reject,
         };
-        match moot_app::follows::receive_follow_answer(
+        let newly_accepted = match moot_app::follows::receive_follow_answer(
             ctx,
             &self.id,
             answer,
@@ -132,10 +132,10 @@ impl Activity for AnswerFollow {
                 return Ok(());
             }
             other => other?,
-        }
+        };
         // A group that takes a member from here: what it kept before
-        // arrives too.
-        if accepted && actor.account()?.actor_type == "Group" {
+        // arrives too (once: a repeated Accept reads nothing again).
+        if newly_accepted && actor.account()?.actor_type == "Group" {
             crate::backfill::spawn(data, self.actor.inner().clone());
         }
         Ok(())

@@ -57,6 +57,8 @@ pub struct ReceivedPost {
     /// Whom it is addressed to (its audience first): a group followed here
     /// makes it wanted.
     addressees: Vec<String>,
+    /// Whom it mentions, by ActivityPub id.
+    mentions: Vec<String>,
 }
 
 impl ReceivedPost {
@@ -96,6 +98,7 @@ impl ReceivedPost {
             url: note.url(),
             created_at: note.published.unwrap_or_else(Utc::now),
             addressees: note.addressees(),
+            mentions: note.mentions(),
         })
     }
 
@@ -284,7 +287,45 @@ pub async fn store_in(
         .collect();
     let created = queries::insert_remote_many(conn, &rows).await?;
     after_insert(conn, &created).await?;
+    add_remote_mentions(conn, posts, &created).await?;
     Ok(created)
+}
+
+/// Lists the people on other nodes a new post mentions (those known here;
+/// none is fetched for this), as Mastodon lists them. People here are
+/// added, and told, where the post is received (`statuses`).
+async fn add_remote_mentions(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+    created: &[Status],
+) -> Result<(), AppError> {
+    let hrefs: Vec<&str> = posts
+        .iter()
+        .flat_map(|p| p.mentions.iter().map(String::as_str))
+        .collect();
+    if hrefs.is_empty() {
+        return Ok(());
+    }
+    let known: HashMap<String, i64> = moot_db::accounts::remote_ids_by_ap_ids(conn, &hrefs)
+        .await?
+        .into_iter()
+        .map(|(id, ap_id)| (ap_id, id))
+        .collect();
+    for status in created {
+        let Some(post) = posts
+            .iter()
+            .find(|p| status.ap_id.as_deref() == Some(&p.ap_id))
+        else {
+            continue;
+        };
+        let ids: Vec<i64> = post
+            .mentions
+            .iter()
+            .filter_map(|m| known.get(m).copied())
+            .collect();
+        queries::add_mentions(conn, status.id, &ids).await?;
+    }
+    Ok(())
 }
 
 /// Ids of the remote parents of `posts` that are stored, by their ids.

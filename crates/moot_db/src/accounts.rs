@@ -303,6 +303,22 @@ pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult
         .await
 }
 
+/// The remote accounts among `ap_ids` that are stored here: (id, ap_id).
+pub async fn remote_ids_by_ap_ids(
+    conn: &mut AsyncPgConnection,
+    ap_ids: &[&str],
+) -> QueryResult<Vec<(i64, String)>> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    accounts::table
+        .filter(accounts::ap_id.eq_any(ap_ids))
+        .filter(accounts::domain.is_not_null())
+        .select((accounts::id, accounts::ap_id.assume_not_null()))
+        .load(conn)
+        .await
+}
+
 pub async fn find_by_ap_id(
     conn: &mut AsyncPgConnection,
     ap_id: &str,

@@ -492,19 +492,25 @@ impl RemoteNote {
         ids(&self.cc)
     }
 
+    /// The actors its `Mention` tags name.
+    pub fn mentions(&self) -> Vec<String> {
+        match &self.tag {
+            Value::Array(tags) => tags
+                .iter()
+                .filter(|t| t.get("type").and_then(Value::as_str) == Some("Mention"))
+                .filter_map(|t| t.get("href").and_then(Value::as_str).map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Every actor the post is addressed to or mentions, and its audience:
     /// where to look for the group it is made in.
     pub fn addressees(&self) -> Vec<String> {
         let mut all = ids(&self.audience);
         all.extend(self.to());
         all.extend(self.cc());
-        if let Value::Array(tags) = &self.tag {
-            all.extend(
-                tags.iter()
-                    .filter(|t| t.get("type").and_then(Value::as_str) == Some("Mention"))
-                    .filter_map(|t| t.get("href").and_then(Value::as_str).map(str::to_owned)),
-            );
-        }
+        all.extend(self.mentions());
         all
     }
 }

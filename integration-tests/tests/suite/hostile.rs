@@ -482,3 +482,34 @@ async fn a_video_and_an_event_without_a_time_are_shown_as_posts() {
         .unwrap_or_default()
         .contains("Depot open day"));
 }
+
+#[tokio::test]
+async fn a_received_post_lists_the_people_elsewhere_it_mentions() {
+    let s = scene().await;
+    let mallory = s.peer.actor("mallory");
+    s.peer.add_actor("eve");
+    let eve = s.peer.actor("eve");
+    // Eve is known here (someone looked her up).
+    let (status, _) = s
+        .node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={eve}&resolve=true&type=accounts"),
+            &s.token,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let note = format!("{}/notes/mentioning", s.peer.base_url);
+    let mut activity = create(&s.peer, "mallory", &note, &mallory, "hello eve");
+    activity["object"]["tag"] = json!([
+        {"type": "Mention", "href": eve, "name": format!("@eve@{}", s.peer.host())},
+        {"type": "Mention", "href": format!("{}/users/nobody-known", s.peer.base_url)},
+    ]);
+    assert_eq!(
+        s.peer.post_signed("mallory", &s.inbox, &activity).await.0,
+        202
+    );
+    let mentions = shown(&s, &note).await["mentions"].clone();
+    assert_eq!(mentions.as_array().map(Vec::len), Some(1), "{mentions}");
+    assert_eq!(mentions[0]["username"], "eve", "{mentions}");
+}

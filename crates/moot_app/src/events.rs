@@ -253,14 +253,7 @@ async fn propose(
     group: &Account,
     input: &EventInput,
 ) -> Result<(), AppError> {
-    if group_queries::is_banned(conn, group.id, organizer.id).await?
-        || !crate::groups::is_member(conn, group, organizer).await?
-    {
-        return Err(AppError::Forbidden(format!(
-            "only members of {} can add events to it",
-            group.username
-        )));
-    }
+    check_can_post(conn, group, organizer).await?;
     let html = render_markdown(&input.description);
     let group_uri = actor_id(ctx, group)?;
     let organizer_uri = actor_id(ctx, organizer)?;

@@ -11,7 +11,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_db::accounts::Account;
 use moot_db::library::{self as queries, Item, ItemText, NewSubmission, Submission};
 use moot_db::media::Media;
-use moot_db::{groups as group_queries, received};
+use moot_db::received;
 use moot_protocol::library::{self as wire, RemoteUpload};
 use url::Url;
 
@@ -41,14 +41,7 @@ pub(crate) async fn propose(
     media: &Media,
     text: &ItemText<'_>,
 ) -> Result<Submission, AppError> {
-    if group_queries::is_banned(conn, group.id, uploader.id).await?
-        || !crate::groups::is_member(conn, group, uploader).await?
-    {
-        return Err(AppError::Forbidden(format!(
-            "only members of {} can add files to its library",
-            group.username
-        )));
-    }
+    crate::groups::check_can_post(conn, group, uploader).await?;
     let group_inbox = inbox_of(group)?;
     let group_uri = actor_id(ctx, group)?;
     let context = match item {

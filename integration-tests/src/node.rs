@@ -66,6 +66,7 @@ impl TestNode {
         // Lives as long as the test's runtime.
         let _streams = moot_app::streaming::start(&ctx);
         let _read_cache = moot_app::read_cache::start(&ctx);
+        let _follow_resends = moot_app::follows::spawn_resends(ctx.clone());
         let federation = moot_federation::config::build(ctx.clone())
             .await
             .expect("federation config");

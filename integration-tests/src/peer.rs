@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::dev::ServerHandle;
@@ -28,6 +28,11 @@ struct PeerState {
     fetches: AtomicUsize,
     /// Statuses to answer the next inbox POSTs with, in order (then 202).
     script: Mutex<std::collections::VecDeque<u16>>,
+    /// Secure mode ("authorized fetch"): GETs must be signed over
+    /// `(request-target) host date`, as Mastodon's secure mode requires.
+    secure: AtomicBool,
+    signed_fetches: AtomicUsize,
+    refused_fetches: Mutex<Vec<String>>,
 }
 
 pub struct FakePeer {
@@ -67,9 +72,68 @@ impl PeerState {
     }
 }
 
+/// Checks a GET's signature as a server in secure mode does: `host` and
+/// `date` (and the request target) signed, recently, by the key named, which
+/// is fetched from its owner.
+async fn check_fetch_signature(req: &HttpRequest) -> Result<(), String> {
+    let headers: std::collections::BTreeMap<String, String> = req
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let path = match req.uri().query() {
+        Some(q) => format!("{}?{q}", req.path()),
+        None => req.path().to_owned(),
+    };
+    let unverified = http_signature_normalization::Config::new()
+        .mastodon_compat()
+        .begin_verify("GET", &path, headers)
+        .map_err(|e| format!("signature: {e}"))?;
+    let key_doc: Value = reqwest::Client::new()
+        .get(unverified.key_id())
+        .header("accept", AP)
+        .send()
+        .await
+        .map_err(|e| format!("key: {e}"))?
+        .json()
+        .await
+        .map_err(|e| format!("key: {e}"))?;
+    let pem = key_doc["publicKey"]["publicKeyPem"]
+        .as_str()
+        .ok_or("no publicKeyPem")?;
+    let key = PKey::public_key_from_pem(pem.as_bytes()).map_err(|e| e.to_string())?;
+    let good = unverified.verify(|signature, signing_string| {
+        use base64::Engine;
+        let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(signature) else {
+            return false;
+        };
+        openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &key)
+            .and_then(|mut v| v.verify_oneshot(&signature, signing_string.as_bytes()))
+            .unwrap_or(false)
+    });
+    good.then_some(())
+        .ok_or_else(|| "signature does not verify".to_owned())
+}
+
 async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpResponse {
     state.fetches.fetch_add(1, Ordering::SeqCst);
     let path = req.path().to_owned();
+    // Secure mode leaves WebFinger open, as Mastodon does.
+    if state.secure.load(Ordering::SeqCst) && path != "/.well-known/webfinger" {
+        match check_fetch_signature(&req).await {
+            Ok(()) => {
+                state.signed_fetches.fetch_add(1, Ordering::SeqCst);
+            }
+            Err(why) => {
+                state
+                    .refused_fetches
+                    .lock()
+                    .unwrap()
+                    .push(format!("{path}: {why}"));
+                return HttpResponse::Unauthorized().body(why);
+            }
+        }
+    }
     if path == "/.well-known/webfinger" {
         let resource = req
             .query_string()
@@ -152,6 +216,20 @@ impl FakePeer {
             handle,
             http: crate::http_client(),
         }
+    }
+
+    /// From now on, serves nothing but WebFinger to unsigned GETs, or to
+    /// GETs whose signature leaves out `host` or `date`.
+    pub fn require_signed_fetches(&self) {
+        self.state.secure.store(true, Ordering::SeqCst);
+    }
+
+    /// GETs served with a good signature, and those refused (with why).
+    pub fn signed_fetches(&self) -> (usize, Vec<String>) {
+        (
+            self.state.signed_fetches.load(Ordering::SeqCst),
+            self.state.refused_fetches.lock().unwrap().clone(),
+        )
     }
 
     /// `localhost:PORT`, the peer's authority.
@@ -266,6 +344,40 @@ impl FakePeer {
             ("digest", signed.digest),
             ("signature", signed.signature),
         ]
+    }
+
+    /// POSTs `activity` to `inbox` signed the newer way (`hs2019` over
+    /// `(request-target) (created) (expires) digest`, no `date`), as
+    /// servers built on the Rust federation library sign.
+    pub async fn post_signed_with_created(
+        &self,
+        actor: &str,
+        inbox: &str,
+        activity: &Value,
+    ) -> (u16, String) {
+        use base64::Engine;
+        let key = self.state.keys.lock().unwrap()[&format!("/users/{actor}")].clone();
+        let body = activity.to_string().into_bytes();
+        let digest = moot_federation::signing::digest(&body);
+        let inbox_url = Url::parse(inbox).unwrap();
+        let headers = [("digest".to_owned(), digest.clone())]
+            .into_iter()
+            .collect();
+        let signature = http_signature_normalization::Config::new()
+            .begin_sign("POST", inbox_url.path(), headers)
+            .unwrap()
+            .sign(format!("{}#main-key", self.actor(actor)), |signing| {
+                let mut signer =
+                    openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &key)?;
+                signer.update(signing.as_bytes())?;
+                Ok::<_, openssl::error::ErrorStack>(
+                    base64::engine::general_purpose::STANDARD.encode(signer.sign_to_vec()?),
+                )
+            })
+            .unwrap()
+            .signature_header();
+        let headers = vec![("digest", digest), ("signature", signature)];
+        self.post_raw(inbox, body, headers).await
     }
 
     /// POSTs `activity` to `inbox`, properly signed by `actor`.

@@ -53,20 +53,18 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 /// An account's `acct` (`name` here, `name@host` elsewhere), profile page
 /// and ActivityPub id.
 fn addresses(ctx: &Context, account: &Account) -> (String, String, String) {
+    let page = moot_app::directory::profile_url(ctx, account);
     match &account.domain {
         None => (
             account.username.clone(),
-            ctx.urls.person_page(&account.username).to_string(),
+            page,
             ctx.urls.person(&account.username).to_string(),
         ),
-        Some(domain) => {
-            let uri = account.ap_id.clone().unwrap_or_default();
-            (
-                format!("{}@{domain}", account.username),
-                account.profile_url.clone().unwrap_or_else(|| uri.clone()),
-                uri,
-            )
-        }
+        Some(domain) => (
+            format!("{}@{domain}", account.username),
+            page,
+            account.ap_id.clone().unwrap_or_default(),
+        ),
     }
 }
 
@@ -207,21 +205,36 @@ pub struct MediaEntity {
 }
 
 pub fn media(ctx: &Context, media: &Media) -> MediaEntity {
-    let url = ctx.urls.media_file(&media.file_key).to_string();
     let focus = match (media.focus_x, media.focus_y) {
         (Some(x), Some(y)) => json!({ "x": x, "y": y }),
         _ => Value::Null,
     };
+    let mut meta = json!({ "focus": focus });
+    if let (Some(width), Some(height)) = (media.width, media.height) {
+        meta["original"] = json!({
+            "width": width,
+            "height": height,
+            "size": format!("{width}x{height}"),
+            "aspect": f64::from(width) / f64::from(height.max(1)),
+        });
+    }
+    // A received post's file stays on its own server.
+    let url = moot_app::media::address(ctx, media);
+    let remote_url = media.remote_url.clone();
+    let preview_url = media
+        .remote_preview_url
+        .clone()
+        .or_else(|| (media.kind == "image").then(|| url.clone()));
     MediaEntity {
         id: media.id.to_string(),
         kind: media.kind.clone(),
-        preview_url: (media.kind == "image").then(|| url.clone()),
+        preview_url,
         url,
-        remote_url: None,
+        remote_url,
         text_url: None,
-        meta: json!({ "focus": focus }),
+        meta,
         description: (!media.description.is_empty()).then(|| media.description.clone()),
-        blurhash: None,
+        blurhash: media.blurhash.clone(),
     }
 }
 

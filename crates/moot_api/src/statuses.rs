@@ -7,6 +7,7 @@ use moot_app::tags;
 use moot_app::views::posts::{self, EntryView, PostView};
 use moot_app::views::timelines;
 use moot_app::Context;
+use moot_core::text::TextFormat;
 use moot_protocol::notes::Visibility;
 
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,9 @@ struct StatusParams {
         deserialize_with = "crate::params::flag"
     )]
     poll_multiple: Option<bool>,
+    /// `text/plain` or `text/markdown` (as GoToSocial and Akkoma take it);
+    /// otherwise the author's own setting.
+    content_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,7 +125,16 @@ impl StatusParams {
                 })
             })
             .collect::<Result<_, _>>()?;
+        let format = match self.content_type.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(TextFormat::from_media_type(t).ok_or_else(|| {
+                ApiError::unprocessable(format!(
+                    "Validation failed: content_type `{t}` is not text/plain or text/markdown"
+                ))
+            })?),
+        };
         Ok(PostInput {
+            format,
             poll,
             idempotency_key: None,
             media_ids,

@@ -146,3 +146,13 @@ pub async fn find_local(
 pub async fn require_local(db: &Database, username: &str) -> Result<(Account, User), AppError> {
     find_local(db, username).await?.ok_or(AppError::NotFound)
 }
+
+/// How a person's posts from apps are read when the app does not say.
+pub async fn set_post_format(
+    db: &Database,
+    user: &User,
+    format: moot_core::text::TextFormat,
+) -> Result<(), AppError> {
+    let mut conn = db.conn().await?;
+    Ok(queries::set_post_format(&mut conn, user.id, format.media_type()).await?)
+}

@@ -16,6 +16,19 @@ pub async fn by_id(ctx: &Context, id: i64) -> Result<Account, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The page people open to see an account: its profile here, or the page
+/// its own server names (else its id).
+pub fn profile_url(ctx: &Context, account: &Account) -> String {
+    match &account.domain {
+        None => ctx.urls.person_page(&account.username).to_string(),
+        Some(_) => account
+            .profile_url
+            .clone()
+            .or_else(|| account.ap_id.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// `user` (local) or `user@host` (local if host is ours, else stored remote).
 pub async fn by_acct(ctx: &Context, acct: &str) -> Result<Option<Account>, AppError> {
     let acct = acct.trim().trim_start_matches('@');

@@ -312,15 +312,31 @@ pub async fn receive_follow_answer(
     answer: FollowAnswer,
     answered_by: &Account,
     follow_id: &Url,
+    follower: Option<&Url>,
 ) -> Result<bool, AppError> {
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !first_time(conn, activity_id).await? {
             return Ok(false);
         }
-        let follow: Follow = queries::find_by_ap_id(conn, follow_id.as_str())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        // By the Follow's id; else (an answer to an earlier sending of a
+        // follow sent again under a new id) by who followed whom.
+        let follow: Follow = match queries::find_by_ap_id(conn, follow_id.as_str()).await? {
+            Some(follow) => follow,
+            None => {
+                let name = follower.and_then(|f| ctx.urls.local_username(f.as_str()));
+                let local = match name {
+                    Some(name) => moot_db::accounts::find_local_any(conn, name).await?,
+                    None => None,
+                };
+                let Some(local) = local else {
+                    return Err(AppError::NotFound);
+                };
+                queries::find(conn, local.id, answered_by.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+            }
+        };
         // Only the person who was asked may answer.
         if follow.target_id != answered_by.id {
             return Err(AppError::Forbidden(
@@ -359,4 +375,57 @@ pub async fn receive_unfollow(
         Ok(())
     })
     .await
+}
+
+/// Most times a follow waiting for an answer is sent again.
+const MOST_FOLLOW_RESENDS: i32 = 8;
+
+/// Sends again, under a new id, the follows of people here that another
+/// node has not answered: a peer meeting this node for the first time may
+/// lose its answer (Lemmy can). The first resend comes after
+/// `federation.follow_resend_secs`, each later one after twice the wait
+/// before. Returns how many were sent.
+pub async fn resend_waiting(ctx: &Context) -> Result<usize, AppError> {
+    let first_after = i64::from(ctx.settings.federation.follow_resend_secs);
+    let mut conn = ctx.db.conn().await?;
+    let due = queries::waiting_to_resend(&mut conn, first_after, MOST_FOLLOW_RESENDS, 100).await?;
+    for follow in &due {
+        conn.transaction::<_, AppError, _>(async |conn| {
+            let (Some(follower), Some(target)) = (
+                moot_db::accounts::find_by_id(conn, follow.follower_id).await?,
+                moot_db::accounts::find_by_id(conn, follow.target_id).await?,
+            ) else {
+                return Ok(());
+            };
+            let follow_id = ctx.urls.new_activity();
+            if !queries::resent(conn, follow, follow_id.as_str()).await? {
+                return Ok(());
+            }
+            let activity = activities::follow(
+                &follow_id,
+                &actor_id(ctx, &follower)?,
+                &actor_id(ctx, &target)?,
+            );
+            send(ctx, conn, &follower, &activity, &[inbox_of(&target)?]).await
+        })
+        .await?;
+    }
+    Ok(due.len())
+}
+
+/// Runs [`resend_waiting`] every few seconds, for as long as the node runs.
+pub fn spawn_resends(ctx: Context) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match resend_waiting(&ctx).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    follows = n,
+                    "follows still waiting for an answer sent again"
+                ),
+                Err(e) => tracing::warn!(error = %e, "sending waiting follows again failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    })
 }

@@ -196,10 +196,7 @@ pub async fn find_addressed(
     uris: &[String],
 ) -> Result<Option<Account>, AppError> {
     for uri in uris {
-        let Some(name) = uri
-            .strip_prefix(ctx.urls.base().as_str())
-            .and_then(|p| p.strip_prefix("users/"))
-        else {
+        let Some(name) = ctx.urls.local_username(uri) else {
             continue;
         };
         if let Some(account) = find_local_account(conn, name).await? {
@@ -227,7 +224,16 @@ pub async fn announce(
     group: &Account,
     activity: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let inboxes = crate::outbound::follower_inboxes(conn, group.id).await?;
+    let mut inboxes = crate::outbound::follower_inboxes(conn, group.id).await?;
+    // The server the activity came from has it already, and some (Lemmy)
+    // refuse to be sent their own activity back.
+    let origin = moot_protocol::notes::ids(&activity["actor"])
+        .first()
+        .and_then(|actor| url::Url::parse(actor).ok())
+        .filter(|actor| actor.origin() != ctx.urls.base().origin());
+    if let Some(origin) = origin {
+        inboxes.retain(|inbox| inbox.origin() != origin.origin());
+    }
     if inboxes.is_empty() {
         return Ok(());
     }

@@ -336,6 +336,14 @@ pub async fn by_key(ctx: &Context, key: &str) -> Result<Media, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// Where a file is read: here, or on its own server for a received post.
+pub fn address(ctx: &Context, media: &Media) -> String {
+    match &media.remote_url {
+        Some(remote) => remote.clone(),
+        None => ctx.urls.media_file(&media.file_key).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -236,6 +236,13 @@ pub async fn receive_reaction(
         if !received::first_time(conn, activity_id.as_str()).await? {
             return Ok(());
         }
+        // A person has one vote on a post: a Dislike replaces their Like
+        // and a Like their Dislike (as Lemmy counts them).
+        let other = match reaction {
+            Reaction::Like => Reaction::Dislike,
+            Reaction::Dislike => Reaction::Like,
+        };
+        queries::remove(conn, actor.id, status.id, other.as_str()).await?;
         let added = queries::add(
             conn,
             actor.id,
@@ -254,25 +261,59 @@ pub async fn receive_reaction(
     .await
 }
 
-/// A remote Undo of a Like, Dislike or boost the actor made.
+/// Whether `group` may relay votes on `object` (`Announce{Like}` and its
+/// `Undo`, as Lemmy communities send): a group vouches for its members'
+/// votes only on posts made in it.
+pub async fn check_relayed_vote(
+    ctx: &Context,
+    group: &Account,
+    object: &Url,
+) -> Result<(), AppError> {
+    let in_group = match find_by_uri(ctx, object).await? {
+        Some((status, _)) => group.actor_type == "Group" && status.group_id == Some(group.id),
+        None => false,
+    };
+    match in_group {
+        true => Ok(()),
+        false => Err(AppError::Forbidden(
+            "a relayed vote is taken only from the group the post is in".into(),
+        )),
+    }
+}
+
+/// A remote Undo of a Like, Dislike or boost the actor made. It names the
+/// undone activity by its id, or (as Lemmy does, with a fresh id) by what
+/// it was about: then the actor's reaction of that kind to `undone_object`
+/// goes.
 pub async fn receive_undo(
     ctx: &Context,
     activity_id: &Url,
     actor: &Account,
     undone_kind: &str,
     undone_id: &Url,
+    undone_object: Option<&Url>,
 ) -> Result<(), AppError> {
+    let status = match undone_object {
+        Some(object) => find_by_uri(ctx, object).await?.map(|(s, _)| s),
+        None => None,
+    };
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if !received::first_time(conn, activity_id.as_str()).await? {
             return Ok(());
         }
-        match undone_kind {
+        let removed = match undone_kind {
             "Announce" => {
                 queries::remove_reblog_by_ap_id(conn, actor.id, undone_id.as_str()).await?
             }
             _ => queries::remove_by_ap_id(conn, actor.id, undone_id.as_str()).await?,
         };
+        if let (0, Some(status)) = (removed, &status) {
+            match undone_kind {
+                "Announce" => queries::remove_reblog(conn, actor.id, status.id).await?,
+                kind => queries::remove(conn, actor.id, status.id, kind).await?,
+            };
+        }
         Ok(())
     })
     .await
@@ -318,11 +359,7 @@ pub async fn receive_report(
     for object in objects {
         if let Some(id) = crate::statuses::local_status_id(ctx, object) {
             status_ids.push(id);
-        } else if let Some(name) = object
-            .as_str()
-            .strip_prefix(ctx.urls.base().as_str())
-            .and_then(|p| p.strip_prefix("users/"))
-        {
+        } else if let Some(name) = ctx.urls.local_username(object.as_str()) {
             target = crate::directory::local_any(ctx, name).await?.map(|a| a.id);
         }
     }

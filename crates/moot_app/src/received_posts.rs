@@ -24,8 +24,10 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::urls::Urls;
 use moot_db::accounts::Account;
+use moot_db::media::NewRemoteMedia;
 use moot_db::statuses::{self as queries, NewStatus, Status};
 use moot_db::{follows, notifications};
+use moot_protocol::media::RemoteMedia;
 use moot_protocol::notes::{RemoteNote, Visibility};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use url::Url;
@@ -59,6 +61,10 @@ pub struct ReceivedPost {
     addressees: Vec<String>,
     /// Whom it mentions, by ActivityPub id.
     mentions: Vec<String>,
+    /// Its files, where they live on their server.
+    media: Vec<RemoteMedia>,
+    /// The hashtags it is tagged with (besides those in its text).
+    hashtags: Vec<String>,
 }
 
 impl ReceivedPost {
@@ -78,6 +84,7 @@ impl ReceivedPost {
             ));
         }
         let parent = note.in_reply_to();
+        let media = note.media();
         Ok(ReceivedPost {
             ap_id: note.id.to_string(),
             account_id: author.id,
@@ -88,7 +95,7 @@ impl ReceivedPost {
             kind: note.kind.clone(),
             content,
             spoiler_text: note.summary.clone().unwrap_or_default(),
-            sensitive: note.sensitive.unwrap_or(false),
+            sensitive: note.sensitive.unwrap_or(false) || media.iter().any(|m| m.sensitive),
             visibility: Visibility::from_addressing(
                 &note.to(),
                 &note.cc(),
@@ -99,7 +106,16 @@ impl ReceivedPost {
             created_at: note.published.unwrap_or_else(Utc::now),
             addressees: note.addressees(),
             mentions: note.mentions(),
+            media,
+            hashtags: note.hashtags(),
         })
+    }
+
+    /// The post without its files (from a domain whose media this node
+    /// rejects).
+    pub fn without_media(mut self) -> Self {
+        self.media.clear();
+        self
     }
 
     /// Whether storing `note` is all there is to do: not a poll, and
@@ -122,7 +138,11 @@ impl ReceivedPost {
         if !ReceivedPost::is_plain(&ctx.urls, note) {
             return None;
         }
-        ReceivedPost::from_note(&ctx.urls, author, author_uri, note, content()).ok()
+        let post = ReceivedPost::from_note(&ctx.urls, author, author_uri, note, content()).ok()?;
+        Some(match crate::statuses::media_rejected(ctx, author) {
+            true => post.without_media(),
+            false => post,
+        })
     }
 
     fn row(&self, in_reply_to_id: Option<i64>) -> NewStatus<'_> {
@@ -288,7 +308,65 @@ pub async fn store_in(
     let created = queries::insert_remote_many(conn, &rows).await?;
     after_insert(conn, &created).await?;
     add_remote_mentions(conn, posts, &created).await?;
+    add_remote_media(conn, posts, &created).await?;
+    add_tagged(conn, posts, &created).await?;
     Ok(created)
+}
+
+/// Each new post with what was received for it.
+fn received_for<'a>(
+    posts: &'a [&'a ReceivedPost],
+    created: &'a [Status],
+) -> impl Iterator<Item = (&'a Status, &'a ReceivedPost)> {
+    created.iter().filter_map(|status| {
+        let post = posts
+            .iter()
+            .find(|p| status.ap_id.as_deref() == Some(&p.ap_id))?;
+        Some((status, *post))
+    })
+}
+
+/// The hashtags new posts are tagged with but do not show in their text
+/// (some servers put them in `tag` alone), for tag timelines.
+async fn add_tagged(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+    created: &[Status],
+) -> Result<(), AppError> {
+    let pairs: Vec<(i64, &str)> = received_for(posts, created)
+        .flat_map(|(s, post)| post.hashtags.iter().map(move |t| (s.id, t.as_str())))
+        .collect();
+    Ok(queries::add_tags_of_many(conn, &pairs).await?)
+}
+
+/// Keeps the addresses of new posts' files, as their media.
+async fn add_remote_media(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+    created: &[Status],
+) -> Result<(), AppError> {
+    let mut rows = Vec::new();
+    for (status, post) in received_for(posts, created) {
+        rows.extend(post.media.iter().enumerate().map(|(n, m)| NewRemoteMedia {
+            account_id: status.account_id,
+            status_id: Some(status.id),
+            file_key: format!("remote/{}#{n}", post.ap_id),
+            content_type: m.media_type.clone().unwrap_or_default(),
+            kind: m.kind.to_owned(),
+            file_size: 0,
+            sha256: String::new(),
+            description: m.description.chars().take(1500).collect(),
+            focus_x: m.focus.map(|f| f.0),
+            focus_y: m.focus.map(|f| f.1),
+            remote_url: Some(m.url.clone()),
+            remote_preview_url: m.preview_url.clone(),
+            blurhash: m.blurhash.clone(),
+            width: m.width,
+            height: m.height,
+        }));
+    }
+    moot_db::media::insert_remote(conn, &rows).await?;
+    Ok(())
 }
 
 /// Lists the people on other nodes a new post mentions (those known here;
@@ -311,13 +389,7 @@ async fn add_remote_mentions(
         .into_iter()
         .map(|(id, ap_id)| (ap_id, id))
         .collect();
-    for status in created {
-        let Some(post) = posts
-            .iter()
-            .find(|p| status.ap_id.as_deref() == Some(&p.ap_id))
-        else {
-            continue;
-        };
+    for (status, post) in received_for(posts, created) {
         let ids: Vec<i64> = post
             .mentions
             .iter()

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use moot_core::domain_rules::Verdict;
-use moot_core::text;
+use moot_core::text::{self, TextFormat};
 use moot_db::accounts::Account;
 use moot_db::media::Media;
 use moot_db::statuses::{self as queries, NewStatus, Status};
@@ -36,6 +36,8 @@ pub struct PostInput {
     pub idempotency_key: Option<String>,
     /// A poll: the post is then a `Question`.
     pub poll: Option<crate::polls::PollInput>,
+    /// How `text` is written; `None` is the author's own setting.
+    pub format: Option<TextFormat>,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -281,6 +283,11 @@ fn render_local(
         let host = a.domain.clone().unwrap_or_else(|| ctx.urls.authority());
         Ok((actor_id(ctx, a)?, format!("@{}@{host}", a.username)))
     };
+    // A top-level post in a group has a title; replies are comments.
+    let name = group
+        .filter(|_| status.in_reply_to_ap_id.is_none())
+        .map(|g| text::subject_line(status.source.as_deref().unwrap_or_default(), &g.username))
+        .filter(|name| !name.is_empty());
     let group = group.map(handle).transpose()?;
     let mentions = addressed
         .iter()
@@ -311,6 +318,7 @@ fn render_local(
             .into_iter()
             .map(|name| (ctx.urls.tag(&name), name))
             .collect(),
+        name,
         attachments: files
             .iter()
             .map(|f| notes::Attachment {
@@ -476,20 +484,67 @@ pub(crate) async fn republish(
     publish(ctx, conn, author, "Update", &object, &inboxes, group).await
 }
 
-/// The group and the people a local author's text mentions (those this
-/// node knows; the first group mentioned is the one the post is made in).
-async fn mentioned(ctx: &Context, text: &str) -> Result<(Option<Account>, Vec<Account>), AppError> {
-    let (mut group, mut people) = (None, Vec::new());
+/// Who a local author's text mentions, of those this node knows.
+struct Mentioned {
+    /// The first group mentioned: the one the post is made in.
+    group: Option<Account>,
+    people: Vec<Account>,
+    /// Each mention as typed, with the page it links to.
+    links: Vec<(String, String)>,
+}
+
+async fn mentioned(ctx: &Context, text: &str) -> Result<Mentioned, AppError> {
+    let mut found = Mentioned {
+        group: None,
+        people: Vec::new(),
+        links: Vec::new(),
+    };
     for mention in moot_core::text::mentions(text).iter().take(MAX_MENTIONS) {
-        match crate::directory::by_acct(ctx, mention).await? {
-            Some(account) if account.actor_type == "Group" => {
-                group.get_or_insert(account);
+        let Some(account) = crate::directory::by_acct(ctx, mention).await? else {
+            continue;
+        };
+        found.links.push((
+            mention.clone(),
+            crate::directory::profile_url(ctx, &account),
+        ));
+        match account.actor_type.as_str() {
+            "Group" => {
+                found.group.get_or_insert(account);
             }
-            Some(account) => people.push(account),
-            None => {}
+            _ => found.people.push(account),
         }
     }
-    Ok((group, people))
+    Ok(found)
+}
+
+/// A local post's HTML: the text in the format the author chose (else the
+/// one in their settings), its mentions linked to the pages of `links`.
+async fn render_text(
+    ctx: &Context,
+    author: &Account,
+    source: &str,
+    format: Option<TextFormat>,
+    links: &[(String, String)],
+) -> Result<String, AppError> {
+    let format = match format {
+        Some(format) => format,
+        None => {
+            let mut conn = ctx.db.conn().await?;
+            moot_db::accounts::post_format_of(&mut conn, author.id)
+                .await?
+                .and_then(|f| TextFormat::from_media_type(&f))
+                .unwrap_or_default()
+        }
+    };
+    let tag_url = |name: &str| ctx.urls.tag(name).to_string();
+    Ok(text::render_post(
+        source,
+        format,
+        &text::Links {
+            mentions: links,
+            tag_url: &tag_url,
+        },
+    ))
 }
 
 /// Most people one post may mention (a cap on fan-out and abuse).
@@ -542,8 +597,12 @@ async fn create_once(
 ) -> Result<Status, AppError> {
     check_input(ctx, &input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
-    let (group, people) = mentioned(ctx, &input.text).await?;
-    let content = text::render_markdown(&input.text);
+    let Mentioned {
+        group,
+        people,
+        links,
+    } = mentioned(ctx, &input.text).await?;
+    let content = render_text(ctx, author, &input.text, input.format, &links).await?;
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let mut input = input;
@@ -758,7 +817,8 @@ pub async fn edit(
     check_input(ctx, &input)?;
     let (status, around) = own_post(ctx, author, id).await?;
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
-    let content = text::render_markdown(&input.text);
+    let links = mentioned(ctx, &input.text).await?.links;
+    let content = render_text(ctx, author, &input.text, input.format, &links).await?;
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let edited = apply_edit(
@@ -910,21 +970,53 @@ async fn store_remote_in(
 ) -> Result<Status, AppError> {
     let author_uri = actor_id(ctx, author)?;
     let content = remote_content(ctx, author, note);
-    let post = ReceivedPost::from_note(&ctx.urls, author, &author_uri, note, content)?;
+    let mut post = ReceivedPost::from_note(&ctx.urls, author, &author_uri, note, content.clone())?;
+    if media_rejected(ctx, author) {
+        post = post.without_media();
+    }
     let created = crate::received_posts::store_in(conn, &[&post]).await?;
     let status = match created.into_iter().next() {
         Some(status) => {
             mention_local_people(ctx, conn, author, &status, note).await?;
             status
         }
-        None => queries::find_by_ap_id(conn, note.id.as_str())
-            .await?
-            .ok_or(AppError::NotFound)?,
+        None => {
+            // Known already: what its origin serves now is its latest
+            // version (a group relays an edit as `Announce{Update}` and the
+            // post is fetched again), so a change is taken as an edit.
+            let known = queries::find_by_ap_id(conn, note.id.as_str())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            match known.account_id == author.id {
+                true => take_edit(conn, &known, &content, note).await?,
+                false => known,
+            }
+        }
     };
     if note.kind == "Question" {
         crate::polls::store_remote(conn, status.id, note).await?;
     }
     Ok(status)
+}
+
+/// Applies a remote post's new text, summary or sensitivity, keeping the
+/// earlier version in its history; the same text (a poll's new totals come
+/// as an `Update` with it) changes nothing.
+async fn take_edit(
+    conn: &mut AsyncPgConnection,
+    status: &Status,
+    content: &str,
+    note: &RemoteNote,
+) -> Result<Status, AppError> {
+    let summary = note.summary.as_deref().unwrap_or_default();
+    let sensitive = note.sensitive.unwrap_or(status.sensitive);
+    let changed = content != status.content
+        || summary != status.spoiler_text
+        || sensitive != status.sensitive;
+    if status.deleted_at.is_some() || !changed {
+        return Ok(status.clone());
+    }
+    apply_edit(conn, status.id, content, None, summary, sensitive).await
 }
 
 /// Local people a new remote post mentions (or is addressed to) can see it
@@ -938,10 +1030,7 @@ async fn mention_local_people(
 ) -> Result<(), AppError> {
     let mut local_people = Vec::new();
     for uri in note.addressees() {
-        let Some(name) = uri
-            .strip_prefix(ctx.urls.base().as_str())
-            .and_then(|p| p.strip_prefix("users/"))
-        else {
+        let Some(name) = ctx.urls.local_username(&uri) else {
             continue;
         };
         if let Some(account) = moot_db::accounts::find_local_any(conn, name).await? {
@@ -971,14 +1060,18 @@ pub async fn find_by_uri(ctx: &Context, uri: &Url) -> Result<Option<(Status, Acc
 /// A remote post's sanitized HTML; without attachments when this node
 /// rejects the author's domain's media.
 fn remote_content(ctx: &Context, author: &Account, note: &RemoteNote) -> String {
-    let reject_media = matches!(
-        ctx.policy.verdict_for(author.domain.as_deref()),
-        Verdict::Federate(limits) if limits.reject_media
-    );
-    match reject_media {
+    match media_rejected(ctx, author) {
         true => text::sanitize_html(&note.html_without_media()),
         false => text::sanitize_html(&note.html()),
     }
+}
+
+/// Whether this node rejects the media of `author`'s domain.
+pub(crate) fn media_rejected(ctx: &Context, author: &Account) -> bool {
+    matches!(
+        ctx.policy.verdict_for(author.domain.as_deref()),
+        Verdict::Federate(limits) if limits.reject_media
+    )
 }
 
 /// An edit of a remote post by its author.
@@ -1007,21 +1100,7 @@ pub async fn receive_update(
         if note.kind == "Question" {
             crate::polls::store_remote(conn, status.id, note).await?;
         }
-        // A poll's new totals come as an Update with the same text.
-        let changed = content != status.content
-            || note.summary.as_deref().unwrap_or_default() != status.spoiler_text
-            || note.sensitive.unwrap_or(status.sensitive) != status.sensitive;
-        if status.deleted_at.is_none() && changed {
-            apply_edit(
-                conn,
-                status.id,
-                &content,
-                None,
-                note.summary.as_deref().unwrap_or_default(),
-                note.sensitive.unwrap_or(status.sensitive),
-            )
-            .await?;
-        }
+        take_edit(conn, &status, &content, note).await?;
         announce_in_local_group(ctx, conn, &status, activity).await
     })
     .await

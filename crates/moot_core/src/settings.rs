@@ -141,6 +141,9 @@ pub struct FederationSettings {
     /// Inbox requests that may wait for their turn before the rest are
     /// turned away with 503.
     pub inbox_backlog: u32,
+    /// Seconds before a follow of someone elsewhere still waiting for an
+    /// answer is sent again (then twice as long each time).
+    pub follow_resend_secs: u32,
 }
 
 /// Limits on client API requests (the federation inbox has its own).
@@ -355,6 +358,12 @@ impl Settings {
             self.federation.inbox_backlog,
             0,
             100_000,
+        )?;
+        within(
+            "federation.follow_resend_secs",
+            self.federation.follow_resend_secs,
+            1,
+            7 * 24 * 3600,
         )?;
         within("media.max_bytes", self.media.max_bytes, 1024, 1 << 34)?;
         within("media.max_attachments", self.media.max_attachments, 1, 20)?;

@@ -40,6 +40,13 @@ impl Urls {
         self.at(&format!("users/{username}"))
     }
 
+    /// The username of a local actor id ([`Urls::person`]'s inverse).
+    pub fn local_username<'a>(&self, uri: &'a str) -> Option<&'a str> {
+        uri.strip_prefix(self.base.as_str())?
+            .strip_prefix("users/")
+            .filter(|name| !name.is_empty() && !name.contains('/'))
+    }
+
     pub fn person_collection(&self, username: &str, collection: &str) -> Url {
         self.at(&format!("users/{username}/{collection}"))
     }

@@ -117,6 +117,9 @@ pub struct User {
     pub is_admin: bool,
     pub approved: bool,
     pub created_at: DateTime<Utc>,
+    /// `text/plain` or `text/markdown`: how posts from apps are read when
+    /// the app does not say.
+    pub post_format: String,
 }
 
 /// What it takes to store a new local person.
@@ -433,4 +436,29 @@ pub async fn set_password(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+pub async fn set_post_format(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    post_format: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::post_format.eq(post_format))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// How the local person with this account writes posts from apps.
+pub async fn post_format_of(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::account_id.eq(account_id))
+        .select(users::post_format)
+        .first(conn)
+        .await
+        .optional()
 }

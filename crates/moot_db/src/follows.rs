@@ -257,3 +257,63 @@ pub async fn groups_followed_here(
         .load(conn)
         .await
 }
+
+/// Follows from people here to actors elsewhere still waiting for an
+/// answer, whose next resend is due: the first after `first_after_secs`,
+/// each later one after twice the wait before, at most `most` resends.
+pub async fn waiting_to_resend(
+    conn: &mut AsyncPgConnection,
+    first_after_secs: i64,
+    most: i32,
+    limit: i64,
+) -> QueryResult<Vec<Follow>> {
+    use diesel::sql_types::{BigInt, Integer};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Row> = diesel::sql_query(
+        "SELECT f.id FROM follows f
+           JOIN accounts follower ON follower.id = f.follower_id AND follower.domain IS NULL
+           JOIN accounts target ON target.id = f.target_id AND target.domain IS NOT NULL
+          WHERE NOT f.accepted AND f.resends < $2
+            AND coalesce(f.resent_at, f.created_at)
+                < now() - make_interval(secs => $1 * power(2, f.resends))
+          ORDER BY f.created_at LIMIT $3",
+    )
+    .bind::<BigInt, _>(first_after_secs)
+    .bind::<Integer, _>(most)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|r| r.id).collect();
+    follows::table
+        .filter(follows::id.eq_any(ids))
+        .select(Follow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Records a resend of a waiting follow under its new activity id; false
+/// when another process resent it (or it was answered) first.
+pub async fn resent(
+    conn: &mut AsyncPgConnection,
+    follow: &Follow,
+    new_ap_id: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        follows::table
+            .find(follow.id)
+            .filter(follows::ap_id.eq(&follow.ap_id))
+            .filter(follows::accepted.eq(false)),
+    )
+    .set((
+        follows::ap_id.eq(new_ap_id),
+        follows::resent_at.eq(diesel::dsl::now),
+        follows::resends.eq(follows::resends + 1),
+    ))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}

@@ -22,6 +22,12 @@ pub struct Media {
     pub focus_x: Option<f32>,
     pub focus_y: Option<f32>,
     pub created_at: DateTime<Utc>,
+    /// Where a file on a received post lives (none is stored here).
+    pub remote_url: Option<String>,
+    pub remote_preview_url: Option<String>,
+    pub blurhash: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -37,6 +43,44 @@ pub struct NewMedia<'a> {
     pub original_name: Option<&'a str>,
     pub focus_x: Option<f32>,
     pub focus_y: Option<f32>,
+}
+
+/// A file on a received post, kept as its address on its own server.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = media_attachments)]
+pub struct NewRemoteMedia {
+    pub account_id: i64,
+    pub status_id: Option<i64>,
+    /// Names the row only: `remote/<post id>#<n>`.
+    pub file_key: String,
+    pub content_type: String,
+    pub kind: String,
+    pub file_size: i64,
+    pub sha256: String,
+    pub description: String,
+    pub focus_x: Option<f32>,
+    pub focus_y: Option<f32>,
+    pub remote_url: Option<String>,
+    pub remote_preview_url: Option<String>,
+    pub blurhash: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
+/// Stores the files of received posts (a file already kept is left).
+pub async fn insert_remote(
+    conn: &mut AsyncPgConnection,
+    files: &[NewRemoteMedia],
+) -> QueryResult<usize> {
+    if files.is_empty() {
+        return Ok(0);
+    }
+    diesel::insert_into(media_attachments::table)
+        .values(files)
+        .on_conflict(media_attachments::file_key)
+        .do_nothing()
+        .execute(conn)
+        .await
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewMedia<'_>) -> QueryResult<Media> {
@@ -56,9 +100,11 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<M
         .optional()
 }
 
+/// A file stored here, by its key (files of received posts are not).
 pub async fn find_by_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<Media>> {
     media_attachments::table
         .filter(media_attachments::file_key.eq(key))
+        .filter(media_attachments::remote_url.is_null())
         .select(Media::as_select())
         .first(conn)
         .await

@@ -58,6 +58,38 @@ pub async fn remove_by_ap_id(
     .await
 }
 
+/// Removes `account`'s reaction of `kind` to a post, whatever its id.
+pub async fn remove(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+    kind: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        reactions::table
+            .filter(reactions::account_id.eq(account_id))
+            .filter(reactions::status_id.eq(status_id))
+            .filter(reactions::kind.eq(kind)),
+    )
+    .execute(conn)
+    .await
+}
+
+/// Removes `account`'s boost of a post, whatever its id.
+pub async fn remove_reblog(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    status_id: i64,
+) -> QueryResult<usize> {
+    diesel::delete(
+        reblogs::table
+            .filter(reblogs::account_id.eq(account_id))
+            .filter(reblogs::status_id.eq(status_id)),
+    )
+    .execute(conn)
+    .await
+}
+
 /// Records a boost; false if the account had boosted the post already.
 pub async fn add_reblog(
     conn: &mut AsyncPgConnection,

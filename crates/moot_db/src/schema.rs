@@ -94,6 +94,8 @@ diesel::table! {
         accepted -> Bool,
         created_at -> Timestamptz,
         notify -> Bool,
+        resent_at -> Nullable<Timestamptz>,
+        resends -> Int4,
     }
 }
 
@@ -160,6 +162,7 @@ diesel::table! {
         is_admin -> Bool,
         approved -> Bool,
         created_at -> Timestamptz,
+        post_format -> Text,
     }
 }
 
@@ -322,6 +325,11 @@ diesel::table! {
         focus_x -> Nullable<Float4>,
         focus_y -> Nullable<Float4>,
         created_at -> Timestamptz,
+        remote_url -> Nullable<Text>,
+        remote_preview_url -> Nullable<Text>,
+        blurhash -> Nullable<Text>,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
     }
 }
 

@@ -61,6 +61,9 @@ pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
         .allow_http_urls(http_allowed(&settings))
         .http_fetch_limit(crate::MAX_FETCHES_PER_REQUEST)
         .request_timeout(crate::client::TIMEOUT)
+        // Fetches signed over `(request-target) host date` (no `(created)`),
+        // which servers in secure mode (authorized fetch) require.
+        .http_signature_compat(true)
         .signed_fetch_actor(&instance_actor)
         .build()
         .await?;

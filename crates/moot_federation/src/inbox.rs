@@ -96,9 +96,7 @@ async fn inbox(
 
     let _turn = state.gate.admit().await?;
     signatures::check_digest(&req, &body)?;
-    let activity: InboxActivity = serde_json::from_slice(&body).map_err(|e| {
-        FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed activity: {e}"))
-    })?;
+    let activity = crate::activities::reading::read(&body)?;
     check_ids(ctx, &activity, &key_id)?;
     let actor = activity.actor().clone();
     if verified_for.as_ref() != Some(&actor) {

@@ -8,5 +8,6 @@ pub mod collection;
 pub mod context;
 pub mod events;
 pub mod library;
+pub mod media;
 pub mod notes;
 pub mod wiki;

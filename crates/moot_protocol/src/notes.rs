@@ -97,6 +97,9 @@ pub struct LocalNote<'a> {
     pub hashtags: Vec<(Url, String)>,
     /// The files attached to it.
     pub attachments: Vec<Attachment<'a>>,
+    /// A title: posts made in a group carry one, as Lemmy and PieFed list a
+    /// community's posts by title.
+    pub name: Option<String>,
 }
 
 /// A file on a post, as a `Document` (as Mastodon sends every kind of
@@ -144,6 +147,9 @@ pub fn note(n: &LocalNote<'_>) -> Value {
     tags.extend(n.hashtags.iter().map(
         |(href, name)| json!({ "type": "Hashtag", "href": href, "name": format!("#{name}") }),
     ));
+    if let Some(name) = &n.name {
+        note["name"] = json!(name);
+    }
     if let Some((group, handle)) = &n.group {
         note["audience"] = json!(group);
         tags.insert(
@@ -254,6 +260,9 @@ pub struct RemoteNote {
     pub tag: Value,
     #[serde(default)]
     pub attachment: Value,
+    /// A thumbnail (PeerTube's videos carry several sizes).
+    #[serde(default)]
+    pub icon: Value,
     /// A poll's options: one choice, or several.
     #[serde(default)]
     pub one_of: Value,
@@ -417,8 +426,8 @@ impl RemoteNote {
         bare.html()
     }
 
-    /// Attachments (documents, images, links) shown as links after the text,
-    /// with their name or media type.
+    /// Attachments that are not files (links to pages) shown as links after
+    /// the text, with their name; files are the post's media.
     fn attachment_links(&self) -> String {
         let items = match &self.attachment {
             Value::Array(items) => items.clone(),
@@ -427,6 +436,7 @@ impl RemoteNote {
         };
         let links: Vec<String> = items
             .iter()
+            .filter(|item| !Self::is_file(item))
             .filter_map(|item| {
                 let href = item
                     .get("url")
@@ -502,6 +512,27 @@ impl RemoteNote {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The hashtags it is tagged with (`Hashtag` tags), lower-cased and
+    /// without `#`; only names a person could type as a hashtag.
+    pub fn hashtags(&self) -> Vec<String> {
+        let Value::Array(tags) = &self.tag else {
+            return Vec::new();
+        };
+        let mut found: Vec<String> = Vec::new();
+        for tag in tags {
+            if tag.get("type").and_then(Value::as_str) != Some("Hashtag") {
+                continue;
+            }
+            let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
+            for typed in moot_core::text::hashtags(&format!("#{}", name.trim_start_matches('#'))) {
+                if !found.contains(&typed) {
+                    found.push(typed);
+                }
+            }
+        }
+        found
     }
 
     /// Every actor the post is addressed to or mentions, and its audience:
@@ -666,7 +697,7 @@ mod tests {
     }
 
     #[test]
-    fn attachments_become_safe_links() {
+    fn attachments_that_are_not_files_become_safe_links() {
         let note: RemoteNote = serde_json::from_value(json!({
             "id": "https://a.example/n/1", "type": "Note", "attributedTo": "https://a.example/u/x",
             "content": "<p>see the plan</p>",
@@ -678,10 +709,9 @@ mod tests {
         }))
         .unwrap();
         let html = note.html();
-        assert!(
-            html.contains(r#"<a href="https://a.example/plan.pdf">Plan &lt;2027&gt;</a>"#),
-            "{html}"
-        );
+        // The document is one of the post's files, not a link in its text.
+        assert!(!html.contains("plan.pdf"), "{html}");
+        assert_eq!(note.media().len(), 1);
         assert!(
             html.contains(r#"<a href="https://b.example/page">attachment</a>"#),
             "{html}"

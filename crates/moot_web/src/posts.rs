@@ -53,7 +53,7 @@ pub fn post(ctx: &Context, post: &PostView, link_to_thread: bool) -> Markup {
     let body = html! {
         div class="post-body" { (PreEscaped(&status.content)) }
         @for media in &post.media {
-            p { a href=(ctx.urls.media_file(&media.file_key).as_str()) {
+            p { a href=(moot_app::media::address(ctx, media)) {
                 (media.original_name.as_deref().unwrap_or("Attachment"))
                 @if !media.description.is_empty() { ": " (media.description) }
             } }

@@ -250,7 +250,7 @@ async fn posts_have_a_page_for_browsers_and_json_for_servers() {
         .http
         .post(node.url("/api/v1/statuses"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"status": "A *public* note on #Housing <b onclick=x>bold</b>"}))
+        .json(&serde_json::json!({"status": "A *public* note on #Housing <b onclick=x>bold</b>", "content_type": "text/markdown"}))
         .send()
         .await
         .unwrap()

@@ -197,7 +197,43 @@ async fn unknown_activity_types_and_garbage_get_a_clear_4xx() {
     });
     let (status, body) = s.peer.post_signed("mallory", &s.inbox, &mv).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body.contains("error"), "{body}");
+    assert!(
+        body.contains("activities of type `Move` are not taken here"),
+        "{body}"
+    );
+
+    // Each refusal names the field and what was expected, in plain words.
+    let mallory = s.peer.actor("mallory");
+    let id = |n: u32| format!("{}/activities/bad/{n}", s.peer.base_url);
+    let cases = [
+        (
+            json!({"id": id(1), "type": "Create", "actor": mallory, "object": {"id": id(11), "content": "x"}}),
+            "`object.type` is missing: expected one of Note",
+        ),
+        (
+            json!({"id": id(2), "type": "Create", "actor": mallory, "object": id(12)}),
+            "`object` must be the object itself",
+        ),
+        (
+            json!({"id": id(3), "type": "Follow", "actor": mallory}),
+            "this `Follow` is not understood: missing field `object`",
+        ),
+        (
+            json!({"id": id(4), "type": "Create", "actor": mallory,
+                   "object": {"id": id(14), "type": "Note", "attributedTo": mallory, "published": "yesterday"}}),
+            "`object.published`",
+        ),
+        (
+            json!({"type": "Like", "actor": mallory, "object": id(15)}),
+            "`id` is missing",
+        ),
+    ];
+    for (activity, expected) in cases {
+        let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+        assert_eq!(status, 400, "{activity}: {body}");
+        assert!(body.contains(expected), "{expected} not in {body}");
+        assert!(!body.contains("variant"), "{body}");
+    }
 
     let key_id = format!("{}#main-key", s.peer.actor("mallory"));
     let (status, _) = s

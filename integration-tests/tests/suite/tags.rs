@@ -72,7 +72,7 @@ async fn hashtags_make_tag_timelines_from_here_and_elsewhere() {
     })
     .await;
     assert!(
-        all[0].contains("Salt barns") && all[1].contains("Gritting plan"),
+        all[0].contains("Salt barns") && all[1].contains("<span>Gritting</span></a> plan"),
         "{all:?}"
     );
     assert_eq!(tagged(&node, &jo, "?local=true").await.len(), 1);

@@ -36,6 +36,8 @@ enum Announced {
     /// A moderator's (or the author's) choice of a question's answer, or its
     /// withdrawal: the announcing group vouches for it.
     Answer { activity: Value },
+    /// A member's vote on a post in the group, relayed (as Lemmy does).
+    Vote { activity: Value },
     /// Something we do not act on (likes, moderation ...).
     Other(String),
 }
@@ -62,6 +64,14 @@ fn classify(object: &Value) -> Option<Announced> {
         Some("Undo") if object["object"]["type"] == "ChooseAnswer" => Announced::Answer {
             activity: object.clone(),
         },
+        Some("Like" | "Dislike") => Announced::Vote {
+            activity: object.clone(),
+        },
+        Some("Undo") if matches!(object["object"]["type"].as_str(), Some("Like" | "Dislike")) => {
+            Announced::Vote {
+                activity: object.clone(),
+            }
+        }
         Some(k) if moot_protocol::notes::POST_TYPES.contains(&k) => Announced::Post {
             id: object_id(object)?,
             changed: false,
@@ -140,10 +150,51 @@ impl Activity for Announce {
             Announced::Answer { activity } => {
                 receive_announced_answer(data, announcer, &activity).await?
             }
+            Announced::Vote { activity } => {
+                receive_relayed_vote(data, announcer, &activity).await?
+            }
             Announced::Other(kind) => tracing::debug!(%kind, "announced activity not acted on"),
         }
         Ok(())
     }
+}
+
+/// A vote (or its `Undo`) relayed by a group: taken when the post is in
+/// that group, from the voter it names.
+async fn receive_relayed_vote(
+    data: &Data<Context>,
+    group: &moot_app::model::Account,
+    activity: &Value,
+) -> Result<(), FederationError> {
+    let refused = |what: &str| {
+        FederationError::refused(actix_web::http::StatusCode::BAD_REQUEST, what.to_owned())
+    };
+    let undo = activity["type"] == "Undo";
+    let vote = if undo { &activity["object"] } else { activity };
+    let id = object_id(activity).ok_or_else(|| refused("the relayed vote has no id"))?;
+    let voter = activity["actor"]
+        .as_str()
+        .and_then(|a| Url::parse(a).ok())
+        .ok_or_else(|| refused("the relayed vote has no actor"))?;
+    let post =
+        object_id(&vote["object"]).ok_or_else(|| refused("the relayed vote has no object"))?;
+    let ctx = data.app_data();
+    moot_app::reactions::check_relayed_vote(ctx, group, &post).await?;
+    let voter = ObjectId::<ApActor>::from(voter).dereference(data).await?;
+    let kind = vote["type"].as_str().unwrap_or("Like");
+    if undo {
+        let undone = object_id(vote).ok_or_else(|| refused("the undone vote has no id"))?;
+        moot_app::reactions::receive_undo(ctx, &id, voter.account()?, kind, &undone, Some(&post))
+            .await?;
+        return Ok(());
+    }
+    let reaction = match kind {
+        "Dislike" => moot_app::reactions::Reaction::Dislike,
+        _ => moot_app::reactions::Reaction::Like,
+    };
+    moot_app::reactions::receive_reaction(ctx, activity, &id, voter.account()?, reaction, &post)
+        .await?;
+    Ok(())
 }
 
 /// A choice of answer (or its `Undo`) announced by a group: taken as the

@@ -116,12 +116,18 @@ impl Activity for AnswerFollow {
             AnswerType::Accept => FollowAnswer::Accept,
             AnswerType::Reject => FollowAnswer::Reject,
         };
+        let follower = self
+            .object
+            .get("actor")
+            .and_then(Value::as_str)
+            .and_then(|a| Url::parse(a).ok());
         let newly_accepted = match moot_app::follows::receive_follow_answer(
             ctx,
             &self.id,
             answer,
             actor.account()?,
             &follow,
+            follower.as_ref(),
         )
         .await
         {
@@ -242,8 +248,16 @@ impl Activity for Undo {
                 moot_app::answers::receive_undo(ctx, actor.account()?, None, &undone).await?
             }
             other => {
-                moot_app::reactions::receive_undo(ctx, &self.id, actor.account()?, other, &undone)
-                    .await?
+                let about = object_id(&self.object["object"]);
+                moot_app::reactions::receive_undo(
+                    ctx,
+                    &self.id,
+                    actor.account()?,
+                    other,
+                    &undone,
+                    about.as_ref(),
+                )
+                .await?
             }
         }
         Ok(())

@@ -12,6 +12,7 @@ pub mod library;
 pub mod post;
 pub mod profile;
 pub mod reaction;
+pub mod reading;
 pub mod wiki;
 
 use activitypub_federation::config::Data;

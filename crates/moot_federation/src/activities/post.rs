@@ -128,19 +128,30 @@ impl CreateOrUpdate {
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !POST_TYPES.contains(&kind) && kind != "Event" {
-            return Err(FederationError::refused(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "{:?} of `{kind}` is not handled (type: expected one of {}, Event, \
-                     Patch or Document)",
-                    self.kind,
-                    POST_TYPES.join(", ")
-                ),
-            ));
+        let refused = |why: String| FederationError::refused(StatusCode::BAD_REQUEST, why);
+        let taken = format!("{}, Event, Patch or Document", POST_TYPES.join(", "));
+        if !self.object.is_object() {
+            return Err(refused(format!(
+                "`object` must be the object itself (one of {taken}), not only its id"
+            )));
         }
-        serde_json::from_value(self.object.clone()).map_err(|e| {
-            FederationError::refused(StatusCode::BAD_REQUEST, format!("malformed {kind}: {e}"))
+        if kind.is_empty() {
+            return Err(refused(format!(
+                "`object.type` is missing: expected one of {taken}"
+            )));
+        }
+        if !POST_TYPES.contains(&kind) && kind != "Event" {
+            return Err(refused(format!(
+                "{:?} of `{kind}` is not taken here (`object.type`: expected one of {taken})",
+                self.kind
+            )));
+        }
+        serde_path_to_error::deserialize(&self.object).map_err(|e| {
+            let path = e.path().to_string();
+            refused(format!(
+                "this {kind} is not understood: `object.{path}`: {}",
+                e.into_inner()
+            ))
         })
     }
 }

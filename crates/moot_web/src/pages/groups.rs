@@ -267,7 +267,7 @@ async fn discussion_page(
                             form method="post" action={ (base) "/posts" } novalidate {
                                 (csrf_field(&session.csrf_token))
                                 (layout::textarea(&Input { value: draft, required: true,
-                                    hint: Some("Members of the group on every node will see it. You can use Markdown."),
+                                    hint: Some("Members of the group on every node will see it. The first line is its title (forums such as Lemmy list posts by title). You can use Markdown."),
                                     ..Input::new("text", "Your post") }, 6, errors))
                                 button type="submit" { "Post" }
                             }
@@ -404,6 +404,8 @@ async fn new_discussion(
         media_ids: Vec::new(),
         idempotency_key: None,
         poll: None,
+        // The web form says Markdown may be used.
+        format: Some(moot_core::text::TextFormat::Markdown),
     };
     match moot_app::statuses::create(&ctx, &session.session.account, input).await {
         Ok(status) => Ok(session::redirect_with_notice(

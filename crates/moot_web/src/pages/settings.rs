@@ -5,6 +5,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::html;
 use moot_app::browser_sessions;
 use moot_app::{AppError, Context};
+use moot_core::text::TextFormat;
 use serde::Deserialize;
 
 use crate::errors::WebError;
@@ -21,7 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(profile_page)
         .service(save_profile)
         .service(apps_page)
-        .service(revoke_app);
+        .service(revoke_app)
+        .service(save_writing);
 }
 
 #[get("/settings")]
@@ -48,6 +50,23 @@ async fn settings_page(
             ul {
                 li { a href="/settings/profile" { "Your profile: name, about you, picture" } }
             }
+            h2 id="writing" { "Writing from apps" }
+            form method="post" action="/settings/writing" {
+                (forms::csrf_field(&session.csrf_token))
+                fieldset {
+                    legend { "How the posts you write in a fediverse app are shown" }
+                    div class="radios" {
+                        @for (format, label) in WRITING_CHOICES {
+                            div {
+                                input type="radio" id={ "format-" (format.media_type()) } name="format"
+                                    value=(format.media_type()) checked[user.post_format == format.media_type()];
+                                label for={ "format-" (format.media_type()) } { (label) }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { "Save" }
+            }
             h2 { "Security" }
             ul {
                 li { a href="/settings/password" { "Change your password" } }
@@ -55,6 +74,41 @@ async fn settings_page(
                 li { a href="/settings/apps" { "Apps you have signed in to" } }
             }
         },
+    ))
+}
+
+/// The choices for posts from apps; posts written on this web site always
+/// take Markdown.
+const WRITING_CHOICES: [(TextFormat, &str); 2] = [
+    (
+        TextFormat::Plain,
+        "As typed: web addresses, @mentions and #hashtags become links (as on Mastodon)",
+    ),
+    (
+        TextFormat::Markdown,
+        "As Markdown: *emphasis*, lists and [links](https://example.org) are formatted",
+    ),
+];
+
+#[derive(Deserialize)]
+struct WritingForm {
+    #[serde(default)]
+    format: String,
+}
+
+#[post("/settings/writing")]
+async fn save_writing(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    posted: Posted<WritingForm>,
+) -> Result<HttpResponse, WebError> {
+    let session = posted.viewer.require(&req)?;
+    let format = TextFormat::from_media_type(&posted.form.format).unwrap_or_default();
+    moot_app::accounts::set_post_format(&ctx.db, &session.session.user, format).await?;
+    Ok(session::redirect_with_notice(
+        &ctx,
+        "/settings",
+        "How your posts from apps are shown has been saved.",
     ))
 }
 

@@ -114,6 +114,8 @@ async fn reply(
         media_ids: Vec::new(),
         idempotency_key: None,
         poll: None,
+        // The web form says Markdown may be used.
+        format: Some(moot_core::text::TextFormat::Markdown),
     };
     match moot_app::statuses::create(&ctx, me, input).await {
         Ok(_) => Ok(session::redirect_with_notice(

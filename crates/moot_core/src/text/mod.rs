@@ -7,6 +7,12 @@ use std::sync::OnceLock;
 use ammonia::Builder;
 use pulldown_cmark::{html, Options, Parser};
 
+mod posts;
+mod tokens;
+
+pub use posts::{render_post, Links, TextFormat};
+pub use tokens::{tokens, Token};
+
 /// The one HTML allow-list: text structure, links and the classes that
 /// Mastodon-family servers use for mentions and hashtags. No images, styles,
 /// scripts or event handlers; links open safely.
@@ -147,33 +153,56 @@ mod tests {
 /// The `@name` and `@name@host` mentions in a local author's text, in order,
 /// without the leading `@`.
 pub fn mentions(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (i, _) in text.match_indices('@') {
-        // A mention starts a word: not part of an email address.
-        if text[..i]
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_alphanumeric() || c == '@')
-        {
-            continue;
-        }
-        let rest = &text[i + 1..];
-        let end = rest
-            .find(|c: char| {
-                !(c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '.' | '-' | ':'))
-            })
-            .unwrap_or(rest.len());
-        let candidate = rest[..end].trim_end_matches(['.', ':', '-']);
-        let mut parts = candidate.splitn(2, '@');
-        let name = parts.next().unwrap_or_default();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            continue;
-        }
-        if !found.iter().any(|f: &String| f == candidate) {
-            found.push(candidate.to_owned());
+    let mut found: Vec<String> = Vec::new();
+    for token in tokens(text) {
+        if let Token::Mention(m) = token {
+            if !found.iter().any(|f| f == m) {
+                found.push(m.to_owned());
+            }
         }
     }
     found
+}
+
+/// Most characters in a post's title.
+const MOST_TITLE_CHARS: usize = 100;
+
+/// A title for a post made in a group (Lemmy and PieFed list a community's
+/// posts by title): the first line of what the author typed, without the
+/// mention of the group, shortened at a word to 100 characters.
+pub fn subject_line(source: &str, group_username: &str) -> String {
+    let mut text = String::with_capacity(source.len());
+    for token in tokens(source) {
+        match token {
+            Token::Mention(m)
+                if m.split('@')
+                    .next()
+                    .is_some_and(|name| name.eq_ignore_ascii_case(group_username)) => {}
+            Token::Text(t) | Token::Url(t) => text.push_str(t),
+            Token::Mention(m) => {
+                text.push('@');
+                text.push_str(m);
+            }
+            Token::Hashtag(t) => {
+                text.push('#');
+                text.push_str(t);
+            }
+        }
+    }
+    let line = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(MOST_TITLE_CHARS) {
+        None => line,
+        Some((cut, _)) => {
+            let short = &line[..cut];
+            let at_word = short.rfind(' ').map_or(short, |space| &short[..space]);
+            format!("{}…", at_word.trim_end_matches([',', '.', ';', ':']))
+        }
+    }
 }
 
 /// The text of sanitized HTML, markup removed (entities stay escaped).
@@ -184,21 +213,12 @@ pub fn plain_text(html: &str) -> String {
 /// The `#hashtags` in a local author's text, lower-cased, without `#`.
 pub fn hashtags(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for (i, _) in text.match_indices('#') {
-        if text[..i]
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_alphanumeric() || c == '&')
-        {
-            continue;
-        }
-        let tag: String = text[i + 1..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        let tag = tag.to_lowercase();
-        if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit()) && !found.contains(&tag) {
-            found.push(tag);
+    for token in tokens(text) {
+        if let Token::Hashtag(tag) = token {
+            let tag = tag.to_lowercase();
+            if !found.contains(&tag) {
+                found.push(tag);
+            }
         }
     }
     found
@@ -211,6 +231,23 @@ mod mention_tests {
         assert_eq!(
             super::mentions("Hi @jo and @housing@moot.example:8080, mail me at a@b.org. @jo"),
             vec!["jo".to_owned(), "housing@moot.example:8080".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_group_post_is_titled_by_its_first_line_without_the_group() {
+        assert_eq!(
+            super::subject_line("@housing@a.example Damp checklist\n\nThe rest", "housing"),
+            "Damp checklist"
+        );
+        assert_eq!(
+            super::subject_line("\n# Agenda for @jo #Thursday @Housing", "housing"),
+            "Agenda for @jo #Thursday"
+        );
+        let long = super::subject_line(&"word ".repeat(40), "housing");
+        assert!(
+            long.ends_with("word…") && long.chars().count() <= 101,
+            "{long}"
         );
     }
 

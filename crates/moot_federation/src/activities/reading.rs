@@ -1,0 +1,161 @@
+//! Reading an inbox body as an activity. A refusal says in plain words what
+//! is wrong (which field, what was expected), so the sender's admin can
+//! tell: not the parser's "did not match any variant".
+
+use actix_web::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::*;
+use crate::error::FederationError;
+
+/// The activity types this inbox takes.
+pub const TAKEN: &[&str] = &[
+    "Create",
+    "Update",
+    "Delete",
+    "Follow",
+    "Accept",
+    "Reject",
+    "Undo",
+    "Announce",
+    "Like",
+    "Dislike",
+    "Flag",
+    "Block",
+    "Edit",
+    "Join",
+    "Leave",
+    "TentativeAccept",
+    "ChooseAnswer",
+    "Add",
+    "Remove",
+];
+
+fn refused(why: String) -> FederationError {
+    FederationError::refused(StatusCode::BAD_REQUEST, why)
+}
+
+/// The activity in `body`, or a refusal naming the problem.
+pub fn read(body: &[u8]) -> Result<InboxActivity, FederationError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| refused(format!("the body is not JSON ({e})")))?;
+    let Some(object) = value.as_object() else {
+        return Err(refused("an activity is a JSON object".into()));
+    };
+    let kind = match object.get("type") {
+        Some(Value::String(kind)) => kind.as_str(),
+        Some(_) => return Err(refused("`type` must be a string, e.g. \"Create\"".into())),
+        None => {
+            return Err(refused(
+                "`type` is missing: an activity names its type".into(),
+            ))
+        }
+    };
+    if !TAKEN.contains(&kind) {
+        return Err(refused(format!(
+            "activities of type `{kind}` are not taken here (taken: {})",
+            TAKEN.join(", ")
+        )));
+    }
+    match object.get("id").and_then(Value::as_str) {
+        Some(id) if url::Url::parse(id).is_ok() => {}
+        Some(id) => return Err(refused(format!("`id` must be a URL, not `{id}`"))),
+        None => {
+            return Err(refused(
+                "`id` is missing: an activity has a URL as its id".into(),
+            ))
+        }
+    }
+    if object.get("actor").is_none_or(Value::is_null) {
+        return Err(refused(
+            "`actor` is missing: an activity names who did it".into(),
+        ));
+    }
+    serde_json::from_value::<InboxActivity>(value.clone())
+        .map_err(|_| refused(explain(kind, &value)))
+}
+
+/// Why `value`, of a type taken here, is not understood: the complaint of
+/// the first reading of that type that gets past the `type` field.
+fn explain(kind: &str, value: &Value) -> String {
+    fn complaint<T: DeserializeOwned>(value: &Value) -> Option<String> {
+        let err = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        // A reading for another type of activity: not the one meant.
+        if path == "type" || inner.starts_with("unknown variant") {
+            return None;
+        }
+        Some(match path.as_str() {
+            "." | "" => inner,
+            _ => format!("`{path}`: {inner}"),
+        })
+    }
+    let found = [
+        complaint::<Follow>(value),
+        complaint::<AnswerFollow>(value),
+        complaint::<Undo>(value),
+        complaint::<UpdateActor>(value),
+        complaint::<CreateOrUpdate>(value),
+        complaint::<Delete>(value),
+        complaint::<Announce>(value),
+        complaint::<React>(value),
+        complaint::<Flag>(value),
+        complaint::<Block>(value),
+        complaint::<Edit>(value),
+        complaint::<Rsvp>(value),
+        complaint::<ChooseAnswer>(value),
+        complaint::<Featured>(value),
+    ];
+    match found.into_iter().flatten().next() {
+        Some(why) => format!("this `{kind}` is not understood: {why}"),
+        None => format!("this `{kind}` is not understood"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+    use serde_json::json;
+
+    fn why(value: serde_json::Value) -> String {
+        match read(value.to_string().as_bytes()) {
+            Err(crate::error::FederationError::Refused(_, why)) => why,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_field_and_what_was_expected() {
+        assert!(why(json!([1])).contains("JSON object"));
+        assert!(why(json!({"id": "https://a.example/1"})).contains("`type` is missing"));
+        let moved = why(
+            json!({"type": "Move", "id": "https://a.example/1", "actor": "https://a.example/u"}),
+        );
+        assert!(
+            moved.contains("`Move` are not taken") && moved.contains("Create"),
+            "{moved}"
+        );
+        assert!(
+            why(json!({"type": "Like", "id": "x", "actor": "https://a.example/u"}))
+                .contains("`id` must be a URL")
+        );
+        let no_actor = why(
+            json!({"type": "Like", "id": "https://a.example/1", "object": "https://b.example/p"}),
+        );
+        assert!(no_actor.contains("`actor` is missing"), "{no_actor}");
+        let no_object = why(
+            json!({"type": "Follow", "id": "https://a.example/1", "actor": "https://a.example/u"}),
+        );
+        assert!(
+            no_object.contains("Follow") && no_object.contains("object"),
+            "{no_object}"
+        );
+        let bad_actor = why(
+            json!({"type": "Block", "id": "https://a.example/1", "actor": 5, "object": "https://b.example/u"}),
+        );
+        assert!(bad_actor.contains("`actor`"), "{bad_actor}");
+        assert!(read(b"{not json").is_err());
+    }
+}

@@ -29,11 +29,19 @@ impl MastodonApi {
     pub fn get() -> &'static ApiDocument {
         static API: OnceLock<ApiDocument> = OnceLock::new();
         API.get_or_init(|| {
-            ApiDocument::load(
+            let mut api = ApiDocument::load(
                 "Mastodon API",
                 "urn:mastodon-openapi",
                 "../../shared/mastodon-openapi/schema.json",
-            )
+            );
+            // A status's `quote` is `oneOf` Quote and ShallowQuote, which
+            // the document lets overlap (each requires only `state`), so no
+            // quote could ever match just one. Mastodon tells them apart by
+            // `quoted_status` and `quoted_status_id`: ShallowQuote is read
+            // as having the latter.
+            api.doc["components"]["schemas"]["ShallowQuote"]["required"] =
+                json!(["state", "quoted_status_id"]);
+            api
         })
     }
 }

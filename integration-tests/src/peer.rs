@@ -22,6 +22,8 @@ struct PeerState {
     base: String,
     keys: Mutex<HashMap<String, PKey<Private>>>,
     docs: Mutex<HashMap<String, Value>>,
+    /// Web pages (HTML), with how often each was fetched.
+    pages: Mutex<HashMap<String, (String, usize)>>,
     /// Fields laid over an actor's document (a changed name, a picture).
     profiles: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Value>>,
@@ -170,6 +172,12 @@ async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpRe
             "to": ["https://www.w3.org/ns/activitystreams#Public"],
         }));
     }
+    if let Some((html, fetched)) = state.pages.lock().unwrap().get_mut(&path) {
+        *fetched += 1;
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html.clone());
+    }
     match state.docs.lock().unwrap().get(&path) {
         Some(doc) => HttpResponse::Ok().content_type(AP).json(doc),
         None => HttpResponse::NotFound().finish(),
@@ -273,6 +281,25 @@ impl FakePeer {
 
     pub fn actor(&self, name: &str) -> String {
         format!("{}/users/{name}", self.base_url)
+    }
+
+    /// Serves a web page at `path`.
+    pub fn put_page(&self, path: &str, html: &str) {
+        self.state
+            .pages
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), (html.to_owned(), 0));
+    }
+
+    /// How often the page at `path` was fetched.
+    pub fn page_fetches(&self, path: &str) -> usize {
+        self.state
+            .pages
+            .lock()
+            .unwrap()
+            .get(path)
+            .map_or(0, |p| p.1)
     }
 
     /// Serves `doc` at `path` (e.g. `/notes/1`).

@@ -163,12 +163,17 @@ async fn file(
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let stored = moot_app::media::by_key(&ctx, &key).await?;
+    // A picture's small copy is a JPEG of its own.
+    let small = stored.preview_key.as_deref() == Some(key.as_str());
+    let (served, content_type) = match small {
+        true => (key.as_str(), "image/jpeg"),
+        false => (stored.file_key.as_str(), stored.content_type.as_str()),
+    };
     let path = ctx
         .storage
-        .local_path(&stored.file_key)
+        .local_path(served)
         .map_err(|_| ApiError::not_found())?;
-    let mime: actix_web::mime::Mime = stored
-        .content_type
+    let mime: actix_web::mime::Mime = content_type
         .parse()
         .unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
     let inline = matches!(stored.kind.as_str(), "image" | "video" | "audio");

@@ -209,14 +209,20 @@ pub fn media(ctx: &Context, media: &Media) -> MediaEntity {
         (Some(x), Some(y)) => json!({ "x": x, "y": y }),
         _ => Value::Null,
     };
-    let mut meta = json!({ "focus": focus });
-    if let (Some(width), Some(height)) = (media.width, media.height) {
-        meta["original"] = json!({
+    let size = |width: i32, height: i32| {
+        json!({
             "width": width,
             "height": height,
             "size": format!("{width}x{height}"),
             "aspect": f64::from(width) / f64::from(height.max(1)),
-        });
+        })
+    };
+    let mut meta = json!({ "focus": focus });
+    if let (Some(width), Some(height)) = (media.width, media.height) {
+        meta["original"] = size(width, height);
+    }
+    if let (Some(width), Some(height)) = (media.small_width, media.small_height) {
+        meta["small"] = size(width, height);
     }
     // A received post's file stays on its own server.
     let url = moot_app::media::address(ctx, media);
@@ -224,6 +230,7 @@ pub fn media(ctx: &Context, media: &Media) -> MediaEntity {
     let preview_url = media
         .remote_preview_url
         .clone()
+        .or_else(|| moot_app::media::preview_address(ctx, media))
         .or_else(|| (media.kind == "image").then(|| url.clone()));
     MediaEntity {
         id: media.id.to_string(),
@@ -261,6 +268,8 @@ pub struct StatusEntity {
     pub mentions: Vec<MentionEntity>,
     pub tags: Vec<TagEntity>,
     pub emojis: Vec<Value>,
+    /// The post it quotes (Mastodon's `Quote`: accepted, with the post).
+    pub quote: Option<Value>,
     pub reblog: Option<Box<StatusEntity>>,
     pub poll: Option<PollEntity>,
     pub card: Option<Value>,
@@ -280,6 +289,9 @@ pub struct StatusEntity {
 
 /// A post as `signed_in` (or not) viewers see it.
 pub fn status(ctx: &Context, post: &PostView, signed_in: bool) -> StatusEntity {
+    let quote = post.quote.as_ref().map(
+        |quoted| json!({ "state": "accepted", "quoted_status": status(ctx, quoted, signed_in) }),
+    );
     let status = &post.status;
     let author = account_view(ctx, &post.author);
     let uri = moot_app::statuses::status_uri(ctx, status)
@@ -315,10 +327,17 @@ pub fn status(ctx: &Context, post: &PostView, signed_in: bool) -> StatusEntity {
         media_attachments: post.media.iter().map(|m| media(ctx, m)).collect(),
         mentions: post.mentions.iter().map(|a| mention(ctx, a)).collect(),
         tags: stats.tags.iter().map(|t| tag(ctx, t)).collect(),
-        emojis: Vec::new(),
+        emojis: post
+            .emojis
+            .iter()
+            .map(|(shortcode, url)| {
+                json!({ "shortcode": shortcode, "url": url, "static_url": url, "visible_in_picker": false })
+            })
+            .collect(),
+        quote,
         reblog: None,
         poll: post.poll.as_ref().map(|p| poll(p, signed_in)),
-        card: None,
+        card: post.card.as_ref().map(card),
         application: None,
         favourited: stats.favourited,
         reblogged: stats.reblogged,
@@ -332,6 +351,30 @@ pub fn status(ctx: &Context, post: &PostView, signed_in: bool) -> StatusEntity {
             .collect(),
         text: None,
     }
+}
+
+/// Mastodon's `PreviewCard`: what a post's first link leads to.
+fn card(card: &moot_app::cards::Card) -> Value {
+    let provider_url = url::Url::parse(&card.url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    json!({
+        "url": card.url,
+        "title": card.title,
+        "description": card.description,
+        "type": "link",
+        "author_name": "",
+        "author_url": "",
+        "authors": [],
+        "provider_name": card.provider_name,
+        "provider_url": provider_url,
+        "html": "",
+        "width": 0,
+        "height": 0,
+        "image": card.image_url,
+        "embed_url": "",
+        "blurhash": null,
+    })
 }
 
 /// A timeline line: a post, or a boost with the boosted post inside.
@@ -361,6 +404,7 @@ pub fn entry(ctx: &Context, entry: &EntryView, signed_in: bool) -> StatusEntity 
         mentions: Vec::new(),
         tags: Vec::new(),
         emojis: Vec::new(),
+        quote: None,
         poll: None,
         card: None,
         application: None,

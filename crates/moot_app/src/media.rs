@@ -259,6 +259,12 @@ pub async fn create(
         .keep(received.staged, &key)
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("storing an upload: {e}")))?;
+    let picture = match kind.kind {
+        "image" => describe_picture(ctx, &key).await,
+        _ => None,
+    };
+    let preview_key = picture.as_ref().map(|(_, small_key)| small_key.as_str());
+    let picture = picture.as_ref().map(|(described, _)| described);
     let mut conn = ctx.db.conn().await?;
     let original_name = received.file_name.as_deref().and_then(label);
     let stored = queries::insert(
@@ -274,17 +280,55 @@ pub async fn create(
             original_name: original_name.as_deref(),
             focus_x: details.focus.map(|f| f.0),
             focus_y: details.focus.map(|f| f.1),
+            width: picture.map(|p| p.width as i32),
+            height: picture.map(|p| p.height as i32),
+            blurhash: picture.map(|p| p.blurhash.as_str()),
+            preview_key,
+            small_width: picture.map(|p| p.small_width as i32),
+            small_height: picture.map(|p| p.small_height as i32),
         },
     )
     .await;
     match stored {
         Ok(media) => Ok(media),
         Err(e) => {
-            // Not recorded: the file must not linger unreferenced.
+            // Not recorded: the files must not linger unreferenced.
             let _ = ctx.storage.remove(&key).await;
+            if let Some(small) = preview_key {
+                let _ = ctx.storage.remove(small).await;
+            }
             Err(e.into())
         }
     }
+}
+
+/// A kept picture's size and blurhash, with its small copy kept under a key
+/// of its own; `None` if it cannot be read (it is kept without them).
+async fn describe_picture(
+    ctx: &Context,
+    key: &str,
+) -> Option<(crate::pictures::Described, String)> {
+    let path = ctx.storage.local_path(key).ok()?;
+    let bytes = tokio::fs::read(&path).await.ok()?;
+    let described = tokio::task::spawn_blocking(move || crate::pictures::describe(&bytes))
+        .await
+        .ok()??;
+    let small_key = crate::storage::Storage::new_key("jpg");
+    match ctx.storage.write(&small_key, &described.small).await {
+        Ok(()) => Some((described, small_key)),
+        Err(e) => {
+            tracing::warn!(error = %e, "keeping a picture's small copy");
+            None
+        }
+    }
+}
+
+/// The small copy of a picture uploaded here, if it has one.
+pub fn preview_address(ctx: &Context, media: &Media) -> Option<String> {
+    media
+        .preview_key
+        .as_deref()
+        .map(|key| ctx.urls.media_file(key).to_string())
 }
 
 /// One of `owner`'s files.
@@ -322,8 +366,10 @@ pub async fn delete(ctx: &Context, owner: &Account, id: i64) -> Result<Media, Ap
         return Err(AppError::invalid("id", "is a version of a library file"));
     }
     queries::delete(&mut conn, id).await?;
-    if let Err(e) = ctx.storage.remove(&media.file_key).await {
-        tracing::warn!(key = %media.file_key, error = %e, "removing a deleted upload's file");
+    for key in std::iter::once(&media.file_key).chain(media.preview_key.as_ref()) {
+        if let Err(e) = ctx.storage.remove(key).await {
+            tracing::warn!(%key, error = %e, "removing a deleted upload's file");
+        }
     }
     Ok(media)
 }

@@ -65,6 +65,10 @@ pub struct ReceivedPost {
     media: Vec<RemoteMedia>,
     /// The hashtags it is tagged with (besides those in its text).
     hashtags: Vec<String>,
+    /// Its custom emoji: (`shortcode`, picture).
+    emojis: Vec<(String, String)>,
+    /// The post it quotes.
+    quote_ap_id: Option<String>,
 }
 
 impl ReceivedPost {
@@ -108,6 +112,8 @@ impl ReceivedPost {
             mentions: note.mentions(),
             media,
             hashtags: note.hashtags(),
+            emojis: note.emojis(),
+            quote_ap_id: note.quoted().map(String::from),
         })
     }
 
@@ -161,6 +167,7 @@ impl ReceivedPost {
             url: self.url.as_deref(),
             created_at: self.created_at,
             group_id: None,
+            quote_ap_id: self.quote_ap_id.as_deref(),
         }
     }
 }
@@ -232,17 +239,22 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let wanted = wanted(conn, posts).await?;
-        if wanted.len() < posts.len() {
-            tracing::debug!(
-                dropped = posts.len() - wanted.len(),
-                "posts from people nobody here follows, to nobody here"
-            );
-        }
-        store_in(conn, &wanted).await.map(|_| ())
-    })
-    .await
+    let created = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let wanted = wanted(conn, posts).await?;
+            if wanted.len() < posts.len() {
+                tracing::debug!(
+                    dropped = posts.len() - wanted.len(),
+                    "posts from people nobody here follows, to nobody here"
+                );
+            }
+            store_in(conn, &wanted).await
+        })
+        .await?;
+    for status in &created {
+        crate::cards::attach_later(ctx, status);
+    }
+    Ok(())
 }
 
 /// The posts someone here wants, as Mastodon decides it: their author is
@@ -310,6 +322,14 @@ pub async fn store_in(
     add_remote_mentions(conn, posts, &created).await?;
     add_remote_media(conn, posts, &created).await?;
     add_tagged(conn, posts, &created).await?;
+    let emojis: Vec<(i64, &str, &str)> = received_for(posts, &created)
+        .flat_map(|(s, post)| {
+            post.emojis
+                .iter()
+                .map(move |(name, url)| (s.id, name.as_str(), url.as_str()))
+        })
+        .collect();
+    queries::add_emojis(conn, &emojis).await?;
     Ok(created)
 }
 

@@ -22,6 +22,8 @@ pub trait Resolver: Send + Sync {
     fn account_by_uri<'a>(&'a self, uri: &'a Url) -> Pending<'a, Account>;
     /// The post at `uri`, with its author.
     fn post_by_uri<'a>(&'a self, uri: &'a Url) -> Pending<'a, (Status, Account)>;
+    /// What the web page at `url` says about itself, for a preview card.
+    fn page_summary<'a>(&'a self, url: &'a Url) -> Pending<'a, moot_core::pages::PageSummary>;
 }
 
 /// The resolver of a node, set once its federation side is built (none in

@@ -595,6 +595,17 @@ async fn create_once(
     author: &Account,
     input: PostInput,
 ) -> Result<Status, AppError> {
+    let status = store_new_post(ctx, author, input).await?;
+    crate::cards::attach_later(ctx, &status);
+    Ok(status)
+}
+
+/// Stores a local post and queues what it sends, in one transaction.
+async fn store_new_post(
+    ctx: &Context,
+    author: &Account,
+    input: PostInput,
+) -> Result<Status, AppError> {
     check_input(ctx, &input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
     let Mentioned {
@@ -640,6 +651,7 @@ async fn create_once(
                 url: None,
                 created_at: Utc::now(),
                 group_id: group.as_ref().map(|g| g.id),
+                quote_ap_id: None,
             },
         )
         .await?;
@@ -731,6 +743,7 @@ pub(crate) async fn post_as_group(
             url: Some(about.as_str()),
             created_at: Utc::now(),
             group_id: Some(group.id),
+            quote_ap_id: None,
         },
     )
     .await?;
@@ -913,22 +926,27 @@ pub async fn receive_create(
         return ctx.received_posts.store(ctx, post).await;
     }
     let mut conn = ctx.db.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        if !received::first_time(conn, activity_id.as_str()).await? {
-            return Ok(());
-        }
-        let group = crate::groups::find_addressed(ctx, conn, &note.addressees()).await?;
-        if let Some(group) = &group {
-            crate::groups::check_can_post(conn, group, actor).await?;
-        }
-        let status = store_remote_in(ctx, conn, actor, note).await?;
-        if let Some(group) = &group {
-            queries::set_group(conn, status.id, group.id).await?;
-            crate::groups::announce(ctx, conn, group, activity).await?;
-        }
-        Ok(())
-    })
-    .await
+    let stored = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            if !received::first_time(conn, activity_id.as_str()).await? {
+                return Ok(None);
+            }
+            let group = crate::groups::find_addressed(ctx, conn, &note.addressees()).await?;
+            if let Some(group) = &group {
+                crate::groups::check_can_post(conn, group, actor).await?;
+            }
+            let status = store_remote_in(ctx, conn, actor, note).await?;
+            if let Some(group) = &group {
+                queries::set_group(conn, status.id, group.id).await?;
+                crate::groups::announce(ctx, conn, group, activity).await?;
+            }
+            Ok(Some(status))
+        })
+        .await?;
+    if let Some(status) = stored {
+        crate::cards::attach_later(ctx, &status);
+    }
+    Ok(())
 }
 
 /// A post seen through a remote group's `Announce`: fetched from its own
@@ -954,8 +972,11 @@ pub async fn store_remote(
     note: &RemoteNote,
 ) -> Result<Status, AppError> {
     let mut conn = ctx.db.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| store_remote_in(ctx, conn, author, note).await)
-        .await
+    let status = conn
+        .transaction::<_, AppError, _>(async |conn| store_remote_in(ctx, conn, author, note).await)
+        .await?;
+    crate::cards::attach_later(ctx, &status);
+    Ok(status)
 }
 
 /// Stores a remote post (received or fetched) through the one path every

@@ -77,6 +77,16 @@ impl Storage {
         Ok(())
     }
 
+    /// Keeps `bytes` (a file the node made, such as a picture's small copy)
+    /// under `key`.
+    pub async fn write(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.local_path(key)?;
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        tokio::fs::write(&target, bytes).await
+    }
+
     /// Where the file under `key` is on this machine's disk.
     pub fn local_path(&self, key: &str) -> io::Result<PathBuf> {
         let Storage::LocalDisk { root } = self;

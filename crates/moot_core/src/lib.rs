@@ -4,6 +4,7 @@
 pub mod client_address;
 pub mod domain_rules;
 pub mod identifiers;
+pub mod pages;
 pub mod scopes;
 pub mod settings;
 pub mod text;

@@ -144,6 +144,9 @@ pub struct FederationSettings {
     /// Seconds before a follow of someone elsewhere still waiting for an
     /// answer is sent again (then twice as long each time).
     pub follow_resend_secs: u32,
+    /// Whether links in posts get preview cards (the node fetches the
+    /// linked page).
+    pub link_previews: bool,
 }
 
 /// Limits on client API requests (the federation inbox has its own).

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod answers;
 pub mod blocks;
 pub mod bookmarks;
+pub mod cards;
 pub mod domain_rules;
 pub mod embedded;
 pub mod events;

@@ -28,6 +28,10 @@ pub struct Media {
     pub blurhash: Option<String>,
     pub width: Option<i32>,
     pub height: Option<i32>,
+    /// An uploaded picture's small copy, and its size.
+    pub preview_key: Option<String>,
+    pub small_width: Option<i32>,
+    pub small_height: Option<i32>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -43,6 +47,12 @@ pub struct NewMedia<'a> {
     pub original_name: Option<&'a str>,
     pub focus_x: Option<f32>,
     pub focus_y: Option<f32>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub blurhash: Option<&'a str>,
+    pub preview_key: Option<&'a str>,
+    pub small_width: Option<i32>,
+    pub small_height: Option<i32>,
 }
 
 /// A file on a received post, kept as its address on its own server.
@@ -100,10 +110,15 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<M
         .optional()
 }
 
-/// A file stored here, by its key (files of received posts are not).
+/// A file stored here, by its key or its small copy's (files of received
+/// posts are not stored here).
 pub async fn find_by_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<Media>> {
     media_attachments::table
-        .filter(media_attachments::file_key.eq(key))
+        .filter(
+            media_attachments::file_key
+                .eq(key)
+                .or(media_attachments::preview_key.eq(key)),
+        )
         .filter(media_attachments::remote_url.is_null())
         .select(Media::as_select())
         .first(conn)

@@ -185,6 +185,34 @@ diesel::table! {
         edited_at -> Nullable<Timestamptz>,
         deleted_at -> Nullable<Timestamptz>,
         group_id -> Nullable<Int8>,
+        quote_ap_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    preview_cards (url) {
+        url -> Text,
+        found -> Bool,
+        title -> Text,
+        description -> Text,
+        image_url -> Nullable<Text>,
+        provider_name -> Text,
+        fetched_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    status_cards (status_id) {
+        status_id -> Int8,
+        url -> Text,
+    }
+}
+
+diesel::table! {
+    status_emojis (status_id, shortcode) {
+        status_id -> Int8,
+        shortcode -> Text,
+        url -> Text,
     }
 }
 
@@ -330,6 +358,9 @@ diesel::table! {
         blurhash -> Nullable<Text>,
         width -> Nullable<Int4>,
         height -> Nullable<Int4>,
+        preview_key -> Nullable<Text>,
+        small_width -> Nullable<Int4>,
+        small_height -> Nullable<Int4>,
     }
 }
 
@@ -647,6 +678,8 @@ diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
 diesel::joinable!(wiki_revisions -> accounts (author_id));
 diesel::joinable!(statuses -> accounts (account_id));
 diesel::joinable!(groups -> accounts (account_id));
+diesel::joinable!(status_emojis -> statuses (status_id));
+diesel::joinable!(status_cards -> preview_cards (url));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(access_tokens -> oauth_apps (app_id));
 diesel::joinable!(web_sessions -> users (user_id));
@@ -655,6 +688,9 @@ diesel::joinable!(outbox_deliveries -> outbox (outbox_id));
 diesel::joinable!(outbox_deliveries -> peers (peer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    preview_cards,
+    status_cards,
+    status_emojis,
     users,
     site,
     access_tokens,

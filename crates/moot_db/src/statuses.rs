@@ -28,6 +28,8 @@ pub struct Status {
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub group_id: Option<i64>,
+    /// The post it quotes, by ActivityPub id.
+    pub quote_ap_id: Option<String>,
 }
 
 impl Status {
@@ -60,6 +62,7 @@ pub struct NewStatus<'a> {
     pub url: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub group_id: Option<i64>,
+    pub quote_ap_id: Option<&'a str>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewStatus<'_>) -> QueryResult<Status> {
@@ -763,4 +766,49 @@ pub async fn follows_tag(
     ))
     .get_result(conn)
     .await
+}
+
+/// Custom emoji of received posts: (status, `shortcode`, picture).
+pub async fn add_emojis(
+    conn: &mut AsyncPgConnection,
+    emojis: &[(i64, &str, &str)],
+) -> QueryResult<()> {
+    use crate::schema::status_emojis;
+    if emojis.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = emojis
+        .iter()
+        .map(|(id, shortcode, url)| {
+            (
+                status_emojis::status_id.eq(*id),
+                status_emojis::shortcode.eq(*shortcode),
+                status_emojis::url.eq(*url),
+            )
+        })
+        .collect();
+    diesel::insert_into(status_emojis::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The custom emoji of these posts: (status, `shortcode`, picture).
+pub async fn emojis_of(
+    conn: &mut AsyncPgConnection,
+    status_ids: &[i64],
+) -> QueryResult<Vec<(i64, String, String)>> {
+    use crate::schema::status_emojis;
+    status_emojis::table
+        .filter(status_emojis::status_id.eq_any(status_ids))
+        .order((status_emojis::status_id, status_emojis::shortcode))
+        .select((
+            status_emojis::status_id,
+            status_emojis::shortcode,
+            status_emojis::url,
+        ))
+        .load(conn)
+        .await
 }

@@ -67,7 +67,11 @@ pub async fn build(ctx: Context) -> anyhow::Result<FederationConfig<Context>> {
         .signed_fetch_actor(&instance_actor)
         .build()
         .await?;
-    let resolver = crate::resolve::FetchingResolver(config.clone());
+    let resolver = crate::resolve::FetchingResolver {
+        config: config.clone(),
+        client: crate::client::build(&settings),
+        settings: settings.clone(),
+    };
     remote.set(std::sync::Arc::new(resolver));
     Ok(config)
 }

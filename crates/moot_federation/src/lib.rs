@@ -20,6 +20,7 @@ pub mod metrics_endpoint;
 pub mod negotiation;
 pub mod objects;
 pub mod origin;
+pub mod pages;
 pub mod posts;
 pub mod resolve;
 pub mod signing;

@@ -45,13 +45,17 @@ pub async fn post_by_uri(
 }
 
 /// The app's `Resolver`, answered by fetching through this node's
-/// federation config.
-pub struct FetchingResolver(pub activitypub_federation::config::FederationConfig<Context>);
+/// federation config (and, for web pages, the guarded client).
+pub struct FetchingResolver {
+    pub config: activitypub_federation::config::FederationConfig<Context>,
+    pub client: reqwest::Client,
+    pub settings: std::sync::Arc<moot_core::Settings>,
+}
 
 impl moot_app::remote::Resolver for FetchingResolver {
     fn account_by_handle<'a>(&'a self, handle: &'a str) -> moot_app::remote::Pending<'a, Account> {
         Box::pin(async move {
-            let data = self.0.to_request_data();
+            let data = self.config.to_request_data();
             account_by_handle(&data, handle)
                 .await
                 .map_err(|e| e.to_string())
@@ -60,7 +64,7 @@ impl moot_app::remote::Resolver for FetchingResolver {
 
     fn account_by_uri<'a>(&'a self, uri: &'a url::Url) -> moot_app::remote::Pending<'a, Account> {
         Box::pin(async move {
-            let data = self.0.to_request_data();
+            let data = self.config.to_request_data();
             account_by_uri(&data, uri).await.map_err(|e| e.to_string())
         })
     }
@@ -70,8 +74,17 @@ impl moot_app::remote::Resolver for FetchingResolver {
         uri: &'a url::Url,
     ) -> moot_app::remote::Pending<'a, (moot_app::model::Status, Account)> {
         Box::pin(async move {
-            let data = self.0.to_request_data();
+            let data = self.config.to_request_data();
             post_by_uri(&data, uri).await.map_err(|e| e.to_string())
         })
+    }
+
+    fn page_summary<'a>(
+        &'a self,
+        url: &'a url::Url,
+    ) -> moot_app::remote::Pending<'a, moot_core::pages::PageSummary> {
+        Box::pin(
+            async move { crate::pages::fetch_summary(&self.client, &self.settings, url).await },
+        )
     }
 }

@@ -263,6 +263,15 @@ pub struct RemoteNote {
     /// A thumbnail (PeerTube's videos carry several sizes).
     #[serde(default)]
     pub icon: Value,
+    /// The post it quotes, as FEP-044f names it; the older names follow.
+    #[serde(default)]
+    pub quote: Value,
+    #[serde(default)]
+    pub quote_url: Value,
+    #[serde(default)]
+    pub quote_uri: Value,
+    #[serde(default, rename = "_misskey_quote")]
+    pub misskey_quote: Value,
     /// A poll's options: one choice, or several.
     #[serde(default)]
     pub one_of: Value,
@@ -393,7 +402,24 @@ impl RemoteNote {
             }
             _ => body,
         };
-        format!("{body}{}{}", self.shared_link(), self.attachment_links())
+        format!(
+            "{body}{}{}{}",
+            self.quote_link(&body),
+            self.shared_link(),
+            self.attachment_links()
+        )
+    }
+
+    /// A link to the quoted post after the text, for apps that do not show
+    /// quotes (`RE: …`, as Mastodon writes it), unless the text has one.
+    fn quote_link(&self, body: &str) -> String {
+        match self.quoted() {
+            Some(quoted) if !body.contains(quoted.as_str()) => {
+                let href = moot_core::text::escape(quoted.as_str());
+                format!("<p>RE: <a href=\"{href}\">{href}</a></p>")
+            }
+            _ => String::new(),
+        }
     }
 
     /// The link a titled post shares (Lemmy's link posts carry it as
@@ -512,6 +538,45 @@ impl RemoteNote {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The post it quotes, if any: an `http(s)` id under any of the names
+    /// servers use for it.
+    pub fn quoted(&self) -> Option<Url> {
+        [
+            &self.quote,
+            &self.quote_url,
+            &self.quote_uri,
+            &self.misskey_quote,
+        ]
+        .into_iter()
+        .find_map(|value| ids(value).into_iter().next())
+        .and_then(|id| Url::parse(&id).ok())
+        .filter(|id| matches!(id.scheme(), "http" | "https"))
+    }
+
+    /// Its custom emoji (`Emoji` tags) as (`shortcode` without colons,
+    /// picture): names of letters, digits and `_` only, pictures on the web.
+    pub fn emojis(&self) -> Vec<(String, String)> {
+        let Value::Array(tags) = &self.tag else {
+            return Vec::new();
+        };
+        tags.iter()
+            .filter(|t| t.get("type").and_then(Value::as_str) == Some("Emoji"))
+            .filter_map(|t| {
+                let name = t.get("name")?.as_str()?.trim_matches(':');
+                let good = !name.is_empty()
+                    && name.len() <= 64
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let icon = t.get("icon")?;
+                let url = icon.get("url").and_then(Value::as_str).or(icon.as_str())?;
+                let url = Url::parse(url)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))?;
+                good.then(|| (name.to_owned(), url.to_string()))
+            })
+            .take(50)
+            .collect()
     }
 
     /// The hashtags it is tagged with (`Hashtag` tags), lower-cased and

@@ -33,6 +33,7 @@ mod inbox_overload;
 mod knowledge_in_apps;
 mod lemmy_replays;
 mod library;
+mod link_previews;
 mod lists;
 mod mastodon_py;
 mod media;

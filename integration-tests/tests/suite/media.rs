@@ -252,3 +252,59 @@ fn futures_stream(bytes: Vec<u8>) -> reqwest::Body {
         bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
     reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
 }
+
+/// A 1600 × 900 PNG, a gradient.
+fn wide_png() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(1600, 900, |x, y| {
+        image::Rgb([(x / 7) as u8, (y / 4) as u8, 90])
+    });
+    let mut bytes = Vec::new();
+    picture
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn a_picture_gets_its_size_a_small_copy_and_a_blurhash() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write").await;
+    let form = file("depot.png", "image/png", &wide_png()).text("description", "The depot");
+    let (status, media) = upload(&node, &jo, form).await;
+    assert_eq!(status, 200, "{media}");
+    MastodonApi::get().assert_valid("POST", "/api/v2/media", 200, &media);
+    assert_eq!(media["type"], "image");
+    assert_eq!(
+        media["meta"]["original"],
+        json!({"width": 1600, "height": 900, "size": "1600x900", "aspect": 1600.0 / 900.0})
+    );
+    assert_eq!(media["meta"]["small"]["width"], 640);
+    assert_eq!(media["meta"]["small"]["height"], 360);
+    assert_eq!(media["blurhash"].as_str().unwrap().len(), 28, "{media}");
+
+    // The small copy is a JPEG of its own, served beside the picture.
+    let (url, preview) = (
+        media["url"].as_str().unwrap(),
+        media["preview_url"].as_str().unwrap(),
+    );
+    assert_ne!(url, preview);
+    let small = node.http.get(preview).send().await.unwrap();
+    assert_eq!(small.status(), 200);
+    assert_eq!(small.headers()["content-type"], "image/jpeg");
+    let bytes = small.bytes().await.unwrap();
+    let read = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((read.width(), read.height()), (640, 360));
+
+    // Deleting the upload removes both.
+    let id = media["id"].as_str().unwrap();
+    let (status, _) = node
+        .api(Method::DELETE, &format!("/api/v1/media/{id}"), &jo)
+        .await;
+    assert_eq!(status, 200);
+    for gone in [url, preview] {
+        assert_eq!(node.http.get(gone).send().await.unwrap().status(), 404);
+    }
+}

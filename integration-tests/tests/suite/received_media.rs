@@ -147,3 +147,71 @@ async fn a_peertube_video_is_a_status_with_its_video() {
         "{post}"
     );
 }
+
+#[tokio::test]
+async fn quotes_and_custom_emoji_show_as_mastodon_shows_them() {
+    let node = TestNode::start().await;
+    let token = node.create_user("jo", "read write follow").await;
+    let peer = FakePeer::start().await;
+    let ana = peer.add_actor("ana");
+    follow_by_uri(&node.http, &node.base_url, &token, &ana).await;
+    // The quoted post is fetched from its server when the quote arrives.
+    let quoted = format!("{}/notes/quoted", peer.base_url);
+    peer.put(
+        "/notes/quoted",
+        json!({"id": quoted, "type": "Note", "attributedTo": ana, "to": [PUBLIC],
+               "content": "<p>Winter plan agreed</p>"}),
+    );
+    let note = format!("{}/notes/quoting", peer.base_url);
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/creates/quoting", peer.base_url), "type": "Create", "actor": ana, "to": [PUBLIC],
+        "object": {
+            "id": note, "type": "Note", "attributedTo": ana, "to": [PUBLIC],
+            "content": "<p>Good news :gritter:</p>", "quote": quoted,
+            "tag": [{"type": "Emoji", "name": ":gritter:",
+                     "icon": {"type": "Image", "mediaType": "image/png", "url": format!("{}/emoji/gritter.png", peer.base_url)}},
+                    {"type": "Emoji", "name": ":bad name:", "icon": {"url": "javascript:alert(1)"}}],
+        },
+    });
+    let (status, body) = peer.post_signed("ana", &node.url("/inbox"), &create).await;
+    assert_eq!(status, 202, "{body}");
+
+    let post = shown(&node, &token, &note).await;
+    assert_eq!(post["quote"]["state"], "accepted", "{post}");
+    assert!(post["quote"]["quoted_status"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Winter plan agreed"));
+    // Apps that do not show quotes still have a link to it.
+    assert!(
+        post["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("RE: <a href=\"{quoted}\"")),
+        "{post}"
+    );
+    assert_eq!(
+        post["emojis"],
+        json!([{"shortcode": "gritter", "url": format!("{}/emoji/gritter.png", peer.base_url),
+                "static_url": format!("{}/emoji/gritter.png", peer.base_url), "visible_in_picker": false}])
+    );
+
+    // Misskey's name for it; the text already links the quoted post.
+    let misskey = format!("{}/notes/misskey", peer.base_url);
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/creates/misskey", peer.base_url), "type": "Create", "actor": ana, "to": [PUBLIC],
+        "object": {"id": misskey, "type": "Note", "attributedTo": ana, "to": [PUBLIC],
+                   "_misskey_quote": quoted, "content": format!("<p>see <a href=\"{quoted}\">this</a></p>")},
+    });
+    assert_eq!(
+        peer.post_signed("ana", &node.url("/inbox"), &create)
+            .await
+            .0,
+        202
+    );
+    let post = shown(&node, &token, &misskey).await;
+    assert_eq!(post["quote"]["state"], "accepted", "{post}");
+    assert!(!post["content"].as_str().unwrap().contains("RE:"), "{post}");
+}

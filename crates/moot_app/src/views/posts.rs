@@ -34,6 +34,13 @@ pub struct PostView {
     /// The viewer's filters that matched it (warnings; hidden posts are
     /// left out of views altogether).
     pub filtered: Vec<FilterMatch>,
+    /// The post it quotes, when the viewer may see it (shown without its
+    /// own quote).
+    pub quote: Option<Box<PostView>>,
+    /// Its custom emoji: (`shortcode`, picture).
+    pub emojis: Vec<(String, String)>,
+    /// The preview card of its first link.
+    pub card: Option<crate::cards::Card>,
 }
 
 /// Who shared a post into a timeline, and when.
@@ -64,6 +71,10 @@ impl EntryView {
             Source::Account(post.author.account.id),
         ];
         sources.extend(post.mentions.iter().map(|a| Source::Account(a.id)));
+        if let Some(quoted) = &post.quote {
+            sources.push(Source::Status(quoted.status.id));
+            sources.push(Source::Account(quoted.author.account.id));
+        }
         if let Some(boost) = &self.boost {
             sources.push(Source::Status(boost.id));
             sources.push(Source::Account(boost.by.account.id));
@@ -106,6 +117,59 @@ fn with_counts(account: Account, counts: &HashMap<i64, (i64, i64, i64)>) -> Acco
 /// viewer may see each (see `rules` and `timelines`); this only reads what
 /// shows beside each post.
 pub async fn entries(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    entries: Vec<Entry>,
+) -> Result<Vec<EntryView>, AppError> {
+    let mut views = entries_without_quotes(ctx, viewer, entries).await?;
+    attach_quotes(ctx, viewer, &mut views).await?;
+    Ok(views)
+}
+
+/// The posts `views` quote, as `viewer` sees them (those they may see, and
+/// each without its own quote), put in place.
+async fn attach_quotes(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    views: &mut [EntryView],
+) -> Result<(), AppError> {
+    let mut found: Vec<(String, (Status, Account))> = Vec::new();
+    for uri in views
+        .iter()
+        .filter_map(|v| v.post.status.quote_ap_id.clone())
+    {
+        let Ok(url) = url::Url::parse(&uri) else {
+            continue;
+        };
+        if found.iter().any(|(known, _)| *known == uri) {
+            continue;
+        }
+        let Some((status, author)) = crate::statuses::find_by_uri(ctx, &url).await? else {
+            continue;
+        };
+        if status.deleted_at.is_none()
+            && crate::statuses::can_view(ctx, viewer, &status, &author).await?
+        {
+            found.push((uri, (status, author)));
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let (uris, posts): (Vec<String>, Vec<(Status, Account)>) = found.into_iter().unzip();
+    let quoted = entries_without_quotes(ctx, viewer, lines(posts)).await?;
+    for (uri, quoted) in uris.iter().zip(quoted) {
+        for view in views
+            .iter_mut()
+            .filter(|v| v.post.status.quote_ap_id.as_deref() == Some(uri.as_str()))
+        {
+            view.post.quote = Some(Box::new(quoted.post.clone()));
+        }
+    }
+    Ok(())
+}
+
+async fn entries_without_quotes(
     ctx: &Context,
     viewer: Option<&Account>,
     entries: Vec<Entry>,
@@ -155,6 +219,24 @@ pub async fn entries(
     };
     let statuses: Vec<&Status> = entries.iter().map(|e| &e.status).collect();
     let mut polls = crate::polls::views(&mut conn, &statuses, viewer).await?;
+    let mut emojis: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let remote: Vec<i64> = statuses
+        .iter()
+        .filter(|s| s.ap_id.is_some())
+        .map(|s| s.id)
+        .collect();
+    if !remote.is_empty() {
+        for (id, shortcode, url) in moot_db::statuses::emojis_of(&mut conn, &remote).await? {
+            emojis.entry(id).or_default().push((shortcode, url));
+        }
+    }
+    let mut cards: HashMap<i64, crate::cards::Card> = match ctx.settings.federation.link_previews {
+        true => moot_db::cards::of_statuses(&mut conn, &ids)
+            .await?
+            .into_iter()
+            .collect(),
+        false => HashMap::new(),
+    };
     drop(conn);
     Ok(entries
         .into_iter()
@@ -171,8 +253,11 @@ pub async fn entries(
                 poll: polls.remove(&entry.status.id),
                 mentions,
                 stats,
-                status: entry.status,
                 filtered: Vec::new(),
+                quote: None,
+                emojis: emojis.remove(&entry.status.id).unwrap_or_default(),
+                card: cards.remove(&entry.status.id),
+                status: entry.status,
             };
             EntryView {
                 id: entry.id,

@@ -198,6 +198,10 @@ impl Activity for CreateOrUpdate {
         if let (CreateOrUpdateType::Create, Some(parent)) = (self.kind, note.in_reply_to()) {
             fetch_parent(data, parent).await;
         }
+        // The quoted post too, so apps can show it inside the quote.
+        if let (CreateOrUpdateType::Create, Some(quoted)) = (self.kind, note.quoted()) {
+            fetch_parent(data, quoted).await;
+        }
         let raw = as_received(
             &self.id,
             &format!("{:?}", self.kind),
@@ -222,8 +226,9 @@ impl Activity for CreateOrUpdate {
 /// Most time the thread above a received reply may take to fetch.
 const PARENT_FETCH_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Fetches the parent of a received reply if it is unknown, so the reply
-/// threads; bounded by the per-request fetch count and a time budget.
+/// Fetches a post a received one refers to if it is unknown (its parent,
+/// so the reply threads, or the post it quotes); bounded by the
+/// per-request fetch count and a time budget; failing is not an error.
 async fn fetch_parent(data: &Data<Context>, parent: Url) {
     let id = ObjectId::<crate::objects::post::ApPost>::from(parent.clone());
     match tokio::time::timeout(PARENT_FETCH_BUDGET, id.dereference(data)).await {

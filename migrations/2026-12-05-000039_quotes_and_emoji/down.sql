@@ -1,0 +1,2 @@
+DROP TABLE status_emojis;
+ALTER TABLE statuses DROP COLUMN quote_ap_id;

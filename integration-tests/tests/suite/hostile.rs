@@ -1,6 +1,7 @@
 //! Hostile and broken peers: every bad request is refused with a 4xx and
 //! leaves nothing stored; a good one from the same peer gets through.
 
+use moot_testkit::openapi::MastodonApi;
 use moot_testkit::social::follow_by_uri;
 use moot_testkit::{FakePeer, TestNode};
 use reqwest::Method;
@@ -412,7 +413,7 @@ async fn a_public_post_from_a_stranger_to_nobody_here_is_not_kept() {
 
 /// The post with `note_id` as the client API shows it.
 async fn shown(s: &Scene, note_id: &str) -> Value {
-    let (_, found) = s
+    let (status, found) = s
         .node
         .api(
             Method::GET,
@@ -420,6 +421,8 @@ async fn shown(s: &Scene, note_id: &str) -> Value {
             &s.token,
         )
         .await;
+    // What apps read of received posts is what the Mastodon API says.
+    MastodonApi::get().assert_valid("GET", "/api/v2/search", status, &found);
     found["statuses"][0].clone()
 }
 

@@ -157,6 +157,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/search?q=damp&type=wiki&since=2020-01-01".to_owned(),
         "/directory".to_owned(),
         "/directory?topic=damp".to_owned(),
+        "/tags/damp".to_owned(),
         "/@jo".to_owned(),
         "/about".to_owned(),
     ];

@@ -1,6 +1,7 @@
 //! `/search`: the node's knowledge (posts, wiki pages, documents, events)
 //! with the search API's filters and the matching words marked; and
-//! `/directory`, "who knows" about a topic.
+//! `/directory`, "who knows" about a topic; and `/tags/{name}`, where a
+//! post's hashtag links lead.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -17,6 +18,7 @@ use crate::session::Viewer;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(search_page)
         .service(directory_page)
+        .service(tag_page)
         .service(wiki_page_by_id)
         .service(document_by_id);
 }
@@ -224,6 +226,41 @@ async fn search_page(
 struct TopicQuery {
     #[serde(default)]
     topic: String,
+}
+
+/// Public posts with a hashtag, newest first, and who knows about it.
+#[get("/tags/{name}")]
+async fn tag_page(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    viewer: Viewer,
+    name: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let session = viewer.require(&req)?;
+    let tag = name.trim().trim_start_matches('#').to_lowercase();
+    let query = moot_app::views::timelines::PublicQuery {
+        local: None,
+        tag: Some(tag.clone()),
+    };
+    let window = moot_app::model::Window::below(None, 40);
+    let found =
+        moot_app::views::timelines::public(&ctx, &session.session.account, &query, window).await?;
+    let title = format!("#{tag}");
+    Ok(layout::page(
+        &ctx,
+        &req,
+        &viewer,
+        &title,
+        html! {
+            h1 { (title) }
+            p { a href={ "/directory?topic=" (tag) } { "Who knows about " (title) } }
+            @if found.items.is_empty() {
+                p { "No public posts with this hashtag yet." }
+            } @else {
+                ul class="feed" { @for entry in &found.items { li { (posts::post(&ctx, &entry.post, true)) } } }
+            }
+        },
+    ))
 }
 
 #[get("/directory")]

@@ -112,20 +112,38 @@ impl ApiDocument {
         validator
     }
 
-    /// Panics, listing every violation, unless `body` is what the document
-    /// says `method path` answers with `status`.
-    pub fn assert_valid(&self, method: &str, path: &str, status: u16, body: &Value) {
-        let validator = self.validator(method, path, status);
+    /// Panics, listing every violation, unless `body` is the entity the
+    /// document names `schema` (for answers whose paths it leaves out, such
+    /// as Mastodon's admin API, while it describes their entities).
+    pub fn assert_entity(&self, schema: &str, body: &Value) {
+        let reference = json!({ "$ref": format!("{}#/components/schemas/{schema}", self.base) });
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_resource(self.base, Resource::from_contents(self.doc.clone()))
+            .build(&reference)
+            .unwrap_or_else(|e| panic!("building the validator for {schema}: {e}"));
+        self.check(&validator, body, &format!("a {schema}"));
+    }
+
+    /// Panics, listing every violation, unless `validator` takes `body`.
+    fn check(&self, validator: &Validator, body: &Value, what: &str) {
         let errors: Vec<String> = validator
             .iter_errors(body)
             .map(|e| format!("  at {}: {e}", e.instance_path()))
             .collect();
         assert!(
             errors.is_empty(),
-            "{method} {path} ({status}) does not match the {} document:\n{}\nbody: {}",
+            "{what} does not match the {} document:\n{}\nbody: {}",
             self.name,
             errors.join("\n"),
             json!(body)
         );
+    }
+
+    /// Panics, listing every violation, unless `body` is what the document
+    /// says `method path` answers with `status`.
+    pub fn assert_valid(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let validator = self.validator(method, path, status);
+        self.check(&validator, body, &format!("{method} {path} ({status})"));
     }
 }

@@ -190,15 +190,29 @@ impl ProcessNode {
     /// Creates a person with the CLI and returns a token with `scopes` and
     /// the password the CLI made for them (to sign in on the web app).
     pub fn create_user_with_password(&self, username: &str, scopes: &str) -> (String, String) {
+        self.create_person(username, scopes, false)
+    }
+
+    /// Creates an administrator of the node with the CLI; returns a token
+    /// with `scopes` and the password.
+    pub fn create_admin(&self, username: &str, scopes: &str) -> (String, String) {
+        self.create_person(username, scopes, true)
+    }
+
+    fn create_person(&self, username: &str, scopes: &str, admin: bool) -> (String, String) {
         let email = format!("{username}@council.example");
-        let made = self.cli(&[
+        let mut args = vec![
             "admin",
             "create-user",
             "--username",
             username,
             "--email",
             &email,
-        ]);
+        ];
+        if admin {
+            args.push("--admin");
+        }
+        let made = self.cli(&args);
         assert!(
             made.status.success(),
             "{}",

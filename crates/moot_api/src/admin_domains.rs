@@ -6,7 +6,6 @@
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use moot_app::domain_policy::{self, stored, BlockRequest, Change, Who};
 use moot_app::model::{AllowRow, BlockRow};
-use moot_app::tokens::Session;
 use moot_app::Context;
 use moot_core::domain_rules::Severity;
 use serde::Deserialize;
@@ -28,18 +27,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(delete_block)
         .service(public_blocks)
         .service(audit_log);
-}
-
-/// The session, if its token has `scope` and its person is an administrator.
-fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Session, ApiError> {
-    let session = auth.require(scope)?;
-    if !session.user.is_admin {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "This action is for the node's administrators",
-        ));
-    }
-    Ok(session)
 }
 
 fn allow_json(row: &AllowRow) -> Value {
@@ -75,7 +62,7 @@ fn block_json(row: &BlockRow) -> Value {
 
 #[get("/api/v1/admin/domain_allows")]
 async fn list_allows(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    admin(&auth, "admin:read:domain_allows")?;
+    auth.require_admin("admin:read:domain_allows")?;
     let rows = stored::allows(&ctx).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(allow_json).collect::<Vec<_>>()))
 }
@@ -86,7 +73,7 @@ async fn get_allow(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    admin(&auth, "admin:read:domain_allows")?;
+    auth.require_admin("admin:read:domain_allows")?;
     let row = stored::allow(&ctx, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(allow_json(&row)))
 }
@@ -103,7 +90,7 @@ async fn create_allow(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let session = admin(&auth, "admin:write:domain_allows")?;
+    let session = auth.require_admin("admin:write:domain_allows")?;
     let params: AllowParams = crate::params::parse(&req, &body).await?;
     let who = Who::person(&session.account.username);
     let (row, _) = domain_policy::allow(&ctx, &who, &params.domain).await?;
@@ -116,7 +103,7 @@ async fn delete_allow(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = admin(&auth, "admin:write:domain_allows")?;
+    let session = auth.require_admin("admin:write:domain_allows")?;
     let who = Who::person(&session.account.username);
     domain_policy::remove_allow_by_id(&ctx, &who, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -124,7 +111,7 @@ async fn delete_allow(
 
 #[get("/api/v1/admin/domain_blocks")]
 async fn list_blocks(ctx: web::Data<Context>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    admin(&auth, "admin:read:domain_blocks")?;
+    auth.require_admin("admin:read:domain_blocks")?;
     let rows = stored::blocks(&ctx).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(block_json).collect::<Vec<_>>()))
 }
@@ -135,7 +122,7 @@ async fn get_block(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    admin(&auth, "admin:read:domain_blocks")?;
+    auth.require_admin("admin:read:domain_blocks")?;
     let row = stored::block(&ctx, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(block_json(&row)))
 }
@@ -183,7 +170,7 @@ async fn create_block(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let session = admin(&auth, "admin:write:domain_blocks")?;
+    let session = auth.require_admin("admin:write:domain_blocks")?;
     let mut params: BlockParams = crate::params::parse(&req, &body).await?;
     let domain = params
         .domain
@@ -212,7 +199,7 @@ async fn update_block(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let session = admin(&auth, "admin:write:domain_blocks")?;
+    let session = auth.require_admin("admin:write:domain_blocks")?;
     let params: BlockParams = crate::params::parse(&req, &body).await?;
     let existing = stored::block(&ctx, parse_id(&id)?).await?;
     let current = BlockRequest {
@@ -237,7 +224,7 @@ async fn delete_block(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = admin(&auth, "admin:write:domain_blocks")?;
+    let session = auth.require_admin("admin:write:domain_blocks")?;
     let who = Who::person(&session.account.username);
     domain_policy::remove_block_by_id(&ctx, &who, parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({})))
@@ -286,7 +273,7 @@ async fn audit_log(
     auth: Auth,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    admin(&auth, "admin:read")?;
+    auth.require_admin("admin:read")?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let entries = stored::audit(&ctx, limit).await?;
     let out: Vec<Value> = entries

@@ -29,6 +29,19 @@ impl Auth {
             ))
         }
     }
+
+    /// The session, if its token has `scope` and its person is one of the
+    /// node's administrators.
+    pub fn require_admin(&self, scope: &str) -> Result<&Session, ApiError> {
+        let session = self.require(scope)?;
+        if !session.user.is_admin {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "This action is for the node's administrators",
+            ));
+        }
+        Ok(session)
+    }
 }
 
 pub(crate) fn bearer_token(req: &HttpRequest) -> Option<String> {

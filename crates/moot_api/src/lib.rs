@@ -30,6 +30,7 @@ pub mod polls;
 pub mod presenter;
 pub mod profiles;
 pub mod rate_limits;
+pub mod reports;
 pub mod search;
 pub mod statuses;
 pub mod streaming;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::library::configure(cfg);
     crate::events::configure(cfg);
     crate::admin_domains::configure(cfg);
+    crate::reports::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);
     crate::nothing_yet::configure(cfg);

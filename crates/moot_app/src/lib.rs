@@ -36,6 +36,7 @@ pub mod reactions;
 pub mod read_cache;
 pub mod received_posts;
 pub mod remote;
+pub mod reports;
 pub mod search;
 pub mod sign_in;
 pub mod site;

@@ -16,6 +16,28 @@ pub async fn queue(
     body: &str,
     inboxes: &[url::Url],
 ) -> diesel::QueryResult<i64> {
+    queue_from(ctx, conn, Some(actor_id), ap_id, body, inboxes).await
+}
+
+/// Queues an activity the node sends as itself (its instance actor).
+pub async fn queue_as_node(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    ap_id: &str,
+    body: &str,
+    inboxes: &[url::Url],
+) -> diesel::QueryResult<i64> {
+    queue_from(ctx, conn, None, ap_id, body, inboxes).await
+}
+
+async fn queue_from(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    actor_id: Option<i64>,
+    ap_id: &str,
+    body: &str,
+    inboxes: &[url::Url],
+) -> diesel::QueryResult<i64> {
     let allowed: Vec<url::Url> = inboxes
         .iter()
         .filter(|inbox| ctx.policy.allows(inbox))

@@ -370,13 +370,18 @@ pub async fn receive_report(
         ));
     }
     let mut conn = ctx.db.conn().await?;
-    queries::add_report(
+    moot_db::reports::insert(
         &mut conn,
-        reporter.id,
-        target,
-        &status_ids,
-        comment,
-        activity_id.as_str(),
+        &moot_db::reports::NewReport {
+            reporter_id: reporter.id,
+            target_account_id: target,
+            status_ids: &status_ids,
+            comment,
+            ap_id: Some(activity_id.as_str()),
+            category: "other",
+            rule_ids: &[],
+            forwarded: false,
+        },
     )
     .await?;
     tracing::info!(

@@ -25,6 +25,7 @@ pub mod polls;
 pub mod pool;
 pub mod reactions;
 pub mod received;
+pub mod reports;
 pub mod schema;
 pub mod search;
 pub mod site;

@@ -23,10 +23,11 @@ pub fn peer_domain(inbox: &url::Url) -> Option<String> {
 }
 
 /// Stores an activity and the inboxes it goes to (one row per distinct
-/// inbox), in three statements however many inboxes there are.
+/// inbox), in three statements however many inboxes there are. The actor
+/// is a local account, or `None` for the node's instance actor.
 pub async fn enqueue(
     conn: &mut AsyncPgConnection,
-    actor_id: i64,
+    actor_id: Option<i64>,
     ap_id: &str,
     body: &str,
     inboxes: &[url::Url],
@@ -139,11 +140,12 @@ pub struct PendingDelivery {
     pub inbox_url: String,
     #[diesel(sql_type = Text)]
     pub body: String,
-    /// The sending actor, whose key signs it.
-    #[diesel(sql_type = BigInt)]
-    pub actor_id: i64,
-    #[diesel(sql_type = Text)]
-    pub actor_username: String,
+    /// The sending actor, whose key signs it: a local account, or none for
+    /// the node's instance actor.
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    pub actor_id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub actor_username: Option<String>,
 }
 
 /// For each `(peer id, last delivered id)`, the rows of the peer's next
@@ -168,7 +170,7 @@ pub async fn next_for_peers(
                  ORDER BY n.outbox_id LIMIT $3)
          ) d
          JOIN outbox o ON o.id = d.outbox_id
-         JOIN accounts a ON a.id = o.actor_id
+         LEFT JOIN accounts a ON a.id = o.actor_id
          ORDER BY l.peer_id, d.outbox_id, d.inbox_url",
     )
     .bind::<Array<BigInt>, _>(&ids)

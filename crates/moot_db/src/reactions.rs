@@ -1,9 +1,9 @@
-//! Likes and dislikes, boosts, and reports.
+//! Likes and dislikes, and boosts.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{reactions, reblogs, reports};
+use crate::schema::{reactions, reblogs};
 
 /// Records a Like or Dislike; false if the account had already reacted so.
 pub async fn add(
@@ -136,44 +136,6 @@ pub async fn remove_reblog_by_ap_id(
     )
     .execute(conn)
     .await
-}
-
-pub async fn add_report(
-    conn: &mut AsyncPgConnection,
-    reporter_id: i64,
-    target_account_id: Option<i64>,
-    status_ids: &[i64],
-    comment: &str,
-    ap_id: &str,
-) -> QueryResult<()> {
-    diesel::insert_into(reports::table)
-        .values((
-            reports::reporter_id.eq(reporter_id),
-            reports::target_account_id.eq(target_account_id),
-            reports::status_ids.eq(status_ids),
-            reports::comment.eq(comment),
-            reports::ap_id.eq(ap_id),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// (reporter, target account, posts, comment) of every report, newest first.
-pub async fn all_reports(
-    conn: &mut AsyncPgConnection,
-) -> QueryResult<Vec<(i64, Option<i64>, Vec<i64>, String)>> {
-    reports::table
-        .order(reports::id.desc())
-        .select((
-            reports::reporter_id,
-            reports::target_account_id,
-            reports::status_ids,
-            reports::comment,
-        ))
-        .load(conn)
-        .await
 }
 
 /// A page of who favourited (`Like`) or boosted a post, newest first, each

@@ -123,7 +123,7 @@ diesel::table! {
     outbox (id) {
         id -> Int8,
         ap_id -> Text,
-        actor_id -> Int8,
+        actor_id -> Nullable<Int8>,
         body -> Text,
         created_at -> Timestamptz,
     }
@@ -271,6 +271,12 @@ diesel::table! {
         comment -> Text,
         ap_id -> Nullable<Text>,
         created_at -> Timestamptz,
+        category -> Text,
+        rule_ids -> Array<Int8>,
+        forwarded -> Bool,
+        action_taken_at -> Nullable<Timestamptz>,
+        action_taken_by_id -> Nullable<Int8>,
+        updated_at -> Timestamptz,
     }
 }
 

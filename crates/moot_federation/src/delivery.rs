@@ -56,6 +56,7 @@ pub struct DeliveryWorker {
     ctx: Context,
     client: reqwest::Client,
     keys: KeyCache,
+    node_key: std::sync::OnceLock<PKey<Private>>,
     shard: Shard,
     /// Requests in flight, across every peer.
     requests: Semaphore,
@@ -109,6 +110,7 @@ pub fn spawn(ctx: Context, shard: Shard) -> tokio::task::JoinHandle<()> {
         client: crate::client::build_for_delivery(&ctx.settings),
         requests: Semaphore::new(delivery.concurrency as usize),
         keys: KeyCache::default(),
+        node_key: std::sync::OnceLock::new(),
         ctx,
         shard,
         progress,
@@ -351,13 +353,17 @@ impl DeliveryWorker {
             // Blocked since it was queued: dropped, never sent.
             return Outcome::Refused(StatusCode::FORBIDDEN);
         }
-        let key = match self.signing_key(delivery.actor_id).await {
+        // A local account's key, or the node's own (its instance actor).
+        let (key, actor) = match (&delivery.actor_id, &delivery.actor_username) {
+            (Some(id), Some(username)) => {
+                (self.signing_key(*id).await, self.ctx.urls.person(username))
+            }
+            _ => (self.node_key().await, self.ctx.urls.instance_actor()),
+        };
+        let key = match key {
             Ok(Some(key)) => key,
             Ok(None) => {
-                tracing::error!(
-                    actor = delivery.actor_id,
-                    "delivery: the sending actor has no private key"
-                );
+                tracing::error!(%actor, "delivery: the sending actor has no private key");
                 return Outcome::Refused(StatusCode::BAD_REQUEST);
             }
             Err(reason) => {
@@ -367,7 +373,7 @@ impl DeliveryWorker {
                 }
             }
         };
-        let key_id = Urls::main_key(&self.ctx.urls.person(&delivery.actor_username));
+        let key_id = Urls::main_key(&actor);
         let body = delivery.body.as_bytes();
         let signed = match signing::sign_post(&key, &key_id, &inbox, body) {
             Ok(signed) => signed,
@@ -424,6 +430,19 @@ impl DeliveryWorker {
             .get_or_create(&crate::metrics::OutcomeLabel { outcome: label })
             .inc();
         outcome
+    }
+
+    /// The node's own private key (its instance actor's), parsed once.
+    async fn node_key(&self) -> Result<Option<PKey<Private>>, String> {
+        if let Some(key) = self.node_key.get() {
+            return Ok(Some(key.clone()));
+        }
+        let site = moot_app::site::instance_keys(&self.ctx.db)
+            .await
+            .map_err(|e| format!("reading the node's key: {e}"))?;
+        let key = PKey::private_key_from_pem(site.private_key_pem.as_bytes())
+            .map_err(|e| format!("parsing the node's key: {e}"))?;
+        Ok(Some(self.node_key.get_or_init(|| key).clone()))
     }
 
     /// The actor's parsed private key, read from the database once.

@@ -149,6 +149,20 @@ pub fn like(id: &Url, actor: &Url, object: &Url, to: &[&Url]) -> Value {
     })
 }
 
+/// A report sent on to the node of the account reported (`Flag`, from the
+/// reporting node's instance actor, as Mastodon sends it): the account
+/// first, then the posts.
+pub fn flag(id: &Url, node: &Url, objects: &[Url], comment: &str) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Flag",
+        "actor": node,
+        "content": comment,
+        "object": objects,
+    })
+}
+
 /// `Accept` of an activity by its id alone (an event's organizer taking
 /// a `Join`).
 pub fn accept(id: &Url, actor: &Url, to: &Url, accepted: &Url) -> Value {

@@ -13,9 +13,15 @@ async fn queue_for(node: &TestNode, inboxes: &[&str]) -> i64 {
         .unwrap();
     let mut conn = node.db.conn().await.unwrap();
     let urls: Vec<Url> = inboxes.iter().map(|i| Url::parse(i).unwrap()).collect();
-    outbox::enqueue(&mut conn, account.id, "https://x.example/a/1", "{}", &urls)
-        .await
-        .unwrap()
+    outbox::enqueue(
+        &mut conn,
+        Some(account.id),
+        "https://x.example/a/1",
+        "{}",
+        &urls,
+    )
+    .await
+    .unwrap()
 }
 
 async fn delivered(conn: &mut diesel_async::AsyncPgConnection, peer_id: i64, up_to: i64) {

@@ -47,6 +47,7 @@ mod rate_limits;
 mod read_cache;
 mod reading;
 mod received_media;
+mod reports;
 mod search;
 mod secure_peers;
 mod streaming;

@@ -1,0 +1,114 @@
+//! Reports across two real nodes: a person on B reports a post made on A
+//! and asks for it to be sent on; A's administrator finds the report (as
+//! Mastodon's admin API shows it) and resolves it, which the audit log
+//! records. Only administrators reach the admin API.
+
+use moot_testkit::openapi::MastodonApi;
+use moot_testkit::social::{follow_across, in_home};
+use moot_testkit::{wait, ProcessNode};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn a_report_from_another_node_reaches_the_admin_who_resolves_it() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let (admin, _) = a.create_admin("moderator_a", "read write admin:read admin:write");
+    let bob = b.create_user("bob", "read write follow");
+    let alice_on_b = follow_across(&b, &bob, &a, "alice").await;
+
+    let (status, post) = a
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &alice,
+            json!({"status": "Buy cheap road salt at scam.example", "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{post}");
+    let copy = wait::until("the post reaches B", || {
+        in_home(&b, &bob, "cheap road salt")
+    })
+    .await;
+
+    // Bob reports it on B and has it sent on to A.
+    let (status, report) = b
+        .api_json(
+            Method::POST,
+            "/api/v1/reports",
+            &bob,
+            json!({"account_id": alice_on_b, "status_ids": [copy["id"]], "category": "spam",
+                   "comment": "Selling things in the gritting group", "forward": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    MastodonApi::get().assert_valid("POST", "/api/v1/reports", 200, &report);
+    assert_eq!(report["forwarded"], true);
+    assert_eq!(report["category"], "spam");
+    assert_eq!(report["target_account"]["acct"], a.handle("alice"));
+
+    // A's administrator sees it, with the post, as from B.
+    let open = wait::until("the report reaches A", || async {
+        let (_, found) = a.api(Method::GET, "/api/v1/admin/reports", &admin).await;
+        found.as_array().filter(|r| !r.is_empty()).cloned()
+    })
+    .await;
+    let on_a = &open[0];
+    MastodonApi::get().assert_entity("AdminReport", on_a);
+    assert_eq!(on_a["comment"], "Selling things in the gritting group");
+    assert_eq!(on_a["target_account"]["username"], "alice");
+    assert_eq!(on_a["statuses"][0]["id"], post["id"], "{on_a}");
+    assert!(
+        on_a["account"]["domain"].as_str().is_some(),
+        "reported from B: {on_a}"
+    );
+    let id = on_a["id"].as_str().unwrap();
+
+    let (status, resolved) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/admin/reports/{id}/resolve"),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{resolved}");
+    MastodonApi::get().assert_entity("AdminReport", &resolved);
+    assert_eq!(resolved["action_taken"], true);
+    assert_eq!(
+        resolved["action_taken_by_account"]["username"],
+        "moderator_a"
+    );
+    let (_, open) = a.api(Method::GET, "/api/v1/admin/reports", &admin).await;
+    assert_eq!(open, json!([]), "no open report left");
+    let (_, done) = a
+        .api(Method::GET, "/api/v1/admin/reports?resolved=true", &admin)
+        .await;
+    assert_eq!(done[0]["id"], id);
+    let (_, log) = a
+        .api(Method::GET, "/api/moot/v1/admin/audit_log", &admin)
+        .await;
+    let entry = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "report.resolve")
+        .unwrap_or_else(|| panic!("no audit entry: {log}"));
+    assert_eq!(entry["actor"], "@moderator_a");
+    assert_eq!(entry["target"], format!("report:{id}"));
+
+    // Bob's own node keeps his report too (as sent on).
+    let (b_admin, _) = b.create_admin("keeper", "admin:read");
+    let (_, on_b) = b.api(Method::GET, "/api/v1/admin/reports", &b_admin).await;
+    assert_eq!(on_b[0]["forwarded"], true, "{on_b}");
+
+    // Nobody else reaches the admin API.
+    for (method, path) in [
+        (Method::GET, "/api/v1/admin/reports".to_owned()),
+        (Method::GET, format!("/api/v1/admin/reports/{id}")),
+        (Method::POST, format!("/api/v1/admin/reports/{id}/resolve")),
+        (Method::POST, format!("/api/v1/admin/reports/{id}/reopen")),
+    ] {
+        let (status, body): (u16, Value) = a.api(method.clone(), &path, &alice).await;
+        assert_eq!(status, 403, "{method} {path}: {body}");
+    }
+}

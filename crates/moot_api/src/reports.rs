@@ -1,6 +1,7 @@
 //! Reports through the client API, in Mastodon's shapes: `POST
 //! /api/v1/reports` for everyone, and `/api/v1/admin/reports` (list, show,
-//! resolve, reopen) for the node's administrators.
+//! resolve, reopen) for the node's administrators; and Moot's
+//! `/api/moot/v1/admin/statuses/{id}/remove`, what they do about a post.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use moot_app::model::Account;
@@ -19,7 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin_list)
         .service(admin_show)
         .service(admin_resolve)
-        .service(admin_reopen);
+        .service(admin_reopen)
+        .service(admin_remove_status);
 }
 
 #[derive(Deserialize)]
@@ -243,4 +245,31 @@ async fn admin_reopen(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     set_resolved(&ctx, &auth, &id, false).await
+}
+
+#[derive(Deserialize, Default)]
+struct RemoveParams {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Removes a post (a `Delete` to every node that had it, for a post made
+/// here); the audit log keeps the reason.
+#[post("/api/moot/v1/admin/statuses/{id}/remove")]
+async fn admin_remove_status(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require_admin("admin:write:reports")?;
+    let params: RemoveParams = match body.is_empty() {
+        true => RemoveParams::default(),
+        false => crate::params::parse(&req, &body).await?,
+    };
+    let removed =
+        moot_app::statuses::remove(&ctx, &session.account, parse_id(&id)?, &params.reason).await?;
+    let uri = moot_app::statuses::status_uri(&ctx, &removed)?;
+    Ok(HttpResponse::Ok().json(json!({ "id": removed.id.to_string(), "uri": uri })))
 }

@@ -156,3 +156,19 @@ pub async fn set_post_format(
     let mut conn = db.conn().await?;
     Ok(queries::set_post_format(&mut conn, user.id, format.media_type()).await?)
 }
+
+/// Refuses unless `account` is one of this node's administrators.
+pub async fn require_admin(ctx: &crate::Context, account: &Account) -> Result<(), AppError> {
+    let admin = match account.domain {
+        None => find_local(&ctx.db, &account.username)
+            .await?
+            .is_some_and(|(_, user)| user.is_admin),
+        Some(_) => false,
+    };
+    match admin {
+        true => Ok(()),
+        false => Err(AppError::Forbidden(
+            "this is for the node's administrators".into(),
+        )),
+    }
+}

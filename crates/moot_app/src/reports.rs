@@ -91,6 +91,17 @@ pub async fn create(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a new report was not stored")))?;
         if forward {
             send_on(ctx, conn, &target, &post_uris, &input.comment).await?;
+            // What leaves the node on someone's word is on the record.
+            let domain = target.domain.as_deref().unwrap_or_default();
+            moot_db::domain_rules::audit(
+                conn,
+                &format!("@{}", reporter.username),
+                "report.forward",
+                &format!("report:{}", report.id),
+                &serde_json::json!({ "to": domain }).to_string(),
+                "",
+            )
+            .await?;
         }
         Ok(report)
     })

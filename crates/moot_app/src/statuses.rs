@@ -874,27 +874,76 @@ pub async fn edit(
 /// Deletes a local post; a `Delete` with a `Tombstone` follows it out.
 pub async fn delete(ctx: &Context, author: &Account, id: i64) -> Result<Status, AppError> {
     let (status, around) = own_post(ctx, author, id).await?;
-    let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        queries::mark_deleted(conn, status.id).await?;
-        let group = around.group.as_ref();
-        let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
-        let activity = notes::delete(
-            &ctx.urls.new_activity(),
-            &ctx.urls.person(&author.username),
-            &ctx.urls.status(status.id),
-            &audience.to,
-            &audience.cc,
-        );
-        publish(
-            ctx,
+        delete_in(ctx, conn, author, &status, &around).await
+    })
+    .await?;
+    Ok(status)
+}
+
+/// Deletes a local post in the caller's transaction; the `Delete` reaches
+/// everyone who had it.
+async fn delete_in(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    author: &Account,
+    status: &Status,
+    around: &Surroundings,
+) -> Result<(), AppError> {
+    let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
+    queries::mark_deleted(conn, status.id).await?;
+    let group = around.group.as_ref();
+    let audience = audience(ctx, conn, author, visibility, &around.addressed(), group).await?;
+    let activity = notes::delete(
+        &ctx.urls.new_activity(),
+        &ctx.urls.person(&author.username),
+        &ctx.urls.status(status.id),
+        &audience.to,
+        &audience.cc,
+    );
+    publish(
+        ctx,
+        conn,
+        author,
+        "Delete",
+        &activity,
+        &audience.inboxes,
+        group,
+    )
+    .await
+}
+
+/// An administrator removes a post: one made here is deleted as its
+/// author's deletion is (every node that had it is told), one from another
+/// node is hidden here. The audit log records who, which and why.
+pub async fn remove(
+    ctx: &Context,
+    admin: &Account,
+    id: i64,
+    reason: &str,
+) -> Result<Status, AppError> {
+    crate::accounts::require_admin(ctx, admin).await?;
+    let mut conn = ctx.db.conn().await?;
+    let (status, author) = queries::find(&mut conn, id)
+        .await?
+        .filter(|(s, _)| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let around = surroundings(&mut conn, &status).await?;
+    let uri = status_uri(ctx, &status)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        match author.domain {
+            None => delete_in(ctx, conn, &author, &status, &around).await?,
+            Some(_) => queries::mark_deleted(conn, status.id).await?,
+        }
+        let details = serde_json::json!({ "uri": uri, "author": actor_id(ctx, &author)? });
+        moot_db::domain_rules::audit(
             conn,
-            author,
-            "Delete",
-            &activity,
-            &audience.inboxes,
-            group,
+            &format!("@{}", admin.username),
+            "status.remove",
+            &format!("status:{}", status.id),
+            &details.to_string(),
+            reason,
         )
         .await?;
         Ok(())

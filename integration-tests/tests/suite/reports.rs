@@ -1,10 +1,11 @@
 //! Reports across two real nodes: a person on B reports a post made on A
 //! and asks for it to be sent on; A's administrator finds the report (as
-//! Mastodon's admin API shows it) and resolves it, which the audit log
-//! records. Only administrators reach the admin API.
+//! Mastodon's admin API shows it), removes the post (gone on both nodes)
+//! and resolves the report, which the audit logs record. Only
+//! administrators reach the admin API.
 
 use moot_testkit::clients::{clients_dir, python_bin};
-use moot_testkit::openapi::MastodonApi;
+use moot_testkit::openapi::{MastodonApi, MootApi};
 use moot_testkit::social::{follow_across, in_home};
 use moot_testkit::{wait, ProcessNode};
 use reqwest::Method;
@@ -106,6 +107,31 @@ async fn a_report_from_another_node_reaches_the_admin_who_resolves_it() {
     );
     let id = on_a["id"].as_str().unwrap();
 
+    // The administrator removes the post: gone on A, and on B once told.
+    let post_id = post["id"].as_str().unwrap();
+    let (status, removed) = a
+        .api_json(
+            Method::POST,
+            &format!("/api/moot/v1/admin/statuses/{post_id}/remove"),
+            &admin,
+            json!({"reason": format!("advertising (report {id})")}),
+        )
+        .await;
+    assert_eq!(status, 200, "{removed}");
+    MootApi::get().assert_valid("POST", "/admin/statuses/{id}/remove", 200, &removed);
+    let (status, _) = a
+        .api(Method::GET, &format!("/api/v1/statuses/{post_id}"), &alice)
+        .await;
+    assert_eq!(status, 404, "gone on A");
+    let copy_id = copy["id"].as_str().unwrap().to_owned();
+    wait::until("the removal reaches B", || async {
+        let (status, _) = b
+            .api(Method::GET, &format!("/api/v1/statuses/{copy_id}"), &bob)
+            .await;
+        (status == 404).then_some(())
+    })
+    .await;
+
     let (status, resolved) = a
         .api(
             Method::POST,
@@ -129,14 +155,20 @@ async fn a_report_from_another_node_reaches_the_admin_who_resolves_it() {
     let (_, log) = a
         .api(Method::GET, "/api/moot/v1/admin/audit_log", &admin)
         .await;
-    let entry = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["action"] == "report.resolve")
-        .unwrap_or_else(|| panic!("no audit entry: {log}"));
-    assert_eq!(entry["actor"], "@moderator_a");
-    assert_eq!(entry["target"], format!("report:{id}"));
+    let entry = |log: &Value, action: &str| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {action} in the audit log: {log}"))
+    };
+    let resolve = entry(&log, "report.resolve");
+    assert_eq!(resolve["actor"], "@moderator_a");
+    assert_eq!(resolve["target"], format!("report:{id}"));
+    let remove = entry(&log, "status.remove");
+    assert_eq!(remove["target"], format!("status:{post_id}"));
+    assert_eq!(remove["reason"], format!("advertising (report {id})"));
 
     // Bob's own node keeps his report too (as sent on).
     let (b_admin, _) = b.create_admin("keeper", "admin:read");
@@ -166,6 +198,10 @@ async fn a_report_from_another_node_reaches_the_admin_who_resolves_it() {
         (Method::GET, format!("/api/v1/admin/reports/{id}")),
         (Method::POST, format!("/api/v1/admin/reports/{id}/resolve")),
         (Method::POST, format!("/api/v1/admin/reports/{id}/reopen")),
+        (
+            Method::POST,
+            "/api/moot/v1/admin/statuses/1/remove".to_owned(),
+        ),
     ] {
         let (status, body): (u16, Value) = a.api(method.clone(), &path, &alice).await;
         assert_eq!(status, 403, "{method} {path}: {body}");

@@ -173,6 +173,7 @@ pub async fn set_resolved(
     id: i64,
     resolved: bool,
 ) -> Result<Report, AppError> {
+    crate::accounts::require_admin(ctx, moderator).await?;
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let report = queries::set_resolved(conn, id, resolved.then_some(moderator.id))

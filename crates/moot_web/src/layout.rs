@@ -103,6 +103,9 @@ pub fn page_with_status(
                             (nav_link(current, "/directory", "Who knows"))
                             (nav_link(current, "/notifications", "Notifications"))
                             (nav_link(current, "/settings", "Settings"))
+                            @if session.session.user.is_admin {
+                                (nav_link(current, "/admin/reports", "Reports"))
+                            }
                             li {
                                 form method="post" action="/logout" {
                                     (csrf_field(&session.csrf_token))

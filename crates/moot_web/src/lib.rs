@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::search::configure(cfg);
     pages::profiles::configure(cfg);
     pages::manage::configure(cfg);
+    pages::admin::configure(cfg);
 }
 
 /// Pages at the addresses of ActivityPub objects, for browsers only:

@@ -54,6 +54,7 @@ mod streaming;
 mod tags;
 mod timeline_paging;
 mod web_accessibility;
+mod web_admin;
 mod web_events;
 mod web_groups;
 mod web_keyboard;

@@ -27,7 +27,8 @@ fn problems(report: &Value) -> Vec<String> {
 async fn every_page_meets_wcag_aa_signed_in_and_out() {
     let node = TestNode::start().await;
     let jo = node.create_user("jo", "read write follow").await;
-    node.create_user("sam", "read").await;
+    let sam = node.create_user("sam", "read write").await;
+    node.create_admin("keeper", "read").await;
     node.create_group("housing", "jo", moot_app::groups::MembershipMode::Open)
         .await;
     let post = node
@@ -40,7 +41,17 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         )
         .await;
     let post_id = post["id"].as_str().unwrap().to_owned();
-    node.post(&jo, "A post of my own").await;
+    let own = node.post(&jo, "A post of my own").await;
+    let (_, jo_json) = node.get_json("/api/v1/accounts/lookup?acct=jo").await;
+    let (_, report) = node
+        .api_json(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            &sam,
+            json!({"account_id": jo_json["id"], "status_ids": [own["id"]], "comment": "Off topic"}),
+        )
+        .await;
+    let report_page = format!("/admin/reports/{}", report["id"].as_str().unwrap());
     let group = moot_app::directory::local_any(&node.ctx(), "housing")
         .await
         .unwrap()
@@ -176,6 +187,15 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
                 json!({ "path": p, "login": user, "password": PASSWORD, "mobile": user == "jo", "expect": expect })
             },
         ));
+    }
+    // The administrators' pages (others are refused them).
+    for path in [
+        "/admin/reports".to_owned(),
+        report_page,
+        "/admin/reports?resolved=1".to_owned(),
+    ] {
+        visits.push(json!({ "path": path, "login": "keeper", "password": PASSWORD, "mobile": true, "expect": 200 }));
+        visits.push(json!({ "path": path, "login": "sam", "password": PASSWORD, "expect": 403 }));
     }
     // Pages that answer a form: a refused sign-in, a form with an error,
     // and a stale wiki edit's conflict page.

@@ -1,5 +1,6 @@
 //! The web app's pages, one module per part of the node.
 
+pub mod admin;
 pub mod events;
 pub mod groups;
 pub mod home;

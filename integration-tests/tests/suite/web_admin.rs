@@ -1,0 +1,99 @@
+//! The node's administrators handle reports in the browser: the list, a
+//! report with its posts, removing a post and resolving the report. Every
+//! admin page and action answers 403 to anyone else, and actions need the
+//! form's CSRF token.
+
+use moot_testkit::web::WebClient;
+use moot_testkit::TestNode;
+use reqwest::Method;
+use serde_json::json;
+
+const PASSWORD: &str = "a long enough password";
+
+#[tokio::test]
+async fn an_administrator_removes_a_reported_post_and_resolves_the_report() {
+    let node = TestNode::start().await;
+    node.create_admin("keeper", "read").await;
+    let jo = node.create_user("jo", "read write").await;
+    let sam = node.create_user("sam", "read write").await;
+    let post = node.post(&jo, "Cheap road salt, message me").await;
+    let post_id = post["id"].as_str().unwrap();
+    let (_, jo_account) = node.get_json("/api/v1/accounts/lookup?acct=jo").await;
+    let (status, report) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/reports",
+            &sam,
+            json!({"account_id": jo_account["id"], "status_ids": [post_id],
+                   "category": "spam", "comment": "Selling in the forum"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let report_id = report["id"].as_str().unwrap();
+
+    let mut keeper = WebClient::new(&node.url(""));
+    keeper.sign_in("keeper", PASSWORD).await;
+    let list = keeper.get("/admin/reports").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Selling in the forum"), "{}", list.body);
+    let page = format!("/admin/reports/{report_id}");
+    let shown = keeper.get(&page).await;
+    assert!(shown.body.contains("Cheap road salt"), "{}", shown.body);
+
+    // Without the form's token nothing happens.
+    let forged = keeper
+        .post(
+            &format!("/admin/statuses/{post_id}/remove"),
+            &[("reason", "x")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let removed = keeper
+        .submit(
+            &page,
+            &format!("/admin/statuses/{post_id}/remove"),
+            &[("reason", "advertising"), ("report_id", report_id)],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let (status, _) = node
+        .api(Method::GET, &format!("/api/v1/statuses/{post_id}"), &jo)
+        .await;
+    assert_eq!(status, 404, "the post is gone");
+
+    let resolved = keeper
+        .submit(&page, &page, &[("decision", "resolve")])
+        .await;
+    assert_eq!(resolved.status, 303, "{}", resolved.body);
+    assert!(keeper.get(&page).await.body.contains("Resolved by"));
+    assert!(!keeper
+        .get("/admin/reports")
+        .await
+        .body
+        .contains("Selling in the forum"));
+    assert!(keeper
+        .get("/admin/reports?resolved=1")
+        .await
+        .body
+        .contains("Selling in the forum"));
+
+    // Nobody else reaches them.
+    let mut other = WebClient::new(&node.url(""));
+    other.sign_in("sam", PASSWORD).await;
+    assert_eq!(other.get("/admin/reports").await.status, 403);
+    assert_eq!(other.get(&page).await.status, 403);
+    let token_page = other.get("/settings").await.csrf_token().unwrap();
+    for path in [page.clone(), format!("/admin/statuses/{post_id}/remove")] {
+        let tried = other
+            .post(
+                &path,
+                &[("csrf_token", token_page.as_str()), ("decision", "reopen")],
+            )
+            .await;
+        assert_eq!(tried.status, 403, "{path}");
+    }
+    assert!(
+        !other.get("/").await.body.contains("/admin/reports"),
+        "no link for others"
+    );
+}

@@ -17,6 +17,10 @@ const KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// The link of a post that gets a card, if any.
 pub fn first_link(ctx: &Context, status: &Status) -> Option<Url> {
+    // Most received posts have no link: not worth reading their HTML.
+    if !status.content.contains("href=") {
+        return None;
+    }
     moot_core::pages::links(&status.content)
         .into_iter()
         .filter(|link| {

@@ -15,19 +15,6 @@ const PAGE: &str = r#"<!doctype html><html><head>
 <meta property="og:site_name" content="Council B">
 </head><body><h1>Report</h1></body></html>"#;
 
-async fn post(node: &TestNode, token: &str, text: &str) -> String {
-    let (status, post) = node
-        .api_json(
-            Method::POST,
-            "/api/v1/statuses",
-            token,
-            json!({"status": text}),
-        )
-        .await;
-    assert_eq!(status, 200, "{post}");
-    post["id"].as_str().unwrap().to_owned()
-}
-
 async fn shown(node: &TestNode, token: &str, id: &str) -> Value {
     let (status, post) = node
         .api(Method::GET, &format!("/api/v1/statuses/{id}"), token)
@@ -45,7 +32,12 @@ async fn the_first_link_of_a_post_gets_a_card_from_the_page() {
     peer.put_page("/report", PAGE);
     let page = format!("{}/report", peer.base_url);
 
-    let id = post(&node, &jo, &format!("#Gritting: read {page} today")).await;
+    let id = node
+        .post(&jo, &format!("#Gritting: read {page} today"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let card = wait::until("the card is made", || async {
         let post = shown(&node, &jo, &id).await;
         (!post["card"].is_null()).then(|| post["card"].clone())
@@ -65,7 +57,10 @@ async fn the_first_link_of_a_post_gets_a_card_from_the_page() {
     assert_eq!(card["type"], "link");
 
     // Another post with the same link: the card kept is used.
-    let again = post(&node, &jo, &format!("Again: {page}")).await;
+    let again = node.post(&jo, &format!("Again: {page}")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     wait::until("the second post has the card", || async {
         let post = shown(&node, &jo, &again).await;
         (post["card"]["title"] == "Winter gritting report").then_some(())
@@ -78,7 +73,12 @@ async fn the_first_link_of_a_post_gets_a_card_from_the_page() {
         "/data",
         json!({"id": format!("{}/data", peer.base_url), "type": "Note"}),
     );
-    let plain = post(&node, &jo, &format!("Data: {}/data", peer.base_url)).await;
+    let plain = node
+        .post(&jo, &format!("Data: {}/data", peer.base_url))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert!(shown(&node, &jo, &plain).await["card"].is_null());
 }
@@ -89,7 +89,12 @@ async fn a_node_with_previews_off_fetches_no_page() {
     let jo = node.create_user("jo", "read write").await;
     let peer = FakePeer::start().await;
     peer.put_page("/report", PAGE);
-    let id = post(&node, &jo, &format!("Read {}/report", peer.base_url)).await;
+    let id = node
+        .post(&jo, &format!("Read {}/report", peer.base_url))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert!(shown(&node, &jo, &id).await["card"].is_null());
     assert_eq!(peer.page_fetches("/report"), 0);

@@ -104,6 +104,7 @@ impl TestNode {
                 username: username.into(),
                 email: format!("{username}@council.example"),
                 password: Some("a long enough password".into()),
+                ..Default::default()
             },
             moot_app::accounts::CreatedBy::Admin { make_admin },
         )

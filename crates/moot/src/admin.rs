@@ -68,6 +68,8 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
                     username,
                     email,
                     password,
+                    reason: String::new(),
+                    invite_code: None,
                 },
                 CreatedBy::Admin { make_admin: admin },
             )
@@ -111,18 +113,19 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<(
             }
             .await;
             open.close().await?;
-            let dead_after = chrono::Duration::hours(settings.delivery.dead_after_hours.into());
-            print!("{}", federation_status_table(&statuses?, dead_after));
+            let health = moot_app::delivery_health::read_all(statuses?, settings);
+            print!("{}", federation_status_table(&health));
             Ok(())
         }
         AdminCommand::AuditLog { limit } => {
             let open = database::open(settings, Role::Tool).await?;
             let entries = async {
                 let mut conn = open.db.conn().await?;
-                let limit = limit.clamp(1, 10_000);
-                Ok::<_, moot_db::DbError>(
-                    moot_db::domain_rules::audit_entries(&mut conn, limit).await?,
-                )
+                let filter = moot_db::audit::AuditFilter {
+                    limit: limit.clamp(1, 10_000),
+                    ..Default::default()
+                };
+                Ok::<_, moot_db::DbError>(moot_db::audit::entries(&mut conn, &filter).await?)
             }
             .await;
             open.close().await?;
@@ -170,27 +173,19 @@ fn read_password_from_stdin() -> anyhow::Result<Option<String>> {
 }
 
 /// The peers' delivery progress as an aligned text table.
-fn federation_status_table(
-    peers: &[moot_db::outbox::PeerStatus],
-    dead_after: chrono::Duration,
-) -> String {
-    let now = chrono::Utc::now();
+fn federation_status_table(peers: &[moot_app::delivery_health::PeerHealth]) -> String {
     let mut out = format!(
         "{:<40} {:>9} {:>12} {:>8} {:<10}\n",
         "PEER", "BACKLOG", "LAG (s)", "RETRIES", "STATE"
     );
     for peer in peers {
-        let lag = peer
-            .oldest_undelivered
-            .map_or(0, |t| (now - t).num_seconds().max(0));
-        let state = match peer.failing_since {
-            Some(since) if now - since > dead_after => "dead",
-            Some(_) => "failing",
-            None => "ok",
-        };
         out.push_str(&format!(
             "{:<40} {:>9} {:>12} {:>8} {:<10}\n",
-            peer.domain, peer.backlog, lag, peer.attempts, state
+            peer.status.domain,
+            peer.status.backlog,
+            peer.lag.num_seconds(),
+            peer.status.attempts,
+            peer.state.label()
         ));
     }
     if peers.is_empty() {

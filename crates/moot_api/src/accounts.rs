@@ -269,6 +269,11 @@ struct SignUpParams {
     email: Option<String>,
     password: Option<String>,
     agreement: Option<serde_json::Value>,
+    /// Why they want to join, when sign-ups need approval.
+    #[serde(default)]
+    reason: String,
+    /// An invitation's code, which admits them while registration is closed.
+    invite_code: Option<String>,
 }
 
 /// Sign-up through an app (Mastodon's `POST /api/v1/accounts`), with the
@@ -312,6 +317,8 @@ async fn sign_up(
         username: required(params.username, "username")?,
         email: required(params.email, "email")?,
         password: Some(required(params.password, "password")?),
+        reason: params.reason,
+        invite_code: params.invite_code,
     };
     let created = moot_app::accounts::create_local_user(
         &ctx.db,

@@ -265,6 +265,12 @@ async fn public_blocks(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError
 #[derive(Deserialize)]
 struct AuditQuery {
     limit: Option<i64>,
+    actor: Option<String>,
+    action: Option<String>,
+    target: Option<String>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    max_id: Option<i64>,
 }
 
 #[get("/api/moot/v1/admin/audit_log")]
@@ -274,8 +280,17 @@ async fn audit_log(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin("admin:read")?;
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let entries = stored::audit(&ctx, limit).await?;
+    let query = query.into_inner();
+    let filter = moot_app::audit::AuditFilter {
+        actor: query.actor.filter(|a| !a.is_empty()),
+        actions: query.action.into_iter().filter(|a| !a.is_empty()).collect(),
+        target: query.target.filter(|t| !t.is_empty()),
+        since: query.since,
+        until: query.until,
+        max_id: query.max_id,
+        limit: query.limit.unwrap_or(100).clamp(1, 1000),
+    };
+    let entries = moot_app::audit::entries(&ctx, &filter).await?;
     let out: Vec<Value> = entries
         .iter()
         .map(|e| {

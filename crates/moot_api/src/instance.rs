@@ -10,7 +10,11 @@ use serde_json::{json, Value};
 use crate::errors::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(v1).service(v2);
+    cfg.service(v1)
+        .service(v2)
+        .service(rules)
+        .service(privacy_policy)
+        .service(terms_of_service);
 }
 
 /// The Mastodon API level whose endpoints clients may rely on, and Moot's
@@ -97,7 +101,9 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "languages": ["en"],
         "api_versions": {"mastodon": 0},
         "configuration": {
-            "urls": {"streaming": streaming_base(&ctx), "status": null, "about": about, "privacy_policy": null, "terms_of_service": null},
+            "urls": {"streaming": streaming_base(&ctx), "status": null, "about": about,
+                "privacy_policy": format!("{}privacy", ctx.settings.public_url()),
+                "terms_of_service": format!("{}terms", ctx.settings.public_url())},
             "accounts": {"max_featured_tags": 0, "max_pinned_statuses": moot_app::pins::MAX_PINS},
             "statuses": statuses_configuration(&ctx),
             "media_attachments": media_configuration(&ctx),
@@ -106,7 +112,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         },
         "registrations": {"enabled": enabled, "approval_required": approval, "message": null, "url": null},
         "contact": {"email": instance.contact_email, "account": null},
-        "rules": [],
+        "rules": rules_json(&ctx).await?,
     })))
 }
 
@@ -136,6 +142,45 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
             "polls": polls_configuration(),
         },
         "contact_account": null,
-        "rules": [],
+        "rules": rules_json(&ctx).await?,
+    })))
+}
+
+/// The node's rules as Mastodon's `Rule`s.
+async fn rules_json(ctx: &Context) -> Result<Vec<serde_json::Value>, ApiError> {
+    Ok(moot_app::node_texts::rules(ctx)
+        .await?
+        .iter()
+        .map(|r| json!({"id": r.id.to_string(), "text": r.text, "hint": r.hint}))
+        .collect())
+}
+
+#[get("/api/v1/instance/rules")]
+async fn rules(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules_json(&ctx).await?))
+}
+
+#[get("/api/v1/instance/privacy_policy")]
+async fn privacy_policy(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let found = moot_app::node_texts::document(&ctx, moot_app::node_texts::Kind::PrivacyPolicy)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "updated_at": crate::presenter::timestamp(found.updated_at),
+        "content": found.html,
+    })))
+}
+
+/// The terms in force: Moot keeps one version, in force since it was saved.
+#[get("/api/v1/instance/terms_of_service")]
+async fn terms_of_service(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let found = moot_app::node_texts::document(&ctx, moot_app::node_texts::Kind::TermsOfService)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "effective_date": found.updated_at.date_naive().to_string(),
+        "effective": true,
+        "content": found.html,
+        "succeeded_by": null,
     })))
 }

@@ -2,6 +2,7 @@
 //! rules in `moot_app`, serialize.
 
 pub mod accounts;
+mod admin_accounts;
 pub mod admin_domains;
 pub mod answers;
 pub mod api_document;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::events::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::reports::configure(cfg);
+    crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);
     crate::nothing_yet::configure(cfg);

@@ -15,7 +15,6 @@ const EMPTY_LISTS: &[&str] = &[
     "/api/v1/trends/links",
     "/api/v1/suggestions",
     "/api/v2/suggestions",
-    "/api/v1/instance/rules",
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

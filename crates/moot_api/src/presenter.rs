@@ -44,6 +44,12 @@ pub struct AccountEntity {
     /// The signed-in person's role, on their own account only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Value>,
+    /// Present (true) only for a suspended account, as Mastodon does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
+    /// Present (true) only for a limited (silenced) account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited: Option<bool>,
 }
 
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -121,26 +127,31 @@ pub fn account_view(ctx: &Context, view: &AccountView) -> AccountEntity {
 pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> AccountEntity {
     let (acct, url, uri) = addresses(ctx, account);
     let missing = |kind: &str| ctx.urls.missing_picture(kind).to_string();
-    let avatar = account
-        .avatar_url
-        .clone()
-        .unwrap_or_else(|| missing("avatars"));
-    let header = account
-        .header_url
-        .clone()
-        .unwrap_or_else(|| missing("headers"));
+    // A suspended account shows its name and nothing it wrote or chose.
+    let suspended = account.suspended_at.is_some();
+    let shown = |value: &Option<String>| value.clone().filter(|_| !suspended);
+    let avatar = shown(&account.avatar_url).unwrap_or_else(|| missing("avatars"));
+    let header = shown(&account.header_url).unwrap_or_else(|| missing("headers"));
     AccountEntity {
         id: account.id.to_string(),
         username: account.username.clone(),
         acct,
-        display_name: account.display_name.clone(),
+        display_name: if suspended {
+            String::new()
+        } else {
+            account.display_name.clone()
+        },
         locked: account.manually_approves_followers,
         bot: matches!(account.actor_type.as_str(), "Service" | "Application"),
         discoverable: true,
         indexable: false,
         group: account.actor_type == "Group",
         created_at: timestamp(account.created_at),
-        note: account.summary.clone(),
+        note: if suspended {
+            String::new()
+        } else {
+            account.summary.clone()
+        },
         url,
         uri,
         avatar_static: avatar.clone(),
@@ -155,6 +166,8 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
         fields: Vec::new(),
         source: None,
         role: None,
+        suspended: suspended.then_some(true),
+        limited: account.silenced_at.is_some().then_some(true),
     }
 }
 

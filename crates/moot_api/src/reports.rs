@@ -109,43 +109,8 @@ async fn create(
     Ok(HttpResponse::Ok().json(entity(&ctx, &report, target).await?))
 }
 
-/// Mastodon's `Admin::Account`: an account with what only administrators
-/// see (its sign-in address, role, standing).
 async fn admin_account(ctx: &Context, account: Account) -> Result<Value, ApiError> {
-    let user = match account.domain {
-        None => moot_app::accounts::find_local(&ctx.db, &account.username)
-            .await?
-            .map(|(_, user)| user),
-        Some(_) => None,
-    };
-    let is_admin = user.as_ref().is_some_and(|u| u.is_admin);
-    let role = match is_admin {
-        true => {
-            json!({"id": "3", "name": "Admin", "permissions": "1", "color": "", "highlighted": true})
-        }
-        false => {
-            json!({"id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": false})
-        }
-    };
-    Ok(json!({
-        "id": account.id.to_string(),
-        "username": account.username,
-        "domain": account.domain,
-        "created_at": timestamp(account.created_at),
-        "email": user.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
-        "ip": null,
-        "ips": [],
-        "locale": "en",
-        "invite_request": null,
-        "role": role,
-        "confirmed": true,
-        "approved": user.as_ref().is_none_or(|u| u.approved),
-        "disabled": false,
-        "silenced": false,
-        "sensitized": false,
-        "suspended": false,
-        "account": account_entity(ctx, account).await?,
-    }))
+    crate::admin_accounts::entity_of(ctx, account).await
 }
 
 /// Mastodon's `Admin::Report`: who reported whom, the posts, and who acted.

@@ -3,7 +3,7 @@
 
 use moot_core::identifiers::{self, domain_is_within};
 use moot_core::settings::{RegistrationMode, Settings};
-use moot_db::accounts::{self as queries, Account, NewLocalUser, Taken, User};
+use moot_db::accounts::{self as queries, Account, NewLocalUser, NotCreated, User};
 use moot_db::Database;
 
 use crate::{keys, passwords, AppError};
@@ -18,13 +18,21 @@ pub enum CreatedBy {
     Admin { make_admin: bool },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewUser {
     pub username: String,
     pub email: String,
     /// `None` asks for a generated password (admins only).
     pub password: Option<String>,
+    /// Why they want to join, for the admins who approve sign-ups.
+    pub reason: String,
+    /// An invitation's code: it admits the person whatever the
+    /// registration mode, approved at once.
+    pub invite_code: Option<String>,
 }
+
+/// Longest registration reason kept.
+const MOST_REASON_CHARS: usize = 1000;
 
 #[derive(Debug)]
 pub struct CreatedUser {
@@ -51,9 +59,17 @@ pub async fn create_local_user(
             format!("`{email}` is not a valid email address"),
         ));
     }
-    let approved = match by {
-        CreatedBy::Admin { .. } => true,
-        CreatedBy::SignUp => {
+    AppError::check_length("reason", Some(&new.reason), MOST_REASON_CHARS)?;
+    let invite_code = new
+        .invite_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && matches!(by, CreatedBy::SignUp));
+    let approved = match (by, invite_code) {
+        (CreatedBy::Admin { .. }, _) => true,
+        // An administrator chose to invite them: no mode or email rule.
+        (CreatedBy::SignUp, Some(_)) => true,
+        (CreatedBy::SignUp, None) => {
             check_sign_up_allowed(settings, &email)?;
             settings.registration.mode == RegistrationMode::Open
         }
@@ -81,6 +97,8 @@ pub async fn create_local_user(
             password_hash: &password_hash,
             is_admin: matches!(by, CreatedBy::Admin { make_admin: true }),
             approved,
+            sign_up_reason: new.reason.trim(),
+            invite_code,
         },
     )
     .await?;
@@ -98,12 +116,15 @@ pub async fn create_local_user(
                 generated_password,
             })
         }
-        Err(Taken::Username) => Err(AppError::AlreadyExists(format!(
+        Err(NotCreated::Username) => Err(AppError::AlreadyExists(format!(
             "username `{username}` already exists"
         ))),
-        Err(Taken::Email) => Err(AppError::AlreadyExists(format!(
+        Err(NotCreated::Email) => Err(AppError::AlreadyExists(format!(
             "email address `{email}` is already in use"
         ))),
+        Err(NotCreated::Invite) => Err(AppError::Forbidden(
+            "this invitation has expired, been withdrawn or been used up".into(),
+        )),
     }
 }
 

@@ -44,7 +44,7 @@ pub enum SignIn {
     Refused(Credentials),
 }
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
@@ -112,7 +112,7 @@ pub async fn open(ctx: &Context, cookie: &str) -> Result<Option<BrowserSession>,
     else {
         return Ok(None);
     };
-    if !user.approved {
+    if !user.approved || account.suspended_at.is_some() {
         return Ok(None);
     }
     if now - row.last_seen_at > Duration::minutes(TOUCH_AFTER_MINUTES) {

@@ -191,6 +191,7 @@ pub async fn store_remote(
             public_key_pem: &actor.public_key.public_key_pem,
             avatar_url: avatar.as_ref().map(url::Url::as_str),
             header_url: header.as_ref().map(url::Url::as_str),
+            suspended: actor.suspended,
         },
     )
     .await?;

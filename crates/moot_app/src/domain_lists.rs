@@ -160,37 +160,77 @@ pub async fn import(
 ) -> Result<ImportReport, AppError> {
     let mut conn = ctx.db.conn().await?;
     let report = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let mut report = ImportReport::default();
-            for entry in entries {
-                let change = match entry {
-                    Entry::Allow(domain) => {
-                        match domain_policy::allow_in(conn, who, domain).await?.1 {
-                            true => Change::Added,
-                            false => Change::Unchanged,
-                        }
-                    }
-                    Entry::Block(domain, request) => {
-                        domain_policy::block_in(conn, who, domain, request).await?.1
-                    }
-                };
-                let list = match change {
-                    Change::Added => &mut report.added,
-                    Change::Changed => &mut report.changed,
-                    Change::Unchanged => &mut report.skipped,
-                };
-                list.push(entry.domain().to_owned());
-            }
-            let details = json!({
-                "added": report.added.len(), "changed": report.changed.len(),
-                "skipped": report.skipped.len(),
-            });
-            domain_policy::record(conn, who, ("import", source, details, "")).await?;
-            Ok(report)
-        })
+        .transaction::<_, AppError, _>(async |conn| apply(conn, who, entries, source).await)
         .await?;
     drop(conn);
     ctx.policy.reload(&ctx.db).await?;
+    Ok(report)
+}
+
+/// What `import` would do, without doing it: the same import, in a
+/// transaction that is rolled back, so the preview cannot differ from
+/// what applying the list does.
+pub async fn preview(
+    ctx: &Context,
+    who: &Who,
+    entries: &[Entry],
+    source: &str,
+) -> Result<ImportReport, AppError> {
+    enum Outcome {
+        Previewed(ImportReport),
+        Failed(AppError),
+    }
+    impl From<diesel::result::Error> for Outcome {
+        fn from(e: diesel::result::Error) -> Self {
+            Outcome::Failed(e.into())
+        }
+    }
+    let mut conn = ctx.db.conn().await?;
+    let outcome = conn
+        .transaction::<(), Outcome, _>(async |conn| {
+            let report = apply(conn, who, entries, source)
+                .await
+                .map_err(Outcome::Failed)?;
+            Err(Outcome::Previewed(report))
+        })
+        .await;
+    match outcome {
+        Err(Outcome::Previewed(report)) => Ok(report),
+        Err(Outcome::Failed(e)) => Err(e),
+        Ok(()) => Err(AppError::Internal(anyhow::anyhow!("a preview was kept"))),
+    }
+}
+
+/// `import`'s changes, in the caller's transaction.
+async fn apply(
+    conn: &mut diesel_async::AsyncPgConnection,
+    who: &Who,
+    entries: &[Entry],
+    source: &str,
+) -> Result<ImportReport, AppError> {
+    let mut report = ImportReport::default();
+    for entry in entries {
+        let change = match entry {
+            Entry::Allow(domain) => match domain_policy::allow_in(conn, who, domain).await?.1 {
+                true => Change::Added,
+                false => Change::Unchanged,
+            },
+            Entry::Block(domain, request) => {
+                domain_policy::block_in(conn, who, domain, request).await?.1
+            }
+        };
+        let list = match change {
+            Change::Added => &mut report.added,
+            Change::Changed => &mut report.changed,
+            Change::Unchanged => &mut report.skipped,
+        };
+        list.push(entry.domain().to_owned());
+    }
+    let details = json!({
+        "added": report.added.len(), "changed": report.changed.len(),
+        "skipped": report.skipped.len(),
+    });
+    domain_policy::record(conn, who, ("import", source, details, "")).await?;
     Ok(report)
 }
 

@@ -162,23 +162,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Who made a change, as the audit log shows it.
-#[derive(Debug, Clone)]
-pub struct Who(pub String);
-
-impl Who {
-    pub fn person(username: &str) -> Who {
-        Who(format!("@{username}"))
-    }
-
-    /// The command line, as the operating-system user running it.
-    pub fn command_line() -> Who {
-        let user = std::env::var("SUDO_USER")
-            .or_else(|_| std::env::var("USER"))
-            .unwrap_or_else(|_| "unknown".into());
-        Who(format!("cli:{user}"))
-    }
-}
+pub use crate::audit::Who;
 
 /// A rule's domain as typed by an admin, normalized, or a clear error.
 pub fn parse_domain(raw: &str) -> Result<String, AppError> {
@@ -195,7 +179,7 @@ pub(crate) async fn record(
     audit: Audit<'_>,
 ) -> Result<(), AppError> {
     let (action, target, details, reason) = audit;
-    store::audit(conn, &who.0, action, target, &details.to_string(), reason).await?;
+    crate::audit::record(conn, who, action, target, details, reason).await?;
     store::notify_changed(conn).await?;
     Ok(())
 }
@@ -417,7 +401,7 @@ pub fn require_allowed(ctx: &Context, domain: Option<&str>) -> Result<(), AppErr
 
 /// Reading the stored rules, for the admin API and console.
 pub mod stored {
-    use moot_db::domain_rules::{self as store, AllowRow, AuditEntry, BlockRow};
+    use moot_db::domain_rules::{self as store, AllowRow, BlockRow};
 
     use crate::{AppError, Context};
 
@@ -457,11 +441,5 @@ pub mod stored {
     pub async fn effective_blocks(ctx: &Context) -> Result<Vec<BlockRow>, AppError> {
         let mut conn = ctx.db.conn().await?;
         Ok(store::effective_blocks(&mut conn).await?)
-    }
-
-    /// The newest `limit` entries of the audit log.
-    pub async fn audit(ctx: &Context, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
-        let mut conn = ctx.db.conn().await?;
-        Ok(store::audit_entries(&mut conn, limit).await?)
     }
 }

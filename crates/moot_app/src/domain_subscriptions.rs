@@ -114,3 +114,9 @@ pub async fn failed(ctx: &Context, sub: &Subscription, error: &str) -> Result<()
     let mut conn = ctx.db.conn().await?;
     Ok(store::record_fetch(&mut conn, sub.id, Some(error)).await?)
 }
+
+/// Every subscription, for the admin page.
+pub async fn all(ctx: &Context) -> Result<Vec<Subscription>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(store::subscriptions(&mut conn).await?)
+}

@@ -42,6 +42,14 @@ impl AppError {
         }
     }
 
+    /// A conflict with the state things are in, said in words.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            message: message.into(),
+            details: serde_json::Value::Null,
+        }
+    }
+
     /// Refuses `value` (when given) if longer than `max` characters.
     pub fn check_length(field: &'static str, value: Option<&str>, max: usize) -> Result<(), Self> {
         match value {

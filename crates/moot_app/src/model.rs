@@ -45,5 +45,9 @@ pub(crate) fn test_account(id: i64, username: &str, domain: Option<&str>) -> Acc
         avatar_url: None,
         header_url: None,
         note_source: None,
+        suspended_at: None,
+        suspension_origin: None,
+        silenced_at: None,
+        sensitized_at: None,
     }
 }

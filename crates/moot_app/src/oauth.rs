@@ -413,6 +413,9 @@ pub async fn password_grant(
                 "the account awaits an admin's approval",
             ))
         }
+        Credentials::Suspended => {
+            return Err(OAuthError::new("invalid_grant", "the account is suspended"))
+        }
         Credentials::Wrong => {
             return Err(OAuthError::new(
                 "invalid_grant",

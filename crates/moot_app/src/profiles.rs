@@ -134,6 +134,7 @@ pub fn actor_profile(account: &Account) -> moot_protocol::actor::Profile<'_> {
         created_at: account.created_at,
         avatar_url: account.avatar_url.as_deref(),
         header_url: account.header_url.as_deref(),
+        suspended: account.suspended_at.is_some(),
     }
 }
 

@@ -93,7 +93,7 @@ pub async fn create(
             send_on(ctx, conn, &target, &post_uris, &input.comment).await?;
             // What leaves the node on someone's word is on the record.
             let domain = target.domain.as_deref().unwrap_or_default();
-            moot_db::domain_rules::audit(
+            moot_db::audit::record(
                 conn,
                 &format!("@{}", reporter.username),
                 "report.forward",
@@ -184,7 +184,7 @@ pub async fn set_resolved(
         } else {
             "report.reopen"
         };
-        moot_db::domain_rules::audit(
+        moot_db::audit::record(
             conn,
             &format!("@{}", moderator.username),
             action,

@@ -19,6 +19,8 @@ pub enum Credentials {
     Valid(Box<(Account, User)>),
     /// The password is right, but an admin has not approved the account yet.
     AwaitsApproval,
+    /// The password is right, but the account is suspended.
+    Suspended,
     /// Unknown login or wrong password: the caller does not say which.
     Wrong,
     /// Too many attempts lately; try again after this long.
@@ -32,6 +34,9 @@ impl Credentials {
             Credentials::Valid(..) => "",
             Credentials::AwaitsApproval => {
                 "Your account is waiting for an admin to approve it. You can sign in once it is approved."
+            }
+            Credentials::Suspended => {
+                "This account is suspended by the node's administrators."
             }
             Credentials::TooMany(_) => {
                 "Too many sign-in attempts. Wait a few minutes, then try again."
@@ -108,6 +113,9 @@ pub async fn check(
     };
     if !crate::passwords::verify(password.to_owned(), user.password_hash.clone()).await {
         return Ok(Credentials::Wrong);
+    }
+    if account.suspended_at.is_some() {
+        return Ok(Credentials::Suspended);
     }
     if !user.approved {
         return Ok(Credentials::AwaitsApproval);

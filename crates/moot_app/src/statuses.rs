@@ -111,6 +111,9 @@ pub async fn can_view(
     status: &Status,
     author: &Account,
 ) -> Result<bool, AppError> {
+    if !rules::account_shown(author) {
+        return Ok(false);
+    }
     let visibility = Visibility::parse(&status.visibility).unwrap_or(Visibility::Direct);
     let standing = standing(ctx, viewer, status, author, visibility).await?;
     Ok(rules::may_see(
@@ -937,7 +940,7 @@ pub async fn remove(
             Some(_) => queries::mark_deleted(conn, status.id).await?,
         }
         let details = serde_json::json!({ "uri": uri, "author": actor_id(ctx, &author)? });
-        moot_db::domain_rules::audit(
+        moot_db::audit::record(
             conn,
             &format!("@{}", admin.username),
             "status.remove",

@@ -56,6 +56,11 @@ pub async fn authenticate(ctx: &Context, token: &str) -> Result<Option<Session>,
     else {
         return Ok(None);
     };
+    // Suspension revokes a person's tokens; this holds even for one
+    // issued since (say, by the command line).
+    if account.suspended_at.is_some() {
+        return Ok(None);
+    }
     let scopes = Scopes::parse(&scopes).map_err(|e| anyhow::anyhow!("stored scopes: {e}"))?;
     let session = Session {
         account,

@@ -147,6 +147,16 @@ impl Urls {
     pub fn about_page(&self) -> Url {
         self.at("about")
     }
+
+    /// Where a one-time password reset link leads.
+    pub fn password_reset(&self, token: &str) -> Url {
+        self.at(&format!("reset/{token}"))
+    }
+
+    /// Where an invitation leads.
+    pub fn invite(&self, code: &str) -> Url {
+        self.at(&format!("invite/{code}"))
+    }
 }
 
 /// 64 random bits from the operating system, for ids that must not collide.

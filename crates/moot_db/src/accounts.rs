@@ -33,6 +33,14 @@ pub struct Account {
     pub header_url: Option<String>,
     /// What a local person wrote as their bio (`summary` is its HTML).
     pub note_source: Option<String>,
+    /// Suspended: signed out, hidden, not delivered (see `moderation`).
+    pub suspended_at: Option<DateTime<Utc>>,
+    /// `local` (decided here) or `remote` (announced by its own node).
+    pub suspension_origin: Option<String>,
+    /// Limited: out of public timelines and of strangers' notifications.
+    pub silenced_at: Option<DateTime<Utc>>,
+    /// Their files are always shown as sensitive.
+    pub sensitized_at: Option<DateTime<Utc>>,
 }
 
 /// Changes to a local profile; `None` leaves a field as it is.
@@ -120,6 +128,10 @@ pub struct User {
     /// `text/plain` or `text/markdown`: how posts from apps are read when
     /// the app does not say.
     pub post_format: String,
+    /// Why they asked to join, when sign-ups need approval.
+    pub sign_up_reason: String,
+    /// The invitation they signed up with, if any.
+    pub invite_id: Option<i64>,
 }
 
 /// What it takes to store a new local person.
@@ -131,24 +143,42 @@ pub struct NewLocalUser<'a> {
     pub password_hash: &'a str,
     pub is_admin: bool,
     pub approved: bool,
+    pub sign_up_reason: &'a str,
+    /// The invitation's code: one of its uses is spent in the same
+    /// transaction, so a used-up invitation cannot admit two people.
+    pub invite_code: Option<&'a str>,
 }
 
-/// Which unique rule a new local user broke.
+/// Why a new local user was not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taken {
+pub enum NotCreated {
+    /// The username is taken (case-insensitive).
     Username,
+    /// The email address is in use.
     Email,
+    /// The invitation is unknown, expired, revoked or used up.
+    Invite,
 }
+
+/// Thrown inside the transaction to roll it back for a spent invitation.
+const INVITE_SPENT: &str = "invite spent";
 
 /// Inserts the account and its user in one transaction. A duplicate username
 /// or email (case-insensitive, enforced by unique indexes so that two
-/// concurrent sign-ups cannot both win) is reported as `Ok(Err(Taken))`.
+/// concurrent sign-ups cannot both win), or an invitation that cannot be
+/// used, is reported as `Ok(Err(NotCreated))`.
 pub async fn insert_local_user(
     conn: &mut AsyncPgConnection,
     new: NewLocalUser<'_>,
-) -> QueryResult<Result<(Account, User), Taken>> {
+) -> QueryResult<Result<(Account, User), NotCreated>> {
     let result = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
+            let invite_id = match new.invite_code {
+                Some(code) => Some(crate::invites::spend(conn, code).await?.ok_or(
+                    diesel::result::Error::QueryBuilderError(INVITE_SPENT.into()),
+                )?),
+                None => None,
+            };
             let account: Account = diesel::insert_into(accounts::table)
                 .values((
                     accounts::username.eq(new.username),
@@ -165,6 +195,8 @@ pub async fn insert_local_user(
                     users::password_hash.eq(new.password_hash),
                     users::is_admin.eq(new.is_admin),
                     users::approved.eq(new.approved),
+                    users::sign_up_reason.eq(new.sign_up_reason),
+                    users::invite_id.eq(invite_id),
                 ))
                 .returning(User::as_returning())
                 .get_result(conn)
@@ -174,12 +206,15 @@ pub async fn insert_local_user(
         .await;
     match result {
         Ok(created) => Ok(Ok(created)),
+        Err(diesel::result::Error::QueryBuilderError(e)) if e.to_string() == INVITE_SPENT => {
+            Ok(Err(NotCreated::Invite))
+        }
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             info,
         )) => match info.constraint_name() {
-            Some("users_email_key") => Ok(Err(Taken::Email)),
-            _ => Ok(Err(Taken::Username)),
+            Some("users_email_key") => Ok(Err(NotCreated::Email)),
+            _ => Ok(Err(NotCreated::Username)),
         },
         Err(e) => Err(e),
     }
@@ -252,9 +287,13 @@ pub struct RemoteActor<'a> {
     pub public_key_pem: &'a str,
     pub avatar_url: Option<&'a str>,
     pub header_url: Option<&'a str>,
+    /// Its node says it is suspended there.
+    pub suspended: bool,
 }
 
-/// Inserts or refreshes a remote actor, keyed by its ActivityPub id.
+/// Inserts or refreshes a remote actor, keyed by its ActivityPub id. Its
+/// node's word on suspension is kept as a `remote` suspension; it never
+/// lifts one decided here.
 pub async fn upsert_remote(
     conn: &mut AsyncPgConnection,
     actor: RemoteActor<'_>,
@@ -278,14 +317,20 @@ pub async fn upsert_remote(
         accounts::fetched_at.eq(Some(now)),
         accounts::updated_at.eq(now),
     );
-    diesel::insert_into(accounts::table)
+    let account: Account = diesel::insert_into(accounts::table)
         .values(values)
         .on_conflict(accounts::ap_id)
         .do_update()
         .set(values)
         .returning(Account::as_returning())
         .get_result(conn)
-        .await
+        .await?;
+    let origin = account.suspension_origin.as_deref();
+    match (actor.suspended, origin) {
+        (true, None) => crate::moderation::set_suspended(conn, account.id, Some("remote")).await,
+        (false, Some("remote")) => crate::moderation::set_suspended(conn, account.id, None).await,
+        _ => Ok(account),
+    }
 }
 
 pub async fn find_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<Account>> {

@@ -381,62 +381,6 @@ pub async fn record_fetch(
         .map(|_| ())
 }
 
-/// One recorded change.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct AuditEntry {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub id: i64,
-    #[diesel(sql_type = Text)]
-    pub actor: String,
-    #[diesel(sql_type = Text)]
-    pub action: String,
-    #[diesel(sql_type = Text)]
-    pub target: String,
-    /// JSON text.
-    #[diesel(sql_type = Text)]
-    pub details: String,
-    #[diesel(sql_type = Text)]
-    pub reason: String,
-    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
-    pub created_at: DateTime<Utc>,
-}
-
-/// Records a change; `details` is JSON text.
-pub async fn audit(
-    conn: &mut AsyncPgConnection,
-    actor: &str,
-    action: &str,
-    target: &str,
-    details: &str,
-    reason: &str,
-) -> QueryResult<()> {
-    diesel::sql_query(
-        "INSERT INTO audit_log (actor, action, target, details, reason) VALUES ($1, $2, $3, $4::jsonb, $5)",
-    )
-    .bind::<Text, _>(actor)
-    .bind::<Text, _>(action)
-    .bind::<Text, _>(target)
-    .bind::<Text, _>(details)
-    .bind::<Text, _>(reason)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-/// The latest `limit` changes, newest first.
-pub async fn audit_entries(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-) -> QueryResult<Vec<AuditEntry>> {
-    diesel::sql_query(
-        "SELECT id, actor, action, target, details::text AS details, reason, created_at
-         FROM audit_log ORDER BY id DESC LIMIT $1",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(limit)
-    .load(conn)
-    .await
-}
-
 /// Tells every process of the node that the rules changed.
 pub async fn notify_changed(conn: &mut AsyncPgConnection) -> QueryResult<()> {
     diesel::sql_query(format!("NOTIFY {CHANNEL}"))

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod audit;
 pub mod blocks;
 pub mod bookmarks;
 pub mod cards;
@@ -12,12 +13,15 @@ pub mod events;
 pub mod filters;
 pub mod follows;
 pub mod groups;
+pub mod invites;
 pub mod kept_sql;
 pub mod knowledge;
 pub mod library;
 pub mod lists;
 pub mod markers;
 pub mod media;
+pub mod moderation;
+pub mod node_texts;
 pub mod notifications;
 pub mod outbox;
 pub mod pins;

@@ -222,6 +222,8 @@ pub async fn record_progress(
     diesel::sql_query(
         "UPDATE peers p SET
              last_delivered_id = GREATEST(p.last_delivered_id, v.up_to),
+             last_success_at = CASE WHEN v.up_to > p.last_delivered_id THEN now()
+                                    ELSE p.last_success_at END,
              attempts = CASE WHEN v.retry_at IS NULL THEN 0
                              WHEN v.up_to > p.last_delivered_id THEN 1
                              ELSE p.attempts + 1 END,
@@ -241,6 +243,16 @@ pub async fn record_progress(
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Makes a peer due at once (an administrator's "retry now"); false when
+/// no peer has that domain.
+pub async fn retry_now(conn: &mut AsyncPgConnection, domain: &str) -> QueryResult<bool> {
+    diesel::update(peers::table.filter(peers::domain.eq(domain)))
+        .set(peers::next_attempt_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
 }
 
 /// Gives the peer back before the lease runs out, progress unchanged.
@@ -292,12 +304,16 @@ pub struct PeerStatus {
     pub failing_since: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When it last took a delivery.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_success_at: Option<DateTime<Utc>>,
 }
 
 /// Every peer's delivery progress, by domain.
 pub async fn peer_statuses(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PeerStatus>> {
     diesel::sql_query(
         "SELECT p.domain, p.last_delivered_id, p.attempts, p.failing_since, p.next_attempt_at,
+                p.last_success_at,
                 COUNT(d.outbox_id) FILTER (WHERE d.outbox_id > p.last_delivered_id) AS backlog,
                 MIN(o.created_at) FILTER (WHERE d.outbox_id > p.last_delivered_id) AS oldest_undelivered
          FROM peers p

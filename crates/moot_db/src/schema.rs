@@ -22,6 +22,10 @@ diesel::table! {
         avatar_url -> Nullable<Text>,
         header_url -> Nullable<Text>,
         note_source -> Nullable<Text>,
+        suspended_at -> Nullable<Timestamptz>,
+        suspension_origin -> Nullable<Text>,
+        silenced_at -> Nullable<Timestamptz>,
+        sensitized_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -116,6 +120,7 @@ diesel::table! {
         attempts -> Int4,
         next_attempt_at -> Nullable<Timestamptz>,
         lease_until -> Nullable<Timestamptz>,
+        last_success_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -163,6 +168,8 @@ diesel::table! {
         approved -> Bool,
         created_at -> Timestamptz,
         post_format -> Text,
+        sign_up_reason -> Text,
+        invite_id -> Nullable<Int8>,
     }
 }
 
@@ -340,6 +347,73 @@ diesel::table! {
         kind -> Text,
         from_account_id -> Int8,
         status_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        warning_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    account_warnings (id) {
+        id -> Int8,
+        account_id -> Int8,
+        action -> Text,
+        text -> Text,
+        report_id -> Nullable<Int8>,
+        created_by_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invites (id) {
+        id -> Int8,
+        code -> Text,
+        created_by_id -> Nullable<Int8>,
+        comment -> Text,
+        max_uses -> Nullable<Int4>,
+        uses -> Int4,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Int8,
+        token_sha256 -> Bytea,
+        user_id -> Int8,
+        created_by_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    node_rules (id) {
+        id -> Int8,
+        text -> Text,
+        hint -> Text,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    node_documents (kind) {
+        kind -> Text,
+        source -> Text,
+        html -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    thread_locks (status_id) {
+        status_id -> Int8,
+        locked_by_id -> Nullable<Int8>,
         created_at -> Timestamptz,
     }
 }
@@ -679,6 +753,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(library_versions -> library_items (item_id));
 diesel::joinable!(wiki_revisions -> wiki_pages (page_id));
 diesel::joinable!(wiki_revisions -> accounts (author_id));
@@ -715,6 +790,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     status_mentions,
     federation_state,
+    account_warnings,
+    invites,
+    password_resets,
+    node_rules,
+    node_documents,
+    thread_locks,
     domain_subscriptions,
     domain_allows,
     domain_blocks,

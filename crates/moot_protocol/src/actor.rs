@@ -81,6 +81,9 @@ pub struct Actor {
     /// For groups: where their knowledge is listed.
     #[serde(flatten)]
     pub knowledge: Knowledge,
+    /// Mastodon's `toot:suspended`: the actor's own node suspended it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
 }
 
 /// A group's collections of what it keeps, as they are now (Mobilizon's
@@ -135,10 +138,27 @@ pub struct Profile<'a> {
     pub created_at: DateTime<Utc>,
     pub avatar_url: Option<&'a str>,
     pub header_url: Option<&'a str>,
+    /// Suspended here: the document says so, and shows nothing the
+    /// person wrote or chose (as Mastodon's does).
+    pub suspended: bool,
 }
 
 /// A local person as an ActivityPub `Person`.
 pub fn person(urls: &Urls, account: &Profile) -> Actor {
+    if account.suspended {
+        let hidden = Profile {
+            display_name: "",
+            summary: "",
+            avatar_url: None,
+            header_url: None,
+            suspended: false,
+            ..*account
+        };
+        return Actor {
+            suspended: true,
+            ..person(urls, &hidden)
+        };
+    }
     let id = urls.person(account.username);
     let collection = |name: &str| Some(urls.person_collection(account.username, name));
     Actor {
@@ -169,6 +189,7 @@ pub fn person(urls: &Urls, account: &Profile) -> Actor {
         image: image(account.header_url),
         kind: ActorKind::Person,
         knowledge: Knowledge::default(),
+        suspended: false,
         id,
     }
 }
@@ -229,6 +250,7 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         image: Value::Null,
         kind: ActorKind::Application,
         knowledge: Knowledge::default(),
+        suspended: false,
         id,
     }
 }

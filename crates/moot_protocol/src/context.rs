@@ -12,7 +12,11 @@ pub fn actor_context() -> Value {
     json!([
         ACTIVITYSTREAMS,
         SECURITY,
-        { "manuallyApprovesFollowers": "as:manuallyApprovesFollowers" }
+        {
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "toot": "http://joinmastodon.org/ns#",
+            "suspended": "toot:suspended"
+        }
     ])
 }
 

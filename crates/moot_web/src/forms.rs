@@ -52,6 +52,24 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>())
 }
 
+/// Sets a signed-out form's token as its cookie on the page showing the
+/// form (a signed-in person's forms carry their session's token).
+pub fn keep_token(
+    ctx: &moot_app::Context,
+    viewer: &Viewer,
+    token: &str,
+    page: &mut actix_web::HttpResponse,
+) {
+    if viewer.session.is_some() {
+        return;
+    }
+    let cookie = crate::session::cookie(ctx, CSRF_COOKIE, token.to_owned()).to_string();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&cookie) {
+        page.headers_mut()
+            .append(actix_web::http::header::SET_COOKIE, value);
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
     type Error = WebError;
     type Future = Pin<Box<dyn Future<Output = Result<Posted<T>, WebError>>>>;

@@ -48,6 +48,9 @@ fn document(title: &str, site_name: &str, header: Markup, body: Markup) -> Strin
                         ul {
                             li { a href="/about" { "About this node" } }
                             li { a href="/groups" { "Groups" } }
+                            li { a href="/about/rules" { "Rules" } }
+                            li { a href="/terms" { "Terms of service" } }
+                            li { a href="/privacy" { "Privacy policy" } }
                         }
                         p { "This node runs Moot, free software for councils to share what they know." }
                     }
@@ -104,7 +107,7 @@ pub fn page_with_status(
                             (nav_link(current, "/notifications", "Notifications"))
                             (nav_link(current, "/settings", "Settings"))
                             @if session.session.user.is_admin {
-                                (nav_link(current, "/admin/reports", "Reports"))
+                                (nav_link(current, "/admin", "Administration"))
                             }
                             li {
                                 form method="post" action="/logout" {
@@ -115,6 +118,10 @@ pub fn page_with_status(
                         } @else {
                             (nav_link(current, "/groups", "Groups"))
                             (nav_link(current, "/about", "About"))
+                            @if ctx.settings.registration.mode != moot_core::settings::RegistrationMode::Closed
+                                && ctx.settings.registration.mode != moot_core::settings::RegistrationMode::Invite {
+                                (nav_link(current, "/signup", "Join"))
+                            }
                             (nav_link(current, "/login", "Sign in"))
                         }
                     }

@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::library::configure(cfg);
     pages::events::configure(cfg);
     pages::search::configure(cfg);
+    pages::policies::configure(cfg);
+    pages::joining::configure(cfg);
     pages::profiles::configure(cfg);
     pages::manage::configure(cfg);
     pages::admin::configure(cfg);

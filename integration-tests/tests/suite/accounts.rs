@@ -11,6 +11,7 @@ fn new_user(username: &str, email: &str) -> NewUser {
         username: username.into(),
         email: email.into(),
         password: Some("a long enough password".into()),
+        ..Default::default()
     }
 }
 

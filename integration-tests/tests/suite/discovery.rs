@@ -17,6 +17,7 @@ async fn node_with_person(username: &str) -> TestNode {
             username: username.into(),
             email: format!("{username}@council.example"),
             password: Some("a long enough password".into()),
+            ..Default::default()
         },
         CreatedBy::Admin { make_admin: false },
     )

@@ -37,6 +37,7 @@ mod link_previews;
 mod lists;
 mod mastodon_py;
 mod media;
+mod moderation;
 mod notifications;
 mod oauth;
 mod pins;

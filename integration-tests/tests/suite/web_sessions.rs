@@ -147,6 +147,7 @@ async fn pending_accounts_are_told_and_sign_in_attempts_are_limited() {
             username: "newstarter".into(),
             email: "newstarter@council.example".into(),
             password: Some(PASSWORD.into()),
+            ..Default::default()
         },
         moot_app::accounts::CreatedBy::SignUp,
     )

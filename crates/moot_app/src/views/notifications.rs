@@ -33,6 +33,12 @@ async fn shown(
     filters: &ActiveFilters,
     found: Vec<(Notification, Account)>,
 ) -> Result<Vec<NotificationView>, AppError> {
+    // Nothing from a suspended account shows; a warning comes from the
+    // person's own account.
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|(_, from)| crate::views::rules::account_shown(from) || from.id == viewer.id)
+        .collect();
     let mut about = Vec::new();
     let mut conn = ctx.db.conn().await?;
     for (n, _) in &found {

@@ -55,11 +55,18 @@ pub fn may_see_group_content(private: bool, standing: Standing) -> bool {
     !private || (standing.signed_in && standing.in_audience)
 }
 
+/// Whether anything of `account` shows at all: not once it is suspended
+/// (here, or by its own node). Moderators still see it in reports.
+pub fn account_shown(account: &Account) -> bool {
+    account.suspended_at.is_none()
+}
+
 /// Whether posts by `author` belong in the public timelines and streams:
-/// not when their domain is silenced (they reach only their followers).
+/// not when their domain is silenced or they are limited themselves (they
+/// reach only their followers).
 pub fn in_public_timelines(policy: &Policy, author: &Account) -> bool {
     let verdict = policy.verdict_for(author.domain.as_deref());
-    matches!(verdict, Verdict::Federate(limits) if !limits.silenced)
+    author.silenced_at.is_none() && matches!(verdict, Verdict::Federate(limits) if !limits.silenced)
 }
 
 /// Whether a line by `author` (shared by `booster`, if a boost) shows in

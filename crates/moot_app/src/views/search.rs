@@ -75,6 +75,10 @@ pub async fn lookup(ctx: &Context, viewer: &Account, asked: &Lookup) -> Result<F
                 None => Vec::new(),
             },
         };
+        let accounts = accounts
+            .into_iter()
+            .filter(crate::views::rules::account_shown)
+            .collect();
         found.accounts = posts::accounts(ctx, accounts).await?;
     }
     let tag = q.trim_start_matches('#');
@@ -181,8 +185,9 @@ async fn posts_with_words(
     let mut conn = ctx.db.conn().await?;
     let mut found = Vec::with_capacity(hits.len());
     for hit in &hits {
-        if let Some(post) = moot_db::statuses::find(&mut conn, hit.id).await? {
-            found.push(post);
+        match moot_db::statuses::find(&mut conn, hit.id).await? {
+            Some(post) if crate::views::rules::account_shown(&post.1) => found.push(post),
+            _ => {}
         }
     }
     drop(conn);

@@ -20,6 +20,13 @@ async fn shown(
     lines: Vec<Entry>,
 ) -> Result<Page<EntryView>, AppError> {
     let cursors = lines.iter().map(|e| e.id).collect();
+    let lines = lines
+        .into_iter()
+        .filter(|e| {
+            rules::account_shown(&e.author)
+                && e.boost.as_ref().is_none_or(|b| rules::account_shown(&b.by))
+        })
+        .collect();
     let entries = posts::entries(ctx, viewer, lines).await?;
     let filters = filtering::active(ctx, viewer, context).await?;
     Ok(Page {

@@ -71,11 +71,7 @@ fn form_page(
             p { "You can also use any fediverse app, such as Tusky, Phanpy or Elk, with the same account." }
         },
     );
-    if let Ok(cookie) = header::HeaderValue::from_str(
-        &session::cookie(ctx, CSRF_COOKIE, token.to_owned()).to_string(),
-    ) {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
+    forms::keep_token(ctx, viewer, token, &mut response);
     response
 }
 

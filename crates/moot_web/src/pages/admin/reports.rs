@@ -16,25 +16,13 @@ use crate::layout;
 use crate::posts;
 use crate::session::{self, Viewer};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+use super::administrator;
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(reports_page)
         .service(report_page)
         .service(decide)
         .service(remove_post);
-}
-
-/// The signed-in administrator, or 403.
-fn administrator<'a>(
-    req: &HttpRequest,
-    viewer: &'a Viewer,
-) -> Result<&'a moot_app::browser_sessions::BrowserSession, WebError> {
-    let session = viewer.require(req)?;
-    if !session.session.user.is_admin {
-        return Err(WebError::forbidden(
-            "Only the node's administrators can see reports.",
-        ));
-    }
-    Ok(session)
 }
 
 fn category_label(category: &str) -> &'static str {
@@ -85,6 +73,7 @@ async fn reports_page(
         &viewer,
         title,
         html! {
+            (super::nav("/admin/reports"))
             h1 { (title) }
             p {
                 @if resolved { a href="/admin/reports" { "Open reports" } }
@@ -135,6 +124,7 @@ async fn render_report(
         viewer,
         &title,
         html! {
+            (super::nav("/admin/reports"))
             (layout::breadcrumbs(&[("/admin/reports", "Reports")]))
             h1 { (title) }
             dl class="summary-list" {

@@ -134,6 +134,22 @@ async fn read(
     })
 }
 
+impl Upload {
+    /// Reads an upload form only once `allowed` accepts who sent it, so
+    /// that nobody else can make the node receive a file (administrators'
+    /// forms, which refuse everyone else with 403 before reading).
+    pub async fn read_if(
+        req: &HttpRequest,
+        viewer: Viewer,
+        payload: web::Payload,
+        allowed: impl FnOnce(&HttpRequest, &Viewer) -> Result<(), WebError>,
+    ) -> Result<Upload, WebError> {
+        allowed(req, &viewer)?;
+        let multipart = Multipart::new(req.headers(), payload.into_inner());
+        read(req.clone(), viewer, multipart).await
+    }
+}
+
 impl FromRequest for Upload {
     type Error = WebError;
     type Future = Pin<Box<dyn Future<Output = Result<Upload, WebError>>>>;

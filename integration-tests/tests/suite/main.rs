@@ -5,6 +5,7 @@
 //! and the whole stack is linked once rather than once per subject.
 
 mod accounts;
+mod admin_routes;
 mod answers;
 mod api_document;
 mod api_schema;
@@ -57,7 +58,9 @@ mod timeline_paging;
 mod web_accessibility;
 mod web_admin;
 mod web_events;
+mod web_federation;
 mod web_groups;
+mod web_joining;
 mod web_keyboard;
 mod web_library;
 mod web_links;

@@ -423,7 +423,7 @@ async fn out_of_band_client_credentials_and_refusals() {
 }
 
 /// An app's own token (client credentials) with `scopes`.
-async fn app_token(node: &TestNode, scopes: &str) -> String {
+pub(crate) async fn app_token(node: &TestNode, scopes: &str) -> String {
     let app = register(node, "urn:ietf:wg:oauth:2.0:oob", scopes).await;
     let (status, grant) = token(
         node,

@@ -134,6 +134,11 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups/housing/events",
         &event,
         "/about",
+        "/about/rules",
+        "/terms",
+        "/privacy",
+        "/signup",
+        "/reset/no-such-link",
         "/@jo",
         "/no/such/page",
     ];
@@ -175,7 +180,11 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     let mut visits: Vec<Value> = signed_out
         .iter()
         .map(|p| {
-            let expect = if p.starts_with("/no/such") { 404 } else { 200 };
+            let expect = match *p {
+                "/no/such/page" => 404,
+                "/reset/no-such-link" => 410,
+                _ => 200,
+            };
             json!({ "path": p, "mobile": true, "expect": expect })
         })
         .collect();
@@ -188,11 +197,47 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
             },
         ));
     }
-    // The administrators' pages (others are refused them).
+    // The administrators' pages (others are refused them), with
+    // something in each list.
+    let keeper_account = moot_app::directory::local_any(&ctx, "keeper")
+        .await
+        .unwrap()
+        .unwrap();
+    moot_app::invites::create(&ctx, &keeper_account, Default::default())
+        .await
+        .unwrap();
+    moot_app::node_texts::add_rule(
+        &ctx,
+        &keeper_account,
+        "Share what your council may publish",
+        "",
+    )
+    .await
+    .unwrap();
+    let mut block =
+        moot_app::domain_policy::BlockRequest::new(moot_core::domain_rules::Severity::Silence);
+    block.public_comment = "Spam".into();
+    moot_app::domain_policy::block(
+        &ctx,
+        &moot_app::audit::Who::person("keeper"),
+        "spam.example",
+        &block,
+    )
+    .await
+    .unwrap();
     for path in [
+        "/admin".to_owned(),
         "/admin/reports".to_owned(),
         report_page,
         "/admin/reports?resolved=1".to_owned(),
+        "/admin/accounts".to_owned(),
+        "/admin/accounts?status=pending&origin=local".to_owned(),
+        format!("/admin/accounts/{}", jo_account.id),
+        "/admin/invites".to_owned(),
+        "/admin/federation".to_owned(),
+        "/admin/audit".to_owned(),
+        "/admin/audit?action=federation".to_owned(),
+        "/admin/rules".to_owned(),
     ] {
         visits.push(json!({ "path": path, "login": "keeper", "password": PASSWORD, "mobile": true, "expect": 200 }));
         visits.push(json!({ "path": path, "login": "sam", "password": PASSWORD, "expect": 403 }));
@@ -202,6 +247,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
     visits.push(
         json!({ "path": "/login", "set": { "#login": "jo", "#password": "wrong" }, "expect": 401 }),
     );
+    visits.push(json!({ "path": "/signup", "set": { "#username": "" }, "expect": 400 }));
     let signed_in_jo = |path: &str, set: Value, expect: u16| json!({ "path": path, "login": "jo", "password": PASSWORD, "set": set, "expect": expect, "mobile": true });
     visits.push(signed_in_jo(
         "/groups/housing/new-wiki-page",

@@ -93,8 +93,11 @@ fn choice(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> M
 /// The tags that say what state an account is in.
 fn state_tags(managed: &Managed) -> Markup {
     let a = &managed.account;
+    let pending = managed.user.as_ref().is_some_and(|u| !u.approved);
+    let active = !pending && a.suspended_at.is_none() && a.silenced_at.is_none();
     html! {
-        @if managed.user.as_ref().is_some_and(|u| !u.approved) { strong class="tag" { "Waiting for approval" } }
+        @if active { "Active " }
+        @if pending { strong class="tag" { "Waiting for approval" } }
         @if a.suspended_at.is_some() { strong class="tag grey" { "Suspended" } }
         @if a.silenced_at.is_some() { strong class="tag grey" { "Limited" } }
         @if a.sensitized_at.is_some() { strong class="tag grey" { "Sensitive" } }
@@ -213,7 +216,6 @@ async fn account_page(
                 div { dt { "State" } dd {
                     (state_tags(&managed))
                     @if account.suspension_origin.as_deref() == Some("remote") { " (by its own node)" }
-                    @if managed.user.as_ref().is_some_and(|u| u.approved) && account.suspended_at.is_none() && account.silenced_at.is_none() { "Active" }
                 } }
             }
             @if pending {

@@ -161,7 +161,9 @@ async fn audit_page(
             }
             @if entries.is_empty() { p { "Nothing recorded matches." } }
             @else {
-                div class="table-wrap" {
+                // Nothing in the rows takes focus, so the scrolling box
+                // itself does, for people who scroll with the keyboard.
+                div class="table-wrap" tabindex="0" role="region" aria-label="Audit log entries" {
                     table {
                         caption class="visually-hidden" { "Actions, newest first" }
                         thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "On" } th scope="col" { "Why" } } }

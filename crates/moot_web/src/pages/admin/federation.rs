@@ -230,7 +230,7 @@ async fn federation_page(
                 div class="field" {
                     label for="list" { "Import a list" }
                     span class="hint" id="list-hint" { "A Mastodon block-list or allow-list CSV, or one domain a line. You will see what changes before anything is applied." }
-                    input type="file" id="list" name="list" accept=".csv,.txt,text/csv,text/plain" aria-describedby="list-hint";
+                    input type="file" id="list" name="file" accept=".csv,.txt,text/csv,text/plain" aria-describedby="list-hint";
                 }
                 button type="submit" class="secondary" { "Check the list" }
             }
@@ -429,11 +429,15 @@ fn domains_list(title: &str, domains: &[String]) -> Markup {
 async fn import_preview(
     ctx: web::Data<Context>,
     req: HttpRequest,
-    mut upload: Upload,
+    viewer: Viewer,
+    payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
-    administrator(&req, &upload.viewer)?;
+    let mut upload = Upload::read_if(&req, viewer, payload, |req, viewer| {
+        administrator(req, viewer).map(|_| ())
+    })
+    .await?;
     let file = upload
-        .take_file("list")
+        .take_file("file")
         .ok_or_else(|| AppError::invalid("list", "choose a file to import"))?;
     let session = administrator(&req, &upload.viewer)?;
     if file.size > MOST_LIST_BYTES {

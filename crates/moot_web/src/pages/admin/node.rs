@@ -47,7 +47,7 @@ async fn rules_page(
             h2 { "Rules" }
             p { "People see the rules when they join, and cite them when they report something. Published at " a href="/about/rules" { "/about/rules" } "." }
             @if rules.is_empty() { p { "No rules yet." } }
-            ol class="rules" {
+            @else { ol class="rules" {
                 @for rule in &rules {
                     li {
                         form method="post" action={ (HERE) "/" (rule.id) } {
@@ -68,7 +68,7 @@ async fn rules_page(
                         }
                     }
                 }
-            }
+            } }
             form method="post" action=(HERE) class="panel" {
                 (csrf_field(csrf))
                 h3 { "Add a rule" }

@@ -146,12 +146,17 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     })))
 }
 
+/// A rule of the node as Mastodon's `Rule`.
+pub(crate) fn rule_entity(rule: &moot_app::node_texts::Rule) -> serde_json::Value {
+    json!({"id": rule.id.to_string(), "text": rule.text, "hint": rule.hint})
+}
+
 /// The node's rules as Mastodon's `Rule`s.
 async fn rules_json(ctx: &Context) -> Result<Vec<serde_json::Value>, ApiError> {
     Ok(moot_app::node_texts::rules(ctx)
         .await?
         .iter()
-        .map(|r| json!({"id": r.id.to_string(), "text": r.text, "hint": r.hint}))
+        .map(rule_entity)
         .collect())
 }
 

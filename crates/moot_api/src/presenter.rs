@@ -329,7 +329,11 @@ pub fn status(ctx: &Context, post: &PostView, signed_in: bool) -> StatusEntity {
         account: author,
         content: status.content.clone(),
         visibility: status.visibility.clone(),
-        sensitive: status.sensitive,
+        sensitive: moot_app::views::rules::shown_sensitive(
+            status.sensitive,
+            &post.author.account,
+            !post.media.is_empty(),
+        ),
         spoiler_text: status.spoiler_text.clone(),
         language: status.language.clone(),
         in_reply_to_id: status.in_reply_to_id.map(|id| id.to_string()),
@@ -559,17 +563,33 @@ pub struct NotificationEntity {
     pub account: AccountEntity,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusEntity>,
+    /// Mastodon's `AccountWarning`, for `moderation_warning`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<Value>,
 }
 
 pub fn notification(ctx: &Context, view: &NotificationView) -> NotificationEntity {
     let n = &view.notification;
+    let account = account_view(ctx, &view.from);
+    let moderation_warning = view.warning.as_ref().map(|w| {
+        json!({
+            "id": w.id.to_string(),
+            "action": w.action,
+            "text": w.text,
+            "status_ids": [],
+            "target_account": account,
+            "appeal": null,
+            "created_at": timestamp(w.created_at),
+        })
+    });
     NotificationEntity {
         id: n.id.to_string(),
         kind: n.kind.clone(),
         group_key: format!("ungrouped-{}", n.id),
         created_at: timestamp(n.created_at),
-        account: account_view(ctx, &view.from),
+        account,
         status: view.post.as_ref().map(|p| status(ctx, p, true)),
+        moderation_warning,
     }
 }
 

@@ -140,7 +140,12 @@ async fn admin_entity(ctx: &Context, viewer: &Account, report: &Report) -> Resul
             "assigned_account": null,
             "action_taken_by_account": acted_by,
             "statuses": statuses,
-            "rules": [],
+            "rules": moot_app::node_texts::rules(ctx)
+                .await?
+                .iter()
+                .filter(|r| report.rule_ids.contains(&r.id))
+                .map(crate::instance::rule_entity)
+                .collect::<Vec<_>>(),
         }),
     ))
 }

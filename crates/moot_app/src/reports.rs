@@ -57,6 +57,19 @@ pub async fn create(
             ))
         }
     };
+    if !input.rule_ids.is_empty() {
+        let rules = crate::node_texts::rules(ctx).await?;
+        if input
+            .rule_ids
+            .iter()
+            .any(|id| !rules.iter().any(|r| r.id == *id))
+        {
+            return Err(AppError::invalid(
+                "rule_ids",
+                "lists a rule this node does not have",
+            ));
+        }
+    }
     let mut conn = ctx.db.conn().await?;
     let mut post_uris = Vec::new();
     for id in &input.status_ids {

@@ -17,6 +17,8 @@ pub struct Notification {
     pub from_account_id: i64,
     pub status_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// For `moderation_warning`: the warning.
+    pub warning_id: Option<i64>,
 }
 
 /// Notifies each of `recipients` that are local people (and not `from`

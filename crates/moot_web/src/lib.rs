@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::search::configure(cfg);
     pages::policies::configure(cfg);
     pages::joining::configure(cfg);
+    pages::reporting::configure(cfg);
     pages::profiles::configure(cfg);
     pages::manage::configure(cfg);
     pages::admin::configure(cfg);

@@ -8,14 +8,14 @@ use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn upload(node: &TestNode, token: &str, form: Form) -> (u16, Value) {
+pub(crate) async fn upload(node: &TestNode, token: &str, form: Form) -> (u16, Value) {
     let response = node
         .http
         .post(node.url("/api/v2/media"))
@@ -28,7 +28,7 @@ async fn upload(node: &TestNode, token: &str, form: Form) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn file(name: &str, mime: &str, bytes: &[u8]) -> Form {
+pub(crate) fn file(name: &str, mime: &str, bytes: &[u8]) -> Form {
     Form::new().part(
         "file",
         Part::bytes(bytes.to_vec())

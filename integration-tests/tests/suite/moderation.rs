@@ -129,3 +129,130 @@ async fn a_suspension_signs_out_hides_and_reaches_the_followers_node() {
     assert_eq!(log[1]["reason"], "Advertising in groups");
     assert_eq!(log[1]["target"], "@alice");
 }
+
+#[tokio::test]
+async fn warnings_limits_and_sensitive_marks_reach_the_person_and_what_others_see() {
+    use moot_testkit::openapi::MastodonApi;
+    use moot_testkit::TestNode;
+
+    let node = TestNode::start().await;
+    let admin = node
+        .create_admin("keeper", "read admin:read:accounts admin:write:accounts")
+        .await;
+    let jo = node.create_user("jo", "read write").await;
+    let sam = node.create_user("sam", "read").await;
+    let (_, jo_json) = node.get_json("/api/v1/accounts/lookup?acct=jo").await;
+    let jo_id = jo_json["id"].as_str().unwrap().to_owned();
+    let act = |kind: &'static str, text: &'static str| {
+        let (node, admin, jo_id) = (&node, admin.clone(), jo_id.clone());
+        async move {
+            let (status, body) = node
+                .api_json(
+                    Method::POST,
+                    &format!("/api/v1/admin/accounts/{jo_id}/action"),
+                    &admin,
+                    json!({"type": kind, "text": text}),
+                )
+                .await;
+            assert_eq!((status, &body), (200, &json!({})), "{kind}");
+        }
+    };
+    let in_public = |text: &'static str| {
+        let (node, sam) = (&node, sam.clone());
+        async move {
+            let (_, public) = node
+                .api(Method::GET, "/api/v1/timelines/public", &sam)
+                .await;
+            public.to_string().contains(text)
+        }
+    };
+    node.post(&jo, "Road closures this weekend").await;
+    assert!(in_public("Road closures").await);
+
+    // A warning: a notification from the administrators, as Mastodon's.
+    act("none", "Please keep to the group's topic").await;
+    let (_, notes) = node.api(Method::GET, "/api/v1/notifications", &jo).await;
+    MastodonApi::get().assert_valid("GET", "/api/v1/notifications", 200, &notes);
+    assert_eq!(notes[0]["type"], "moderation_warning", "{notes}");
+    assert_eq!(notes[0]["moderation_warning"]["action"], "none");
+    assert_eq!(
+        notes[0]["moderation_warning"]["text"],
+        "Please keep to the group's topic"
+    );
+
+    // Limited: out of the public timeline, and shown as limited.
+    act("silence", "Posting the same thing everywhere").await;
+    assert!(!in_public("Road closures").await, "limited");
+    let (_, admin_view) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/admin/accounts/{jo_id}"),
+            &admin,
+        )
+        .await;
+    MastodonApi::get().assert_entity("AdminAccount", &admin_view);
+    assert_eq!(admin_view["silenced"], true);
+    let (_, shown) = node
+        .api(Method::GET, &format!("/api/v1/accounts/{jo_id}"), &sam)
+        .await;
+    assert_eq!(shown["limited"], true, "{shown}");
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/admin/accounts/{jo_id}/unsilence"),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(in_public("Road closures").await, "no longer limited");
+
+    // Sensitive: their files show as sensitive, whatever they chose.
+    act("sensitive", "").await;
+    let (status, media) = crate::media::upload(
+        &node,
+        &jo,
+        crate::media::file("plan.pdf", "application/pdf", crate::media::PDF),
+    )
+    .await;
+    assert_eq!(status, 200, "{media}");
+    let (_, with_file) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &jo,
+            json!({"status": "The gritting plan", "media_ids": [media["id"]]}),
+        )
+        .await;
+    assert_eq!(with_file["sensitive"], true, "{with_file}");
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/admin/accounts/{jo_id}/unsensitive"),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, again) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/statuses/{}", with_file["id"].as_str().unwrap()),
+            &sam,
+        )
+        .await;
+    assert_eq!(again["sensitive"], false, "{again}");
+
+    // An administrator cannot act on their own account.
+    let (_, keeper_json) = node.get_json("/api/v1/accounts/lookup?acct=keeper").await;
+    let (status, _) = node
+        .api_json(
+            Method::POST,
+            &format!(
+                "/api/v1/admin/accounts/{}/action",
+                keeper_json["id"].as_str().unwrap()
+            ),
+            &admin,
+            json!({"type": "suspend"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+}

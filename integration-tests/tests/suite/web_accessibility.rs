@@ -148,6 +148,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         "/groups?q=housing".to_owned(),
         "/groups/housing".to_owned(),
         format!("/posts/{post_id}"),
+        format!("/report?status={post_id}"),
         "/notifications".to_owned(),
         "/settings".to_owned(),
         "/settings/password".to_owned(),

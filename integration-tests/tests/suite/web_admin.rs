@@ -97,3 +97,95 @@ async fn an_administrator_removes_a_reported_post_and_resolves_the_report() {
         "no link for others"
     );
 }
+
+#[tokio::test]
+async fn people_report_posts_and_people_from_the_web_app() {
+    let node = TestNode::start().await;
+    let keeper = node.create_admin("keeper", "read admin:read").await;
+    let jo = node.create_user("jo", "read write").await;
+    node.create_user("sam", "read write").await;
+    let ctx = node.ctx();
+    let keeper_account = moot_app::directory::local_any(&ctx, "keeper")
+        .await
+        .unwrap()
+        .unwrap();
+    let rule = moot_app::node_texts::add_rule(&ctx, &keeper_account, "No selling", "")
+        .await
+        .unwrap();
+    let post = node.post(&jo, "Cheap road salt, message me").await;
+    let post_id = post["id"].as_str().unwrap();
+
+    let mut sam = WebClient::new(&node.url(""));
+    sam.sign_in("sam", PASSWORD).await;
+    let thread = sam.get(&format!("/posts/{post_id}")).await.body;
+    let page = format!("/report?status={post_id}");
+    assert!(thread.contains(&page), "a report link under the post");
+    let form = sam.get(&page).await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("No selling"),
+        "the node's rules to choose from"
+    );
+    // A violation needs the rules it breaks.
+    let incomplete = sam
+        .submit(
+            &page,
+            "/report",
+            &[
+                ("account_id", "0"),
+                ("status_id", post_id),
+                ("category", "violation"),
+            ],
+        )
+        .await;
+    assert_eq!(incomplete.status, 400);
+    assert!(incomplete.body.contains("Choose the rules it breaks"));
+    let rule_id = rule.id.to_string();
+    let sent = sam
+        .submit(
+            &page,
+            "/report",
+            &[
+                ("status_id", post_id),
+                ("category", "violation"),
+                ("rule_ids", &rule_id),
+                ("comment", "Selling in the forum"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("/posts/{post_id}").as_str())
+    );
+
+    let (_, reports) = node
+        .api(Method::GET, "/api/v1/admin/reports", &keeper)
+        .await;
+    assert_eq!(reports[0]["category"], "violation", "{reports}");
+    assert_eq!(reports[0]["rules"][0]["text"], "No selling", "{reports}");
+    assert_eq!(reports[0]["statuses"][0]["id"], post_id);
+    assert_eq!(reports[0]["target_account"]["username"], "jo");
+
+    // A person, from their profile.
+    let profile = sam.get("/@jo").await.body;
+    assert!(
+        profile.contains("/report?account="),
+        "a report link on the profile"
+    );
+    let (_, jo_json) = node.get_json("/api/v1/accounts/lookup?acct=jo").await;
+    let jo_id = jo_json["id"].as_str().unwrap();
+    let person_page = format!("/report?account={jo_id}");
+    let sent = sam
+        .submit(
+            &person_page,
+            "/report",
+            &[("account_id", jo_id), ("category", "spam")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let (_, reports) = node
+        .api(Method::GET, "/api/v1/admin/reports", &keeper)
+        .await;
+    assert_eq!(reports.as_array().unwrap().len(), 2);
+}

@@ -13,6 +13,8 @@ pub struct NotificationView {
     pub notification: Notification,
     pub from: AccountView,
     pub post: Option<PostView>,
+    /// For `moderation_warning`: what the administrators decided and said.
+    pub warning: Option<moot_db::moderation::Warning>,
 }
 
 /// Which notifications to list.
@@ -50,6 +52,11 @@ async fn shown(
             }
         }
     }
+    let warning_ids: Vec<i64> = found.iter().filter_map(|(n, _)| n.warning_id).collect();
+    let warnings = match warning_ids.is_empty() {
+        true => Vec::new(),
+        false => moot_db::moderation::warnings(&mut conn, &warning_ids).await?,
+    };
     drop(conn);
     let mut about = posts::posts(ctx, Some(viewer), about).await?;
     let (notifications, people): (Vec<Notification>, Vec<Account>) = found.into_iter().unzip();
@@ -67,10 +74,14 @@ async fn shown(
                 },
             },
         };
+        let warning = notification
+            .warning_id
+            .and_then(|id| warnings.iter().find(|w| w.id == id).cloned());
         shown.push(NotificationView {
             notification,
             from,
             post,
+            warning,
         });
     }
     about.clear();

@@ -61,6 +61,13 @@ pub fn account_shown(account: &Account) -> bool {
     account.suspended_at.is_none()
 }
 
+/// Whether a post shows as sensitive: as its author marked it, and always
+/// when it has files and the administrators marked the author's files
+/// sensitive.
+pub fn shown_sensitive(marked: bool, author: &Account, has_media: bool) -> bool {
+    marked || (has_media && author.sensitized_at.is_some())
+}
+
 /// Whether posts by `author` belong in the public timelines and streams:
 /// not when their domain is silenced or they are limited themselves (they
 /// reach only their followers).

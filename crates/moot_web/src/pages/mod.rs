@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod object_links;
 pub mod policies;
 pub mod profiles;
+pub mod reporting;
 pub mod search;
 pub mod settings;
 pub mod sign_in;

@@ -33,6 +33,16 @@ pub fn describe(kind: &str, from: &Account) -> Markup {
     html! { (who) " " (what) }
 }
 
+/// What the administrators told a person they decided.
+fn warning_title(action: &str) -> &'static str {
+    match action {
+        "sensitive" => "The administrators marked your files as sensitive",
+        "silence" => "The administrators limited your account",
+        "suspend" => "The administrators suspended your account",
+        _ => "A warning from the administrators",
+    }
+}
+
 #[derive(Deserialize)]
 struct Query {
     #[serde(default)]
@@ -71,8 +81,14 @@ async fn notifications_page(
             ul class="feed" {
                 @for n in &found.items {
                     li {
-                        p { (describe(&n.notification.kind, &n.from.account)) " · " (layout::when(n.notification.created_at)) }
-                        @if let Some(post) = &n.post { (posts::post(&ctx, post, true)) }
+                        @if let Some(warning) = &n.warning {
+                            // From the administrators, not from a person.
+                            p { strong { (warning_title(&warning.action)) } " · " (layout::when(n.notification.created_at)) }
+                            @if !warning.text.is_empty() { p class="panel" { (warning.text) } }
+                        } @else {
+                            p { (describe(&n.notification.kind, &n.from.account)) " · " (layout::when(n.notification.created_at)) }
+                            @if let Some(post) = &n.post { (posts::post(&ctx, post, true)) }
+                        }
                     }
                 }
             }

@@ -65,7 +65,13 @@ async fn profile(
         &format!("{name} ({handle})"),
         html! {
             h1 { span class="caption" { (handle) } (name) }
-            @if !account.summary.is_empty() { div { (PreEscaped(&account.summary)) } }
+            @if account.suspended_at.is_some() {
+                p class="panel" { "This account is suspended." }
+            }
+            @if me.is_some_and(|me| me.id != account.id) {
+                p { a href={ "/report?account=" (account.id) } { "Report " (name) } }
+            }
+            @if !account.summary.is_empty() && account.suspended_at.is_none() { div { (PreEscaped(&account.summary)) } }
             p class="secondary" {
                 (shown.statuses) " posts · " (shown.followers) " followers · following " (shown.following)
             }

@@ -46,6 +46,9 @@ async fn render(
                 ul class="feed" { @for p in &ancestors { li { (posts::post(ctx, p, true)) } } }
             }
             (posts::post(ctx, &post, false))
+            @if me.is_some_and(|me| me.id != post.author.account.id) {
+                p class="post-meta" { a href={ "/report?status=" (id) } { "Report this post" } }
+            }
             h2 { @match replies.len() { 0 => "No replies yet", 1 => "1 reply", n => { (n) " replies" } } }
             @if !replies.is_empty() {
                 ul class="feed" { @for p in &replies { li { (posts::post(ctx, p, true)) } } }

@@ -33,6 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// How often an idle connection hears from the server.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How often an open stream checks that its token still works (revoked,
+/// or its person suspended, it ends).
+const RECHECK: Duration = Duration::from_secs(3);
 /// Streams one WebSocket may subscribe to.
 const MAX_SUBSCRIPTIONS: usize = 32;
 
@@ -99,6 +102,8 @@ type Subscriptions = Arc<Mutex<Vec<Subscription>>>;
 /// A connection's view of the node's events.
 struct Listener {
     ctx: web::Data<Context>,
+    /// The token the connection was opened with.
+    token: String,
     viewer: Account,
     events: Receiver<Arc<Event>>,
     subscriptions: Subscriptions,
@@ -112,10 +117,14 @@ impl Listener {
     /// half rendered.
     fn start(mut self) -> mpsc::Receiver<Message> {
         let (sender, messages) = mpsc::channel(16);
+        let mut revoked = self.watch_token();
         actix_web::rt::spawn(async move {
             loop {
                 tokio::select! {
                     _ = sender.closed() => break,
+                    // The connection ends: an event being rendered for it
+                    // is dropped with it.
+                    _ = &mut revoked => break,
                     message = self.next() => {
                         let Some(message) = message else { break };
                         if sender.send(message).await.is_err() {
@@ -126,6 +135,26 @@ impl Listener {
             }
         });
         messages
+    }
+
+    /// Resolves once the connection's token no longer works. A task of its
+    /// own checks it every `RECHECK` (from the read cache, which a
+    /// revocation or a suspension empties at once), so that the listener's
+    /// own loop is never interrupted but to end.
+    fn watch_token(&self) -> tokio::sync::oneshot::Receiver<()> {
+        let (revoked, heard) = tokio::sync::oneshot::channel();
+        let (ctx, token) = (self.ctx.clone(), self.token.clone());
+        actix_web::rt::spawn(async move {
+            while !revoked.is_closed() {
+                tokio::time::sleep(RECHECK).await;
+                let valid = moot_app::tokens::authenticate(&ctx, &token).await;
+                if matches!(valid, Ok(None)) || matches!(&valid, Ok(Some(s)) if !s.user.approved) {
+                    let _ = revoked.send(());
+                    return;
+                }
+            }
+        });
+        heard
     }
 
     /// The next event for one of this connection's streams; None when the
@@ -253,6 +282,7 @@ async fn listener(ctx: web::Data<Context>, token: Option<String>) -> Result<List
     let events = ctx.streams.subscribe();
     Ok(Listener {
         ctx,
+        token,
         viewer: session.account,
         events,
         subscriptions: Default::default(),

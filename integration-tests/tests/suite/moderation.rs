@@ -1,8 +1,10 @@
 //! Account moderation across two real nodes: an administrator suspends a
 //! local person in the browser; their tokens and browser sessions stop at
-//! once, their posts stop showing, and the nodes of their followers are
-//! told (the actor arrives marked `suspended`, and hides them there too).
-//! Lifting the suspension restores sign-in and tells the followers again.
+//! once (open streams end within seconds), their posts stop showing, and
+//! the nodes of their followers are told (the actor arrives marked
+//! `suspended`, and hides them there too). Lifting the suspension restores
+//! sign-in and tells the followers again. Another node's account
+//! suspended here is hidden here only.
 
 use moot_testkit::social::{follow_across, in_home};
 use moot_testkit::web::WebClient;
@@ -37,6 +39,14 @@ async fn a_suspension_signs_out_hides_and_reaches_the_followers_node() {
     );
     assert_eq!(alice_web.get("/settings").await.status, 200);
 
+    let mut stream = reqwest::Client::new()
+        .get(format!("{}/api/v1/streaming/user", a.base_url))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200, "her app streams");
+
     // The administrator suspends Alice from her page in the browser.
     let (_, found) = a
         .api(Method::GET, "/api/v1/admin/accounts?username=alice", &admin)
@@ -61,6 +71,11 @@ async fn a_suspension_signs_out_hides_and_reaches_the_followers_node() {
         .await;
     assert_eq!(status, 401, "her token stops at once");
     assert_ne!(alice_web.get("/settings").await.status, 200, "signed out");
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "her open stream ends");
     let refused = WebClient::new(&a.base_url)
         .sign_in("alice", &alice_password)
         .await;

@@ -189,3 +189,119 @@ async fn people_report_posts_and_people_from_the_web_app() {
         .await;
     assert_eq!(reports.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_nodes_rules_terms_and_privacy_policy_are_written_in_the_browser_and_served_to_apps() {
+    use moot_testkit::openapi::MastodonApi;
+
+    let node = TestNode::start().await;
+    node.create_admin("keeper", "read").await;
+    let api = MastodonApi::get();
+    let (status, _) = node.get_json("/api/v1/instance/privacy_policy").await;
+    assert_eq!(status, 404, "not written yet");
+    let (_, none) = node.get_json("/api/v1/instance/rules").await;
+    assert_eq!(none, json!([]));
+
+    let mut keeper = WebClient::new(&node.url(""));
+    keeper.sign_in("keeper", PASSWORD).await;
+    for (text, hint) in [
+        (
+            "Share only what your council may publish",
+            "No personal data.",
+        ),
+        ("Be kind", ""),
+    ] {
+        let added = keeper
+            .submit(
+                "/admin/rules",
+                "/admin/rules",
+                &[("text", text), ("hint", hint)],
+            )
+            .await;
+        assert_eq!(added.status, 303, "{}", added.body);
+    }
+    for (kind, field, text) in [
+        ("terms_of_service", "terms", "# Terms\n\nUse it for work."),
+        (
+            "privacy_policy",
+            "privacy",
+            "# Privacy\n\nWe keep your email <script>x</script>address.",
+        ),
+    ] {
+        let saved = keeper
+            .submit(
+                "/admin/rules",
+                &format!("/admin/rules/documents/{kind}"),
+                &[(field, text)],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+    }
+
+    let (status, rules) = node.get_json("/api/v1/instance/rules").await;
+    assert_eq!(status, 200);
+    api.assert_valid("GET", "/api/v1/instance/rules", 200, &rules);
+    assert_eq!(rules[0]["text"], "Share only what your council may publish");
+    assert_eq!(rules[0]["hint"], "No personal data.");
+    assert_eq!(rules[1]["text"], "Be kind");
+    let (_, instance) = node.get_json("/api/v2/instance").await;
+    api.assert_valid("GET", "/api/v2/instance", 200, &instance);
+    assert_eq!(instance["rules"], rules);
+    let (_, privacy) = node.get_json("/api/v1/instance/privacy_policy").await;
+    api.assert_valid("GET", "/api/v1/instance/privacy_policy", 200, &privacy);
+    let content = privacy["content"].as_str().unwrap();
+    assert!(content.contains("<h1>Privacy</h1>"), "{content}");
+    assert!(!content.contains("<script"), "sanitized: {content}");
+    let (_, terms) = node.get_json("/api/v1/instance/terms_of_service").await;
+    api.assert_valid("GET", "/api/v1/instance/terms_of_service", 200, &terms);
+    assert_eq!(terms["effective"], true);
+
+    let mut visitor = WebClient::new(&node.url(""));
+    assert!(visitor.get("/about/rules").await.body.contains("Be kind"));
+    assert!(visitor
+        .get("/terms")
+        .await
+        .body
+        .contains("Use it for work."));
+    assert!(visitor
+        .get("/privacy")
+        .await
+        .body
+        .contains("We keep your email"));
+
+    // A rule is changed and removed; each change is audited.
+    let id = rules[1]["id"].as_str().unwrap();
+    keeper
+        .submit(
+            "/admin/rules",
+            &format!("/admin/rules/{id}"),
+            &[("text", "Be kind and patient"), ("hint", "")],
+        )
+        .await;
+    let (_, rules) = node.get_json("/api/v1/instance/rules").await;
+    assert_eq!(rules[1]["text"], "Be kind and patient");
+    let first = rules[0]["id"].as_str().unwrap();
+    keeper
+        .submit("/admin/rules", &format!("/admin/rules/{first}/remove"), &[])
+        .await;
+    let (_, rules) = node.get_json("/api/v1/instance/rules").await;
+    assert_eq!(rules.as_array().unwrap().len(), 1);
+    let log = keeper.get("/admin/audit?action=node").await.body;
+    for action in [
+        "node.rule_add",
+        "node.rule_change",
+        "node.rule_remove",
+        "node.document",
+    ] {
+        assert!(log.contains(action), "{action} in the audit log page");
+    }
+    let csv = keeper.get("/admin/audit.csv?action=node").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body
+            .starts_with("id,when,actor,action,target,reason,details\n"),
+        "{}",
+        csv.body
+    );
+    assert_eq!(csv.body.lines().count(), 1 + 6, "{}", csv.body);
+}

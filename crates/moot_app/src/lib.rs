@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod filters;
 pub mod follows;
+pub mod group_moderation;
 pub mod groups;
 pub mod invites;
 pub mod keys;

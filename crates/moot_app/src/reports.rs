@@ -25,6 +25,16 @@ pub struct ReportInput {
     pub forward: bool,
 }
 
+/// How people read a report's category.
+pub fn category_label(category: &str) -> &'static str {
+    match category {
+        "spam" => "Spam",
+        "legal" => "Illegal content",
+        "violation" => "Breaks the node's rules",
+        _ => "Other",
+    }
+}
+
 /// Longest comment a report takes (Mastodon's limit).
 const MOST_COMMENT_CHARS: usize = 1000;
 const CATEGORIES: [&str; 4] = ["spam", "legal", "violation", "other"];
@@ -187,6 +197,18 @@ pub async fn set_resolved(
     resolved: bool,
 ) -> Result<Report, AppError> {
     crate::accounts::require_admin(ctx, moderator).await?;
+    record_resolution(ctx, moderator, id, resolved).await
+}
+
+/// Resolves or reopens a report for a moderator whose right to has been
+/// checked (an administrator, or the moderators of the group whose posts
+/// it names), with its audit entry.
+pub(crate) async fn record_resolution(
+    ctx: &Context,
+    moderator: &Account,
+    id: i64,
+    resolved: bool,
+) -> Result<Report, AppError> {
     let mut conn = ctx.db.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let report = queries::set_resolved(conn, id, resolved.then_some(moderator.id))

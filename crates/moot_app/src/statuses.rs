@@ -611,6 +611,15 @@ async fn store_new_post(
 ) -> Result<Status, AppError> {
     check_input(ctx, &input)?;
     let parent = parent_of(ctx, author, input.in_reply_to_id).await?;
+    if let Some((parent, _)) = &parent {
+        let mut conn = ctx.db.conn().await?;
+        if crate::group_moderation::is_closed(&mut conn, parent.id).await? {
+            return Err(AppError::invalid(
+                "in_reply_to_id",
+                "the discussion is closed to new replies",
+            ));
+        }
+    }
     let Mentioned {
         group,
         people,
@@ -917,9 +926,8 @@ async fn delete_in(
     .await
 }
 
-/// An administrator removes a post: one made here is deleted as its
-/// author's deletion is (every node that had it is told), one from another
-/// node is hidden here. The audit log records who, which and why.
+/// An administrator removes a post: see `remove_in`. The audit log records
+/// who, which and why.
 pub async fn remove(
     ctx: &Context,
     admin: &Account,
@@ -932,13 +940,9 @@ pub async fn remove(
         .await?
         .filter(|(s, _)| s.deleted_at.is_none())
         .ok_or(AppError::NotFound)?;
-    let around = surroundings(&mut conn, &status).await?;
     let uri = status_uri(ctx, &status)?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        match author.domain {
-            None => delete_in(ctx, conn, &author, &status, &around).await?,
-            Some(_) => queries::mark_deleted(conn, status.id).await?,
-        }
+        remove_in(ctx, conn, &status, &author).await?;
         let details = serde_json::json!({ "uri": uri, "author": actor_id(ctx, &author)? });
         moot_db::audit::record(
             conn,
@@ -953,6 +957,39 @@ pub async fn remove(
     })
     .await?;
     Ok(status)
+}
+
+/// A moderator's removal of a post, in the caller's transaction: one made
+/// here is deleted as its author's deletion is (every node that had it is
+/// told); one from another node is hidden here, and when it was posted in
+/// one of this node's groups, the group tells its members' nodes to drop
+/// it (a `Delete` from the group, which they take from the post's group).
+pub(crate) async fn remove_in(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    status: &Status,
+    author: &Account,
+) -> Result<(), AppError> {
+    let around = surroundings(conn, status).await?;
+    if author.domain.is_none() {
+        return delete_in(ctx, conn, author, status, &around).await;
+    }
+    queries::mark_deleted(conn, status.id).await?;
+    let Some(group) = &around.group else {
+        return Ok(());
+    };
+    if crate::groups::local_group(conn, group).await?.is_none() {
+        return Ok(());
+    }
+    let followers = ctx.urls.person_collection(&group.username, "followers");
+    let activity = notes::delete(
+        &ctx.urls.new_activity(),
+        &ctx.urls.person(&group.username),
+        &status_uri(ctx, status)?,
+        &[moot_protocol::context::PUBLIC.to_owned()],
+        &[followers.to_string()],
+    );
+    crate::outbound::to_followers(ctx, conn, group, &activity).await
 }
 
 /// A post received from `actor`'s node (its origin already checked by the
@@ -986,6 +1023,7 @@ pub async fn receive_create(
             let group = crate::groups::find_addressed(ctx, conn, &note.addressees()).await?;
             if let Some(group) = &group {
                 crate::groups::check_can_post(conn, group, actor).await?;
+                check_thread_open(ctx, conn, note).await?;
             }
             let status = store_remote_in(ctx, conn, actor, note).await?;
             if let Some(group) = &group {
@@ -1267,6 +1305,32 @@ pub(crate) async fn announce_in_local_group(
     Ok(())
 }
 
+/// Refuses a reply into a thread a group's moderators closed.
+async fn check_thread_open(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    note: &RemoteNote,
+) -> Result<(), AppError> {
+    let Some(parent) = note.in_reply_to() else {
+        return Ok(());
+    };
+    let parent_id = match local_status_id(ctx, &parent) {
+        Some(id) => Some(id),
+        None => queries::find_by_ap_id(conn, parent.as_str())
+            .await?
+            .map(|s| s.id),
+    };
+    let Some(parent_id) = parent_id else {
+        return Ok(());
+    };
+    if crate::group_moderation::is_closed(conn, parent_id).await? {
+        return Err(AppError::Forbidden(
+            "the discussion is closed to new replies".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The deletion of a remote post by its author: it becomes a tombstone.
 pub async fn receive_delete(
     ctx: &Context,
@@ -1280,12 +1344,19 @@ pub async fn receive_delete(
         if !received::first_time(conn, activity_id.as_str()).await? {
             return Ok(());
         }
-        let Some(status) = queries::find_by_ap_id(conn, object.as_str()).await? else {
+        // A post of this node is named by its own address (a member's
+        // post that a group elsewhere removed).
+        let status = match local_status_id(ctx, object) {
+            Some(id) => queries::find(conn, id).await?.map(|(s, _)| s),
+            None => queries::find_by_ap_id(conn, object.as_str()).await?,
+        };
+        let Some(status) = status else {
             return Ok(());
         };
-        if status.account_id != actor.id {
+        // Its author, or the group it was posted in (a moderator's removal).
+        if status.account_id != actor.id && status.group_id != Some(actor.id) {
             return Err(AppError::Forbidden(
-                "only the author can delete a post".into(),
+                "only the author or the post's group can delete a post".into(),
             ));
         }
         queries::mark_deleted(conn, status.id).await?;

@@ -283,3 +283,57 @@ pub async fn find(
         .await
         .optional()
 }
+
+/// Closes (`Some(by)`) or reopens (`None`) a thread to new replies.
+pub async fn set_thread_lock(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    by: Option<i64>,
+) -> QueryResult<()> {
+    use crate::schema::thread_locks;
+    match by {
+        Some(by) => diesel::insert_into(thread_locks::table)
+            .values((
+                thread_locks::status_id.eq(status_id),
+                thread_locks::locked_by_id.eq(by),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await
+            .map(|_| ()),
+        None => diesel::delete(thread_locks::table.find(status_id))
+            .execute(conn)
+            .await
+            .map(|_| ()),
+    }
+}
+
+/// Whether the post `status_id`, or one it replies to (up to 200 levels
+/// up), is locked: replies to it are refused.
+pub async fn in_locked_thread(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    let found: Found = diesel::sql_query(
+        "WITH RECURSIVE up(id, parent, depth) AS (
+             SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $1
+             UNION ALL
+             SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
+             JOIN up ON s.id = up.parent WHERE up.depth < 200)
+         SELECT EXISTS (SELECT 1 FROM thread_locks l JOIN up ON l.status_id = up.id) AS locked",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(status_id)
+    .get_result(conn)
+    .await?;
+    Ok(found.locked)
+}
+
+/// Whether this very post is locked.
+pub async fn is_locked(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<bool> {
+    use crate::schema::thread_locks;
+    diesel::select(diesel::dsl::exists(thread_locks::table.find(status_id)))
+        .get_result(conn)
+        .await
+}

@@ -107,3 +107,25 @@ pub async fn set_resolved(
         .await
         .optional()
 }
+
+/// Open reports naming at least one post made in the group `group_id`,
+/// newest first.
+pub async fn open_about_group(
+    conn: &mut AsyncPgConnection,
+    group_id: i64,
+) -> QueryResult<Vec<Report>> {
+    use diesel::sql_types::{BigInt, Bool};
+    let in_group = diesel::dsl::sql::<Bool>(
+        "EXISTS (SELECT 1 FROM statuses s WHERE s.id = ANY(reports.status_ids) AND s.group_id = ",
+    )
+    .bind::<BigInt, _>(group_id)
+    .sql(")");
+    reports::table
+        .filter(reports::action_taken_at.is_null())
+        .filter(in_group)
+        .order(reports::id.desc())
+        .limit(200)
+        .select(Report::as_select())
+        .load(conn)
+        .await
+}

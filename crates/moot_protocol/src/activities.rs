@@ -73,6 +73,20 @@ pub fn undo(id: &Url, actor: &Url, undone: Value, to: &[&Url]) -> Value {
     })
 }
 
+/// Lemmy's `Lock` of a post: its thread takes no new replies. Sent by the
+/// group the post was made in, to its followers.
+pub fn lock(id: &Url, group: &Url, post: &Url, followers: &Url) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "Lock",
+        "actor": group,
+        "object": post,
+        "to": [crate::context::PUBLIC],
+        "cc": [followers],
+    })
+}
+
 /// `Announce` by a group of an activity made in it, embedded unchanged
 /// (FEP-1b12), to the group's followers.
 /// A private group's announces go to its members only.

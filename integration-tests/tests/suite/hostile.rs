@@ -552,3 +552,41 @@ async fn a_received_post_lists_the_people_elsewhere_it_mentions() {
     assert_eq!(mentions.as_array().map(Vec::len), Some(1), "{mentions}");
     assert_eq!(mentions[0]["username"], "eve", "{mentions}");
 }
+
+#[tokio::test]
+async fn a_delete_or_lock_of_someone_elses_post_from_another_origin_is_refused() {
+    let s = scene().await;
+    let post = s.node.post(&s.token, "A post of the target's own").await;
+    let uri = post["uri"].as_str().unwrap();
+    for (kind, object) in [
+        ("Delete", json!({"id": uri, "type": "Tombstone"})),
+        ("Lock", json!(uri)),
+    ] {
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/{kind}-theirs", s.peer.base_url),
+            "type": kind,
+            "actor": s.peer.actor("mallory"),
+            "object": object,
+        });
+        let (status, body) = s.peer.post_signed("mallory", &s.inbox, &activity).await;
+        assert_eq!(status, 403, "{kind}: {body}");
+    }
+    let id = post["id"].as_str().unwrap();
+    let (status, _) = s
+        .node
+        .api(Method::GET, &format!("/api/v1/statuses/{id}"), &s.token)
+        .await;
+    assert_eq!(status, 200, "the post stays");
+    // Nor can anyone close its thread: a reply is still taken.
+    let (status, reply) = s
+        .node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &s.token,
+            json!({"status": "still open", "in_reply_to_id": id}),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+}

@@ -24,6 +24,7 @@ mod federation_policy;
 mod filters;
 mod fixtures;
 mod follow_requests;
+mod group_moderation;
 mod group_pins;
 mod groups;
 mod health;

@@ -180,6 +180,26 @@ pub async fn by_handle(
         .await?
         .filter(|a| a.actor_type == "Group")
         .ok_or(AppError::NotFound)?;
+    card_of(ctx, viewer, account).await
+}
+
+/// One group by its account id (a post's `group_id`).
+pub async fn by_id(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    group_id: i64,
+) -> Result<GroupCard, AppError> {
+    let account = Some(crate::directory::by_id(ctx, group_id).await?)
+        .filter(|a| a.actor_type == "Group")
+        .ok_or(AppError::NotFound)?;
+    card_of(ctx, viewer, account).await
+}
+
+async fn card_of(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    account: Account,
+) -> Result<GroupCard, AppError> {
     let mut conn = ctx.db.conn().await?;
     let mode = queries::modes(&mut conn, &[account.id])
         .await?

@@ -38,6 +38,9 @@ enum Announced {
     Answer { activity: Value },
     /// A member's vote on a post in the group, relayed (as Lemmy does).
     Vote { activity: Value },
+    /// A moderator's lock of a thread in the group (or its undoing), as
+    /// Lemmy announces it: the group vouches for it.
+    Lock { post: Url, locked: bool },
     /// Something we do not act on (likes, moderation ...).
     Other(String),
 }
@@ -63,6 +66,14 @@ fn classify(object: &Value) -> Option<Announced> {
         },
         Some("Undo") if object["object"]["type"] == "ChooseAnswer" => Announced::Answer {
             activity: object.clone(),
+        },
+        Some("Lock") => Announced::Lock {
+            post: object_id(&object["object"])?,
+            locked: true,
+        },
+        Some("Undo") if object["object"]["type"] == "Lock" => Announced::Lock {
+            post: object_id(&object["object"]["object"])?,
+            locked: false,
         },
         Some("Like" | "Dislike") => Announced::Vote {
             activity: object.clone(),
@@ -130,8 +141,13 @@ impl Activity for Announce {
                         .await?;
                 }
             }
+            // A post made in the announcing group: the group's word (a
+            // moderator's removal) is enough.
+            Announced::Deleted(id) if in_group(ctx, &id, announcer).await? => {
+                moot_app::statuses::confirm_gone(ctx, &id).await?
+            }
             Announced::Deleted(id) => {
-                // Believe a deletion only from the post's own origin.
+                // Otherwise, believe a deletion only from the post's origin.
                 match ObjectId::<ApPost>::from(id.clone())
                     .dereference_forced(data)
                     .await
@@ -153,10 +169,24 @@ impl Activity for Announce {
             Announced::Vote { activity } => {
                 receive_relayed_vote(data, announcer, &activity).await?
             }
+            Announced::Lock { post, locked } => {
+                moot_app::group_moderation::receive_lock(ctx, announcer, &post, locked).await?
+            }
             Announced::Other(kind) => tracing::debug!(%kind, "announced activity not acted on"),
         }
         Ok(())
     }
+}
+
+/// Whether the post `id` is stored here as made in `group`.
+async fn in_group(
+    ctx: &Context,
+    id: &Url,
+    group: &moot_app::model::Account,
+) -> Result<bool, FederationError> {
+    Ok(moot_app::statuses::find_by_uri(ctx, id)
+        .await?
+        .is_some_and(|(status, _)| status.group_id == Some(group.id)))
 }
 
 /// A vote (or its `Undo`) relayed by a group: taken when the post is in

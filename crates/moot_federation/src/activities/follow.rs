@@ -182,8 +182,8 @@ impl AnswerFollow {
     }
 }
 
-/// `Undo` of an earlier Follow, Like, Dislike, Announce, Block or
-/// ChooseAnswer by the same actor.
+/// `Undo` of an earlier Follow, Like, Dislike, Announce, Block,
+/// ChooseAnswer or Lock by the same actor.
 #[derive(Debug, Deserialize)]
 pub struct Undo {
     pub id: Url,
@@ -202,7 +202,7 @@ impl Activity for Undo {
         let kind = self.object.get("type").and_then(Value::as_str);
         if !matches!(
             kind,
-            Some("Follow" | "Like" | "Dislike" | "Announce" | "Block" | "ChooseAnswer")
+            Some("Follow" | "Like" | "Dislike" | "Announce" | "Block" | "ChooseAnswer" | "Lock")
         ) {
             return Err(FederationError::refused(
                 StatusCode::BAD_REQUEST,
@@ -246,6 +246,11 @@ impl Activity for Undo {
             }
             "ChooseAnswer" => {
                 moot_app::answers::receive_undo(ctx, actor.account()?, None, &undone).await?
+            }
+            "Lock" => {
+                let post = super::required_object(&self.object["object"])?;
+                moot_app::group_moderation::receive_lock(ctx, actor.account()?, &post, false)
+                    .await?
             }
             other => {
                 let about = object_id(&self.object["object"]);

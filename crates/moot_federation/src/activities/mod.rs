@@ -9,6 +9,7 @@ pub mod featured;
 pub mod follow;
 pub mod group_content;
 pub mod library;
+pub mod lock;
 pub mod post;
 pub mod profile;
 pub mod reaction;
@@ -28,6 +29,7 @@ use block::Block;
 use events::Rsvp;
 use featured::Featured;
 use follow::{AnswerFollow, Follow, Undo};
+use lock::Lock;
 use post::{CreateOrUpdate, Delete};
 use profile::UpdateActor;
 use reaction::{Flag, React};
@@ -51,6 +53,7 @@ pub enum InboxActivity {
     Rsvp(Rsvp),
     ChooseAnswer(ChooseAnswer),
     Featured(Featured),
+    Lock(Lock),
 }
 
 /// Calls the same method on whichever activity this is.
@@ -71,6 +74,7 @@ macro_rules! each {
             InboxActivity::Rsvp($a) => $call,
             InboxActivity::ChooseAnswer($a) => $call,
             InboxActivity::Featured($a) => $call,
+            InboxActivity::Lock($a) => $call,
         }
     };
 }

@@ -257,10 +257,11 @@ impl Activity for Delete {
     super::activity_basics!();
 
     async fn verify(&self, _: &Data<Context>) -> Result<(), FederationError> {
-        let object = object_id(&self.object).ok_or_else(|| {
+        // Another origin's object: only a group removing a post made in
+        // it, which `receive` checks against the stored post.
+        object_id(&self.object).ok_or_else(|| {
             FederationError::refused(StatusCode::BAD_REQUEST, "Delete without an object id")
         })?;
-        require_same_origin(&object, self.actor.inner(), "deleted object and actor")?;
         Ok(())
     }
 
@@ -274,8 +275,11 @@ impl Activity for Delete {
         }
         let actor = self.actor.dereference(data).await?;
         let ctx = data.app_data();
-        if moot_app::library::receive_delete(ctx, actor.account()?, &object).await?
-            || moot_app::events::receive_delete(ctx, actor.account()?, &object).await?
+        let same_origin =
+            require_same_origin(&object, self.actor.inner(), "deleted object and actor").is_ok();
+        if same_origin
+            && (moot_app::library::receive_delete(ctx, actor.account()?, &object).await?
+                || moot_app::events::receive_delete(ctx, actor.account()?, &object).await?)
         {
             return Ok(());
         }

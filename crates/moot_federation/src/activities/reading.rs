@@ -30,6 +30,7 @@ pub const TAKEN: &[&str] = &[
     "ChooseAnswer",
     "Add",
     "Remove",
+    "Lock",
 ];
 
 fn refused(why: String) -> FederationError {
@@ -107,6 +108,7 @@ fn explain(kind: &str, value: &Value) -> String {
         complaint::<Rsvp>(value),
         complaint::<ChooseAnswer>(value),
         complaint::<Featured>(value),
+        complaint::<super::lock::Lock>(value),
     ];
     match found.into_iter().flatten().next() {
         Some(why) => format!("this `{kind}` is not understood: {why}"),

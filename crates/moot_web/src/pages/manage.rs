@@ -21,7 +21,40 @@ use crate::session::{self, Viewer};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(manage_page)
         .service(decide)
-        .service(change_settings);
+        .service(change_settings)
+        .service(remove_post)
+        .service(lock_thread)
+        .service(resolve_report);
+}
+
+/// A moderator's tools under a post of their group: remove it (with a
+/// reason for the audit log), and close or reopen its thread.
+pub fn post_moderation(group: &GroupCard, csrf: &str, status_id: i64, closed: bool) -> Markup {
+    let base = format!("{}/posts/{status_id}", section(group, "manage"));
+    html! {
+        details class="moderation" {
+            summary { "Moderate this post" }
+            form method="post" action={ (base) "/remove" } {
+                (csrf_field(csrf))
+                div class="field" {
+                    label for={ "remove-reason-" (status_id) } { "Why remove it from the group" }
+                    span class="hint" id={ "remove-reason-" (status_id) "-hint" } { "Kept in the audit log." }
+                    input type="text" id={ "remove-reason-" (status_id) } name="reason" aria-describedby={ "remove-reason-" (status_id) "-hint" };
+                }
+                button type="submit" class="warning" { "Remove from the group" }
+            }
+            form method="post" action={ (base) "/lock" } {
+                (csrf_field(csrf))
+                @if closed {
+                    input type="hidden" name="locked" value="false";
+                    button type="submit" class="secondary" { "Reopen to replies" }
+                } @else {
+                    input type="hidden" name="locked" value="true";
+                    button type="submit" class="secondary" { "Close to new replies" }
+                }
+            }
+        }
+    }
 }
 
 /// A button that posts one decision about one person.
@@ -60,6 +93,13 @@ async fn render(
     let requests = moot_app::groups::pending_requests(ctx, me, id).await?;
     let members = moot_app::groups::members(ctx, me, id, None, 200).await?;
     let banned = moot_app::groups::bans(ctx, me, id).await?;
+    let reports = moot_app::group_moderation::reports(ctx, me, id).await?;
+    let mut reported = Vec::with_capacity(reports.len());
+    for report in &reports {
+        let found = moot_app::reports::posts(ctx, report).await?;
+        let shown = moot_app::views::posts::posts(ctx, Some(me), found).await?;
+        reported.push((report, shown));
+    }
     let base = section(group, "manage");
     let csrf = &session.csrf_token;
     let owner = group.membership == Membership::Owner;
@@ -83,6 +123,26 @@ async fn render(
         html! {
             (section_trail(group, "manage", "Manage"))
             h1 { span class="caption" { (group.shown_name()) } "Manage the group" }
+            h2 id="reports" { "Reports about posts in this group" }
+            @if reported.is_empty() { p { "No open reports." } }
+            @else {
+                ul class="feed" {
+                    @for (report, shown) in &reported {
+                        li {
+                            p { strong { (moot_app::reports::category_label(&report.category)) } " · " (layout::when(report.created_at))
+                                @if !report.comment.is_empty() { ": " (report.comment) } }
+                            @for post in shown.iter().filter(|p| p.status.group_id == Some(id)) {
+                                (posts::post(ctx, post, true))
+                                (post_moderation(group, csrf, post.status.id, false))
+                            }
+                            form method="post" action={ (base) "/reports/" (report.id) "/resolve" } {
+                                (csrf_field(csrf))
+                                button type="submit" class="secondary" { "Mark as resolved" span class="visually-hidden" { " (report " (report.id) ")" } }
+                            }
+                        }
+                    }
+                }
+            }
             h2 { "Requests to join" }
             @if requests.is_empty() { p { "No one is waiting." } }
             @else {
@@ -270,4 +330,83 @@ async fn change_settings(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    reason: String,
+}
+
+#[post("/groups/{handle}/manage/posts/{id}/remove")]
+async fn remove_post(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    posted: Posted<RemoveForm>,
+) -> Result<HttpResponse, WebError> {
+    let (handle, status_id) = path.into_inner();
+    let me = &posted.viewer.require(&req)?.session.account;
+    let group = find(&ctx, &posted.viewer, &handle).await?;
+    moot_app::group_moderation::remove_post(
+        &ctx,
+        me,
+        group.account.id,
+        status_id,
+        &posted.form.reason,
+    )
+    .await?;
+    Ok(session::redirect_with_notice(
+        &ctx,
+        &format!("/groups/{}", group.handle()),
+        "The post has been removed from the group.",
+    ))
+}
+
+#[derive(Deserialize)]
+struct LockForm {
+    #[serde(default)]
+    locked: String,
+}
+
+#[post("/groups/{handle}/manage/posts/{id}/lock")]
+async fn lock_thread(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    posted: Posted<LockForm>,
+) -> Result<HttpResponse, WebError> {
+    let (handle, status_id) = path.into_inner();
+    let me = &posted.viewer.require(&req)?.session.account;
+    let group = find(&ctx, &posted.viewer, &handle).await?;
+    let locked = posted.form.locked == "true";
+    moot_app::group_moderation::lock_thread(&ctx, me, group.account.id, status_id, locked).await?;
+    let notice = if locked {
+        "The discussion is closed to new replies."
+    } else {
+        "The discussion is open to replies again."
+    };
+    Ok(session::redirect_with_notice(
+        &ctx,
+        &format!("/posts/{status_id}"),
+        notice,
+    ))
+}
+
+#[post("/groups/{handle}/manage/reports/{id}/resolve")]
+async fn resolve_report(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    posted: Posted<crate::forms::NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let (handle, report_id) = path.into_inner();
+    let me = &posted.viewer.require(&req)?.session.account;
+    let group = find(&ctx, &posted.viewer, &handle).await?;
+    moot_app::group_moderation::resolve_report(&ctx, me, group.account.id, report_id).await?;
+    Ok(session::redirect_with_notice(
+        &ctx,
+        &format!("{}#reports", section(&group, "manage")),
+        "The report is resolved.",
+    ))
 }

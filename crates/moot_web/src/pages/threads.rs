@@ -33,6 +33,15 @@ async fn render(
     let post: PostView = moot_app::views::posts::visible(ctx, me, id).await?;
     let (ancestors, replies) = moot_app::views::timelines::thread(ctx, me, id).await?;
     let author = posts::shown_name(&post.author.account);
+    // The group it was posted in, when the viewer moderates it here.
+    let moderated = match (post.status.group_id, me) {
+        (Some(group_id), Some(me)) => {
+            let group = moot_app::views::groups::by_id(ctx, Some(me), group_id).await?;
+            (group.membership.moderates() && group.is_local()).then_some(group)
+        }
+        _ => None,
+    };
+    let closed = moot_app::group_moderation::thread_closed(ctx, id).await?;
     Ok(layout::form_page(
         ctx,
         req,
@@ -49,11 +58,16 @@ async fn render(
             @if me.is_some_and(|me| me.id != post.author.account.id) {
                 p class="post-meta" { a href={ "/report?status=" (id) } { "Report this post" } }
             }
+            @if let (Some(group), Some(session)) = (&moderated, &viewer.session) {
+                (crate::pages::manage::post_moderation(group, &session.csrf_token, id, closed))
+            }
             h2 { @match replies.len() { 0 => "No replies yet", 1 => "1 reply", n => { (n) " replies" } } }
             @if !replies.is_empty() {
                 ul class="feed" { @for p in &replies { li { (posts::post(ctx, p, true)) } } }
             }
-            @if let Some(session) = &viewer.session {
+            @if closed {
+                p class="panel" { "This discussion is closed to new replies." }
+            } @else if let Some(session) = &viewer.session {
                 h2 { "Reply" }
                 (layout::error_summary(errors))
                 form method="post" action={ "/posts/" (id) "/reply" } novalidate {

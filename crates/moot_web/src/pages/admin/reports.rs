@@ -6,7 +6,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::html;
-use moot_app::reports::{self, Report};
+use moot_app::reports::{self, category_label, Report};
 use moot_app::{AppError, Context};
 use serde::Deserialize;
 
@@ -23,15 +23,6 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .service(report_page)
         .service(decide)
         .service(remove_post);
-}
-
-fn category_label(category: &str) -> &'static str {
-    match category {
-        "spam" => "Spam",
-        "legal" => "Illegal content",
-        "violation" => "Breaks the node's rules",
-        _ => "Other",
-    }
 }
 
 async fn who(ctx: &Context, id: Option<i64>) -> Result<Option<moot_app::model::Account>, WebError> {

@@ -3,6 +3,9 @@
 //   node check_pages.mjs '{"base": URL, "visits": [{"path": "/", "login": null, "password": null}]}'
 // A visit with "set" ({css selector: value}) fills the page's main form
 // and submits it, and checks the page that answers (an error, a conflict).
+// "files" ({css selector: {name, text}}) chooses files for file inputs;
+// "submit" (a css selector) names the button to press, when the page's
+// first form is not the one meant.
 import { launch, signIn, violations } from "./browser.mjs";
 
 const { base, visits } = JSON.parse(process.argv[2]);
@@ -28,7 +31,11 @@ for (const visit of visits) {
     await page.evaluate((set) => {
       for (const [selector, value] of Object.entries(set)) document.querySelector(selector).value = value;
     }, visit.set);
-    [response] = await Promise.all([page.waitForNavigation(), page.click("main form[method=post] button[type=submit]")]);
+    for (const [selector, file] of Object.entries(visit.files || {})) {
+      await page.setInputFiles(selector, { name: file.name, mimeType: "text/plain", buffer: Buffer.from(file.text) });
+    }
+    const button = visit.submit || "main form[method=post] button[type=submit]";
+    [response] = await Promise.all([page.waitForNavigation(), page.click(button)]);
   }
   report.push({
     path: visit.path + (visit.set ? " (form sent)" : ""),

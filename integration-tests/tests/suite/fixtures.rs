@@ -288,6 +288,12 @@ async fn replay(r: &Replay, original: &Value) -> Outcome {
             assert_eq!(r.likes(&id).await, 0, "no like left");
             Outcome::Accepted("reaction withdrawn")
         }
+        ("Lock", _) | ("Undo", "Lock") => {
+            // Lemmy's lock of a thread this node never saw: nothing to do.
+            let (status, body) = r.send(&activity).await;
+            assert_eq!(status, 202, "{body}");
+            Outcome::Accepted("lock of a post not kept here")
+        }
         ("Flag", _) => {
             // Reports are about our people: point it at one.
             activity["object"] = json!([r.me]);

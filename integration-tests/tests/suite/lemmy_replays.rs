@@ -324,3 +324,63 @@ async fn a_group_does_not_send_a_members_post_back_to_the_members_own_server() {
         .collect();
     assert!(back.is_empty(), "sent back to its origin: {back:?}");
 }
+
+#[tokio::test]
+async fn a_communitys_lock_and_a_moderators_removal_hold_here() {
+    let s = scene(|_| {}).await;
+    s.join().await;
+    let post_id = format!("{}/post/7", s.peer.base_url);
+    let page = json!({"id": post_id, "type": "Page", "attributedTo": s.member, "name": "Winter gritting",
+                      "audience": s.community, "to": [s.community, PUBLIC], "content": "<p>The plan</p>"});
+    s.peer.put("/post/7", page.clone());
+    let create = json!({"id": format!("{}/activities/create/7", s.peer.base_url), "type": "Create",
+                        "actor": s.member, "to": [s.community, PUBLIC], "object": page});
+    assert_eq!(s.relay(1, create).await.0, 202);
+    let (_, found) = s
+        .node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={post_id}&type=statuses"),
+            &s.jo,
+        )
+        .await;
+    let id = found["statuses"][0]["id"]
+        .as_str()
+        .expect("kept")
+        .to_owned();
+    let reply = || async {
+        s.node
+            .api_json(
+                Method::POST,
+                "/api/v1/statuses",
+                &s.jo,
+                json!({"status": "Salt stocks?", "in_reply_to_id": id}),
+            )
+            .await
+            .0
+    };
+
+    // A moderator's Lock, as Lemmy sends it: by the moderator, announced
+    // by the community. Replies are refused here until it is undone.
+    let lock = json!({"id": format!("{}/activities/lock/1", s.peer.base_url), "type": "Lock",
+                      "actor": s.member, "to": [s.community, PUBLIC], "object": post_id,
+                      "summary": "Off topic now"});
+    assert_eq!(s.relay(2, lock.clone()).await.0, 202);
+    assert_eq!(reply().await, 422, "closed");
+    let undo = json!({"id": format!("{}/activities/undo/1", s.peer.base_url), "type": "Undo",
+                      "actor": s.member, "to": [s.community, PUBLIC], "object": lock});
+    assert_eq!(s.relay(3, undo).await.0, 202);
+    assert_eq!(reply().await, 200, "open again");
+
+    // A moderator's removal announced by the community: gone here, though
+    // the post's own server still serves it.
+    let delete = json!({"id": format!("{}/activities/delete/1", s.peer.base_url), "type": "Delete",
+                        "actor": s.member, "to": [s.community, PUBLIC], "object": post_id,
+                        "summary": "Spam"});
+    assert_eq!(s.relay(4, delete).await.0, 202);
+    let (status, _) = s
+        .node
+        .api(Method::GET, &format!("/api/v1/statuses/{id}"), &s.jo)
+        .await;
+    assert_eq!(status, 404);
+}

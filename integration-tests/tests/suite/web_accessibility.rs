@@ -243,6 +243,13 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         visits.push(json!({ "path": path, "login": "keeper", "password": PASSWORD, "mobile": true, "expect": 200 }));
         visits.push(json!({ "path": path, "login": "sam", "password": PASSWORD, "expect": 403 }));
     }
+    // The administrators' pages that answer a form: a list to import,
+    // checked before it applies, and a password reset link.
+    visits.push(json!({ "path": "/admin/federation", "login": "keeper", "password": PASSWORD, "mobile": true,
+        "set": {}, "files": { "#list": { "name": "blocks.csv", "text": "#domain,#severity\nnew.example,suspend\nspam.example,suspend\n" } },
+        "submit": "form[action='/admin/federation/import'] button", "expect": 200 }));
+    visits.push(json!({ "path": format!("/admin/accounts/{}", jo_account.id), "login": "keeper", "password": PASSWORD, "mobile": true,
+        "set": {}, "submit": "form[action$='/reset'] button", "expect": 200 }));
     // Pages that answer a form: a refused sign-in, a form with an error,
     // and a stale wiki edit's conflict page.
     visits.push(

@@ -305,3 +305,85 @@ async fn the_nodes_rules_terms_and_privacy_policy_are_written_in_the_browser_and
     );
     assert_eq!(csv.body.lines().count(), 1 + 6, "{}", csv.body);
 }
+
+#[tokio::test]
+async fn administrators_grant_the_role_and_retry_a_node_that_stopped_answering() {
+    let node = TestNode::start().await;
+    node.create_admin("keeper", "read").await;
+    node.create_user("jo", "read").await;
+    let mut keeper = WebClient::new(&node.url(""));
+    keeper.sign_in("keeper", PASSWORD).await;
+    let mut jo = WebClient::new(&node.url(""));
+    jo.sign_in("jo", PASSWORD).await;
+    assert_eq!(jo.get("/admin").await.status, 403);
+
+    let (_, jo_json) = node.get_json("/api/v1/accounts/lookup?acct=jo").await;
+    let page = format!("/admin/accounts/{}", jo_json["id"].as_str().unwrap());
+    let granted = keeper
+        .submit(&page, &format!("{page}/role"), &[("admin", "true")])
+        .await;
+    assert_eq!(granted.status, 303, "{}", granted.body);
+    assert_eq!(jo.get("/admin").await.status, 200, "an administrator now");
+    let removed = keeper
+        .submit(&page, &format!("{page}/role"), &[("admin", "false")])
+        .await;
+    assert_eq!(removed.status, 303);
+    assert_eq!(jo.get("/admin").await.status, 403, "no longer");
+    // Nobody removes their own role (a node keeps the one who acts).
+    let (_, keeper_json) = node.get_json("/api/v1/accounts/lookup?acct=keeper").await;
+    let own = format!("/admin/accounts/{}", keeper_json["id"].as_str().unwrap());
+    assert!(!keeper
+        .get(&own)
+        .await
+        .body
+        .contains("Remove administrator role"));
+    let refused = keeper
+        .submit(&own, &format!("{own}/role"), &[("admin", "false")])
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+
+    // A node that stopped answering: shown as such, and retried at once.
+    let mut conn = node.db.conn().await.unwrap();
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query(
+            "INSERT INTO peers (domain, attempts, failing_since, next_attempt_at)
+             VALUES ('down.example', 9, now() - interval '3 days', now() + interval '6 hours')",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    let federation = keeper.get("/admin/federation").await.body;
+    assert!(
+        federation.contains("down.example") && federation.contains("Not answering"),
+        "{federation}"
+    );
+    let retried = keeper
+        .submit(
+            "/admin/federation",
+            "/admin/federation/peers/down.example/retry",
+            &[],
+        )
+        .await;
+    assert_eq!(retried.status, 303, "{}", retried.body);
+    let due: bool = diesel_async::RunQueryDsl::get_result::<Due>(
+        diesel::sql_query(
+            "SELECT next_attempt_at <= now() AS due FROM peers WHERE domain = 'down.example'",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap()
+    .due;
+    assert!(due, "due at once");
+    let log = keeper.get("/admin/audit?action=delivery").await.body;
+    assert!(log.contains("delivery.retry") && log.contains("down.example"));
+    let log = keeper.get("/admin/audit?action=account").await.body;
+    assert!(log.contains("account.grant_admin") && log.contains("account.remove_admin"));
+}
+
+#[derive(diesel::QueryableByName)]
+struct Due {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    due: bool,
+}

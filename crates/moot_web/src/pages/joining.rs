@@ -46,6 +46,11 @@ struct SignupForm {
     invite: String,
 }
 
+/// What a new password must be, in words.
+fn password_hint() -> String {
+    format!("At least {} characters.", moot_app::passwords::MIN_LENGTH)
+}
+
 /// Whether the form is offered: the node takes sign-ups, or the person
 /// holds an invitation that still works.
 async fn may_sign_up(ctx: &Context, invite: &str) -> Result<bool, AppError> {
@@ -107,7 +112,7 @@ fn form_page(
                 (layout::input(&Input { kind: "email", value: &form.email, autocomplete: Some("email"), required: true,
                     ..Input::new("email", "Email address") }, errors))
                 (layout::input(&Input { kind: "password", autocomplete: Some("new-password"), required: true,
-                    hint: Some("At least 10 characters."), ..Input::new("password", "Password") }, errors))
+                    hint: Some(&password_hint()), ..Input::new("password", "Password") }, errors))
                 @if approval {
                     (layout::textarea(&Input { value: &form.reason, required: true,
                         hint: Some("For example your team and what you want to share."),
@@ -269,7 +274,7 @@ fn reset_form(
             form method="post" action={ "/reset/" (link) } novalidate {
                 (forms::csrf_field(token))
                 (layout::input(&Input { kind: "password", autocomplete: Some("new-password"), required: true,
-                    hint: Some("At least 10 characters."), ..Input::new("password", "New password") }, errors))
+                    hint: Some(&password_hint()), ..Input::new("password", "New password") }, errors))
                 button type="submit" { "Save password" }
             }
         },

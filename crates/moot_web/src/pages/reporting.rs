@@ -99,10 +99,11 @@ async fn render(
                 @if let Some(post) = &post { input type="hidden" name="status_id" value=(post.status.id); }
                 fieldset class="radios" id="category" {
                     legend { "What is wrong?" }
-                    @for (value, label, hint) in CATEGORIES {
+                    // Without rules there is nothing to cite.
+                    @for (value, label, hint) in CATEGORIES.iter().filter(|c| c.0 != "violation" || !rules.is_empty()) {
                         div {
                             input type="radio" id={ "category-" (value) } name="category" value=(value)
-                                checked[form.category == value] aria-describedby={ "category-" (value) "-hint" };
+                                checked[form.category == *value] aria-describedby={ "category-" (value) "-hint" };
                             label for={ "category-" (value) } { (label) }
                             span class="hint" id={ "category-" (value) "-hint" } { (hint) }
                         }

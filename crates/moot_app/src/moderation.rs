@@ -213,14 +213,15 @@ async fn suspend(
     Ok(suspended)
 }
 
-/// Sends a local actor as it now is to its followers' nodes.
+/// Sends a local actor (a person or a group) as it now is to its
+/// followers' nodes.
 async fn tell_followers(
     ctx: &Context,
     conn: &mut AsyncPgConnection,
     account: &Account,
 ) -> Result<(), AppError> {
-    let person = moot_protocol::actor::person(&ctx.urls, &crate::profiles::actor_profile(account));
-    crate::outbound::update_actor(ctx, conn, account, &person).await
+    let actor = crate::profiles::actor_document(ctx, account).await?;
+    crate::outbound::update_actor(ctx, conn, account, &actor).await
 }
 
 /// Undoes a suspension, a limit or sensitive marking.

@@ -14,7 +14,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(v2)
         .service(rules)
         .service(privacy_policy)
-        .service(terms_of_service);
+        .service(terms_of_service)
+        .service(peers)
+        .service(activity)
+        .service(extended_description)
+        .service(translation_languages)
+        .service(directory);
 }
 
 /// The Mastodon API level whose endpoints clients may rely on, and Moot's
@@ -188,4 +193,88 @@ async fn terms_of_service(ctx: web::Data<Context>) -> Result<HttpResponse, ApiEr
         "content": found.html,
         "succeeded_by": null,
     })))
+}
+
+/// The other nodes this one federates with (blocked ones left out).
+#[get("/api/v1/instance/peers")]
+async fn peers(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(moot_app::site::peers(&ctx).await?))
+}
+
+/// Posts, sign-ins and new accounts per week, for twelve weeks, newest
+/// first; Mastodon's numbers are strings.
+#[get("/api/v1/instance/activity")]
+async fn activity(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let weeks: Vec<serde_json::Value> = moot_app::site::activity(&ctx)
+        .await?
+        .iter()
+        .map(|w| {
+            json!({
+                "week": w.start.timestamp().to_string(),
+                "statuses": w.statuses.to_string(),
+                "logins": w.logins.to_string(),
+                "registrations": w.registrations.to_string(),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(weeks))
+}
+
+/// The about page's text: the node's description and what it is for.
+#[get("/api/v1/instance/extended_description")]
+async fn extended_description(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
+    let instance = &ctx.settings.instance;
+    let description = moot_core::text::render_markdown(&instance.description);
+    let content = format!(
+        "{description}<p>This is a Moot node: a council's staff share what they know in groups, with wiki pages, documents, events and discussions, federated with other councils' nodes and the wider fediverse.</p>"
+    );
+    let updated = moot_app::site::described_at(&ctx).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "updated_at": crate::presenter::timestamp(updated),
+        "content": content,
+    })))
+}
+
+/// Moot translates nothing: no language pairs, as Mastodon answers when
+/// translation is off.
+#[get("/api/v1/instance/translation_languages")]
+async fn translation_languages() -> HttpResponse {
+    HttpResponse::Ok().json(json!({}))
+}
+
+#[derive(serde::Deserialize)]
+struct DirectoryQuery {
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    local: Option<bool>,
+    order: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// The profile directory: people and groups, as Mastodon's (which apps
+/// show as "Explore" or "Directory"), readable without signing in.
+#[get("/api/v1/directory")]
+async fn directory(
+    ctx: web::Data<Context>,
+    query: web::Query<DirectoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use moot_app::directory::DirectoryOrder;
+    let order = match query.order.as_deref() {
+        None | Some("active") => DirectoryOrder::Active,
+        Some("new") => DirectoryOrder::New,
+        Some(other) => {
+            return Err(ApiError::unprocessable(format!(
+                "Validation failed: order `{other}` is not active or new"
+            )))
+        }
+    };
+    let found = moot_app::directory::profiles(
+        &ctx,
+        query.local == Some(true),
+        order,
+        query.offset.unwrap_or(0),
+        query.limit.unwrap_or(40),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(crate::accounts::render_accounts(&ctx, &found).await?))
 }

@@ -202,3 +202,22 @@ pub async fn store_remote(
     }
     Ok(account)
 }
+
+pub use moot_db::accounts::DirectoryOrder;
+
+/// The profile directory: people and groups, this node's alone with
+/// `local`, the most recently active or the newest first.
+pub async fn profiles(
+    ctx: &Context,
+    local: bool,
+    order: DirectoryOrder,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Account>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let ids =
+        queries::directory(&mut conn, local, order, offset.max(0), limit.clamp(1, 80)).await?;
+    let mut found = queries::find_many(&mut conn, &ids).await?;
+    found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(found)
+}

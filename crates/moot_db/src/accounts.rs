@@ -507,3 +507,73 @@ pub async fn post_format_of(
         .await
         .optional()
 }
+
+/// How the profile directory is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryOrder {
+    /// Most recently posting first.
+    Active,
+    /// Newest accounts first.
+    New,
+}
+
+/// The ids of the people and groups the profile directory shows, in its
+/// order: not suspended, not waiting for approval; only this node's with
+/// `local`. A group is as active as the last public post made in it.
+pub async fn directory(
+    conn: &mut AsyncPgConnection,
+    local: bool,
+    order: DirectoryOrder,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let order_by = match order {
+        DirectoryOrder::Active => "last.at DESC NULLS LAST, a.id DESC",
+        DirectoryOrder::New => "a.created_at DESC, a.id DESC",
+    };
+    let rows: Vec<Row> = diesel::sql_query(format!(
+        "SELECT a.id FROM accounts a
+         LEFT JOIN LATERAL (
+             SELECT GREATEST(
+                 (SELECT max(s.created_at) FROM statuses s
+                   WHERE s.account_id = a.id AND s.deleted_at IS NULL
+                     AND s.visibility IN ('public', 'unlisted')),
+                 (SELECT max(s.created_at) FROM statuses s
+                   WHERE s.group_id = a.id AND s.deleted_at IS NULL
+                     AND s.visibility IN ('public', 'unlisted'))) AS at) last ON true
+         WHERE a.suspended_at IS NULL
+           AND a.actor_type IN ('Person', 'Group')
+           AND (NOT $1 OR a.domain IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = a.id AND NOT u.approved)
+         ORDER BY {order_by}
+         OFFSET $2 LIMIT $3"
+    ))
+    .bind::<diesel::sql_types::Bool, _>(local)
+    .bind::<diesel::sql_types::BigInt, _>(offset)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Every other node this one knows: of the accounts it has met and the
+/// peers it has delivered to.
+pub async fn known_domains(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        domain: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT domain FROM accounts WHERE domain IS NOT NULL
+         UNION SELECT domain FROM peers ORDER BY domain",
+    )
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.domain).collect())
+}

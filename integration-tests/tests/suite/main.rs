@@ -32,6 +32,7 @@ mod hostile;
 mod idempotency;
 mod inbox_batches;
 mod inbox_overload;
+mod instance_api;
 mod knowledge_in_apps;
 mod lemmy_replays;
 mod library;

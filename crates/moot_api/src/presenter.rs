@@ -585,7 +585,7 @@ pub fn notification(ctx: &Context, view: &NotificationView) -> NotificationEntit
     NotificationEntity {
         id: n.id.to_string(),
         kind: n.kind.clone(),
-        group_key: format!("ungrouped-{}", n.id),
+        group_key: moot_app::views::notification_groups::default_group_key(n),
         created_at: timestamp(n.created_at),
         account,
         status: view.post.as_ref().map(|p| status(ctx, p, true)),

@@ -134,3 +134,21 @@ pub async fn clear(conn: &mut AsyncPgConnection, account_id: i64) -> QueryResult
         .await
         .map(|_| ())
 }
+
+/// `account_id`'s notifications newer than `after_id`, newest first, at
+/// most `cap` (for unread counts).
+pub async fn newer_than(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    after_id: i64,
+    cap: i64,
+) -> QueryResult<Vec<Notification>> {
+    notifications::table
+        .filter(notifications::account_id.eq(account_id))
+        .filter(notifications::id.gt(after_id))
+        .order(notifications::id.desc())
+        .limit(cap)
+        .select(Notification::as_select())
+        .load(conn)
+        .await
+}

@@ -41,6 +41,7 @@ mod lists;
 mod mastodon_py;
 mod media;
 mod moderation;
+mod notification_groups;
 mod notifications;
 mod oauth;
 mod pins;

@@ -7,6 +7,7 @@
 pub mod filtering;
 pub mod groups;
 pub mod knowledge;
+pub mod notification_groups;
 pub mod notifications;
 pub mod posts;
 pub mod rules;

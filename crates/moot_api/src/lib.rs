@@ -9,6 +9,7 @@ pub mod api_document;
 pub mod auth;
 pub mod blocks;
 pub mod bookmarks;
+mod conversations;
 pub mod errors;
 pub mod events;
 pub mod filters;
@@ -62,6 +63,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::events::configure(cfg);
     crate::admin_domains::configure(cfg);
     crate::reports::configure(cfg);
+    crate::conversations::configure(cfg);
     crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);

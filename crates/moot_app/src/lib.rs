@@ -10,6 +10,7 @@ pub mod bookmarks;
 pub mod browser_sessions;
 pub mod cards;
 pub mod context;
+pub mod conversations;
 pub mod delivery_health;
 pub mod directory;
 pub mod domain_lists;

@@ -689,6 +689,12 @@ async fn store_new_post(
             .collect();
         queries::add_mentions(conn, status.id, &mentioned_ids).await?;
         notifications::add(conn, &people_ids, "mention", author.id, Some(status.id)).await?;
+        let local_people: Vec<i64> = people
+            .iter()
+            .filter(|p| p.domain.is_none())
+            .map(|p| p.id)
+            .collect();
+        crate::conversations::record_in(conn, &status, author, &local_people).await?;
         let mut addressed: Vec<&Account> = parent.iter().map(|(_, a)| a).collect();
         addressed.extend(people.iter());
         let audience = audience(
@@ -1150,7 +1156,7 @@ async fn mention_local_people(
     }
     queries::add_mentions(conn, status.id, &local_people).await?;
     notifications::add(conn, &local_people, "mention", author.id, Some(status.id)).await?;
-    Ok(())
+    crate::conversations::record_in(conn, status, author, &local_people).await
 }
 
 /// A stored post by its ActivityPub id (local or remote), with its author.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod blocks;
 pub mod bookmarks;
 pub mod cards;
+pub mod conversations;
 pub mod domain_rules;
 pub mod embedded;
 pub mod events;

@@ -365,6 +365,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    conversations (id) {
+        id -> Int8,
+        account_id -> Int8,
+        root_status_id -> Int8,
+        last_status_id -> Int8,
+        unread -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invites (id) {
         id -> Int8,
         code -> Text,
@@ -791,6 +802,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_mentions,
     federation_state,
     account_warnings,
+    conversations,
     invites,
     password_resets,
     node_rules,

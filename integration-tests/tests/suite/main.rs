@@ -13,6 +13,7 @@ mod blocks;
 mod boosts;
 mod browser_clients;
 mod clients_across_nodes;
+mod conversations;
 mod delivery;
 mod delivery_faults;
 mod discovery;

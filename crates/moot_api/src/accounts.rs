@@ -20,8 +20,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(verify_credentials)
         .service(lookup)
         .service(relationships)
+        .service(familiar_followers)
         .service(search)
+        .service(many)
         .service(get_account)
+        .service(featured_tags)
         .service(statuses)
         .service(follow_lists)
         .service(follow)
@@ -247,11 +250,7 @@ async fn relationships(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("read:follows")?;
-    let ids: Vec<i64> = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .filter(|(key, _)| key == "id[]" || key == "id")
-        .filter_map(|(_, value)| value.parse().ok())
-        .take(100)
-        .collect();
+    let ids = ids_param(&req, 100);
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let Ok(other) = directory::by_id(&ctx, id).await else {
@@ -331,4 +330,69 @@ async fn sign_up(
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(crate::oauth::grant_json(&grant))
+}
+
+/// The `id[]` (or `id`) values of the query string, at most `most`.
+pub(crate) fn ids_param(req: &HttpRequest, most: usize) -> Vec<i64> {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(key, _)| key == "id[]" || key == "id")
+        .filter_map(|(_, value)| value.parse().ok())
+        .take(most)
+        .collect()
+}
+
+/// `GET /api/v1/accounts?id[]=1&id[]=2`: the accounts that exist, in order.
+#[get("/api/v1/accounts")]
+async fn many(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let ids = ids_param(&req, 40);
+    let mut found = directory::by_ids(&ctx, &ids).await?;
+    found.retain(moot_app::views::rules::account_shown);
+    found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(HttpResponse::Ok().json(render_accounts(&ctx, &found).await?))
+}
+
+/// For each account asked, the people the viewer follows who follow it.
+#[get("/api/v1/accounts/familiar_followers")]
+async fn familiar_followers(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:follows")?;
+    let ids = ids_param(&req, 40);
+    let found = follows::familiar_followers(&ctx, &session.account, &ids).await?;
+    let body: Vec<serde_json::Value> = found
+        .iter()
+        .map(|(id, people)| {
+            serde_json::json!({
+                "id": id.to_string(),
+                "accounts": people.iter().map(|p| presenter::account_view(&ctx, p)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A person's featured hashtags: the topics Moot finds for them (their
+/// most used hashtags), which "who knows" searches.
+#[get("/api/v1/accounts/{id}/featured_tags")]
+async fn featured_tags(
+    ctx: web::Data<Context>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let account = directory::by_id(&ctx, parse_id(&id)?).await?;
+    let topics = moot_app::search::topics_of(&ctx, &account).await?;
+    let body: Vec<serde_json::Value> = topics
+        .iter()
+        .map(|(tag, posts)| {
+            serde_json::json!({
+                "id": tag,
+                "name": tag,
+                "url": ctx.urls.tag(tag).to_string(),
+                "statuses_count": posts.to_string(),
+                "last_status_at": null,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
 }

@@ -15,6 +15,9 @@ const EMPTY_LISTS: &[&str] = &[
     "/api/v1/trends/links",
     "/api/v1/suggestions",
     "/api/v2/suggestions",
+    "/api/v1/featured_tags",
+    "/api/v1/featured_tags/suggestions",
+    "/api/v1/endorsements",
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

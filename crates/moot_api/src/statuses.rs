@@ -20,6 +20,8 @@ use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
+        .service(many)
+        .service(direct_timeline)
         .service(show)
         .service(edit)
         .service(remove)
@@ -215,6 +217,45 @@ pub(crate) async fn viewer(req: &HttpRequest) -> Option<Account> {
         .scopes
         .allows("read:statuses")
         .then_some(auth.0.account)
+}
+
+/// `GET /api/v1/statuses?id[]=1&id[]=2`: the posts the viewer may see,
+/// in the order asked.
+#[get("/api/v1/statuses")]
+async fn many(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let mut shown = Vec::new();
+    for id in crate::accounts::ids_param(&req, 20) {
+        match posts::visible(&ctx, viewer.as_ref(), id).await {
+            Ok(post) => shown.push(post),
+            Err(moot_app::AppError::NotFound | moot_app::AppError::Forbidden(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(HttpResponse::Ok().json(present_posts(&ctx, &shown, viewer.is_some())))
+}
+
+/// The direct posts the signed-in person wrote or is named in.
+#[get("/api/v1/timelines/direct")]
+async fn direct_timeline(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    page: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:statuses")?;
+    let shown = moot_app::conversations::direct_posts(
+        &ctx,
+        &session.account,
+        page.max_id(),
+        page.limit(20, 40),
+    )
+    .await?;
+    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
+    let body = present_posts(&ctx, &shown, true);
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &body,
+    ))
 }
 
 #[get("/api/v1/statuses/{id}")]

@@ -119,3 +119,22 @@ pub async fn remove(ctx: &Context, viewer: &Account, id: i64) -> Result<(), AppE
         false => Err(AppError::NotFound),
     }
 }
+
+/// The direct posts `viewer` wrote or is named in, newest first (the older
+/// `/api/v1/timelines/direct`).
+pub async fn direct_posts(
+    ctx: &Context,
+    viewer: &Account,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PostView>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let found =
+        moot_db::statuses::direct_for(&mut conn, viewer.id, max_id, limit.clamp(1, 40)).await?;
+    drop(conn);
+    let found = found
+        .into_iter()
+        .filter(|(_, author)| crate::views::rules::account_shown(author))
+        .collect();
+    crate::views::posts::posts(ctx, Some(viewer), found).await
+}

@@ -429,3 +429,30 @@ pub fn spawn_resends(ctx: Context) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// For each of `targets`, the people `viewer` follows who follow it too.
+pub async fn familiar_followers(
+    ctx: &Context,
+    viewer: &Account,
+    targets: &[i64],
+) -> Result<Vec<(i64, Vec<crate::views::posts::AccountView>)>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    let pairs = moot_db::follows::familiar_followers(&mut conn, viewer.id, targets, 8).await?;
+    let mut ids: Vec<i64> = pairs.iter().map(|(_, f)| *f).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = moot_db::accounts::find_many(&mut conn, &ids).await?;
+    drop(conn);
+    let people = crate::views::posts::accounts(ctx, people).await?;
+    Ok(targets
+        .iter()
+        .map(|target| {
+            let known: Vec<crate::views::posts::AccountView> = pairs
+                .iter()
+                .filter(|(t, _)| t == target)
+                .filter_map(|(_, f)| people.iter().find(|p| p.account.id == *f).cloned())
+                .collect();
+            (*target, known)
+        })
+        .collect())
+}

@@ -317,3 +317,35 @@ pub async fn resent(
     .await
     .map(|n| n == 1)
 }
+
+/// For each of `targets`, the accounts `viewer_id` follows that follow it
+/// too (at most `per_target` each): Mastodon's familiar followers.
+pub async fn familiar_followers(
+    conn: &mut AsyncPgConnection,
+    viewer_id: i64,
+    targets: &[i64],
+    per_target: i64,
+) -> QueryResult<Vec<(i64, i64)>> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        target: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        follower: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT t.target, f.follower FROM unnest($2::bigint[]) AS t(target)
+         CROSS JOIN LATERAL (
+             SELECT mine.target_id AS follower FROM follows mine
+             JOIN follows theirs ON theirs.follower_id = mine.target_id
+             WHERE mine.follower_id = $1 AND mine.accepted
+               AND theirs.target_id = t.target AND theirs.accepted
+             ORDER BY mine.id DESC LIMIT $3) f",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(viewer_id)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(targets)
+    .bind::<diesel::sql_types::BigInt, _>(per_target)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.target, r.follower)).collect())
+}

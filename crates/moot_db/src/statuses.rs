@@ -812,3 +812,33 @@ pub async fn emojis_of(
         .load(conn)
         .await
 }
+
+/// The direct posts `viewer_id` wrote or is named in, newest first, older
+/// than `max_id`.
+pub async fn direct_for(
+    conn: &mut AsyncPgConnection,
+    viewer_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(Status, Account)>> {
+    let named = status_mentions::table
+        .filter(status_mentions::account_id.eq(viewer_id))
+        .select(status_mentions::status_id);
+    let mut query = statuses::table
+        .inner_join(accounts::table)
+        .filter(statuses::visibility.eq("direct"))
+        .filter(statuses::deleted_at.is_null())
+        .filter(
+            statuses::account_id
+                .eq(viewer_id)
+                .or(statuses::id.eq_any(named)),
+        )
+        .order(statuses::id.desc())
+        .limit(limit)
+        .select((Status::as_select(), Account::as_select()))
+        .into_boxed();
+    if let Some(max_id) = max_id {
+        query = query.filter(statuses::id.lt(max_id));
+    }
+    query.load(conn).await
+}

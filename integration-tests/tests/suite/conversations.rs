@@ -80,6 +80,16 @@ async fn a_direct_conversation_shows_on_both_nodes_with_its_unread_state() {
     assert_eq!(on_b.as_array().unwrap().len(), 1);
     assert!(latest_text(&on_b).contains("Here it is"));
 
+    // The older direct timeline has both posts, newest first.
+    let (status, direct) = a.api(Method::GET, "/api/v1/timelines/direct", &alice).await;
+    assert_eq!(status, 200, "{direct}");
+    MastodonApi::get().assert_valid("GET", "/api/v1/timelines/direct", 200, &direct);
+    assert_eq!(direct.as_array().unwrap().len(), 2);
+    assert!(direct[0]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Here it is"));
+
     // Marking read.
     let id = on_a[0]["id"].as_str().unwrap();
     let (status, read) = a

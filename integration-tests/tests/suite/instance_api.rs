@@ -146,3 +146,82 @@ async fn peers_activity_and_description_are_what_mastodon_serves() {
         .await;
     assert_eq!(me["username"], "jo");
 }
+
+#[tokio::test]
+async fn several_posts_and_accounts_at_once_familiar_followers_and_featured_tags() {
+    let node = TestNode::start().await;
+    let api = MastodonApi::get();
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    let kim = node.create_user("kim", "read write follow").await;
+    let first = node.post(&sam, "About #housing damp").await;
+    let second = node.post(&sam, "More on #housing repairs").await;
+    let (_, private) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &kim,
+            json!({"status": "followers only", "visibility": "private"}),
+        )
+        .await;
+    let ids = [&second, &private, &first]
+        .iter()
+        .map(|p| format!("id[]={}", p["id"].as_str().unwrap()))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (status, found) = node
+        .api(Method::GET, &format!("/api/v1/statuses?{ids}"), &jo)
+        .await;
+    assert_eq!(status, 200, "{found}");
+    api.assert_valid("GET", "/api/v1/statuses", 200, &found);
+    let got: Vec<&Value> = found.as_array().unwrap().iter().map(|s| &s["id"]).collect();
+    assert_eq!(
+        got,
+        [&second["id"], &first["id"]],
+        "in order, without what jo may not see"
+    );
+
+    let (_, sam_json) = node.get_json("/api/v1/accounts/lookup?acct=sam").await;
+    let (_, kim_json) = node.get_json("/api/v1/accounts/lookup?acct=kim").await;
+    let (_, accounts) = node
+        .get_json(&format!(
+            "/api/v1/accounts?id[]={}&id[]={}&id[]=999999",
+            kim_json["id"].as_str().unwrap(),
+            sam_json["id"].as_str().unwrap()
+        ))
+        .await;
+    api.assert_valid("GET", "/api/v1/accounts", 200, &accounts);
+    assert_eq!(names(&accounts), ["kim", "sam"]);
+
+    // Jo follows Sam, who follows Kim: Sam is a familiar follower of Kim.
+    node.follow_local(&jo, "sam").await;
+    node.follow_local(&sam, "kim").await;
+    let (status, familiar) = node
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/accounts/familiar_followers?id[]={}",
+                kim_json["id"].as_str().unwrap()
+            ),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200, "{familiar}");
+    api.assert_valid("GET", "/api/v1/accounts/familiar_followers", 200, &familiar);
+    assert_eq!(names(&familiar[0]["accounts"]), ["sam"]);
+
+    let (status, tags) = node
+        .get_json(&format!(
+            "/api/v1/accounts/{}/featured_tags",
+            sam_json["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    api.assert_valid("GET", "/api/v1/accounts/{id}/featured_tags", 200, &tags);
+    assert_eq!(tags[0]["name"], "housing");
+    assert_eq!(tags[0]["statuses_count"], "2");
+    for path in ["/api/v1/featured_tags", "/api/v1/endorsements"] {
+        let (status, empty) = node.api(Method::GET, path, &jo).await;
+        assert_eq!((status, empty), (200, json!([])), "{path}");
+    }
+}

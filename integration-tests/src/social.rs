@@ -179,6 +179,7 @@ pub async fn follow_by_uri(http: &reqwest::Client, base: &str, token: &str, acto
     assert!(answer.status().is_success(), "following {actor_uri}");
 }
 
-fn percent_encode(raw: &str) -> String {
+/// `raw` made safe as one query string value.
+pub fn percent_encode(raw: &str) -> String {
     url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }

@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(statuses)
         .service(follow_lists)
         .service(follow)
-        .service(unfollow);
+        .service(unfollow)
+        .service(remove_from_followers);
 }
 
 /// Accounts as the client API shows them, their counts read at once.
@@ -395,4 +396,18 @@ async fn featured_tags(
         })
         .collect();
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// Ends someone's following of the signed-in person.
+#[post("/api/v1/accounts/{id}/remove_from_followers")]
+async fn remove_from_followers(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:follows")?;
+    let follower = directory::by_id(&ctx, parse_id(&id)?).await?;
+    follows::remove_follower(&ctx, &session.account, follower.id).await?;
+    let relationship = follows::relationship(&ctx, &session.account, &follower).await?;
+    Ok(HttpResponse::Ok().json(presenter::relationship(follower.id, relationship)))
 }

@@ -20,6 +20,7 @@ use crate::presenter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
+        .service(oembed)
         .service(many)
         .service(direct_timeline)
         .service(show)
@@ -615,4 +616,59 @@ async fn home(
         );
     }
     Ok(crate::pagination::send(&rendered))
+}
+
+#[derive(Deserialize)]
+struct OEmbedQuery {
+    url: String,
+    maxwidth: Option<i64>,
+}
+
+/// oEmbed for a public post of this node, for sites that embed posts: a
+/// quotation of its text with its author, and links back.
+#[get("/api/oembed")]
+async fn oembed(
+    ctx: web::Data<Context>,
+    query: web::Query<OEmbedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let address = url::Url::parse(&query.url).map_err(|_| ApiError::not_found())?;
+    let id =
+        statuses::local_post_of_address(&ctx.urls, &address).ok_or_else(ApiError::not_found)?;
+    let post = posts::visible(&ctx, None, id).await?;
+    if post.status.visibility != "public" {
+        return Err(ApiError::not_found());
+    }
+    let author = &post.author.account;
+    let page = ctx.urls.status_page(&author.username, post.status.id);
+    let profile = ctx.urls.person_page(&author.username);
+    let name = if author.display_name.is_empty() {
+        &author.username
+    } else {
+        &author.display_name
+    };
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let html = format!(
+        "<blockquote class=\"moot-embed\" cite=\"{page}\">{content}<p>&mdash; <a href=\"{profile}\">{name}</a> (<a href=\"{page}\">{when}</a>)</p></blockquote>",
+        content = post.status.content,
+        name = escape(name),
+        when = post.status.created_at.format("%-d %B %Y"),
+    );
+    Ok(HttpResponse::Ok().json(json!({
+        "type": "rich",
+        "version": "1.0",
+        "title": format!("A post by {}", author.username),
+        "author_name": name,
+        "author_url": profile.to_string(),
+        "provider_name": ctx.settings.instance.name,
+        "provider_url": ctx.settings.public_url().to_string(),
+        "cache_age": 86_400,
+        "html": html,
+        "width": query.maxwidth.unwrap_or(400).clamp(100, 800),
+        "height": null,
+    })))
 }

@@ -262,13 +262,36 @@ pub async fn answer_request(
     requester_id: i64,
     answer: FollowAnswer,
 ) -> Result<(), AppError> {
+    answer_follow(ctx, target, requester_id, answer, false).await
+}
+
+/// `person` removes `follower_id` from their followers (Mastodon's
+/// `remove_from_followers`): the follow ends and, for someone on another
+/// node, a `Reject` of their follow tells it.
+pub async fn remove_follower(
+    ctx: &Context,
+    person: &Account,
+    follower_id: i64,
+) -> Result<(), AppError> {
+    answer_follow(ctx, person, follower_id, FollowAnswer::Reject, true).await
+}
+
+/// Answers `requester_id`'s follow of `target`: a pending one, or with
+/// `accepted`, one already in force (only to end it).
+async fn answer_follow(
+    ctx: &Context,
+    target: &Account,
+    requester_id: i64,
+    answer: FollowAnswer,
+    accepted: bool,
+) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
     let requester = moot_db::accounts::find_by_id(&mut conn, requester_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let follow = queries::find(&mut conn, requester.id, target.id)
         .await?
-        .filter(|f| !f.accepted)
+        .filter(|f| f.accepted == accepted)
         .ok_or(AppError::NotFound)?;
     let target_uri = actor_id(ctx, target)?;
     let requester_uri = actor_id(ctx, &requester)?;

@@ -95,6 +95,21 @@ pub fn local_status_id_in(urls: &moot_core::urls::Urls, uri: &Url) -> Option<i64
         .ok()
 }
 
+/// The local post an address shows: its ActivityPub id (`/statuses/ID`)
+/// or one of its web pages (`/posts/ID`, `/@name/ID`).
+pub fn local_post_of_address(urls: &moot_core::urls::Urls, address: &Url) -> Option<i64> {
+    if let Some(id) = local_status_id_in(urls, address) {
+        return Some(id);
+    }
+    let path = address.as_str().strip_prefix(urls.base().as_str())?;
+    let path = path.split(['?', '#']).next()?;
+    match path.split('/').collect::<Vec<_>>().as_slice() {
+        ["posts", id] => id.parse().ok(),
+        [name, id] if name.starts_with('@') => id.parse().ok(),
+        _ => None,
+    }
+}
+
 /// Whether a post has attachments.
 pub async fn has_media(ctx: &Context, status_id: i64) -> Result<bool, AppError> {
     let mut conn = ctx.db.conn().await?;

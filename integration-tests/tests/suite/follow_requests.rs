@@ -117,3 +117,66 @@ async fn a_locked_person_answers_requests_from_here_and_elsewhere() {
         .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_person_removes_followers_from_here_and_elsewhere() {
+    let node = TestNode::start().await;
+    let api = MastodonApi::get();
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    node.follow_local(&sam, "jo").await;
+    let peer = FakePeer::start().await;
+    let fan = peer.add_actor("fan");
+    let follow = json!({"id": format!("{}/follows/7", peer.base_url), "type": "Follow",
+                        "actor": fan, "object": node.url("/users/jo")});
+    let (status, _) = peer.post_signed("fan", &node.url("/inbox"), &follow).await;
+    assert_eq!(status, 202);
+    let (_, me) = node
+        .api(Method::GET, "/api/v1/accounts/verify_credentials", &jo)
+        .await;
+    assert_eq!(me["followers_count"], 2);
+
+    let (_, sam_json) = node.get_json("/api/v1/accounts/lookup?acct=sam").await;
+    let path = format!(
+        "/api/v1/accounts/{}/remove_from_followers",
+        sam_json["id"].as_str().unwrap()
+    );
+    let (status, relationship) = node.api(Method::POST, &path, &jo).await;
+    assert_eq!(status, 200, "{relationship}");
+    api.assert_valid(
+        "POST",
+        "/api/v1/accounts/{id}/remove_from_followers",
+        200,
+        &relationship,
+    );
+    assert_eq!(relationship["followed_by"], false);
+    let (status, _) = node.api(Method::POST, &path, &jo).await;
+    assert_eq!(status, 404, "no longer a follower");
+
+    // Someone elsewhere: their node gets a Reject of their follow.
+    let (_, found) = node
+        .api(
+            Method::GET,
+            &format!("/api/v2/search?q={fan}&type=accounts"),
+            &jo,
+        )
+        .await;
+    let fan_id = found["accounts"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = node
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{fan_id}/remove_from_followers"),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let reject = wait::until("the fan's node hears of it", || async {
+        peer.received().into_iter().find(|a| a["type"] == "Reject")
+    })
+    .await;
+    assert_eq!(reject["object"]["id"], follow["id"], "{reject}");
+    let (_, me) = node
+        .api(Method::GET, "/api/v1/accounts/verify_credentials", &jo)
+        .await;
+    assert_eq!(me["followers_count"], 0);
+}

@@ -225,3 +225,41 @@ async fn several_posts_and_accounts_at_once_familiar_followers_and_featured_tags
         assert_eq!((status, empty), (200, json!([])), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_public_post_can_be_embedded_and_a_private_one_cannot() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write").await;
+    let post = node.post(&jo, "Our <b>damp</b> survey").await;
+    let page = post["url"].as_str().unwrap();
+    let (status, embed) = node
+        .get_json(&format!(
+            "/api/oembed?url={}",
+            moot_testkit::social::percent_encode(page)
+        ))
+        .await;
+    assert_eq!(status, 200, "{embed}");
+    MastodonApi::get().assert_valid("GET", "/api/oembed", 200, &embed);
+    let html = embed["html"].as_str().unwrap();
+    assert!(html.contains("damp") && html.contains(page), "{html}");
+    assert!(!html.contains("<b>"), "the text as sanitized: {html}");
+    let (_, private) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            &jo,
+            json!({"status": "followers only", "visibility": "private"}),
+        )
+        .await;
+    let (status, _) = node
+        .get_json(&format!(
+            "/api/oembed?url={}",
+            moot_testkit::social::percent_encode(private["uri"].as_str().unwrap())
+        ))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = node
+        .get_json("/api/oembed?url=https%3A%2F%2Felsewhere.example%2Fposts%2F1")
+        .await;
+    assert_eq!(status, 404);
+}

@@ -151,6 +151,18 @@ impl ProcessNode {
             .expect("running moot")
     }
 
+    /// Runs `moot <args>` for this node and returns its standard output;
+    /// panics with its error output if it fails.
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        let out = self.cli(args);
+        assert!(
+            out.status.success(),
+            "moot {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("the CLI writes UTF-8")
+    }
+
     /// Starts another process with this node's configuration (e.g. a
     /// `moot deliver` worker); it is killed when the returned guard drops.
     pub fn spawn(&self, args: &[&str]) -> ChildGuard {

@@ -26,14 +26,10 @@ pub async fn root_of(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResul
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let root: Root = diesel::sql_query(
-        "WITH RECURSIVE up(id, parent, depth) AS (
-             SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $1
-             UNION ALL
-             SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
-             JOIN up ON s.id = up.parent WHERE up.depth < 200)
-         SELECT id FROM up ORDER BY depth DESC LIMIT 1",
-    )
+    let root: Root = diesel::sql_query(format!(
+        "{} SELECT id FROM up ORDER BY depth DESC LIMIT 1",
+        crate::statuses::THREAD_UP
+    ))
     .bind::<BigInt, _>(status_id)
     .get_result(conn)
     .await?;

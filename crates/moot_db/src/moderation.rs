@@ -316,14 +316,10 @@ pub async fn in_locked_thread(conn: &mut AsyncPgConnection, status_id: i64) -> Q
         #[diesel(sql_type = diesel::sql_types::Bool)]
         locked: bool,
     }
-    let found: Found = diesel::sql_query(
-        "WITH RECURSIVE up(id, parent, depth) AS (
-             SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $1
-             UNION ALL
-             SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
-             JOIN up ON s.id = up.parent WHERE up.depth < 200)
-         SELECT EXISTS (SELECT 1 FROM thread_locks l JOIN up ON l.status_id = up.id) AS locked",
-    )
+    let found: Found = diesel::sql_query(format!(
+        "{} SELECT EXISTS (SELECT 1 FROM thread_locks l JOIN up ON l.status_id = up.id) AS locked",
+        crate::statuses::THREAD_UP
+    ))
     .bind::<diesel::sql_types::BigInt, _>(status_id)
     .get_result(conn)
     .await?;

@@ -842,3 +842,12 @@ pub async fn direct_for(
     }
     query.load(conn).await
 }
+
+/// The posts up a thread from `$1` (itself at depth 0, then what it
+/// replies to ...), as far as this node has them and at most 200 levels:
+/// a CTE named `up(id, parent, depth)` for queries about a thread.
+pub(crate) const THREAD_UP: &str = "WITH RECURSIVE up(id, parent, depth) AS (
+     SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $1
+     UNION ALL
+     SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
+     JOIN up ON s.id = up.parent WHERE up.depth < 200)";

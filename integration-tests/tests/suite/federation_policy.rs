@@ -9,18 +9,6 @@ use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// Runs `moot <args>` for `node` and returns its standard output; panics
-/// with its error output if it fails.
-fn cli_ok(node: &ProcessNode, args: &[&str]) -> String {
-    let out = node.cli(args);
-    assert!(
-        out.status.success(),
-        "moot {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 async fn post(node: &ProcessNode, token: &str, text: &str) {
     let (status, body) = node
         .api_json(
@@ -72,17 +60,14 @@ async fn an_allowlist_keeps_out_every_node_but_the_allowed_until_one_is_added() 
     follow_across(&c, &carol, &a, "alice").await;
     let carol_on_a = resolve(&a, &alice, &c.handle("carol")).await;
 
-    cli_ok(&a, &["federation", "allow", &b.hostname]);
-    let set = cli_ok(
-        &a,
-        &[
-            "federation",
-            "mode",
-            "allowlist",
-            "--comment",
-            "the region's councils only",
-        ],
-    );
+    a.cli_ok(&["federation", "allow", &b.hostname]);
+    let set = a.cli_ok(&[
+        "federation",
+        "mode",
+        "allowlist",
+        "--comment",
+        "the region's councils only",
+    ]);
     assert!(set.contains("allowlist"), "{set}");
     // The serving process reloads its rules on the change's notification:
     // Carol, known to A, disappears from its search once they are in force.
@@ -126,7 +111,7 @@ async fn an_allowlist_keeps_out_every_node_but_the_allowed_until_one_is_added() 
         .await;
     assert_eq!(status, 200);
     wait::until("C's Follow was answered (refused)", || async {
-        let table = cli_ok(&c, &["admin", "federation-status"]);
+        let table = c.cli_ok(&["admin", "federation-status"]);
         let line = table.lines().find(|l| l.starts_with(&a.hostname))?;
         (line.split_whitespace().nth(1) == Some("0")).then_some(())
     })
@@ -139,7 +124,7 @@ async fn an_allowlist_keeps_out_every_node_but_the_allowed_until_one_is_added() 
     wait::until("A gets Bob's post", || in_home(&a, &alice, "news from B")).await;
 
     // Allowing C at run time restores federation, without a restart.
-    cli_ok(&a, &["federation", "allow", &c.hostname]);
+    a.cli_ok(&["federation", "allow", &c.hostname]);
     wait::until("A resolves C's people again", || async {
         (found_accounts(&a, &alice, &c.handle("dave")).await == 1).then_some(())
     })
@@ -151,7 +136,7 @@ async fn an_allowlist_keeps_out_every_node_but_the_allowed_until_one_is_added() 
     .await;
 
     // Every change is in the audit log, with who and why.
-    let log = cli_ok(&a, &["admin", "audit-log"]);
+    let log = a.cli_ok(&["admin", "audit-log"]);
     assert_eq!(log.lines().count(), 3, "{log}");
     assert!(
         log.contains("cli:") && log.contains("set_mode allowlist"),
@@ -184,10 +169,7 @@ async fn silencing_keeps_posts_out_of_public_timelines_and_suspending_removes_th
     let before = public().await;
     assert!(shows(&before, "first from B") && shows(&before, "local news"));
 
-    cli_ok(
-        &a,
-        &["federation", "block", &b.hostname, "--severity", "silence"],
-    );
+    a.cli_ok(&["federation", "block", &b.hostname, "--severity", "silence"]);
     post(&b, &bob, "second from B").await;
     // Followers still see it ...
     wait::until("Alice still gets Bob's posts", || {
@@ -209,10 +191,7 @@ async fn silencing_keeps_posts_out_of_public_timelines_and_suspending_removes_th
     assert_eq!(status, 200);
 
     // Suspending removes B's content and follows from A.
-    cli_ok(
-        &a,
-        &["federation", "block", &b.hostname, "--severity", "suspend"],
-    );
+    a.cli_ok(&["federation", "block", &b.hostname, "--severity", "suspend"]);
     assert!(in_home(&a, &alice, "from B").await.is_none());
     assert_eq!(count(&a, &alice, "following_count").await, 0);
     wait::until("A no longer resolves B's people", || async {
@@ -227,39 +206,30 @@ async fn silencing_keeps_posts_out_of_public_timelines_and_suspending_removes_th
 #[tokio::test]
 async fn rules_exported_from_one_node_import_into_another_and_a_bad_line_changes_nothing() {
     let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
-    cli_ok(
-        &a,
-        &[
-            "federation",
-            "block",
-            "spam.example",
-            "--severity",
-            "suspend",
-            "--comment",
-            "Spam, mostly",
-        ],
-    );
-    cli_ok(
-        &a,
-        &[
-            "federation",
-            "block",
-            "loud.example",
-            "--severity",
-            "silence",
-            "--reject-media",
-            "--obfuscate",
-        ],
-    );
-    cli_ok(&a, &["federation", "allow", "council-b.example"]);
+    a.cli_ok(&[
+        "federation",
+        "block",
+        "spam.example",
+        "--severity",
+        "suspend",
+        "--comment",
+        "Spam, mostly",
+    ]);
+    a.cli_ok(&[
+        "federation",
+        "block",
+        "loud.example",
+        "--severity",
+        "silence",
+        "--reject-media",
+        "--obfuscate",
+    ]);
+    a.cli_ok(&["federation", "allow", "council-b.example"]);
     let dir = tempfile::tempdir().unwrap();
     let blocks = dir.path().join("blocks.csv");
     let allows = dir.path().join("allows.csv");
-    cli_ok(&a, &["federation", "export", blocks.to_str().unwrap()]);
-    cli_ok(
-        &a,
-        &["federation", "export", allows.to_str().unwrap(), "--allows"],
-    );
+    a.cli_ok(&["federation", "export", blocks.to_str().unwrap()]);
+    a.cli_ok(&["federation", "export", allows.to_str().unwrap(), "--allows"]);
     let exported = std::fs::read_to_string(&blocks).unwrap();
     assert!(
         exported.starts_with(
@@ -269,21 +239,21 @@ async fn rules_exported_from_one_node_import_into_another_and_a_bad_line_changes
     );
     assert!(exported.contains("spam.example,suspend,false,false,\"Spam, mostly\",false"));
 
-    let report = cli_ok(&b, &["federation", "import", blocks.to_str().unwrap()]);
+    let report = b.cli_ok(&["federation", "import", blocks.to_str().unwrap()]);
     assert!(
         report.starts_with("added 2, changed 0, skipped 0"),
         "{report}"
     );
-    let report = cli_ok(&b, &["federation", "import", allows.to_str().unwrap()]);
+    let report = b.cli_ok(&["federation", "import", allows.to_str().unwrap()]);
     assert!(report.starts_with("added 1,"), "{report}");
     let same = |node: &ProcessNode| {
         (
-            cli_ok(node, &["federation", "export"]),
-            cli_ok(node, &["federation", "export", "--allows"]),
+            node.cli_ok(&["federation", "export"]),
+            node.cli_ok(&["federation", "export", "--allows"]),
         )
     };
     assert_eq!(same(&a), same(&b), "the same rules result");
-    let report = cli_ok(&b, &["federation", "import", blocks.to_str().unwrap()]);
+    let report = b.cli_ok(&["federation", "import", blocks.to_str().unwrap()]);
     assert!(
         report.starts_with("added 0, changed 0, skipped 2"),
         "{report}"
@@ -307,7 +277,7 @@ async fn rules_exported_from_one_node_import_into_another_and_a_bad_line_changes
         "{error}"
     );
     assert_eq!(same(&b), before, "nothing changed");
-    let log = cli_ok(&b, &["admin", "audit-log"]);
+    let log = b.cli_ok(&["admin", "audit-log"]);
     assert!(!log.contains("new.example"), "{log}");
     assert!(log.contains("import"), "{log}");
 }
@@ -350,10 +320,7 @@ async fn a_subscribed_block_list_is_fetched_and_applied() {
         .await;
     assert_eq!(status, 202, "accepted before the subscription: {body}");
 
-    cli_ok(
-        &a,
-        &["federation", "subscribe", &list_url, "--kind", "block"],
-    );
+    a.cli_ok(&["federation", "subscribe", &list_url, "--kind", "block"]);
     let mut n = 1;
     wait::until("the listed peer is refused", || {
         n += 1;
@@ -366,15 +333,12 @@ async fn a_subscribed_block_list_is_fetched_and_applied() {
         }
     })
     .await;
-    let listing = cli_ok(&a, &["federation", "list"]);
+    let listing = a.cli_ok(&["federation", "list"]);
     assert!(listing.contains("block  spam.example suspend"), "{listing}");
     assert!(listing.contains("fetched"), "{listing}");
 
     // A local rule for the domain takes precedence over the subscribed one.
-    cli_ok(
-        &a,
-        &["federation", "block", &peer.host(), "--severity", "noop"],
-    );
+    a.cli_ok(&["federation", "block", &peer.host(), "--severity", "noop"]);
     let mut n = 100;
     wait::until("the local rule wins", || {
         n += 1;

@@ -12,16 +12,6 @@ use moot_testkit::{wait, ProcessNode};
 use reqwest::Method;
 use serde_json::json;
 
-fn cli_ok(node: &ProcessNode, args: &[&str]) -> String {
-    let out = node.cli(args);
-    assert!(
-        out.status.success(),
-        "moot {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// Sends `list` through the import form, as a browser does.
 async fn upload_list(admin: &mut WebClient, list: &str) -> WebAnswer {
     let token = admin.get("/admin/federation").await.csrf_token().unwrap();
@@ -110,14 +100,14 @@ async fn rules_set_in_the_browser_hold_at_the_border_and_imports_are_previewed()
     assert_eq!(blocked.status, 303, "{}", blocked.body);
     say("after the block").await;
     wait::until("B's delivery to A is answered", || async {
-        let table = cli_ok(&b, &["admin", "federation-status"]);
+        let table = b.cli_ok(&["admin", "federation-status"]);
         let line = table.lines().find(|l| l.starts_with(&a.hostname))?;
         (line.split_whitespace().nth(1) == Some("0")).then_some(())
     })
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(in_home(&a, &alice, "after the block").await.is_none());
-    let listed = cli_ok(&a, &["federation", "list"]);
+    let listed = a.cli_ok(&["federation", "list"]);
     assert!(
         listed.contains("allowlist") && listed.contains(&b.hostname),
         "the command line sees the page's rules: {listed}"
@@ -167,29 +157,26 @@ async fn rules_set_in_the_browser_hold_at_the_border_and_imports_are_previewed()
     assert_eq!(applied.status, 303, "{}", applied.body);
 
     // The same list through the command line on C, from the same rules.
-    cli_ok(
-        &c,
-        &[
-            "federation",
-            "block",
-            &b.hostname,
-            "--severity",
-            "suspend",
-            "--comment",
-            "Compromised",
-        ],
-    );
+    c.cli_ok(&[
+        "federation",
+        "block",
+        &b.hostname,
+        "--severity",
+        "suspend",
+        "--comment",
+        "Compromised",
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sector-blocks.csv");
     std::fs::write(&file, &list).unwrap();
-    let report = cli_ok(&c, &["federation", "import", file.to_str().unwrap()]);
+    let report = c.cli_ok(&["federation", "import", file.to_str().unwrap()]);
     assert!(
         report.starts_with("added 1, changed 1, skipped 0"),
         "{report}"
     );
     assert_eq!(
         keeper.get("/admin/federation/export/blocks.csv").await.body,
-        cli_ok(&c, &["federation", "export"]),
+        c.cli_ok(&["federation", "export"]),
         "the page's import leaves what the command line's does"
     );
 
@@ -201,7 +188,7 @@ async fn rules_set_in_the_browser_hold_at_the_border_and_imports_are_previewed()
             &[("mode", "blocklist")],
         )
         .await;
-    let log = cli_ok(&a, &["admin", "audit-log"]);
+    let log = a.cli_ok(&["admin", "audit-log"]);
     for expected in [
         "@keeper set_mode allowlist",
         "@keeper allow",

@@ -33,7 +33,21 @@ impl ApiError {
     pub fn not_found() -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "Record not found")
     }
+
+    /// A request no route of Moot's answers: said apart from a missing
+    /// record, so an app's developer sees at once what is not served.
+    pub fn no_such_endpoint(method: &str, path: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{NO_SUCH_ENDPOINT}: {method} {path}"),
+        )
+    }
 }
+
+/// The start of the answer to a request no route serves.
+pub const NO_SUCH_ENDPOINT: &str = "Moot does not serve this endpoint";
+
+impl ApiError {}
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,6 +1,6 @@
 //! `/api/v1/instance` and `/api/v2/instance`: what clients read on start.
-//! Only what is served is advertised: no push or translation yet, and no
-//! versioned API level (`api_versions.mastodon` 0).
+//! Only what is served is advertised: no translation, and no versioned
+//! API level (`api_versions.mastodon` 0).
 
 use actix_web::{get, web, HttpResponse};
 use moot_app::Context;
@@ -94,6 +94,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     let (enabled, approval) = registrations(&ctx);
     let instance = &ctx.settings.instance;
     let about = format!("{}about", ctx.settings.public_url());
+    let vapid = moot_app::push::vapid(&ctx).await?;
     Ok(HttpResponse::Ok().json(json!({
         "domain": ctx.urls.authority(),
         "title": instance.name,
@@ -114,6 +115,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
             "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),
             "translation": {"enabled": false},
+            "vapid": {"public_key": vapid.public_key()},
         },
         "registrations": {"enabled": enabled, "approval_required": approval, "message": null, "url": null},
         "contact": {"email": instance.contact_email, "account": null},

@@ -31,6 +31,7 @@ pub mod params;
 pub mod polls;
 pub mod presenter;
 pub mod profiles;
+mod push;
 pub mod rate_limits;
 pub mod reports;
 pub mod search;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::admin_domains::configure(cfg);
     crate::reports::configure(cfg);
     crate::conversations::configure(cfg);
+    crate::push::configure(cfg);
     crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);
     crate::instance::configure(cfg);

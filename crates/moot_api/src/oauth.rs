@@ -461,7 +461,8 @@ enum RedirectUris {
     Many(Vec<String>),
 }
 
-fn app_json(app: &OAuthApp, secret: Option<&str>) -> Value {
+/// `vapid_key` is the node's Web Push key (older apps read it here).
+fn app_json(app: &OAuthApp, secret: Option<&str>, vapid_key: &str) -> Value {
     let uris = app.redirect_uris();
     let mut body = json!({
         "id": app.id.to_string(),
@@ -471,8 +472,7 @@ fn app_json(app: &OAuthApp, secret: Option<&str>) -> Value {
         "redirect_uri": uris.join("\n"),
         "redirect_uris": uris,
         "client_id": app.client_id,
-        // Required by the entity, though push is not served: empty.
-        "vapid_key": "",
+        "vapid_key": vapid_key,
     });
     if let Some(secret) = secret {
         body["client_secret"] = Value::String(secret.to_owned());
@@ -504,7 +504,8 @@ async fn create_app(
         params.website.as_deref(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(app_json(&app, Some(&secret))))
+    let vapid = moot_app::push::vapid(&ctx).await?;
+    Ok(HttpResponse::Ok().json(app_json(&app, Some(&secret), &vapid.public_key())))
 }
 
 #[get("/api/v1/apps/verify_credentials")]
@@ -512,7 +513,10 @@ async fn verify_app(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpRes
     let token = crate::auth::bearer_token(&req)
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid"))?;
     match oauth::app_of_token(&ctx, &token).await? {
-        Some((app, _)) => Ok(HttpResponse::Ok().json(app_json(&app, None))),
+        Some((app, _)) => {
+            let vapid = moot_app::push::vapid(&ctx).await?;
+            Ok(HttpResponse::Ok().json(app_json(&app, None, &vapid.public_key())))
+        }
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "The access token is invalid",

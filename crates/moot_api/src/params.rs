@@ -53,6 +53,56 @@ pub async fn parse<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("Malformed form: {e}")))
 }
 
+/// Parses a body whose fields nest (`subscription[keys][auth]=…` in a
+/// form, objects in JSON) into `T`: form keys are folded into objects
+/// first, so one struct reads both.
+pub async fn parse_nested<T: DeserializeOwned>(
+    req: &HttpRequest,
+    body: &web::Bytes,
+) -> Result<T, ApiError> {
+    let value = if is_json(req) {
+        parse::<serde_json::Map<String, serde_json::Value>>(req, body)
+            .await
+            .map(serde_json::Value::Object)?
+    } else {
+        let pairs: Vec<(String, String)> = parse(req, body).await?;
+        fold_brackets(pairs)
+    };
+    serde_json::from_value(value).map_err(|e| ApiError::unprocessable(format!("{e}")))
+}
+
+/// `a[b][c]=v` pairs as `{"a": {"b": {"c": "v"}}}` (a later pair wins).
+fn fold_brackets(pairs: Vec<(String, String)>) -> serde_json::Value {
+    let mut root = serde_json::Map::new();
+    for (key, value) in pairs {
+        let mut names = key.split('[').map(|part| part.trim_end_matches(']'));
+        let Some(first) = names.next() else { continue };
+        let path: Vec<&str> = std::iter::once(first).chain(names).collect();
+        let mut here = &mut root;
+        for name in &path[..path.len() - 1] {
+            let slot = here
+                .entry(name.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if !slot.is_object() {
+                *slot = serde_json::Value::Object(Default::default());
+            }
+            here = slot.as_object_mut().expect("made an object above");
+        }
+        here.insert(path[path.len() - 1].to_owned(), value.into());
+    }
+    serde_json::Value::Object(root)
+}
+
+/// A boolean read by `flag`, for maps of flags (`data[alerts][mention]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        flag(d).map(|b| Flag(b.unwrap_or(false)))
+    }
+}
+
 /// The text fields of a multipart body (files are for the media endpoint).
 async fn multipart_fields(
     req: &HttpRequest,
@@ -163,6 +213,30 @@ pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn form_brackets_fold_into_objects() {
+        let pairs = [
+            ("subscription[endpoint]", "https://push.example/1"),
+            ("subscription[keys][auth]", "abc"),
+            ("data[alerts][mention]", "true"),
+            ("policy", "all"),
+        ];
+        let folded = super::fold_brackets(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        assert_eq!(
+            folded,
+            serde_json::json!({
+                "subscription": {"endpoint": "https://push.example/1", "keys": {"auth": "abc"}},
+                "data": {"alerts": {"mention": "true"}},
+                "policy": "all",
+            })
+        );
+    }
+
     use super::*;
 
     #[derive(Deserialize, Debug)]

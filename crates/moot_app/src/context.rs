@@ -31,6 +31,8 @@ pub struct Context {
     pub remote: crate::remote::Remote,
     /// Recent sign-in attempts (see `sign_in`).
     pub sign_in_throttle: Arc<crate::sign_in::Throttle>,
+    /// The node's Web Push key, read once (see `push::vapid`).
+    pub vapid: Arc<tokio::sync::OnceCell<Arc<crate::push::Vapid>>>,
 }
 
 impl Context {
@@ -51,6 +53,7 @@ impl Context {
             read_cache: Default::default(),
             remote: Default::default(),
             sign_in_throttle,
+            vapid: Default::default(),
         }
     }
 }

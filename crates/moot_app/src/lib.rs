@@ -39,6 +39,7 @@ pub mod pictures;
 pub mod pins;
 pub mod polls;
 pub mod profiles;
+pub mod push;
 pub mod reactions;
 pub mod read_cache;
 pub mod received_posts;

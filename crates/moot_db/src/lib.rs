@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod pins;
 pub mod polls;
 pub mod pool;
+pub mod push;
 pub mod reactions;
 pub mod received;
 pub mod reports;

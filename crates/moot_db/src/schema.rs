@@ -155,6 +155,7 @@ diesel::table! {
         public_key_pem -> Text,
         private_key_pem -> Text,
         created_at -> Timestamptz,
+        vapid_private_pem -> Nullable<Text>,
     }
 }
 

@@ -123,6 +123,7 @@ pub fn spawn(ctx: Context, shard: Shard) -> tokio::task::JoinHandle<()> {
         helpers.spawn(worker.clone().listen());
         if shard.index == 0 {
             helpers.spawn(worker.clone().prune_forever());
+            helpers.spawn(crate::push::run(worker.ctx.clone()));
         }
         worker.run().await
     })

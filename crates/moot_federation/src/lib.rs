@@ -22,6 +22,7 @@ pub mod objects;
 pub mod origin;
 pub mod pages;
 pub mod posts;
+pub mod push;
 pub mod resolve;
 pub mod signing;
 pub mod subscriptions;

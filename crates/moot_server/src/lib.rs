@@ -140,7 +140,10 @@ pub fn build_server(
                 if moot_web::wants_html(&req) {
                     moot_web::not_found_page()
                 } else {
-                    HttpResponse::from_error(ApiError::not_found())
+                    HttpResponse::from_error(ApiError::no_such_endpoint(
+                        req.method().as_str(),
+                        req.path(),
+                    ))
                 }
             }))
     })

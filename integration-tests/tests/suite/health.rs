@@ -25,10 +25,13 @@ async fn healthz_reports_503_naming_the_database_when_it_is_gone() {
 }
 
 #[tokio::test]
-async fn unknown_paths_get_a_mastodon_style_404() {
+async fn unknown_paths_get_a_404_naming_the_endpoint() {
     let node = TestNode::start().await;
     let (status, body) = node.get_json("/api/v1/does-not-exist").await;
     assert_eq!(status, 404);
-    assert_eq!(body, json!({"error": "Record not found"}));
+    assert_eq!(
+        body,
+        json!({"error": "Moot does not serve this endpoint: GET /api/v1/does-not-exist"})
+    );
     node.stop().await;
 }

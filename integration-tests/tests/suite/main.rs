@@ -49,6 +49,7 @@ mod pins;
 mod polls;
 mod post_text;
 mod profiles;
+mod push;
 mod rate_limits;
 mod read_cache;
 mod reading;

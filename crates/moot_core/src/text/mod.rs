@@ -115,6 +115,14 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_glance_reads_paragraphs_and_entities_and_cuts_long_text() {
+        let html =
+            "<p>Rents &amp; repairs</p><p>see <a href=\"https://x.example\">x</a> &lt;now&gt;</p>";
+        assert_eq!(super::glance(html, 140), "Rents & repairs see x <now>");
+        assert_eq!(super::glance("<p>ééééé</p>", 3), "ééé…");
+    }
+
     use super::*;
 
     #[test]
@@ -208,6 +216,29 @@ pub fn subject_line(source: &str, group_username: &str) -> String {
 /// The text of sanitized HTML, markup removed (entities stay escaped).
 pub fn plain_text(html: &str) -> String {
     ammonia::Builder::empty().clean(html).to_string()
+}
+
+/// A post's HTML as words for a place that shows no markup (a phone's
+/// notification): paragraphs and line breaks become spaces, entities are
+/// read back, and the result is cut at `most` characters with `…`.
+pub fn glance(html: &str, most: usize) -> String {
+    let spaced = html
+        .replace("</p>", " ")
+        .replace("<br>", " ")
+        .replace("<br/>", " ")
+        .replace("<br />", " ");
+    let text = plain_text(&spaced)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(most) {
+        None => text,
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+    }
 }
 
 /// The `#hashtags` in a local author's text, lower-cased, without `#`.

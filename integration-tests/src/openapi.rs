@@ -60,6 +60,23 @@ impl MootApi {
 }
 
 impl ApiDocument {
+    /// Every operation the document names, as (method in capitals, path
+    /// template), in the document's order.
+    pub fn operations(&self) -> Vec<(String, String)> {
+        let methods = ["get", "post", "put", "patch", "delete"];
+        self.doc["paths"]
+            .as_object()
+            .expect("the document has paths")
+            .iter()
+            .flat_map(|(path, ops)| {
+                methods
+                    .iter()
+                    .filter(|m| ops.get(**m).is_some())
+                    .map(|m| (m.to_uppercase(), path.clone()))
+            })
+            .collect()
+    }
+
     fn load(name: &'static str, base: &'static str, relative: &str) -> ApiDocument {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative);
         let text = std::fs::read_to_string(&path)

@@ -374,26 +374,29 @@ async fn familiar_followers(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// A person's featured hashtags: the topics Moot finds for them (their
-/// most used hashtags), which "who knows" searches.
+/// A person's featured hashtags: those they chose, then the topics Moot
+/// finds for them (their most used hashtags), which "who knows" searches.
 #[get("/api/v1/accounts/{id}/featured_tags")]
 async fn featured_tags(
     ctx: web::Data<Context>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let account = directory::by_id(&ctx, parse_id(&id)?).await?;
+    let chosen = moot_app::featured::tags(&ctx, &account).await?;
     let topics = moot_app::search::topics_of(&ctx, &account).await?;
-    let body: Vec<serde_json::Value> = topics
-        .iter()
-        .map(|(tag, posts)| {
-            serde_json::json!({
-                "id": tag,
-                "name": tag,
-                "url": ctx.urls.tag(tag).to_string(),
-                "statuses_count": posts.to_string(),
-                "last_status_at": null,
-            })
+    let found = topics
+        .into_iter()
+        .filter(|(tag, _)| !chosen.iter().any(|c| &c.tag == tag))
+        .map(|(tag, posts)| moot_app::model::FeaturedTag {
+            tag,
+            posts,
+            last_post_at: None,
         })
+        .collect::<Vec<_>>();
+    let body: Vec<serde_json::Value> = chosen
+        .iter()
+        .chain(&found)
+        .map(|t| presenter::featured_tag(&ctx, t))
         .collect();
     Ok(HttpResponse::Ok().json(body))
 }

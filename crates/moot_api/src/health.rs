@@ -12,6 +12,16 @@ const DATABASE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<Context>) -> HttpResponse {
+    check(&state).await
+}
+
+/// The same answer where Mastodon's probes ask.
+#[get("/health")]
+pub async fn health(state: web::Data<Context>) -> HttpResponse {
+    check(&state).await
+}
+
+async fn check(state: &Context) -> HttpResponse {
     match state.db.check(DATABASE_PROBE_TIMEOUT).await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
         Err(reason) => {

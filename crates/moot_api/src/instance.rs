@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(rules)
         .service(privacy_policy)
         .service(terms_of_service)
+        .service(terms_of_service_on)
         .service(peers)
         .service(activity)
         .service(extended_description)
@@ -110,7 +111,7 @@ async fn v2(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
             "urls": {"streaming": streaming_base(&ctx), "status": null, "about": about,
                 "privacy_policy": format!("{}privacy", ctx.settings.public_url()),
                 "terms_of_service": format!("{}terms", ctx.settings.public_url())},
-            "accounts": {"max_featured_tags": 0, "max_pinned_statuses": moot_app::pins::MAX_PINS},
+            "accounts": {"max_featured_tags": moot_app::featured::MOST_TAGS, "max_pinned_statuses": moot_app::pins::MAX_PINS},
             "statuses": statuses_configuration(&ctx),
             "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),
@@ -143,7 +144,7 @@ async fn v1(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
         "approval_required": approval,
         "invites_enabled": false,
         "configuration": {
-            "accounts": {"max_featured_tags": 0},
+            "accounts": {"max_featured_tags": moot_app::featured::MOST_TAGS},
             "statuses": statuses_configuration(&ctx),
             "media_attachments": media_configuration(&ctx),
             "polls": polls_configuration(),
@@ -186,15 +187,34 @@ async fn privacy_policy(ctx: web::Data<Context>) -> Result<HttpResponse, ApiErro
 /// The terms in force: Moot keeps one version, in force since it was saved.
 #[get("/api/v1/instance/terms_of_service")]
 async fn terms_of_service(ctx: web::Data<Context>) -> Result<HttpResponse, ApiError> {
-    let found = moot_app::node_texts::document(&ctx, moot_app::node_texts::Kind::TermsOfService)
+    Ok(HttpResponse::Ok().json(terms(&ctx, None).await?))
+}
+
+/// A version of the terms by its date: only the one in force is kept.
+#[get("/api/v1/instance/terms_of_service/{date}")]
+async fn terms_of_service_on(
+    ctx: web::Data<Context>,
+    date: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(terms(&ctx, Some(&date)).await?))
+}
+
+/// Mastodon's `TermsOfService`, if any are written (and, given a date,
+/// if it is theirs).
+async fn terms(ctx: &Context, date: Option<&str>) -> Result<Value, ApiError> {
+    let found = moot_app::node_texts::document(ctx, moot_app::node_texts::Kind::TermsOfService)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok().json(json!({
-        "effective_date": found.updated_at.date_naive().to_string(),
+    let effective_date = found.updated_at.date_naive().to_string();
+    if date.is_some_and(|d| d != effective_date) {
+        return Err(ApiError::not_found());
+    }
+    Ok(json!({
+        "effective_date": effective_date,
         "effective": true,
         "content": found.html,
         "succeeded_by": null,
-    })))
+    }))
 }
 
 /// The other nodes this one federates with (blocked ones left out).

@@ -12,6 +12,7 @@ pub mod bookmarks;
 mod conversations;
 pub mod errors;
 pub mod events;
+mod featured;
 pub mod filters;
 pub mod follow_requests;
 pub mod groups;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::admin_domains::configure(cfg);
     crate::reports::configure(cfg);
     crate::conversations::configure(cfg);
+    crate::featured::configure(cfg);
     crate::push::configure(cfg);
     crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);

@@ -19,6 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(unread_count)
         .service(requests)
         .service(requests_merged)
+        .service(requests_settle_all)
+        .service(request_one)
+        .service(request_settle)
         .service(list)
         .service(get_one)
         .service(dismiss)
@@ -160,6 +163,27 @@ async fn requests(auth: Auth) -> Result<HttpResponse, ApiError> {
 async fn requests_merged(auth: Auth) -> Result<HttpResponse, ApiError> {
     auth.require("read:notifications")?;
     Ok(HttpResponse::Ok().json(json!({ "merged": true })))
+}
+
+/// Accepting or dismissing requests by id: there are none, so nothing
+/// changes (as Mastodon answers for ids it does not hold in a batch).
+#[post("/api/v1/notifications/requests/{action:accept|dismiss}")]
+async fn requests_settle_all(auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require("write:notifications")?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// No request is ever held, so none is found.
+#[get("/api/v1/notifications/requests/{id}")]
+async fn request_one(auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require("read:notifications")?;
+    Err(ApiError::not_found())
+}
+
+#[post("/api/v1/notifications/requests/{id}/{action:accept|dismiss}")]
+async fn request_settle(auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require("write:notifications")?;
+    Err(ApiError::not_found())
 }
 
 /// Moot's policy: every notification is accepted (none is filtered or

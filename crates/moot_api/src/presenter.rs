@@ -101,6 +101,9 @@ pub struct TagEntity {
     pub url: String,
     pub history: Vec<Value>,
     pub following: bool,
+    /// Featured on the viewer's profile (when the answer says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub featuring: Option<bool>,
 }
 
 pub fn tag(ctx: &Context, name: &str) -> TagEntity {
@@ -111,7 +114,19 @@ pub fn tag(ctx: &Context, name: &str) -> TagEntity {
         url: ctx.urls.tag(name).to_string(),
         history: Vec::new(),
         following: false,
+        featuring: None,
     }
+}
+
+/// Mastodon's `FeaturedTag`.
+pub fn featured_tag(ctx: &Context, featured: &moot_app::model::FeaturedTag) -> Value {
+    json!({
+        "id": featured.tag,
+        "name": featured.tag,
+        "url": ctx.urls.tag(&featured.tag).to_string(),
+        "statuses_count": featured.posts.to_string(),
+        "last_status_at": featured.last_post_at.map(|t| t.date_naive().to_string()),
+    })
 }
 
 /// An account with its counts, as every list of accounts shows it.
@@ -628,7 +643,7 @@ pub fn relationship(id: i64, r: moot_app::follows::Relationship) -> Relationship
         requested: r.requested,
         requested_by: r.requested_by,
         domain_blocking: false,
-        endorsed: false,
+        endorsed: r.endorsed,
         note: r.note,
     }
 }

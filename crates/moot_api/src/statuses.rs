@@ -22,6 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
         .service(oembed)
         .service(many)
+        .service(quotes)
+        .service(link_timeline)
         .service(direct_timeline)
         .service(show)
         .service(edit)
@@ -234,6 +236,59 @@ async fn many(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpResponse,
         }
     }
     Ok(HttpResponse::Ok().json(present_posts(&ctx, &shown, viewer.is_some())))
+}
+
+/// The posts quoting a post, as the viewer may see them.
+#[get("/api/v1/statuses/{id}/quotes")]
+async fn quotes(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    page: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let shown = posts::quotes_of(
+        &ctx,
+        viewer.as_ref(),
+        parse_id(&id)?,
+        page.max_id(),
+        page.limit(20, 40),
+    )
+    .await?;
+    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
+    let body = present_posts(&ctx, &shown, viewer.is_some());
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &body,
+    ))
+}
+
+#[derive(Deserialize)]
+struct LinkQuery {
+    url: String,
+}
+
+/// Public posts sharing a link (`?url=`), newest first.
+#[get("/api/v1/timelines/link")]
+async fn link_timeline(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    link: web::Query<LinkQuery>,
+    page: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer(&req).await;
+    let shown = posts::linking(
+        &ctx,
+        viewer.as_ref(),
+        &link.url,
+        page.max_id(),
+        page.limit(20, 40),
+    )
+    .await?;
+    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
+    let body = present_posts(&ctx, &shown, viewer.is_some());
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &body,
+    ))
 }
 
 /// The direct posts the signed-in person wrote or is named in.

@@ -26,6 +26,8 @@ pub struct Relationship {
     pub blocked_by: bool,
     pub muting: bool,
     pub muting_notifications: bool,
+    /// The viewer features the other on their profile.
+    pub endorsed: bool,
 }
 
 /// The ActivityPub id of any account.
@@ -191,6 +193,9 @@ pub async fn relationship(
         followed_by: back.as_ref().is_some_and(|f| f.accepted),
         requested_by: back.is_some_and(|f| !f.accepted),
         note,
+        endorsed: !moot_db::featured::endorsed_among(&mut conn, viewer.id, &[other.id])
+            .await?
+            .is_empty(),
     })
 }
 

@@ -18,6 +18,7 @@ pub mod domain_policy;
 pub mod domain_subscriptions;
 pub mod error;
 pub mod events;
+pub mod featured;
 pub mod filters;
 pub mod follows;
 pub mod group_moderation;

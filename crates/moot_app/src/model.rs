@@ -5,6 +5,7 @@
 pub use moot_db::accounts::Account;
 pub use moot_db::answers::Accepted;
 pub use moot_db::domain_rules::{AllowRow, BlockRow};
+pub use moot_db::featured::FeaturedTag;
 pub use moot_db::filters::{FilteredStatus, FullFilter, Keyword};
 pub use moot_db::library::Submission as LibrarySubmission;
 pub use moot_db::lists::List;

@@ -22,6 +22,9 @@ pub struct ProfileInput {
     pub locked: Option<bool>,
     pub avatar: Option<Received>,
     pub header: Option<Received>,
+    /// Back to the default picture.
+    pub remove_avatar: bool,
+    pub remove_header: bool,
 }
 
 /// Applies `input` to `who`'s profile and tells their followers elsewhere.
@@ -53,8 +56,16 @@ pub async fn update(
         summary: input.note.as_deref().map(moot_core::text::render_markdown),
         note_source: input.note,
         manually_approves_followers: input.locked,
-        avatar_url: avatar.as_ref().map(|(_, url)| url.clone()),
-        header_url: header.as_ref().map(|(_, url)| url.clone()),
+        avatar_url: match (&avatar, input.remove_avatar) {
+            (Some((_, url)), _) => Some(Some(url.clone())),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
+        header_url: match (&header, input.remove_header) {
+            (Some((_, url)), _) => Some(Some(url.clone())),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
     };
     let mut conn = ctx.db.conn().await?;
     let updated = conn

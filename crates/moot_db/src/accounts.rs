@@ -51,8 +51,9 @@ pub struct ProfileChange {
     pub summary: Option<String>,
     pub note_source: Option<String>,
     pub manually_approves_followers: Option<bool>,
-    pub avatar_url: Option<String>,
-    pub header_url: Option<String>,
+    /// `Some(None)` removes the picture.
+    pub avatar_url: Option<Option<String>>,
+    pub header_url: Option<Option<String>>,
 }
 
 /// Applies `change` to a local account; returns it as it now is.

@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod domain_rules;
 pub mod embedded;
 pub mod events;
+pub mod featured;
 pub mod filters;
 pub mod follows;
 pub mod groups;

@@ -496,6 +496,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_endorsements (account_id, target_id) {
+        account_id -> Int8,
+        target_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     status_tags (status_id, tag) {
         status_id -> Int8,
         tag -> Text,
@@ -844,4 +852,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     polls,
     poll_votes,
     accepted_answers,
+    account_endorsements,
 );

@@ -851,3 +851,47 @@ pub(crate) const THREAD_UP: &str = "WITH RECURSIVE up(id, parent, depth) AS (
      UNION ALL
      SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
      JOIN up ON s.id = up.parent WHERE up.depth < 200)";
+
+/// The posts quoting the post `uri`, newest first, before `max_id`.
+pub async fn quoting(
+    conn: &mut AsyncPgConnection,
+    uri: &str,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let mut query = statuses::table
+        .filter(statuses::quote_ap_id.eq(uri))
+        .filter(statuses::deleted_at.is_null())
+        .select(statuses::id)
+        .order(statuses::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(max_id) = max_id {
+        query = query.filter(statuses::id.lt(max_id));
+    }
+    query.load(conn).await
+}
+
+/// The public posts whose link preview is `url`, newest first, before
+/// `max_id`.
+pub async fn linking(
+    conn: &mut AsyncPgConnection,
+    url: &str,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    use crate::schema::status_cards;
+    let mut query = statuses::table
+        .inner_join(status_cards::table.on(status_cards::status_id.eq(statuses::id)))
+        .filter(status_cards::url.eq(url))
+        .filter(statuses::visibility.eq("public"))
+        .filter(statuses::deleted_at.is_null())
+        .select(statuses::id)
+        .order(statuses::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(max_id) = max_id {
+        query = query.filter(statuses::id.lt(max_id));
+    }
+    query.load(conn).await
+}

@@ -13,7 +13,8 @@ use moot_api::errors::{payload_error, ApiError};
 
 /// Registers every route; shared by the real server and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(moot_api::health::healthz);
+    cfg.service(moot_api::health::healthz)
+        .service(moot_api::health::health);
     // Calendar feeds before the actors' paths, which would take them.
     moot_api::events::configure_calendars(cfg);
     moot_web::configure_object_pages(cfg);

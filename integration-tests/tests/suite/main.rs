@@ -7,6 +7,7 @@
 mod accounts;
 mod admin_routes;
 mod answers;
+mod api_coverage;
 mod api_document;
 mod api_schema;
 mod blocks;
@@ -20,6 +21,7 @@ mod discovery;
 mod domain_admin;
 mod edits;
 mod events;
+mod featured;
 mod federation;
 mod federation_policy;
 mod filters;

@@ -319,3 +319,53 @@ pub async fn visible(
     let (status, author) = crate::statuses::get_visible(ctx, viewer, id).await?;
     post(ctx, viewer, status, author).await
 }
+
+/// The posts quoting the post `id` that `viewer` may see, newest first.
+/// NotFound unless `viewer` may see the quoted post itself.
+pub async fn quotes_of(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PostView>, AppError> {
+    let (status, _) = crate::statuses::get_visible(ctx, viewer, id).await?;
+    let uri = crate::statuses::status_uri(ctx, &status)?;
+    let ids = {
+        let mut conn = ctx.db.conn().await?;
+        moot_db::statuses::quoting(&mut conn, uri.as_str(), max_id, limit).await?
+    };
+    visible_of(ctx, viewer, ids).await
+}
+
+/// The public posts sharing the link `url` (Mastodon's link timeline).
+pub async fn linking(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    url: &str,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PostView>, AppError> {
+    let ids = {
+        let mut conn = ctx.db.conn().await?;
+        moot_db::statuses::linking(&mut conn, url, max_id, limit).await?
+    };
+    visible_of(ctx, viewer, ids).await
+}
+
+/// Those of the posts `ids` that `viewer` may see, in order.
+async fn visible_of(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    ids: Vec<i64>,
+) -> Result<Vec<PostView>, AppError> {
+    let mut shown = Vec::new();
+    for id in ids {
+        match visible(ctx, viewer, id).await {
+            Ok(post) => shown.push(post),
+            Err(AppError::NotFound | AppError::Forbidden(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(shown)
+}

@@ -1,0 +1,2 @@
+DROP TABLE account_endorsements;
+DROP TABLE featured_tags;

@@ -9,7 +9,70 @@ use crate::errors::ApiError;
 use crate::params::parse_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(block).service(mute).service(lists);
+    cfg.service(block).service(mute).service(lists).service(
+        web::resource("/api/v1/domain_blocks")
+            .route(web::get().to(blocked_domains))
+            .route(web::post().to(block_domain))
+            .route(web::delete().to(unblock_domain)),
+    );
+}
+
+/// A page of the domains the signed-in person hides, as plain names.
+async fn blocked_domains(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    page: web::Query<crate::pagination::Page>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("read:blocks")?;
+    let found =
+        blocks::blocked_domains(&ctx, &session.account, page.max_id(), page.limit(100, 200))
+            .await?;
+    let cursors: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    let names: Vec<&str> = found.iter().map(|(_, d)| d.as_str()).collect();
+    Ok(crate::pagination::page_response(
+        &ctx, &req, &cursors, &names,
+    ))
+}
+
+#[derive(Deserialize)]
+struct DomainParams {
+    domain: String,
+}
+
+/// The domain from the body, or (as some apps send it) the query.
+async fn domain_param(req: &HttpRequest, body: &web::Bytes) -> Result<String, ApiError> {
+    if body.is_empty() {
+        let query = web::Query::<DomainParams>::from_query(req.query_string())
+            .map_err(|_| ApiError::unprocessable("domain is missing"))?;
+        return Ok(query.into_inner().domain);
+    }
+    let params: DomainParams = crate::params::parse(req, body).await?;
+    Ok(params.domain)
+}
+
+async fn block_domain(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:blocks")?;
+    let domain = domain_param(&req, &body).await?;
+    blocks::block_domain(&ctx, &session.account, &domain).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
+}
+
+async fn unblock_domain(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:blocks")?;
+    let domain = domain_param(&req, &body).await?;
+    blocks::unblock_domain(&ctx, &session.account, &domain).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }
 
 /// The relationship after a change, as Mastodon answers.

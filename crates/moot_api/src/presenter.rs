@@ -642,7 +642,7 @@ pub fn relationship(id: i64, r: moot_app::follows::Relationship) -> Relationship
         muting_notifications: r.muting_notifications,
         requested: r.requested,
         requested_by: r.requested_by,
-        domain_blocking: false,
+        domain_blocking: r.domain_blocking,
         endorsed: r.endorsed,
         note: r.note,
     }

@@ -238,6 +238,18 @@ async fn many(ctx: web::Data<Context>, req: HttpRequest) -> Result<HttpResponse,
     Ok(HttpResponse::Ok().json(present_posts(&ctx, &shown, viewer.is_some())))
 }
 
+/// A page of posts, each its own cursor, with `Link` headers.
+fn posts_page(
+    ctx: &Context,
+    req: &HttpRequest,
+    shown: &[PostView],
+    signed_in: bool,
+) -> HttpResponse {
+    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
+    let body = present_posts(ctx, shown, signed_in);
+    crate::pagination::page_response(ctx, req, &cursors, &body)
+}
+
 /// The posts quoting a post, as the viewer may see them.
 #[get("/api/v1/statuses/{id}/quotes")]
 async fn quotes(
@@ -255,11 +267,7 @@ async fn quotes(
         page.limit(20, 40),
     )
     .await?;
-    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
-    let body = present_posts(&ctx, &shown, viewer.is_some());
-    Ok(crate::pagination::page_response(
-        &ctx, &req, &cursors, &body,
-    ))
+    Ok(posts_page(&ctx, &req, &shown, viewer.is_some()))
 }
 
 #[derive(Deserialize)]
@@ -284,11 +292,7 @@ async fn link_timeline(
         page.limit(20, 40),
     )
     .await?;
-    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
-    let body = present_posts(&ctx, &shown, viewer.is_some());
-    Ok(crate::pagination::page_response(
-        &ctx, &req, &cursors, &body,
-    ))
+    Ok(posts_page(&ctx, &req, &shown, viewer.is_some()))
 }
 
 /// The direct posts the signed-in person wrote or is named in.
@@ -307,11 +311,7 @@ async fn direct_timeline(
         page.limit(20, 40),
     )
     .await?;
-    let cursors: Vec<i64> = shown.iter().map(|p| p.status.id).collect();
-    let body = present_posts(&ctx, &shown, true);
-    Ok(crate::pagination::page_response(
-        &ctx, &req, &cursors, &body,
-    ))
+    Ok(posts_page(&ctx, &req, &shown, true))
 }
 
 #[get("/api/v1/statuses/{id}")]

@@ -192,3 +192,40 @@ pub async fn page(
     drop(conn);
     crate::views::timelines::account_page(ctx, found).await
 }
+
+/// `who` hides every account of `raw` (a domain) from themself: their
+/// posts and notifications, and their follows of `who`, which end (as
+/// Mastodon's domain blocks for people do). Their own node is not one
+/// to hide.
+pub async fn block_domain(ctx: &Context, who: &Account, raw: &str) -> Result<(), AppError> {
+    let domain = crate::domain_policy::parse_domain(raw)?;
+    if domain == ctx.urls.authority() {
+        return Err(AppError::invalid("domain", "is this node's own"));
+    }
+    let followers = {
+        let mut conn = ctx.db.conn().await?;
+        queries::block_domain(&mut conn, who.id, &domain).await?;
+        queries::followers_on(&mut conn, who.id, &domain).await?
+    };
+    for follower in followers {
+        crate::follows::remove_follower(ctx, who, follower).await?;
+    }
+    Ok(())
+}
+
+pub async fn unblock_domain(ctx: &Context, who: &Account, raw: &str) -> Result<(), AppError> {
+    let domain = crate::domain_policy::parse_domain(raw)?;
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::unblock_domain(&mut conn, who.id, &domain).await?)
+}
+
+/// A page of the domains `who` hides, newest first: (cursor, domain).
+pub async fn blocked_domains(
+    ctx: &Context,
+    who: &Account,
+    max_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(queries::blocked_domains(&mut conn, who.id, max_id, limit).await?)
+}

@@ -28,6 +28,8 @@ pub struct Relationship {
     pub muting_notifications: bool,
     /// The viewer features the other on their profile.
     pub endorsed: bool,
+    /// The viewer hides the other's whole node.
+    pub domain_blocking: bool,
 }
 
 /// The ActivityPub id of any account.
@@ -196,6 +198,10 @@ pub async fn relationship(
         endorsed: !moot_db::featured::endorsed_among(&mut conn, viewer.id, &[other.id])
             .await?
             .is_empty(),
+        domain_blocking: match &other.domain {
+            Some(domain) => moot_db::blocks::hides_domain(&mut conn, viewer.id, domain).await?,
+            None => false,
+        },
     })
 }
 

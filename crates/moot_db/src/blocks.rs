@@ -197,3 +197,94 @@ pub async fn blocking_among(
         .load(conn)
         .await
 }
+
+/// Hides `domain` from `account_id`; false if it was hidden already.
+pub async fn block_domain(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    domain: &str,
+) -> QueryResult<bool> {
+    diesel::sql_query(
+        "INSERT INTO account_domain_blocks (account_id, domain) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(account_id)
+    .bind::<diesel::sql_types::Text, _>(domain)
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+pub async fn unblock_domain(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    domain: &str,
+) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM account_domain_blocks WHERE account_id = $1 AND domain = $2")
+        .bind::<diesel::sql_types::BigInt, _>(account_id)
+        .bind::<diesel::sql_types::Text, _>(domain)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A page of the domains `account_id` hides, newest first: (cursor, domain).
+pub async fn blocked_domains(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    max_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        domain: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT id, domain FROM account_domain_blocks
+          WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(account_id)
+    .bind::<diesel::sql_types::BigInt, _>(max_id.unwrap_or(i64::MAX))
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.domain)).collect())
+}
+
+/// Whether `account_id` hides `domain`.
+pub async fn hides_domain(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    domain: &str,
+) -> QueryResult<bool> {
+    diesel::select(
+        diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "EXISTS (SELECT 1 FROM account_domain_blocks WHERE account_id = ",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(account_id)
+        .sql(" AND domain = ")
+        .bind::<diesel::sql_types::Text, _>(domain)
+        .sql(")"),
+    )
+    .get_result(conn)
+    .await
+}
+
+/// The ids of `account_id`'s followers on `domain`.
+pub async fn followers_on(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    domain: &str,
+) -> QueryResult<Vec<i64>> {
+    use crate::schema::follows;
+    follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(account_id))
+        .filter(accounts::domain.eq(domain))
+        .select(follows::follower_id)
+        .load(conn)
+        .await
+}

@@ -68,6 +68,12 @@ pub async fn list(
     let mut query = notifications::table
         .inner_join(accounts::table.on(accounts::id.eq(notifications::from_account_id)))
         .filter(notifications::account_id.eq(account_id))
+        // Nodes the person hides from themself: even what came before.
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "NOT EXISTS (SELECT 1 FROM account_domain_blocks b
+                          WHERE b.account_id = notifications.account_id
+                            AND b.domain = accounts.domain)",
+        ))
         .order(notifications::id.desc())
         .limit(page.limit)
         .select((Notification::as_select(), Account::as_select()))

@@ -229,3 +229,95 @@ async fn blocks_cross_to_other_nodes_and_back() {
         false
     );
 }
+
+/// A mention of jo from `actor` on the peer, as a Create to jo.
+fn mention(peer: &FakePeer, actor: &str, n: u32, jo_uri: &str) -> Value {
+    let note = format!("{}/notes/{actor}-{n}", peer.base_url);
+    json!({"id": format!("{note}/activity"), "type": "Create", "actor": peer.actor(actor),
+           "to": [jo_uri],
+           "object": {"id": note, "type": "Note", "attributedTo": peer.actor(actor),
+                      "content": format!("<p>Hello {n}</p>"), "to": [jo_uri],
+                      "tag": [{"type": "Mention", "href": jo_uri}]}})
+}
+
+#[tokio::test]
+async fn a_person_hides_a_whole_node_from_themself() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    let peer = FakePeer::start().await;
+    let troll = peer.add_actor("troll");
+    peer.add_actor("friend");
+    let (inbox, jo_uri) = (node.url("/inbox"), node.url("/users/jo"));
+    let follow = json!({"id": format!("{}/follows/1", peer.base_url), "type": "Follow",
+                        "actor": troll, "object": jo_uri});
+    assert_eq!(peer.post_signed("troll", &inbox, &follow).await.0, 202);
+    assert_eq!(
+        peer.post_signed("friend", &inbox, &mention(&peer, "friend", 1, &jo_uri))
+            .await
+            .0,
+        202
+    );
+    assert_eq!(
+        notification_count(&node, &jo).await,
+        2,
+        "a follow and a mention"
+    );
+
+    let (status, _) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/domain_blocks",
+            &jo,
+            json!({"domain": peer.host()}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, listed) = node.api(Method::GET, "/api/v1/domain_blocks", &jo).await;
+    MastodonApi::get().assert_valid("GET", "/api/v1/domain_blocks", 200, &listed);
+    assert_eq!(listed, json!([peer.host()]));
+
+    // What came from there is hidden, what comes now is not told, and the
+    // follower from there is gone (their node told so).
+    assert_eq!(notification_count(&node, &jo).await, 0);
+    peer.post_signed("friend", &inbox, &mention(&peer, "friend", 2, &jo_uri))
+        .await;
+    assert_eq!(notification_count(&node, &jo).await, 0);
+    let troll_id = id_of(&node, &jo, &format!("troll@{}", peer.host())).await;
+    let (_, rel) = node
+        .api(
+            Method::GET,
+            &format!("/api/v1/accounts/relationships?id[]={troll_id}"),
+            &jo,
+        )
+        .await;
+    assert_eq!(rel[0]["domain_blocking"], true, "{rel}");
+    assert_eq!(rel[0]["followed_by"], false, "{rel}");
+    wait::until("the peer hears the follow is rejected", || async {
+        peer.received().into_iter().find(|a| a["type"] == "Reject")
+    })
+    .await;
+
+    // Refusals: not a domain; this node itself.
+    for bad in ["not a domain", node.settings.server.hostname.as_str()] {
+        let (status, _) = node
+            .api_json(
+                Method::POST,
+                "/api/v1/domain_blocks",
+                &jo,
+                json!({"domain": bad}),
+            )
+            .await;
+        assert_eq!(status, 422, "{bad}");
+    }
+
+    let (status, _) = node
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/domain_blocks?domain={}", peer.host()),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200);
+    // What came before shows again; what came while hidden was never told.
+    assert_eq!(notification_count(&node, &jo).await, 2);
+}

@@ -51,11 +51,13 @@ struct JsonKeyword {
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
-fn some_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Value>>, D::Error> {
+pub(crate) fn some_or_null<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<Value>>, D::Error> {
     Ok(Some(Option::deserialize(d)?))
 }
 
-fn seconds(raw: Option<Option<Value>>) -> Result<Option<Option<i64>>, ApiError> {
+pub(crate) fn seconds(raw: Option<Option<Value>>) -> Result<Option<Option<i64>>, ApiError> {
     let bad =
         || ApiError::unprocessable("Validation failed: expires_in must be a number of seconds");
     Ok(match raw {

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod events;
 mod featured;
 pub mod filters;
+mod filters_v1;
 pub mod follow_requests;
 pub mod groups;
 pub mod health;
@@ -67,6 +68,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::reports::configure(cfg);
     crate::conversations::configure(cfg);
     crate::featured::configure(cfg);
+    crate::filters_v1::configure(cfg);
     crate::push::configure(cfg);
     crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);

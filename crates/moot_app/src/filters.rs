@@ -278,3 +278,114 @@ mod tests {
         assert!(!contains("anything", "", false));
     }
 }
+
+/// Filters v1, as older apps use them: each keyword is a filter of its own
+/// (`phrase`), its filter's context, expiry and action shared; a v1 filter
+/// made here is a v2 filter titled by its phrase with that one keyword.
+/// `irreversible` is the `hide` action.
+pub struct V1Input {
+    pub phrase: Option<String>,
+    pub context: Option<Vec<String>>,
+    pub irreversible: Option<bool>,
+    pub whole_word: Option<bool>,
+    pub expires_in: Option<Option<i64>>,
+}
+
+/// One keyword with its filter: a v1 filter.
+pub struct V1Filter {
+    pub keyword: queries::Keyword,
+    pub filter: queries::Filter,
+}
+
+fn v1_action(irreversible: Option<bool>) -> Option<String> {
+    irreversible.map(|hide| if hide { "hide" } else { "warn" }.to_owned())
+}
+
+/// Every keyword of `owner`'s filters, as v1 filters.
+pub async fn all_v1(ctx: &Context, owner: &Account) -> Result<Vec<V1Filter>, AppError> {
+    Ok(all(ctx, owner)
+        .await?
+        .into_iter()
+        .flat_map(|full| {
+            let filter = full.filter;
+            full.keywords.into_iter().map(move |keyword| V1Filter {
+                keyword,
+                filter: filter.clone(),
+            })
+        })
+        .collect())
+}
+
+/// `owner`'s v1 filter `id` (a keyword's id).
+pub async fn owned_v1(ctx: &Context, owner: &Account, id: i64) -> Result<V1Filter, AppError> {
+    let keyword = owned_keyword(ctx, owner, id).await?;
+    let filter = owned(ctx, owner, keyword.filter_id).await?.filter;
+    Ok(V1Filter { keyword, filter })
+}
+
+pub async fn create_v1(
+    ctx: &Context,
+    owner: &Account,
+    input: V1Input,
+) -> Result<V1Filter, AppError> {
+    let phrase = input
+        .phrase
+        .ok_or_else(|| AppError::invalid("phrase", "is required"))?;
+    let made = create(
+        ctx,
+        owner,
+        FilterInput {
+            title: Some(phrase.clone()),
+            context: input.context,
+            action: v1_action(input.irreversible),
+            expires_in: input.expires_in,
+            keywords: vec![(phrase, input.whole_word.unwrap_or(true))],
+        },
+    )
+    .await?;
+    let keyword = made.keywords.into_iter().next().ok_or(AppError::NotFound)?;
+    Ok(V1Filter {
+        keyword,
+        filter: made.filter,
+    })
+}
+
+/// Changes a v1 filter: its phrase and whole-word flag, and its filter's
+/// context, action and expiry.
+pub async fn change_v1(
+    ctx: &Context,
+    owner: &Account,
+    id: i64,
+    input: V1Input,
+) -> Result<V1Filter, AppError> {
+    let found = owned_v1(ctx, owner, id).await?;
+    if input.phrase.is_some() || input.whole_word.is_some() {
+        let phrase = input.phrase.clone().unwrap_or(found.keyword.keyword);
+        change_keyword(ctx, owner, id, &phrase, input.whole_word).await?;
+    }
+    change(
+        ctx,
+        owner,
+        found.filter.id,
+        FilterInput {
+            title: None,
+            context: input.context,
+            action: v1_action(input.irreversible),
+            expires_in: input.expires_in,
+            keywords: Vec::new(),
+        },
+    )
+    .await?;
+    owned_v1(ctx, owner, id).await
+}
+
+/// Removes a v1 filter; its filter goes too when nothing else is in it.
+pub async fn remove_v1(ctx: &Context, owner: &Account, id: i64) -> Result<(), AppError> {
+    let found = owned_v1(ctx, owner, id).await?;
+    remove_keyword(ctx, owner, id).await?;
+    let rest = owned(ctx, owner, found.filter.id).await?;
+    if rest.keywords.is_empty() && rest.statuses.is_empty() {
+        delete(ctx, owner, found.filter.id).await?;
+    }
+    Ok(())
+}

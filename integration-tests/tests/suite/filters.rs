@@ -153,3 +153,69 @@ async fn filters_warn_hide_and_keep_to_their_contexts() {
     assert_eq!(status, 200);
     assert_eq!(home(&node, &jo).await.len(), 4, "the hidden post is back");
 }
+
+/// Older apps' filters v1: each is one keyword of a v2 filter; an
+/// `irreversible` one hides, and removing it removes its filter.
+#[tokio::test]
+async fn filters_v1_are_keywords_of_v2_filters() {
+    let node = TestNode::start().await;
+    let api = MastodonApi::get();
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    node.follow_local(&jo, "sam").await;
+    node.post(&sam, "Budget spreadsheet attached").await;
+    node.post(&sam, "Damp survey done").await;
+
+    // A form, as older apps send it.
+    let made = reqwest::Client::new()
+        .post(node.url("/api/v1/filters"))
+        .bearer_auth(&jo)
+        .form(&[
+            ("phrase", "spreadsheet"),
+            ("context[]", "home"),
+            ("irreversible", "true"),
+            ("whole_word", "false"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 200);
+    let made: Value = made.json().await.unwrap();
+    api.assert_valid("POST", "/api/v1/filters", 200, &made);
+    assert_eq!(made["irreversible"], true);
+    let texts: Vec<String> = home(&node, &jo)
+        .await
+        .iter()
+        .map(|p| p["content"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(texts.len(), 1, "the matching post is hidden: {texts:?}");
+
+    let (_, v2) = node.api(Method::GET, "/api/v2/filters", &jo).await;
+    assert_eq!(v2[0]["title"], "spreadsheet");
+    assert_eq!(v2[0]["filter_action"], "hide");
+
+    let path = format!("/api/v1/filters/{}", made["id"].as_str().unwrap());
+    let (status, changed) = node
+        .api_json(
+            Method::PUT,
+            &path,
+            &jo,
+            json!({"phrase": "damp", "context": ["home", "public"], "irreversible": false}),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    api.assert_valid("PUT", "/api/v1/filters/{id}", 200, &changed);
+    assert_eq!(changed["phrase"], "damp");
+    assert_eq!(changed["context"], json!(["home", "public"]));
+    let (_, listed) = node.api(Method::GET, "/api/v1/filters", &jo).await;
+    // The document gives this list as one V1Filter (Mastodon answers a
+    // list of them): each item is checked.
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    api.assert_entity("V1Filter", &listed[0]);
+
+    let (status, _) = node.api(Method::DELETE, &path, &jo).await;
+    assert_eq!(status, 200);
+    let (_, v2) = node.api(Method::GET, "/api/v2/filters", &jo).await;
+    assert_eq!(v2, json!([]));
+    assert_eq!(node.api(Method::GET, &path, &jo).await.0, 404);
+}

@@ -265,20 +265,6 @@ fn contains(text: &str, keyword: &str, whole_word: bool) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::contains;
-
-    #[test]
-    fn whole_words_and_parts() {
-        assert!(contains("road closed today", "closed", true));
-        assert!(!contains("road closedown", "closed", true));
-        assert!(contains("road closedown", "closed", false));
-        assert!(contains("(closed)", "closed", true));
-        assert!(!contains("anything", "", false));
-    }
-}
-
 /// Filters v1, as older apps use them: each keyword is a filter of its own
 /// (`phrase`), its filter's context, expiry and action shared; a v1 filter
 /// made here is a v2 filter titled by its phrase with that one keyword.
@@ -388,4 +374,18 @@ pub async fn remove_v1(ctx: &Context, owner: &Account, id: i64) -> Result<(), Ap
         delete(ctx, owner, found.filter.id).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains;
+
+    #[test]
+    fn whole_words_and_parts() {
+        assert!(contains("road closed today", "closed", true));
+        assert!(!contains("road closedown", "closed", true));
+        assert!(contains("road closedown", "closed", false));
+        assert!(contains("(closed)", "closed", true));
+        assert!(!contains("anything", "", false));
+    }
 }

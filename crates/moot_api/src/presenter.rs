@@ -373,7 +373,7 @@ pub fn status(ctx: &Context, post: &PostView, signed_in: bool) -> StatusEntity {
         application: None,
         favourited: stats.favourited,
         reblogged: stats.reblogged,
-        muted: false,
+        muted: stats.muted,
         bookmarked: stats.bookmarked,
         pinned: stats.pinned,
         filtered: post

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(oembed)
         .service(many)
         .service(quotes)
+        .service(mute)
         .service(link_timeline)
         .service(direct_timeline)
         .service(show)
@@ -435,6 +436,21 @@ async fn pin(
     } else {
         moot_app::pins::unpin(&ctx, &session.account, id).await?
     };
+    answer_with(&ctx, status, &session.account).await
+}
+
+/// Muting a conversation: no notifications from its thread.
+#[post("/api/v1/statuses/{id}/{action:mute|unmute}")]
+async fn mute(
+    ctx: web::Data<Context>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let session = auth.require("write:mutes")?;
+    let (id, action) = path.into_inner();
+    let status =
+        moot_app::statuses::mute_thread(&ctx, &session.account, parse_id(&id)?, action == "mute")
+            .await?;
     answer_with(&ctx, status, &session.account).await
 }
 

@@ -73,6 +73,20 @@ fn check_input(ctx: &Context, input: &PostInput) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Mutes (or unmutes) for `who` the conversation post `id` is in, which
+/// they must be able to see: no notifications from it while muted.
+pub async fn mute_thread(
+    ctx: &Context,
+    who: &Account,
+    id: i64,
+    mute: bool,
+) -> Result<Status, AppError> {
+    let (status, _) = get_visible(ctx, Some(who), id).await?;
+    let mut conn = ctx.db.conn().await?;
+    moot_db::statuses::mute_thread(&mut conn, who.id, status.id, mute).await?;
+    Ok(status)
+}
+
 /// The ActivityPub id of any post.
 pub fn status_uri(ctx: &Context, status: &Status) -> Result<Url, AppError> {
     match &status.ap_id {

@@ -39,6 +39,7 @@ pub async fn add(
          WHERE a.id = ANY($1) AND a.domain IS NULL AND a.id <> $3
            AND NOT EXISTS (SELECT 1 FROM hidden_accounts h
                             WHERE h.account_id = a.id AND h.target_id = $3 AND h.notifications)
+           AND ($4 IS NULL OR NOT thread_muted(a.id, $4))
          ON CONFLICT DO NOTHING",
     )
     .bind::<Array<BigInt>, _>(recipients)

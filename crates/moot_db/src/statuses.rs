@@ -513,6 +513,9 @@ pub struct Stats {
     /// Whether files are attached to it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub has_media: bool,
+    /// Whether the viewer muted its thread.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub muted: bool,
     /// Whether the viewer, its author, pinned it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub pinned: bool,
@@ -546,6 +549,7 @@ pub async fn stats_of(
             EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = s.id
                        AND k.account_id = $2) AS bookmarked,
             EXISTS (SELECT 1 FROM media_attachments f WHERE f.status_id = s.id) AS has_media,
+            ($2 IS NOT NULL AND thread_muted($2, s.id)) AS muted,
             EXISTS (SELECT 1 FROM status_pins n WHERE n.status_id = s.id
                        AND n.account_id = $2 AND s.account_id = $2) AS pinned,
             ARRAY(SELECT t.tag FROM status_tags t WHERE t.status_id = s.id ORDER BY t.tag) AS tags,
@@ -894,4 +898,28 @@ pub async fn linking(
         query = query.filter(statuses::id.lt(max_id));
     }
     query.load(conn).await
+}
+
+/// Mutes (or unmutes) for `account_id` the thread post `id` is in.
+pub async fn mute_thread(
+    conn: &mut AsyncPgConnection,
+    account_id: i64,
+    id: i64,
+    mute: bool,
+) -> QueryResult<()> {
+    let root = "(SELECT id FROM up ORDER BY depth DESC LIMIT 1)";
+    let sql = if mute {
+        format!(
+            "{THREAD_UP} INSERT INTO thread_mutes (account_id, root_id)
+             SELECT $2, {root} ON CONFLICT DO NOTHING"
+        )
+    } else {
+        format!("{THREAD_UP} DELETE FROM thread_mutes WHERE account_id = $2 AND root_id = {root}")
+    };
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(id)
+        .bind::<BigInt, _>(account_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

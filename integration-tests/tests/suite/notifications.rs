@@ -166,3 +166,78 @@ async fn follows_mentions_and_favourites_notify_once_and_can_be_dismissed() {
     let (_, cleared) = node.api(Method::GET, "/api/v1/notifications", &jo).await;
     assert_eq!(cleared, json!([]));
 }
+
+/// A muted conversation tells nothing more, wherever in the thread it was
+/// muted from; unmuted, it tells again.
+#[tokio::test]
+async fn a_muted_conversation_stops_notifying() {
+    let node = moot_testkit::TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    let sam = node.create_user("sam", "read write follow").await;
+    let kim = node.create_user("kim", "read write follow").await;
+    let start = node.post(&jo, "Who has a damp survey template?").await;
+    let reply = |token: &str, to: &str, text: &str| {
+        let (token, to, text) = (token.to_owned(), to.to_owned(), text.to_owned());
+        let node = &node;
+        async move {
+            let (status, body) = node
+                .api_json(
+                    reqwest::Method::POST,
+                    "/api/v1/statuses",
+                    &token,
+                    serde_json::json!({"status": text, "in_reply_to_id": to}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let count = || async {
+        let (_, list) = node
+            .api(
+                reqwest::Method::GET,
+                "/api/v1/notifications?types[]=mention",
+                &jo,
+            )
+            .await;
+        list.as_array().unwrap().len()
+    };
+    let first = reply(&sam, start["id"].as_str().unwrap(), "@jo here is ours").await;
+    assert_eq!(count().await, 1);
+
+    // Muted from a reply: the whole thread is muted.
+    let (status, muted) = node
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/statuses/{first}/mute"),
+            &jo,
+        )
+        .await;
+    assert_eq!(status, 200, "{muted}");
+    moot_testkit::openapi::MastodonApi::get().assert_valid(
+        "POST",
+        "/api/v1/statuses/{id}/mute",
+        200,
+        &muted,
+    );
+    assert_eq!(muted["muted"], true);
+    let (_, original) = node
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{}", start["id"].as_str().unwrap()),
+            &jo,
+        )
+        .await;
+    assert_eq!(original["muted"], true);
+    reply(&kim, &first, "@jo and ours").await;
+    assert_eq!(count().await, 1, "nothing told from a muted thread");
+
+    node.api(
+        reqwest::Method::POST,
+        &format!("/api/v1/statuses/{first}/unmute"),
+        &jo,
+    )
+    .await;
+    reply(&kim, &first, "@jo one more").await;
+    assert_eq!(count().await, 2);
+}

@@ -1,0 +1,2 @@
+DROP FUNCTION thread_muted(BIGINT, BIGINT);
+DROP TABLE thread_mutes;

@@ -129,6 +129,30 @@ pub fn featured_tag(ctx: &Context, featured: &moot_app::model::FeaturedTag) -> V
     })
 }
 
+/// A group's profile tells apps' users how many are in it and how to post
+/// to it (a mention of the group in a post, as Lemmy and Mastodon users do).
+fn group_fields(ctx: &Context, account: &Account, members: i64) -> Vec<Value> {
+    if account.actor_type != "Group" || account.suspended_at.is_some() {
+        return Vec::new();
+    }
+    let domain = account
+        .domain
+        .clone()
+        .unwrap_or_else(|| ctx.urls.authority());
+    let field =
+        |name: &str, value: String| json!({"name": name, "value": value, "verified_at": null});
+    vec![
+        field("Members", members.to_string()),
+        field(
+            "To post here",
+            format!(
+                "Mention @{}@{domain} in a post",
+                moot_core::text::escape(&account.username)
+            ),
+        ),
+    ]
+}
+
 /// An account with its counts, as every list of accounts shows it.
 pub fn account_view(ctx: &Context, view: &AccountView) -> AccountEntity {
     account(
@@ -178,7 +202,7 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
         statuses_count: counts.2,
         last_status_at: None,
         emojis: Vec::new(),
-        fields: Vec::new(),
+        fields: group_fields(ctx, account, counts.0),
         source: None,
         role: None,
         suspended: suspended.then_some(true),

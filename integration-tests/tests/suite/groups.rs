@@ -367,3 +367,30 @@ async fn a_group_is_run_through_moots_own_api() {
     assert_eq!(status, 200);
     assert_eq!(doc["servers"][0]["url"], "/api/moot/v1");
 }
+
+/// In a fediverse app a group's profile says how many are in it and how
+/// to post to it.
+#[tokio::test]
+async fn a_groups_profile_in_apps_says_its_members_and_how_to_post() {
+    let node = TestNode::start().await;
+    let jo = node.create_user("jo", "read write follow").await;
+    node.create_group("housing", "jo", moot_app::groups::MembershipMode::Open)
+        .await;
+    let (_, group) = node
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=housing", &jo)
+        .await;
+    moot_testkit::openapi::MastodonApi::get().assert_entity("Account", &group);
+    assert_eq!(group["group"], true);
+    let fields = group["fields"].as_array().unwrap();
+    assert_eq!(fields[0]["name"], "Members");
+    assert_eq!(fields[0]["value"], group["followers_count"].to_string());
+    assert_eq!(
+        fields[1]["value"],
+        format!("Mention @{} in a post", node.handle("housing"))
+    );
+    // People have no such fields.
+    let (_, person) = node
+        .api(Method::GET, "/api/v1/accounts/lookup?acct=jo", &jo)
+        .await;
+    assert_eq!(person["fields"], json!([]));
+}

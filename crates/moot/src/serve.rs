@@ -37,6 +37,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let rules = moot_app::domain_policy::start_watching(&ctx).await?;
     let lists = moot_federation::subscriptions::spawn(ctx.clone());
     let follow_resends = moot_app::follows::spawn_resends(ctx.clone());
+    let scheduled = moot_app::scheduled::spawn(ctx.clone());
     let streams = moot_app::streaming::start(&ctx);
     let read_cache = moot_app::read_cache::start(&ctx);
     ctx.received_posts.start(&ctx);
@@ -67,6 +68,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     rules.abort();
     lists.abort();
     follow_resends.abort();
+    scheduled.abort();
     streams.abort();
     read_cache.abort();
     open.close().await?;

@@ -36,6 +36,7 @@ pub mod profiles;
 mod push;
 pub mod rate_limits;
 pub mod reports;
+mod scheduled;
 pub mod search;
 pub mod statuses;
 pub mod streaming;
@@ -69,6 +70,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::conversations::configure(cfg);
     crate::featured::configure(cfg);
     crate::filters_v1::configure(cfg);
+    crate::scheduled::configure(cfg);
     crate::push::configure(cfg);
     crate::admin_accounts::configure(cfg);
     crate::oauth::configure(cfg);

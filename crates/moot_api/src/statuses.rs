@@ -73,6 +73,8 @@ struct StatusParams {
     /// `text/plain` or `text/markdown` (as GoToSocial and Akkoma take it);
     /// otherwise the author's own setting.
     content_type: Option<String>,
+    /// Publish later, at this time (RFC 3339).
+    scheduled_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -197,15 +199,20 @@ async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let session = auth.require("write:statuses")?;
-    let mut input = crate::params::parse::<StatusParams>(&req, &body)
-        .await?
-        .into_input(Visibility::Public)?;
+    let mut params = crate::params::parse::<StatusParams>(&req, &body).await?;
+    let scheduled_at = params.scheduled_at.take().filter(|s| !s.trim().is_empty());
+    let mut input = params.into_input(Visibility::Public)?;
     input.idempotency_key = req
         .headers()
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.chars().take(255).collect::<String>())
         .filter(|v| !v.is_empty());
+    if let Some(at) = scheduled_at {
+        let at = crate::scheduled::parse_time(&at)?;
+        let waiting = moot_app::scheduled::schedule(&ctx, &session.account, input, at).await?;
+        return Ok(HttpResponse::Ok().json(crate::scheduled::entity(&ctx, &waiting)));
+    }
     let status = statuses::create(&ctx, &session.account, input).await?;
     let me = &session.account;
     Ok(HttpResponse::Ok().json(render(&ctx, status, me.clone(), Some(me)).await?))

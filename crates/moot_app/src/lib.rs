@@ -46,6 +46,7 @@ pub mod read_cache;
 pub mod received_posts;
 pub mod remote;
 pub mod reports;
+pub mod scheduled;
 pub mod search;
 pub mod sign_in;
 pub mod site;

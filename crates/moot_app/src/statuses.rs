@@ -44,7 +44,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(anyhow::anyhow!("{e}"))
 }
 
-fn check_input(ctx: &Context, input: &PostInput) -> Result<(), AppError> {
+pub(crate) fn check_input(ctx: &Context, input: &PostInput) -> Result<(), AppError> {
     if let Some(poll) = &input.poll {
         crate::polls::check(poll)?;
         if !input.media_ids.is_empty() {

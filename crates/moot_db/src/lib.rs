@@ -33,6 +33,7 @@ pub mod push;
 pub mod reactions;
 pub mod received;
 pub mod reports;
+pub mod scheduled;
 pub mod schema;
 pub mod search;
 pub mod site;

@@ -57,6 +57,7 @@ mod read_cache;
 mod reading;
 mod received_media;
 mod reports;
+mod scheduled;
 mod search;
 mod secure_peers;
 mod streaming;

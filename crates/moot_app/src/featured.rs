@@ -21,16 +21,18 @@ pub async fn feature_tag(ctx: &Context, who: &Account, raw: &str) -> Result<Feat
     let tag =
         crate::tags::name(raw).ok_or_else(|| AppError::invalid("name", "is not a hashtag"))?;
     let mut conn = ctx.db.conn().await?;
-    let added = queries::feature_tag(&mut conn, who.id, &tag, MOST_TAGS).await?;
-    let all = queries::tags(&mut conn, who.id).await?;
-    let found = all.into_iter().find(|f| f.tag == tag);
-    match (added, found) {
-        (_, Some(found)) => Ok(found),
-        (_, None) => Err(AppError::invalid(
-            "name",
-            format!("at most {MOST_TAGS} hashtags can be featured"),
-        )),
-    }
+    queries::feature_tag(&mut conn, who.id, &tag, MOST_TAGS).await?;
+    // Not there after the insert: the limit was reached.
+    queries::tags(&mut conn, who.id)
+        .await?
+        .into_iter()
+        .find(|f| f.tag == tag)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "name",
+                format!("at most {MOST_TAGS} hashtags can be featured"),
+            )
+        })
 }
 
 /// Stops featuring hashtag `raw`; NotFound if it was not featured.

@@ -104,10 +104,15 @@ pub async fn subscribe(
         alerts: &alerts,
         policy,
     };
-    let digest = openssl::sha::sha256(access_token.as_bytes());
-    let made = moot_db::push::subscribe(&mut conn, &digest, access_token, session.account.id, &new)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let made = moot_db::push::subscribe(
+        &mut conn,
+        &digest(access_token),
+        access_token,
+        session.account.id,
+        &new,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     Ok(view(&made, &vapid))
 }
 
@@ -118,8 +123,7 @@ pub async fn current(
 ) -> Result<Option<SubscriptionView>, AppError> {
     let vapid = vapid(ctx).await?;
     let mut conn = ctx.db.conn().await?;
-    let digest = openssl::sha::sha256(access_token.as_bytes());
-    let found = moot_db::push::of_token(&mut conn, &digest).await?;
+    let found = moot_db::push::of_token(&mut conn, &digest(access_token)).await?;
     Ok(found.map(|s| view(&s, &vapid)))
 }
 
@@ -136,8 +140,7 @@ pub async fn change(
     let policy = policy(asked_policy)?;
     let vapid = vapid(ctx).await?;
     let mut conn = ctx.db.conn().await?;
-    let digest = openssl::sha::sha256(access_token.as_bytes());
-    let changed = moot_db::push::change(&mut conn, &digest, &alerts, policy)
+    let changed = moot_db::push::change(&mut conn, &digest(access_token), &alerts, policy)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(view(&changed, &vapid))
@@ -145,8 +148,12 @@ pub async fn change(
 
 pub async fn unsubscribe(ctx: &Context, access_token: &str) -> Result<(), AppError> {
     let mut conn = ctx.db.conn().await?;
-    let digest = openssl::sha::sha256(access_token.as_bytes());
-    Ok(moot_db::push::unsubscribe(&mut conn, &digest).await?)
+    Ok(moot_db::push::unsubscribe(&mut conn, &digest(access_token)).await?)
+}
+
+/// Tokens are found by their digest, as they are kept.
+fn digest(access_token: &str) -> [u8; 32] {
+    openssl::sha::sha256(access_token.as_bytes())
 }
 
 fn view(s: &Subscription, vapid: &Vapid) -> SubscriptionView {

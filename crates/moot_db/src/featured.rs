@@ -38,13 +38,13 @@ pub async fn tags(
     .await
 }
 
-/// Features `tag`; false if it was already, or `most` are featured.
+/// Features `tag`, unless `most` are featured already.
 pub async fn feature_tag(
     conn: &mut AsyncPgConnection,
     account_id: i64,
     tag: &str,
     most: i64,
-) -> diesel::QueryResult<bool> {
+) -> diesel::QueryResult<()> {
     diesel::sql_query(
         "INSERT INTO featured_tags (account_id, tag)
          SELECT $1, $2 WHERE (SELECT count(*) FROM featured_tags WHERE account_id = $1) < $3
@@ -55,7 +55,7 @@ pub async fn feature_tag(
     .bind::<BigInt, _>(most)
     .execute(conn)
     .await
-    .map(|n| n == 1)
+    .map(|_| ())
 }
 
 /// Whether the tag was featured.

@@ -4,6 +4,7 @@ mod admin;
 mod database;
 mod federation;
 mod logging;
+mod peer;
 mod serve;
 
 use std::path::PathBuf;
@@ -49,6 +50,9 @@ enum Command {
     /// Decide whom this node federates with: mode, allows, blocks, lists.
     #[command(subcommand)]
     Federation(federation::FederationCommand),
+    /// Peer this node with other councils' nodes: request, accept, decline, remove, list.
+    #[command(subcommand)]
+    Peer(peer::PeerCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -98,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Migrate => database::migrate_only(&settings).await,
             Command::Admin(command) => admin::run(command, &settings).await,
             Command::Federation(command) => federation::run(command, &settings).await,
+            Command::Peer(command) => peer::run(command, &settings).await,
             Command::Config(_) => unreachable!("handled above"),
         }
     })

@@ -30,6 +30,7 @@ pub mod oauth;
 pub mod pages;
 pub mod pagination;
 pub mod params;
+pub mod peers;
 pub mod polls;
 pub mod presenter;
 pub mod profiles;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     crate::library::configure(cfg);
     crate::events::configure(cfg);
     crate::admin_domains::configure(cfg);
+    crate::peers::configure(cfg);
     crate::reports::configure(cfg);
     crate::conversations::configure(cfg);
     crate::featured::configure(cfg);

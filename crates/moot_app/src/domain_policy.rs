@@ -48,6 +48,7 @@ impl Policy {
                     expires_at: None,
                 })
                 .collect(),
+            peers: Vec::new(),
         };
         Policy {
             current: RwLock::new(Arc::new(configured.clone())),
@@ -64,6 +65,13 @@ impl Policy {
     pub fn allows(&self, url: &Url) -> bool {
         moot_db::outbox::peer_domain(url).is_some_and(|d| d == self.own_host)
             || self.rules().allows_url(url)
+    }
+
+    /// Whether the node serving `url` is suspended by a block: the node's
+    /// own voice (its instance actor, peering) reaches every node but those.
+    pub fn blocks(&self, url: &Url) -> bool {
+        moot_db::outbox::peer_domain(url).is_none_or(|d| d != self.own_host)
+            && self.rules().blocks_url(url)
     }
 
     /// The verdict for an account's stored domain (`None` = local).
@@ -92,12 +100,14 @@ impl Policy {
         let mode = store::stored_mode(&mut conn).await?;
         let allows = store::effective_allows(&mut conn).await?;
         let blocks = store::effective_blocks(&mut conn).await?;
+        let peers = moot_db::peerings::policy_domains(&mut conn).await?;
         let mut rules = self.configured.clone();
         if let Some(mode) = mode.as_deref().and_then(Mode::parse) {
             rules.mode = mode;
         }
         rules.allows.extend(allows.into_iter().map(|a| a.domain));
         rules.blocks.extend(blocks.iter().filter_map(block_rule));
+        rules.peers = peers;
         *self.current.write().expect("policy lock") = Arc::new(rules);
         Ok(())
     }

@@ -36,6 +36,7 @@ pub mod node_texts;
 pub mod oauth;
 pub mod outbound;
 pub mod passwords;
+pub mod peering;
 pub mod pictures;
 pub mod pins;
 pub mod polls;

@@ -38,9 +38,14 @@ async fn queue_from(
     body: &str,
     inboxes: &[url::Url],
 ) -> diesel::QueryResult<i64> {
+    // The node's own voice (peering) reaches every node that is not
+    // blocked; what its people and groups send, only nodes it federates with.
     let allowed: Vec<url::Url> = inboxes
         .iter()
-        .filter(|inbox| ctx.policy.allows(inbox))
+        .filter(|inbox| match actor_id {
+            Some(_) => ctx.policy.allows(inbox),
+            None => !ctx.policy.blocks(inbox),
+        })
         .cloned()
         .collect();
     outbox::enqueue(conn, actor_id, ap_id, body, &allowed).await

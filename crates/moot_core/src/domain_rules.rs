@@ -92,6 +92,9 @@ pub struct Rules {
     pub mode: Mode,
     pub allows: Vec<String>,
     pub blocks: Vec<Block>,
+    /// Nodes peered with this one (or asked to peer): let through like an
+    /// allow, and a block still wins.
+    pub peers: Vec<String>,
 }
 
 impl Rules {
@@ -99,16 +102,7 @@ impl Rules {
     /// naming `host:port` matches only that node; a rule naming a domain
     /// covers its subdomains and every port; the longest match wins.
     pub fn verdict(&self, host: &str, port: Option<u16>, now: DateTime<Utc>) -> Verdict {
-        let with_port = port.map(|p| format!("{host}:{p}"));
-        let matches = |rule: &str| match rule.contains(':') {
-            true => with_port.as_deref() == Some(rule),
-            false => domain_is_within(host, rule),
-        };
-        let block = self
-            .blocks
-            .iter()
-            .filter(|b| b.expires_at.is_none_or(|t| t > now) && matches(&b.domain))
-            .max_by_key(|b| b.domain.len());
+        let block = self.block_for(host, port, now);
         if let Some(Block {
             severity: Severity::Suspend,
             ..
@@ -116,7 +110,11 @@ impl Rules {
         {
             return Verdict::Refuse;
         }
-        if self.mode == Mode::Allowlist && !self.allows.iter().any(|a| matches(a)) {
+        let listed = |rule: &String| rule_matches(rule, host, port);
+        if self.mode == Mode::Allowlist
+            && !self.allows.iter().any(listed)
+            && !self.peers.iter().any(listed)
+        {
             return Verdict::Refuse;
         }
         Verdict::Federate(block.map_or(Limits::default(), |b| Limits {
@@ -124,6 +122,24 @@ impl Rules {
             reject_media: b.reject_media,
             reject_reports: b.reject_reports,
         }))
+    }
+
+    /// The block in force for a node: the one with the longest match.
+    fn block_for(&self, host: &str, port: Option<u16>, now: DateTime<Utc>) -> Option<&Block> {
+        self.blocks
+            .iter()
+            .filter(|b| b.expires_at.is_none_or(|t| t > now) && rule_matches(&b.domain, host, port))
+            .max_by_key(|b| b.domain.len())
+    }
+
+    /// Whether the node serving `url` is suspended by a block, whatever the
+    /// mode: the node's own voice (peering) reaches any node but those.
+    pub fn blocks_url(&self, url: &url::Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return true;
+        };
+        let block = self.block_for(&host.to_ascii_lowercase(), url.port(), Utc::now());
+        block.is_some_and(|b| b.severity == Severity::Suspend)
     }
 
     /// The verdict for the node serving `url`; URLs without a host are refused.
@@ -148,6 +164,19 @@ impl Rules {
             None => (domain, None),
         };
         self.verdict(&host.to_ascii_lowercase(), port, Utc::now())
+    }
+}
+
+/// Whether a rule names the node at `host` (lower case) and `port`: a rule
+/// naming `host:port` matches only that node; a rule naming a domain
+/// covers its subdomains and every port.
+fn rule_matches(rule: &str, host: &str, port: Option<u16>) -> bool {
+    match (rule.rsplit_once(':'), port) {
+        (Some((rule_host, rule_port)), Some(port)) => {
+            rule_host == host && rule_port.parse() == Ok(port)
+        }
+        (Some(_), None) => false,
+        (None, _) => domain_is_within(host, rule),
     }
 }
 
@@ -214,12 +243,30 @@ mod tests {
             mode: Mode::Allowlist,
             allows: vec!["councils.example".into(), "localhost:8081".into()],
             blocks: vec![block("bad.councils.example", Severity::Suspend)],
+            peers: vec![],
         };
         assert_eq!(at(&rules, "a.councils.example"), OPEN);
         assert_eq!(at(&rules, "bad.councils.example"), Verdict::Refuse);
         assert_eq!(at(&rules, "elsewhere.example"), Verdict::Refuse);
         assert_eq!(at(&rules, "localhost:8081"), OPEN);
         assert_eq!(at(&rules, "localhost:8082"), Verdict::Refuse);
+    }
+
+    #[test]
+    fn peers_pass_an_allowlist_but_not_a_block() {
+        let rules = Rules {
+            mode: Mode::Allowlist,
+            peers: vec!["peer.example".into(), "localhost:8083".into()],
+            blocks: vec![block("bad.peer.example", Severity::Suspend)],
+            ..Rules::default()
+        };
+        assert_eq!(at(&rules, "peer.example"), OPEN);
+        assert_eq!(at(&rules, "localhost:8083"), OPEN);
+        assert_eq!(at(&rules, "bad.peer.example"), Verdict::Refuse);
+        assert_eq!(at(&rules, "other.example"), Verdict::Refuse);
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        assert!(rules.blocks_url(&url("https://bad.peer.example/inbox")));
+        assert!(!rules.blocks_url(&url("https://other.example/inbox")));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod moderation;
 pub mod node_texts;
 pub mod notifications;
 pub mod outbox;
+pub mod peerings;
 pub mod pins;
 pub mod polls;
 pub mod pool;

@@ -350,7 +350,12 @@ impl DeliveryWorker {
         let Ok(inbox) = Url::parse(&delivery.inbox_url) else {
             return Outcome::Refused(StatusCode::BAD_REQUEST);
         };
-        if !self.ctx.policy.allows(&inbox) {
+        let may_send = match delivery.actor_id {
+            Some(_) => self.ctx.policy.allows(&inbox),
+            // The node's own voice (peering) is stopped by blocks alone.
+            None => !self.ctx.policy.blocks(&inbox),
+        };
+        if !may_send {
             // Blocked since it was queued: dropped, never sent.
             return Outcome::Refused(StatusCode::FORBIDDEN);
         }

@@ -28,7 +28,8 @@ struct WebfingerQuery {
 #[derive(Debug, PartialEq, Eq)]
 enum Resource {
     Local(String),
-    InstanceActor,
+    /// The instance actor, by the name it was asked for.
+    InstanceActor(String),
 }
 
 /// Strict parsing: `acct:user@host` with this node's host, or one of this
@@ -44,14 +45,17 @@ fn parse_resource(ctx: &Context, raw: &str) -> Result<Option<Resource>, Federati
             return Ok(None);
         }
         let user = user.to_ascii_lowercase();
-        if user == INSTANCE_ACTOR_USERNAME {
-            return Ok(Some(Resource::InstanceActor));
+        // `host@host` names the instance actor, as on Mastodon.
+        if user == INSTANCE_ACTOR_USERNAME || user == ctx.urls.authority().to_ascii_lowercase() {
+            return Ok(Some(Resource::InstanceActor(user)));
         }
         return Ok(Some(Resource::Local(user)));
     }
     let url = Url::parse(raw).map_err(|_| bad())?;
     if url == ctx.urls.instance_actor() {
-        return Ok(Some(Resource::InstanceActor));
+        return Ok(Some(Resource::InstanceActor(
+            INSTANCE_ACTOR_USERNAME.into(),
+        )));
     }
     let user = url
         .as_str()
@@ -76,11 +80,9 @@ async fn webfinger(
     let authority = ctx.urls.authority();
     let (username, actor_id, page) = match parse_resource(&ctx, raw)? {
         None => return Err(FederationError::not_found()),
-        Some(Resource::InstanceActor) => (
-            INSTANCE_ACTOR_USERNAME.to_owned(),
-            ctx.urls.instance_actor(),
-            ctx.urls.about_page(),
-        ),
+        Some(Resource::InstanceActor(name)) => {
+            (name, ctx.urls.instance_actor(), ctx.urls.about_page())
+        }
         Some(Resource::Local(name)) => {
             let account = moot_app::directory::local_any(&ctx, &name)
                 .await?

@@ -75,10 +75,16 @@ async fn inbox(
         .map_err(|_| unauthorized("the signature's keyId is not a URL"))?;
     // The policy decides on the domain alone, before any key is fetched.
     if !ctx.policy.allows(&key_id) {
-        return Err(FederationError::refused(
-            StatusCode::FORBIDDEN,
-            "this node does not federate with your domain",
-        ));
+        if !crate::peering::may_propose(ctx, &key_id) {
+            return Err(FederationError::refused(
+                StatusCode::FORBIDDEN,
+                "this node does not federate with your domain",
+            ));
+        }
+        // Not listed, not blocked: heard only as a proposal of peering.
+        let _turn = state.gate.admit().await?;
+        crate::peering::receive_unlisted(ctx, &req, &signed, &key_id, &body).await?;
+        return Ok(HttpResponse::Accepted().finish());
     }
     let known = state.keys.get(key_id.as_str());
     let verified_for = match &known {

@@ -21,6 +21,7 @@ pub mod negotiation;
 pub mod objects;
 pub mod origin;
 pub mod pages;
+pub mod peering;
 pub mod posts;
 pub mod push;
 pub mod resolve;

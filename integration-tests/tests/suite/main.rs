@@ -47,6 +47,7 @@ mod moderation;
 mod notification_groups;
 mod notifications;
 mod oauth;
+mod peering;
 mod pins;
 mod polls;
 mod post_text;

@@ -24,6 +24,9 @@ pub struct Follow {
     #[serde(deserialize_with = "super::actor_id")]
     pub actor: ObjectId<ApActor>,
     pub object: ObjectId<ApActor>,
+    /// What a node proposing peering says to this node's admin.
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 #[async_trait::async_trait]
@@ -42,6 +45,16 @@ impl Activity for Follow {
 
     async fn receive(self, data: &Data<Context>) -> Result<(), FederationError> {
         let follower = self.actor.dereference(data).await?;
+        if self.object.inner() == &data.app_data().urls.instance_actor() {
+            // Another node's instance actor proposing peering.
+            let proposal = crate::peering::proposal(
+                &self.id,
+                follower.account()?,
+                self.content.as_deref().unwrap_or_default(),
+            )?;
+            moot_app::peering::receive_proposal(data.app_data(), proposal).await?;
+            return Ok(());
+        }
         let target = self.object.dereference_local(data).await?;
         moot_app::follows::receive_follow(
             data.app_data(),
@@ -102,6 +115,19 @@ impl Activity for AnswerFollow {
         let follow = super::required_object(&self.object)?;
         let accepted = self.kind == AnswerType::Accept;
         let ctx = data.app_data();
+        // An answer to our instance actor's follow: a peering's.
+        let follower = self.object.get("actor").and_then(Value::as_str);
+        if follower.is_none_or(|a| a == ctx.urls.instance_actor().as_str())
+            && moot_app::peering::receive_answer(
+                ctx,
+                &crate::peering::domain_of(self.actor.inner()),
+                &follow,
+                accepted,
+            )
+            .await?
+        {
+            return Ok(());
+        }
         // What the answer is about decides who handles it; an embedded
         // Follow (as most servers send it) needs no look-up to tell.
         let is_follow = self.object.get("type").and_then(Value::as_str) == Some("Follow");
@@ -237,6 +263,10 @@ impl Activity for Undo {
             .unwrap_or_default();
         let ctx = data.app_data();
         match kind {
+            "Follow" if self.object["object"] == ctx.urls.instance_actor().as_str() => {
+                let domain = crate::peering::domain_of(self.actor.inner());
+                moot_app::peering::receive_undo(ctx, &domain, &undone).await?;
+            }
             "Follow" => {
                 moot_app::follows::receive_unfollow(ctx, &self.id, actor.account()?, &undone)
                     .await?

@@ -1,0 +1,2 @@
+DROP TABLE peer_directory;
+DROP TABLE peerings;

@@ -3,7 +3,8 @@
 //! peering, a block wins over it, and proposals from the wrong node or a
 //! blocked one change nothing.
 
-use moot_testkit::{wait, ProcessNode};
+use moot_testkit::social::{follow_across, in_home};
+use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -154,4 +155,256 @@ async fn both_admins_decide_and_each_side_sees_the_peering() {
         "{list}"
     );
     let _ = json!(null);
+}
+
+#[tokio::test]
+async fn in_allowlist_mode_a_peering_lets_the_peer_in_its_end_shuts_it_out_and_a_block_wins() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let (a_admin, _) = a.create_admin("ada", "read admin:read");
+    let (b_admin, _) = b.create_admin("bea", "read admin:read");
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    a.cli_ok(&["federation", "mode", "allowlist"]);
+
+    // B is not listed: A finds nothing of it...
+    let search = format!("/api/v2/search?q={}&resolve=true", b.handle("bob"));
+    let (_, found) = a.api_json(Method::GET, &search, &alice, Value::Null).await;
+    assert_eq!(found["accounts"], json!([]), "{found}");
+    // ...but hears its proposal, for the admin to decide.
+    b.cli_ok(&[
+        "peer",
+        "request",
+        &a.hostname,
+        "--message",
+        "Planning officers",
+    ]);
+    let asked = until_status(&a, &a_admin, &b.hostname, "received").await;
+    assert_eq!(asked["message"], "Planning officers");
+    assert!(!a.cli_ok(&["federation", "list"]).contains(&b.hostname));
+
+    a.cli_ok(&["peer", "accept", &b.hostname]);
+    let rules = a.cli_ok(&["federation", "list"]);
+    assert!(rules.contains(&format!("allow  {}", b.hostname)), "{rules}");
+    until_status(&b, &b_admin, &a.hostname, "active").await;
+    follow_across(&a, &alice, &b, "bob").await;
+    say(&b, &bob, "Peered: the allocations review is out").await;
+    wait::until("Bob's post is in Alice's home", || {
+        in_home(&a, &alice, "the allocations review is out")
+    })
+    .await;
+
+    // A ends it: B's activities are refused again within seconds, and the
+    // allow entry the peering added is gone.
+    a.cli_ok(&["peer", "remove", &b.hostname]);
+    assert!(!a.cli_ok(&["federation", "list"]).contains(&b.hostname));
+    until_status(&b, &b_admin, &a.hostname, "removed").await;
+    say(&b, &bob, "After the end: nobody on A hears this").await;
+    delivered_or_dropped(&b, &b_admin, &a.hostname).await;
+    let (_, home) = a
+        .api_json(Method::GET, "/api/v1/timelines/home", &alice, Value::Null)
+        .await;
+    assert!(
+        !home.to_string().contains("nobody on A hears this"),
+        "{home}"
+    );
+
+    // Peered again, then blocked: the block wins. B's undoing of the
+    // peering is refused at the border and changes nothing on A.
+    b.cli_ok(&["peer", "request", &a.hostname]);
+    until_status(&a, &a_admin, &b.hostname, "received").await;
+    a.cli_ok(&["peer", "accept", &b.hostname]);
+    until_status(&b, &b_admin, &a.hostname, "active").await;
+    a.cli_ok(&["federation", "block", &b.hostname, "--severity", "suspend"]);
+    until_status(&a, &a_admin, &b.hostname, "blocked").await;
+    let refused = a.cli(&["peer", "request", &b.hostname]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("a block wins"));
+    b.cli_ok(&["peer", "remove", &a.hostname]);
+    delivered_or_dropped(&b, &b_admin, &a.hostname).await;
+    assert_eq!(
+        peer(&a, &a_admin, &b.hostname).await.unwrap()["status"],
+        "blocked",
+        "a blocked node's word changes nothing"
+    );
+}
+
+async fn say(node: &ProcessNode, token: &str, text: &str) {
+    let (status, body) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            token,
+            json!({"status": text}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// Waits until `node` has nothing left to send `to` (delivered or refused).
+async fn delivered_or_dropped(node: &ProcessNode, admin: &str, to: &str) {
+    wait::until(
+        &format!("{} has nothing left for {to}", node.hostname),
+        || async {
+            peer(node, admin, to)
+                .await
+                .filter(|p| p["delivery"]["backlog"] == 0)
+        },
+    )
+    .await;
+}
+
+/// A scripted node whose instance actor answers `host@host`, as Mastodon's
+/// and Moot's do.
+fn instance_actor(peer: &FakePeer) -> String {
+    let name = peer.host();
+    peer.add_actor(&name);
+    peer.set_profile(&name, json!({"type": "Application"}));
+    peer.actor(&name)
+}
+
+#[tokio::test]
+async fn proposals_and_answers_from_the_wrong_node_or_a_blocked_one_change_nothing() {
+    let a = TestNode::start().await;
+    let ctx = a.ctx();
+    // Proposing finds the other node's instance actor: a fetch, as from the CLI.
+    moot_federation::config::build(ctx.clone()).await.unwrap();
+    let (x, y) = tokio::join!(FakePeer::start(), FakePeer::start());
+    let (x_actor, y_actor) = (instance_actor(&x), instance_actor(&y));
+    let inbox = a.url("/inbox");
+    let ours = a.url("/actor");
+    let admin = moot_app::audit::Who("cli:test".into());
+    let peerings = || async {
+        let rows = moot_app::peering::list(&ctx).await.unwrap();
+        rows.into_iter()
+            .map(|p| (p.domain, p.status))
+            .collect::<Vec<_>>()
+    };
+
+    // A proposes to X; X's inbox gets our instance actor's Follow.
+    moot_app::peering::propose(&ctx, &admin, &x.host(), "hello")
+        .await
+        .unwrap();
+    let follow = wait::until("X receives A's proposal", || async {
+        x.received()
+            .into_iter()
+            .find(|a| a["type"] == "Follow" && a["object"] == x_actor)
+    })
+    .await;
+    assert_eq!(follow["actor"], ours);
+    assert_eq!(follow["content"], "hello");
+    let accept = |by: &FakePeer, actor: &str| {
+        json!({
+            "id": format!("{}/activities/accept-{}", by.base_url, rand_suffix()),
+            "type": "Accept",
+            "actor": actor,
+            "object": follow.clone(),
+        })
+    };
+
+    // Y answers for X: refused, nothing changes.
+    let (status, body) = y
+        .post_signed(&y.host(), &inbox, &accept(&y, &y_actor))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    // Y claims to be X: the key's origin is not the actor's.
+    let (status, _) = y
+        .post_signed(&y.host(), &inbox, &accept(&x, &x_actor))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(peerings().await, vec![(x.host(), "proposed".into())]);
+
+    // X's own answer is taken.
+    let (status, body) = x
+        .post_signed(&x.host(), &inbox, &accept(&x, &x_actor))
+        .await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(peerings().await, vec![(x.host(), "active".into())]);
+
+    // A person is not a node: following the instance actor is no proposal.
+    x.add_actor("mallory");
+    let person_follow = json!({
+        "id": format!("{}/activities/f1", x.base_url),
+        "type": "Follow",
+        "actor": x.actor("mallory"),
+        "object": ours,
+    });
+    let (status, _) = x.post_signed("mallory", &inbox, &person_follow).await;
+    assert_eq!(status, 400);
+
+    // Blocked, Y's proposal is refused at the border.
+    let suspend =
+        moot_app::domain_policy::BlockRequest::new(moot_core::domain_rules::Severity::Suspend);
+    moot_app::domain_policy::block(&ctx, &admin, &y.host(), &suspend)
+        .await
+        .unwrap();
+    let proposal = json!({
+        "id": format!("{}/activities/p1", y.base_url),
+        "type": "Follow",
+        "actor": y_actor,
+        "object": ours,
+        "content": "let us peer",
+    });
+    let (status, _) = y.post_signed(&y.host(), &inbox, &proposal).await;
+    assert_eq!(status, 403);
+    assert_eq!(peerings().await, vec![(x.host(), "active".into())]);
+
+    // In allow-list mode an unlisted node is heard only as a proposal, and
+    // only when its signature is its own.
+    moot_app::domain_policy::set_mode(&ctx, &admin, moot_core::domain_rules::Mode::Allowlist, "")
+        .await
+        .unwrap();
+    let z = FakePeer::start().await;
+    let z_actor = instance_actor(&z);
+    let note = json!({
+        "id": format!("{}/activities/c1", z.base_url),
+        "type": "Create",
+        "actor": z_actor,
+        "object": {"id": format!("{}/notes/1", z.base_url), "type": "Note",
+                   "attributedTo": z_actor, "content": "hi",
+                   "to": ["https://www.w3.org/ns/activitystreams#Public"]},
+    });
+    let (status, _) = z.post_signed(&z.host(), &inbox, &note).await;
+    assert_eq!(status, 403);
+    let proposal = json!({
+        "id": format!("{}/activities/p2", z.base_url),
+        "type": "Follow",
+        "actor": z_actor,
+        "object": ours,
+        "content": "from the county",
+    });
+    let forged = proposal.to_string();
+    let (status, _) = z
+        .post_signed_as(
+            &z.host(),
+            &format!("{}#other-key", z_actor),
+            &inbox,
+            forged.as_bytes(),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(peerings().await.len(), 1);
+    let (status, body) = z.post_signed(&z.host(), &inbox, &proposal).await;
+    assert_eq!(status, 202, "{body}");
+    let rows = moot_app::peering::list(&ctx).await.unwrap();
+    let heard = rows.iter().find(|p| p.domain == z.host()).unwrap();
+    assert_eq!(
+        (heard.status.as_str(), heard.message.as_str()),
+        ("received", "from the county")
+    );
+    // Nothing of Z is stored until the admin accepts.
+    let (_, found) = a
+        .get_json(&format!(
+            "/api/v1/accounts/lookup?acct={}@{}",
+            z.host(),
+            z.host()
+        ))
+        .await;
+    assert!(found.get("id").is_none(), "{found}");
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
 }

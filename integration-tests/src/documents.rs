@@ -15,3 +15,34 @@ pub fn sha256(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// Uploads a file through the Mastodon media endpoint: the status and the
+/// media attachment.
+pub async fn upload(
+    node: &crate::ProcessNode,
+    token: &str,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> (u16, serde_json::Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(name.to_owned())
+            .mime_str(mime)
+            .unwrap(),
+    );
+    let response = node
+        .http
+        .post(format!("{}/api/v2/media", node.base_url))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}

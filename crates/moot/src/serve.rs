@@ -42,6 +42,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     let read_cache = moot_app::read_cache::start(&ctx);
     ctx.received_posts.start(&ctx);
     let federation = moot_federation::config::build(ctx.clone()).await?;
+    let directories = moot_federation::sector_directory::spawn(federation.clone());
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
     let server = build_server(listener, ctx, federation)?;
@@ -67,6 +68,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     }
     rules.abort();
     lists.abort();
+    directories.abort();
     follow_resends.abort();
     scheduled.abort();
     streams.abort();

@@ -60,9 +60,11 @@ async fn search(
                 Some(uri) => uri.clone(),
                 None => ctx.urls.status(h.id).to_string(),
             };
+            let node = moot_app::search::node_of(&ctx, h);
             json!({
                 "type": h.kind,
                 "id": h.id.to_string(),
+                "node": node,
                 "group_id": h.group_id.map(|g| g.to_string()),
                 "title": h.title,
                 "excerpt": h.excerpt,
@@ -77,10 +79,13 @@ async fn search(
 
 #[derive(Deserialize)]
 struct DirectoryQuery {
-    topic: String,
+    topic: Option<String>,
     limit: Option<i64>,
 }
 
+/// With a topic, "ask who knows": people who write about it. Without, the
+/// sector directory: this node's groups anyone may find and those of every
+/// peered node, each with its node, topics, members and last activity.
 #[get("/api/moot/v1/directory")]
 async fn directory(
     ctx: web::Data<Context>,
@@ -88,13 +93,39 @@ async fn directory(
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require("read:accounts")?;
-    let found = moot_app::search::who_knows(&ctx, &query.topic, query.limit.unwrap_or(40)).await?;
+    let Some(topic) = &query.topic else {
+        return sector_groups(&ctx, query.limit.unwrap_or(200)).await;
+    };
+    let found = moot_app::search::who_knows(&ctx, topic, query.limit.unwrap_or(40)).await?;
     let accounts: Vec<_> = found.iter().map(|(a, _)| a.clone()).collect();
     let rendered = render_accounts(&ctx, &accounts).await?;
     let body: Vec<Value> = rendered
         .into_iter()
         .zip(&found)
         .map(|(account, (_, score))| json!({ "account": account, "score": score }))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn sector_groups(ctx: &Context, limit: i64) -> Result<HttpResponse, ApiError> {
+    let limit = limit.clamp(1, 500) as usize;
+    let mut listed = moot_app::sector_directory::sector(ctx).await?;
+    listed.truncate(limit);
+    let accounts: Vec<_> = listed.iter().map(|l| l.account.clone()).collect();
+    let rendered = render_accounts(ctx, &accounts).await?;
+    let body: Vec<Value> = rendered
+        .into_iter()
+        .zip(&listed)
+        .map(|(account, l)| {
+            json!({
+                "account": account,
+                "node": l.node.clone().unwrap_or_else(|| ctx.urls.authority()),
+                "local": l.node.is_none(),
+                "topics": l.topics,
+                "members": l.members,
+                "last_active": l.last_active.map(crate::presenter::timestamp),
+            })
+        })
         .collect();
     Ok(HttpResponse::Ok().json(body))
 }

@@ -49,6 +49,7 @@ pub mod remote;
 pub mod reports;
 pub mod scheduled;
 pub mod search;
+pub mod sector_directory;
 pub mod sign_in;
 pub mod site;
 pub mod statuses;

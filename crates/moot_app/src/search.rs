@@ -27,6 +27,16 @@ pub struct SearchInput {
     pub limit: i64,
 }
 
+/// The node a hit was made on: this one's `host[:port]`, or another's for
+/// what came from there.
+pub fn node_of(ctx: &Context, hit: &Hit) -> String {
+    hit.ap_id
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| moot_db::outbox::peer_domain(&u))
+        .unwrap_or_else(|| ctx.urls.authority())
+}
+
 pub async fn search(
     ctx: &Context,
     viewer: &Account,

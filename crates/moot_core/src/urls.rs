@@ -71,6 +71,11 @@ impl Urls {
         self.at("actor")
     }
 
+    /// The sector directory the instance actor publishes.
+    pub fn sector_directory(&self) -> Url {
+        self.at("actor/directory")
+    }
+
     /// A local post's ActivityPub id.
     pub fn status(&self, id: i64) -> Url {
         self.at(&format!("statuses/{id}"))

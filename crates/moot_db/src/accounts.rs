@@ -520,7 +520,8 @@ pub enum DirectoryOrder {
 
 /// The ids of the people and groups the profile directory shows, in its
 /// order: not suspended, not waiting for approval; only this node's with
-/// `local`. A group is as active as the last public post made in it.
+/// `local`. A group is as active as the last public post made in it (or,
+/// for a peer's group, as its node's directory says).
 pub async fn directory(
     conn: &mut AsyncPgConnection,
     local: bool,
@@ -546,7 +547,10 @@ pub async fn directory(
                      AND s.visibility IN ('public', 'unlisted')),
                  (SELECT max(s.created_at) FROM statuses s
                    WHERE s.group_id = a.id AND s.deleted_at IS NULL
-                     AND s.visibility IN ('public', 'unlisted'))) AS at) last ON true
+                     AND s.visibility IN ('public', 'unlisted')),
+                 -- What a peer's directory says of its group.
+                 (SELECT d.last_active FROM peer_directory d
+                   WHERE d.account_id = a.id)) AS at) last ON true
          WHERE a.suspended_at IS NULL
            AND a.actor_type IN ('Person', 'Group')
            AND (NOT $1 OR a.domain IS NULL)

@@ -256,3 +256,60 @@ pub async fn listed_counts(
             .await?;
     Ok(rows.into_iter().map(|r| (r.peer, r.n)).collect())
 }
+
+/// A group in a directory: this node's, or one a peer lists.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DirectoryEntry {
+    #[diesel(sql_type = BigInt)]
+    pub account_id: i64,
+    /// The peer listing it; `None` for this node's own.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub peer: Option<String>,
+    #[diesel(sql_type = Array<Text>)]
+    pub topics: Vec<String>,
+    #[diesel(sql_type = BigInt)]
+    pub members: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_active: Option<DateTime<Utc>>,
+}
+
+/// This node's groups anyone may find (open and approval ones, not
+/// private), with their most used hashtags, members and last public post.
+pub async fn local_directory(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> diesel::QueryResult<Vec<DirectoryEntry>> {
+    diesel::sql_query(
+        "SELECT a.id AS account_id, NULL::text AS peer,
+                ARRAY(SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id
+                       WHERE s.group_id = a.id AND s.deleted_at IS NULL
+                         AND s.visibility IN ('public', 'unlisted')
+                       GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 8) AS topics,
+                (SELECT count(*) FROM follows f WHERE f.target_id = a.id AND f.accepted) AS members,
+                (SELECT max(s.created_at) FROM statuses s
+                  WHERE s.group_id = a.id AND s.deleted_at IS NULL
+                    AND s.visibility IN ('public', 'unlisted')) AS last_active
+           FROM accounts a JOIN groups g ON g.account_id = a.id
+          WHERE a.domain IS NULL AND a.suspended_at IS NULL
+            AND g.membership_mode IN ('open', 'approval')
+          ORDER BY last_active DESC NULLS LAST, a.id
+          LIMIT $1",
+    )
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+/// The groups active peers list, as last read from their directories.
+pub async fn peered_directory(
+    conn: &mut AsyncPgConnection,
+) -> diesel::QueryResult<Vec<DirectoryEntry>> {
+    diesel::sql_query(
+        "SELECT d.account_id, d.peer, d.topics, d.members::bigint AS members, d.last_active
+           FROM peer_directory d JOIN peerings p ON p.domain = d.peer AND p.status = 'active'
+           JOIN accounts a ON a.id = d.account_id AND a.suspended_at IS NULL
+          ORDER BY d.last_active DESC NULLS LAST, d.account_id",
+    )
+    .load(conn)
+    .await
+}

@@ -390,26 +390,35 @@ pub async fn by_account(
 }
 
 /// Inboxes of an account's accepted remote followers, one per peer where the
-/// peer has a shared inbox.
+/// peer has a shared inbox. An open group also reaches every peered node
+/// (its instance actor relays what the group publishes there); approval and
+/// private groups never do.
 pub async fn follower_inboxes(
     conn: &mut AsyncPgConnection,
     account_id: i64,
 ) -> QueryResult<Vec<String>> {
-    let rows: Vec<(Option<String>, Option<String>)> = follows::table
-        .inner_join(accounts::table.on(accounts::id.eq(follows::follower_id)))
-        .filter(follows::target_id.eq(account_id))
-        .filter(follows::accepted)
-        .filter(accounts::domain.is_not_null())
-        .select((accounts::shared_inbox_url, accounts::inbox_url))
-        .load(conn)
-        .await?;
-    let mut inboxes: Vec<String> = rows
-        .into_iter()
-        .filter_map(|(shared, personal)| shared.or(personal))
-        .collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        inbox: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT COALESCE(a.shared_inbox_url, a.inbox_url) AS inbox
+           FROM follows f JOIN accounts a ON a.id = f.follower_id
+          WHERE f.target_id = $1 AND f.accepted AND a.domain IS NOT NULL
+            AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL
+         UNION
+         SELECT p.inbox FROM peerings p
+          WHERE p.status = 'active' AND p.inbox IS NOT NULL
+            AND EXISTS (SELECT 1 FROM groups g JOIN accounts ga ON ga.id = g.account_id
+                         WHERE g.account_id = $1 AND g.membership_mode = 'open'
+                           AND ga.domain IS NULL)
+         ORDER BY 1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(account_id)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.inbox).collect())
 }
 
 /// Records who a post mentions.

@@ -25,6 +25,7 @@ pub mod peering;
 pub mod posts;
 pub mod push;
 pub mod resolve;
+pub mod sector_directory;
 pub mod signing;
 pub mod subscriptions;
 
@@ -41,4 +42,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     posts::configure(cfg);
     group_objects::configure(cfg);
     metrics_endpoint::configure(cfg);
+    sector_directory::configure(cfg);
 }

@@ -97,6 +97,9 @@ pub struct Knowledge {
     pub resources: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Url>,
+    /// For a node's instance actor: its sector directory of groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Url>,
 }
 
 /// The names of a group's knowledge collections, as served under
@@ -211,6 +214,7 @@ pub fn group(urls: &Urls, account: &Profile, membership_mode: &str) -> Actor {
         wiki: collection("wiki"),
         resources: collection("resources"),
         events: collection("events"),
+        directory: None,
     };
     actor
 }
@@ -249,7 +253,10 @@ pub fn instance_actor(urls: &Urls, name: &str, public_key_pem: &str) -> Actor {
         icon: Value::Null,
         image: Value::Null,
         kind: ActorKind::Application,
-        knowledge: Knowledge::default(),
+        knowledge: Knowledge {
+            directory: Some(urls.sector_directory()),
+            ..Knowledge::default()
+        },
         suspended: false,
         id,
     }

@@ -4,40 +4,12 @@
 //! checksum; refused uploads (a type the node does not take, a file over
 //! its limit) and deletions by others change nothing.
 
-use moot_testkit::documents::{sha256, AGREED_PDF, DRAFT_PDF};
+use moot_testkit::documents::{sha256, upload, AGREED_PDF, DRAFT_PDF};
 use moot_testkit::social::{follow_across, make_group, moot_api};
 use moot_testkit::web::WebClient;
 use moot_testkit::{wait, ProcessNode};
-use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-/// Uploads a file through the Mastodon media endpoint; its id.
-async fn upload(
-    node: &ProcessNode,
-    token: &str,
-    name: &str,
-    mime: &str,
-    bytes: &[u8],
-) -> (u16, Value) {
-    let form = Form::new().part(
-        "file",
-        Part::bytes(bytes.to_vec())
-            .file_name(name.to_owned())
-            .mime_str(mime)
-            .unwrap(),
-    );
-    let response = node
-        .http
-        .post(format!("{}/api/v2/media", node.base_url))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn library(node: &ProcessNode, token: &str, group: &str) -> Vec<Value> {
     let (status, items) = moot_api(

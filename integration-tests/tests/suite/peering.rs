@@ -3,7 +3,9 @@
 //! peering, a block wins over it, and proposals from the wrong node or a
 //! blocked one change nothing.
 
-use moot_testkit::social::{follow_across, in_home};
+use moot_testkit::documents::{upload, DRAFT_PDF};
+use moot_testkit::openapi::MastodonApi;
+use moot_testkit::social::{follow_across, in_home, make_group, moot_api};
 use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -407,4 +409,162 @@ fn rand_suffix() -> u64 {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_nanos() as u64
+}
+
+/// Searches `node`'s knowledge for `q`; the hits.
+async fn search(node: &ProcessNode, token: &str, q: &str) -> Vec<Value> {
+    let (status, hits) = moot_api(
+        node,
+        token,
+        Method::GET,
+        ("/search", &format!("/search?q={q}")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{hits}");
+    hits.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_found_at_home() {
+    let (a, b, c) = tokio::join!(
+        ProcessNode::start(),
+        ProcessNode::start(),
+        ProcessNode::start()
+    );
+    let (a_admin, _) = a.create_admin("ada", "read admin:read");
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow");
+    let cal = c.create_user("cal", "read write follow");
+    let housing = make_group(&b, &bob, "housing", "bob", "open").await;
+    make_group(&b, &bob, "planning", "bob", "approval").await;
+    make_group(&b, &bob, "cabinet", "bob", "private").await;
+    make_group(&c, &cal, "waste", "cal", "open").await;
+
+    a.cli_ok(&["peer", "request", &b.hostname]);
+    a.cli_ok(&["peer", "request", &c.hostname]);
+    wait::until("both proposals arrive", || async {
+        let b_list = b.cli_ok(&["peer", "list"]);
+        let c_list = c.cli_ok(&["peer", "list"]);
+        (b_list.contains("received") && c_list.contains("received")).then_some(())
+    })
+    .await;
+    b.cli_ok(&["peer", "accept", &a.hostname]);
+    c.cli_ok(&["peer", "decline", &a.hostname]);
+    until_status(&a, &a_admin, &b.hostname, "active").await;
+
+    // What B's open group publishes reaches A through the peering, though
+    // nobody on A follows the group; the private group's posts do not.
+    let (status, page) = moot_api(
+        &b,
+        &bob,
+        Method::POST,
+        ("/groups/{id}/wiki", &format!("/groups/{housing}/wiki")),
+        Some(json!({ "title": "Damp and mould", "body": "Inspect within 14 days of a mould report.\n" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let (status, file) = upload(&b, &bob, "tenancy.pdf", "application/pdf", DRAFT_PDF).await;
+    assert_eq!(status, 200, "{file}");
+    let (status, item) = moot_api(
+        &b,
+        &bob,
+        Method::POST,
+        ("/groups/{id}/library", &format!("/groups/{housing}/library")),
+        Some(json!({ "media_id": file["id"], "title": "Tenancy template", "description": "Standard tenancy agreement" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    say(&b, &bob, "@cabinet Confidential: the draft budget figures").await;
+    say(&b, &bob, "@housing Heating repairs backlog is down to 40").await;
+
+    let found = wait::until("B's page is found on A", || async {
+        search(&a, &alice, "mould")
+            .await
+            .into_iter()
+            .find(|h| h["type"] == "wiki")
+    })
+    .await;
+    assert_eq!(found["node"], b.hostname.as_str(), "{found}");
+    let found = wait::until("B's file is found on A", || async {
+        search(&a, &alice, "tenancy")
+            .await
+            .into_iter()
+            .find(|h| h["type"] == "file")
+    })
+    .await;
+    assert_eq!(found["node"], b.hostname.as_str(), "{found}");
+    wait::until("B's group post is found on A", || async {
+        search(&a, &alice, "heating")
+            .await
+            .into_iter()
+            .find(|h| h["type"] == "post")
+    })
+    .await;
+    assert!(search(&a, &alice, "confidential").await.is_empty());
+
+    // A's directory lists B's groups anyone may find, none of C's.
+    let directory = wait::until("A has read B's directory", || async {
+        let (_, found) = a
+            .api_json(
+                Method::GET,
+                "/api/v1/directory?local=false",
+                &alice,
+                Value::Null,
+            )
+            .await;
+        let accts: Vec<String> = found
+            .as_array()?
+            .iter()
+            .map(|a| a["acct"].as_str().unwrap().to_owned())
+            .collect();
+        accts.contains(&b.handle("planning")).then_some(found)
+    })
+    .await;
+    MastodonApi::get().assert_valid("GET", "/api/v1/directory", 200, &directory);
+    let accts = directory.to_string();
+    assert!(accts.contains(&b.handle("housing")), "{accts}");
+    assert!(!accts.contains(&b.handle("cabinet")), "{accts}");
+    assert!(!accts.contains(&c.hostname), "{accts}");
+    let (status, sector) =
+        moot_api(&a, &alice, Method::GET, ("/directory", "/directory"), None).await;
+    assert_eq!(status, 200);
+    let listed = sector
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["account"]["acct"] == b.handle("housing"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{sector}"));
+    assert_eq!(
+        (listed["node"].as_str(), listed["local"].as_bool()),
+        (Some(b.hostname.as_str()), Some(false))
+    );
+    assert!(listed["members"].as_i64().unwrap() >= 1, "{listed}");
+    let peers = peer(&a, &a_admin, &b.hostname).await.unwrap();
+    assert_eq!(peers["directory"]["listed"], 2, "{peers}");
+    let page = a
+        .http
+        .get(format!("{}/groups", a.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains(&b.handle("housing")));
+
+    // Joining from the list is one request.
+    let id = listed["account"]["id"].as_str().unwrap();
+    let (status, joined) = a
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/follow"),
+            &alice,
+        )
+        .await;
+    assert_eq!(status, 200, "{joined}");
+    wait::until("Alice is a member of B's group", || async {
+        let path = format!("/api/v1/accounts/relationships?id[]={id}");
+        let (_, rel) = a.api(Method::GET, &path, &alice).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
 }

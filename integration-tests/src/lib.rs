@@ -14,6 +14,7 @@ mod node;
 pub mod openapi;
 mod peer;
 mod process;
+pub mod relay;
 pub mod social;
 pub mod sse;
 pub mod wait;

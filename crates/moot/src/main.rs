@@ -5,6 +5,7 @@ mod database;
 mod federation;
 mod logging;
 mod peer;
+mod relay;
 mod serve;
 
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ enum Command {
     /// Peer this node with other councils' nodes: request, accept, decline, remove, list.
     #[command(subcommand)]
     Peer(peer::PeerCommand),
+    /// Subscribe to ActivityPub relays: subscribe, unsubscribe, list.
+    #[command(subcommand)]
+    Relay(relay::RelayCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -103,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Admin(command) => admin::run(command, &settings).await,
             Command::Federation(command) => federation::run(command, &settings).await,
             Command::Peer(command) => peer::run(command, &settings).await,
+            Command::Relay(command) => relay::run(command, &settings).await,
             Command::Config(_) => unreachable!("handled above"),
         }
     })

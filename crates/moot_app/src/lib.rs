@@ -45,6 +45,7 @@ pub mod push;
 pub mod reactions;
 pub mod read_cache;
 pub mod received_posts;
+pub mod relays;
 pub mod remote;
 pub mod reports;
 pub mod scheduled;

@@ -283,6 +283,9 @@ async fn audience(
     if visibility != Visibility::Direct && !group_only {
         inboxes.extend(crate::outbound::follower_inboxes(conn, author.id).await?);
     }
+    if visibility == Visibility::Public {
+        inboxes.extend(crate::relays::inboxes(conn).await?);
+    }
     // Remote people replied to or mentioned, and a remote group posted in,
     // hear of it.
     for remote in addressed

@@ -33,6 +33,7 @@ pub mod pool;
 pub mod push;
 pub mod reactions;
 pub mod received;
+pub mod relays;
 pub mod reports;
 pub mod scheduled;
 pub mod schema;

@@ -141,13 +141,18 @@ struct DomainRow {
     domain: String,
 }
 
-/// Domains the federation policy lets through as peers: those peered, and
-/// those this node asked (so their answer can come in).
+/// Domains the federation policy lets through as peers: those peered,
+/// those this node asked (so their answer can come in), and the relays it
+/// subscribes to.
 pub async fn policy_domains(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<String>> {
-    let rows: Vec<DomainRow> =
-        diesel::sql_query("SELECT domain FROM peerings WHERE status IN ('proposed', 'active')")
-            .load(conn)
-            .await?;
+    let rows: Vec<DomainRow> = diesel::sql_query(
+        "SELECT domain FROM peerings WHERE status IN ('proposed', 'active')
+         UNION
+         SELECT lower(substring(inbox FROM '^[a-z]+://([^/?#]+)')) FROM relays
+          WHERE status IN ('pending', 'accepted')",
+    )
+    .load(conn)
+    .await?;
     Ok(rows.into_iter().map(|r| r.domain).collect())
 }
 

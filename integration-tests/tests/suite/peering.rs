@@ -5,6 +5,7 @@
 
 use moot_testkit::documents::{upload, DRAFT_PDF};
 use moot_testkit::openapi::MastodonApi;
+use moot_testkit::relay::ApRelay;
 use moot_testkit::social::{follow_across, in_home, make_group, moot_api};
 use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
@@ -567,4 +568,52 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
         (rel[0]["following"] == true).then_some(())
     })
     .await;
+}
+
+#[tokio::test]
+async fn two_nodes_on_one_ap_relay_find_each_others_public_posts() {
+    let relay = ApRelay::start().await;
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let alice = a.create_user("alice", "read write follow");
+    let bob = b.create_user("bob", "read write follow read:search");
+    for node in [&a, &b] {
+        let out = node.cli_ok(&["relay", "subscribe", &relay.inbox()]);
+        assert!(out.contains("pending"), "{out}");
+    }
+    for node in [&a, &b] {
+        wait::until("the relay accepts the node", || async {
+            let list = node.cli_ok(&["relay", "list"]);
+            list.contains("accepted").then_some(())
+        })
+        .await;
+    }
+    say(&a, &alice, "Relayed: the winter gritting routes are agreed").await;
+    let found = wait::until("B finds A's post through the relay", || async {
+        search(&b, &bob, "gritting")
+            .await
+            .into_iter()
+            .find(|h| h["type"] == "post")
+    })
+    .await;
+    assert_eq!(
+        found["node"],
+        a.hostname.as_str(),
+        "{found}\n{}",
+        relay.log()
+    );
+    // Nobody on B follows Alice: the post came through the relay alone,
+    // and it is nobody's boost there.
+    let (_, status) = b
+        .api(
+            Method::GET,
+            &format!("/api/v1/statuses/{}", found["id"].as_str().unwrap()),
+            &bob,
+        )
+        .await;
+    assert_eq!(status["reblogs_count"], 0, "{status}");
+    assert_eq!(status["account"]["acct"], a.handle("alice"));
+
+    // Unsubscribed, the relay is off the node's list.
+    a.cli_ok(&["relay", "unsubscribe", &relay.inbox()]);
+    assert!(!a.cli_ok(&["relay", "list"]).contains(&relay.hostname));
 }

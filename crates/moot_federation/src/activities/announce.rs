@@ -127,6 +127,11 @@ impl Activity for Announce {
                     }
                 }
             }
+            // A relay's announce: the post is stored (and found by search),
+            // no one's boost.
+            Announced::Post { id, .. } if is_relay(ctx, announcer).await? => {
+                ObjectId::<ApPost>::from(id).dereference(data).await?;
+            }
             Announced::Post { id, changed } => {
                 let post = ObjectId::<ApPost>::from(id);
                 let post = if changed {
@@ -176,6 +181,20 @@ impl Activity for Announce {
         }
         Ok(())
     }
+}
+
+/// Whether `announcer` is a relay this node subscribes to.
+async fn is_relay(
+    ctx: &Context,
+    announcer: &moot_app::model::Account,
+) -> Result<bool, FederationError> {
+    if !matches!(announcer.actor_type.as_str(), "Application" | "Service") {
+        return Ok(false);
+    }
+    let Some(actor) = announcer.ap_id.as_deref() else {
+        return Ok(false);
+    };
+    Ok(moot_app::relays::is_relay(ctx, actor).await?)
 }
 
 /// Whether the post `id` is stored here as made in `group`.

@@ -115,16 +115,18 @@ impl Activity for AnswerFollow {
         let follow = super::required_object(&self.object)?;
         let accepted = self.kind == AnswerType::Accept;
         let ctx = data.app_data();
-        // An answer to our instance actor's follow: a peering's.
+        // An answer to our instance actor's follow: a peering's or a relay's.
         let follower = self.object.get("actor").and_then(Value::as_str);
         if follower.is_none_or(|a| a == ctx.urls.instance_actor().as_str())
-            && moot_app::peering::receive_answer(
+            && (moot_app::peering::receive_answer(
                 ctx,
                 &crate::peering::domain_of(self.actor.inner()),
                 &follow,
                 accepted,
             )
             .await?
+                || moot_app::relays::receive_answer(ctx, self.actor.inner(), &follow, accepted)
+                    .await?)
         {
             return Ok(());
         }

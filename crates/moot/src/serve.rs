@@ -43,6 +43,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     ctx.received_posts.start(&ctx);
     let federation = moot_federation::config::build(ctx.clone()).await?;
     let directories = moot_federation::sector_directory::spawn(federation.clone());
+    let pruner = moot_app::peering::spawn_pruner(ctx.clone());
     let delivery =
         deliver.then(|| moot_federation::delivery::spawn(ctx.clone(), Default::default()));
     let server = build_server(listener, ctx, federation)?;
@@ -69,6 +70,7 @@ pub async fn run(settings: Settings, deliver: bool) -> anyhow::Result<()> {
     rules.abort();
     lists.abort();
     directories.abort();
+    pruner.abort();
     follow_resends.abort();
     scheduled.abort();
     streams.abort();

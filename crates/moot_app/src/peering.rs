@@ -608,3 +608,34 @@ pub async fn views(ctx: &Context) -> Result<Vec<PeerView>, AppError> {
         })
         .collect())
 }
+
+/// Applies the retention setting and the per-peer budget to what peers'
+/// groups published here (see `federation.peered_retention_days`).
+/// Returns how many things went.
+pub async fn prune_peered(ctx: &Context) -> Result<i64, AppError> {
+    let federation = &ctx.settings.federation;
+    let before = (federation.peered_retention_days > 0).then(|| {
+        chrono::Utc::now() - chrono::Duration::days(federation.peered_retention_days.into())
+    });
+    let budget = i64::from(federation.peered_budget_mib) * 1024 * 1024;
+    let mut conn = ctx.db.conn().await?;
+    let mut gone = 0;
+    for peer in store::all_domains(&mut conn).await? {
+        gone += store::prune_peered(&mut conn, &peer, before, budget).await?;
+    }
+    Ok(gone)
+}
+
+/// Prunes peered content every hour, in the background.
+pub fn spawn_pruner(ctx: Context) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            match prune_peered(&ctx).await {
+                Ok(0) => {}
+                Ok(gone) => tracing::info!(gone, "peered content past its retention removed"),
+                Err(e) => tracing::warn!(error = %e, "pruning peered content failed"),
+            }
+        }
+    })
+}

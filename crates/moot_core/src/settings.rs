@@ -147,6 +147,12 @@ pub struct FederationSettings {
     /// Whether links in posts get preview cards (the node fetches the
     /// linked page).
     pub link_previews: bool,
+    /// Days what peered nodes' open groups publish is kept here when no one
+    /// on this node is a member of the group; 0 keeps it.
+    pub peered_retention_days: u32,
+    /// Most text kept of that content per peer, in MiB; past it, the oldest
+    /// goes first.
+    pub peered_budget_mib: u32,
 }
 
 /// Limits on client API requests (the federation inbox has its own).

@@ -318,3 +318,70 @@ pub async fn peered_directory(
     .load(conn)
     .await
 }
+
+/// Removes what `peer`'s groups published here while no one on this node
+/// is a member of them: everything older than `before`, then the oldest
+/// until what is left holds at most `budget` bytes of text. Posts by this
+/// node's people, and posts someone here bookmarked, stay. Returns how
+/// many posts, pages, library entries and events went.
+pub async fn prune_peered(
+    conn: &mut AsyncPgConnection,
+    peer: &str,
+    before: Option<DateTime<Utc>>,
+    budget: i64,
+) -> diesel::QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let n: N = diesel::sql_query(
+        "WITH idle AS (
+             SELECT a.id FROM accounts a
+              WHERE a.actor_type = 'Group' AND lower(a.domain) = lower($1)
+                AND NOT EXISTS (SELECT 1 FROM follows f JOIN accounts m ON m.id = f.follower_id
+                                 WHERE f.target_id = a.id AND m.domain IS NULL)),
+         kept AS (
+             SELECT 'post' AS kind, s.id, s.created_at AS at,
+                    octet_length(s.content) + octet_length(s.spoiler_text) AS bytes
+               FROM statuses s JOIN accounts author ON author.id = s.account_id
+              WHERE s.group_id IN (SELECT id FROM idle) AND author.domain IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM bookmarks b WHERE b.status_id = s.id)
+             UNION ALL
+             SELECT 'wiki', w.id, w.updated_at, octet_length(w.body) + octet_length(w.content_html)
+               FROM wiki_pages w WHERE w.group_id IN (SELECT id FROM idle)
+             UNION ALL
+             SELECT 'file', l.id, l.updated_at, octet_length(l.title) + octet_length(l.description)
+               FROM library_items l WHERE l.group_id IN (SELECT id FROM idle)
+             UNION ALL
+             SELECT 'event', e.id, e.updated_at,
+                    octet_length(e.description_source) + octet_length(e.description_html)
+               FROM events e WHERE e.group_id IN (SELECT id FROM idle)),
+         doomed AS (
+             SELECT kind, id FROM (
+                 SELECT kind, id, at, sum(bytes) OVER (ORDER BY at DESC, kind, id) AS newer
+                   FROM kept) r
+              WHERE r.newer > $3 OR ($2::timestamptz IS NOT NULL AND r.at < $2)),
+         posts AS (DELETE FROM statuses WHERE id IN (SELECT id FROM doomed WHERE kind = 'post') RETURNING 1),
+         pages AS (DELETE FROM wiki_pages WHERE id IN (SELECT id FROM doomed WHERE kind = 'wiki') RETURNING 1),
+         files AS (DELETE FROM library_items WHERE id IN (SELECT id FROM doomed WHERE kind = 'file') RETURNING 1),
+         events AS (DELETE FROM events WHERE id IN (SELECT id FROM doomed WHERE kind = 'event') RETURNING 1)
+         SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM pages)
+              + (SELECT count(*) FROM files) + (SELECT count(*) FROM events) AS n",
+    )
+    .bind::<Text, _>(peer)
+    .bind::<Nullable<Timestamptz>, _>(before)
+    .bind::<BigInt, _>(budget)
+    .get_result(conn)
+    .await?;
+    Ok(n.n)
+}
+
+/// Every peer ever peered with (what their groups left here may need
+/// pruning, also after the peering ended).
+pub async fn all_domains(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<String>> {
+    let rows: Vec<DomainRow> = diesel::sql_query("SELECT domain FROM peerings ORDER BY domain")
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.domain).collect())
+}

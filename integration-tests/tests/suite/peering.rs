@@ -617,3 +617,69 @@ async fn two_nodes_on_one_ap_relay_find_each_others_public_posts() {
     a.cli_ok(&["relay", "unsubscribe", &relay.inbox()]);
     assert!(!a.cli_ok(&["relay", "list"]).contains(&relay.hostname));
 }
+
+#[tokio::test]
+async fn peered_content_nobody_here_joined_is_pruned_by_its_budget_and_joined_groups_stay() {
+    // A keeps no peered text at all beyond what its people joined.
+    let a = TestNode::start_with(|s| s.federation.peered_budget_mib = 0).await;
+    let b = ProcessNode::start().await;
+    let ctx = a.ctx();
+    moot_federation::config::build(ctx.clone()).await.unwrap();
+    let alice = a.create_user("alice", "read write follow").await;
+    let bob = b.create_user("bob", "read write follow");
+    make_group(&b, &bob, "housing", "bob", "open").await;
+    make_group(&b, &bob, "roads", "bob", "open").await;
+    let admin = moot_app::audit::Who("cli:test".into());
+    moot_app::peering::propose(&ctx, &admin, &b.hostname, "")
+        .await
+        .unwrap();
+    wait::until("B hears the proposal", || async {
+        b.cli_ok(&["peer", "list"])
+            .contains("received")
+            .then_some(())
+    })
+    .await;
+    b.cli_ok(&["peer", "accept", &a.settings.server.hostname]);
+    wait::until("A is peered", || async {
+        let rows = moot_app::peering::list(&ctx).await.unwrap();
+        (rows[0].status == "active").then_some(())
+    })
+    .await;
+    // Alice joins B's roads group; nobody on A joins housing.
+    let roads = a.resolve_account(&alice, &b.handle("roads")).await;
+    let path = format!("/api/v1/accounts/{}/follow", roads["id"].as_str().unwrap());
+    let (status, _) = a.api(Method::POST, &path, &alice).await;
+    assert_eq!(status, 200);
+    wait::until("Alice is in roads", || async {
+        let path = format!(
+            "/api/v1/accounts/relationships?id[]={}",
+            roads["id"].as_str().unwrap()
+        );
+        let (_, rel) = a.api(Method::GET, &path, &alice).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    say(&b, &bob, "@housing Damp survey results for the east estate").await;
+    say(&b, &bob, "@roads Pothole map for the ring road").await;
+    let found = |q: &'static str| {
+        let (a, alice) = (&a, &alice);
+        async move {
+            let (_, hits) = a
+                .api(Method::GET, &format!("/api/moot/v1/search?q={q}"), alice)
+                .await;
+            hits.as_array().is_some_and(|h| !h.is_empty())
+        }
+    };
+    wait::until("both posts reach A", || async {
+        (found("damp").await && found("pothole").await).then_some(())
+    })
+    .await;
+
+    let gone = moot_app::peering::prune_peered(&ctx).await.unwrap();
+    assert_eq!(
+        gone, 1,
+        "only the post in the group nobody here joined goes"
+    );
+    assert!(!found("damp").await);
+    assert!(found("pothole").await);
+}

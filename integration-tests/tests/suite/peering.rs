@@ -7,6 +7,7 @@ use moot_testkit::documents::{upload, DRAFT_PDF};
 use moot_testkit::openapi::MastodonApi;
 use moot_testkit::relay::ApRelay;
 use moot_testkit::social::{follow_across, in_home, make_group, moot_api};
+use moot_testkit::web::WebClient;
 use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -339,6 +340,7 @@ async fn proposals_and_answers_from_the_wrong_node_or_a_blocked_one_change_nothi
     moot_app::domain_policy::block(&ctx, &admin, &y.host(), &suspend)
         .await
         .unwrap();
+    until_refused(&y, &y_actor, &inbox).await;
     let proposal = json!({
         "id": format!("{}/activities/p1", y.base_url),
         "type": "Follow",
@@ -357,6 +359,7 @@ async fn proposals_and_answers_from_the_wrong_node_or_a_blocked_one_change_nothi
         .unwrap();
     let z = FakePeer::start().await;
     let z_actor = instance_actor(&z);
+    until_refused(&z, &z_actor, &inbox).await;
     let note = json!({
         "id": format!("{}/activities/c1", z.base_url),
         "type": "Create",
@@ -402,6 +405,22 @@ async fn proposals_and_answers_from_the_wrong_node_or_a_blocked_one_change_nothi
         ))
         .await;
     assert!(found.get("id").is_none(), "{found}");
+}
+
+/// Waits until the node refuses `peer` at its inbox: a rule changed through
+/// another context is in force in the server within moments, not at once.
+/// The probe is harmless: the deletion of a post that never existed.
+async fn until_refused(peer: &FakePeer, actor: &str, inbox: &str) {
+    wait::until("the node's policy refuses the peer", || async {
+        let nothing = json!({
+            "id": format!("{}/activities/d{}", peer.base_url, rand_suffix()),
+            "type": "Delete",
+            "actor": actor,
+            "object": format!("{}/notes/none", peer.base_url),
+        });
+        (peer.post_signed(&peer.host(), inbox, &nothing).await.0 == 403).then_some(())
+    })
+    .await;
 }
 
 fn rand_suffix() -> u64 {
@@ -682,4 +701,66 @@ async fn peered_content_nobody_here_joined_is_pruned_by_its_budget_and_joined_gr
     );
     assert!(!found("damp").await);
     assert!(found("pothole").await);
+}
+
+#[tokio::test]
+async fn admins_peer_their_nodes_from_the_browser() {
+    let (a, b) = tokio::join!(ProcessNode::start(), ProcessNode::start());
+    let (_, a_password) = a.create_admin("ada", "read");
+    let (_, b_password) = b.create_admin("bea", "read");
+    let mut ada = WebClient::new(&a.base_url);
+    ada.sign_in("ada", &a_password).await;
+    let mut bea = WebClient::new(&b.base_url);
+    bea.sign_in("bea", &b_password).await;
+
+    let sent = ada
+        .submit(
+            "/admin/peering",
+            "/admin/peering",
+            &[("domain", &b.hostname), ("message", "Shared services")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = ada.get("/admin/peering").await.body;
+    assert!(page.contains("Waiting for their answer"), "{page}");
+
+    until_page(&mut bea, "/admin", "1 node proposes peering").await;
+    let page = bea.get("/admin/peering").await.body;
+    assert!(
+        page.contains("Waiting for your answer") && page.contains("Shared services"),
+        "{page}"
+    );
+    let accepted = bea
+        .submit(
+            "/admin/peering",
+            "/admin/peering/decide",
+            &[("domain", &a.hostname), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    until_page(&mut ada, "/admin/peering", "Peered").await;
+    // A wrong action changes nothing.
+    let wrong = bea
+        .submit(
+            "/admin/peering",
+            "/admin/peering/decide",
+            &[("domain", &a.hostname), ("action", "explode")],
+        )
+        .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert!(wrong.body.contains("must be accept, decline or remove"));
+}
+
+/// Reloads `path` until it shows `text` (20 s at most).
+async fn until_page(client: &mut WebClient, path: &str, text: &str) {
+    for _ in 0..200 {
+        if client.get(path).await.body.contains(text) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{path} never showed {text:?}:\n{}",
+        client.get(path).await.body
+    );
 }

@@ -1,6 +1,6 @@
 //! The node's administration in the browser, for its administrators only:
-//! reports, accounts and sign-ups, invitations, federation, the audit log
-//! and the node's rules. Every page and form answers 403 to anyone else;
+//! reports, accounts and sign-ups, invitations, federation, peering, the
+//! audit log and the node's rules. Every page and form answers 403 to anyone else;
 //! every action goes through `moot_app`, which checks it again and records
 //! it in the audit log.
 
@@ -18,6 +18,7 @@ mod audit;
 mod federation;
 mod invites;
 mod node;
+mod peering;
 mod reports;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     invites::configure(cfg);
     federation::configure(cfg);
+    peering::configure(cfg);
     audit::configure(cfg);
     node::configure(cfg);
 }
@@ -45,12 +47,13 @@ fn administrator<'a>(
 }
 
 /// The sections of administration, the current one marked.
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("/admin", "Overview"),
     ("/admin/reports", "Reports"),
     ("/admin/accounts", "Accounts"),
     ("/admin/invites", "Invitations"),
     ("/admin/federation", "Federation"),
+    ("/admin/peering", "Peering"),
     ("/admin/audit", "Audit log"),
     ("/admin/rules", "Rules and policies"),
 ];
@@ -96,6 +99,11 @@ async fn overview(
     .len();
     let health = moot_app::delivery_health::peers(&ctx).await?;
     let troubled = health.iter().filter(|p| p.is_troubled()).count();
+    let proposals = moot_app::peering::views(&ctx)
+        .await?
+        .iter()
+        .filter(|p| p.state == "received")
+        .count();
     let counted = |n: usize, one: &str, many: &str| {
         if n == 1 {
             format!("1 {one}")
@@ -119,6 +127,10 @@ async fn overview(
                 li class="card" {
                     h2 { a href="/admin/accounts?status=pending" { "Sign-ups" } }
                     p { (counted(pending, "sign-up waits for approval", "sign-ups wait for approval")) }
+                }
+                li class="card" {
+                    h2 { a href="/admin/peering" { "Peering" } }
+                    p { (counted(proposals, "node proposes peering", "nodes propose peering")) }
                 }
                 li class="card" {
                     h2 { a href="/admin/federation#delivery" { "Delivery" } }

@@ -236,6 +236,7 @@ async fn every_page_meets_wcag_aa_signed_in_and_out() {
         format!("/admin/accounts/{}", jo_account.id),
         "/admin/invites".to_owned(),
         "/admin/federation".to_owned(),
+        "/admin/peering".to_owned(),
         "/admin/audit".to_owned(),
         "/admin/audit?action=federation".to_owned(),
         "/admin/rules".to_owned(),

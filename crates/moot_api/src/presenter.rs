@@ -182,7 +182,10 @@ pub fn account(ctx: &Context, account: &Account, counts: (i64, i64, i64)) -> Acc
         },
         locked: account.manually_approves_followers,
         bot: matches!(account.actor_type.as_str(), "Service" | "Application"),
-        discoverable: true,
+        // A local person chooses; groups and others' accounts are listed.
+        discoverable: account.discoverable
+            || account.domain.is_some()
+            || account.actor_type == "Group",
         indexable: false,
         group: account.actor_type == "Group",
         created_at: timestamp(account.created_at),

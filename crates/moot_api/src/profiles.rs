@@ -23,13 +23,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The text fields of an update; unknown ones (fields_attributes, bot,
-/// discoverable ...) are read and ignored.
+/// indexable ...) are read and ignored.
 #[derive(Deserialize, Default)]
 struct ProfileParams {
     display_name: Option<String>,
     note: Option<String>,
     #[serde(default, deserialize_with = "crate::params::flag")]
     locked: Option<bool>,
+    #[serde(default, deserialize_with = "crate::params::flag")]
+    discoverable: Option<bool>,
 }
 
 #[patch("/api/v1/accounts/update_credentials")]
@@ -78,6 +80,7 @@ async fn read_update(
         display_name: params.display_name,
         note: params.note,
         locked: params.locked,
+        discoverable: params.discoverable,
         ..ProfileInput::default()
     })
 }
@@ -162,6 +165,7 @@ async fn read_multipart(ctx: &Context, mut multipart: Multipart) -> Result<Profi
     input.display_name = params.display_name;
     input.note = params.note;
     input.locked = params.locked;
+    input.discoverable = params.discoverable;
     Ok(input)
 }
 

@@ -50,5 +50,6 @@ pub(crate) fn test_account(id: i64, username: &str, domain: Option<&str>) -> Acc
         suspension_origin: None,
         silenced_at: None,
         sensitized_at: None,
+        discoverable: false,
     }
 }

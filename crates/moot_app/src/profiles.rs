@@ -20,6 +20,8 @@ pub struct ProfileInput {
     /// The bio as written (Markdown); shown rendered.
     pub note: Option<String>,
     pub locked: Option<bool>,
+    /// Listed in the sector directory peers read.
+    pub discoverable: Option<bool>,
     pub avatar: Option<Received>,
     pub header: Option<Received>,
     /// Back to the default picture.
@@ -56,6 +58,7 @@ pub async fn update(
         summary: input.note.as_deref().map(moot_core::text::render_markdown),
         note_source: input.note,
         manually_approves_followers: input.locked,
+        discoverable: input.discoverable,
         avatar_url: match (&avatar, input.remove_avatar) {
             (Some((_, url)), _) => Some(Some(url.clone())),
             (None, true) => Some(None),

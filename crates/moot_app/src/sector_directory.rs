@@ -1,6 +1,6 @@
-//! The sector directory: this node's groups anyone may find, published for
-//! its peers, and the groups its peers list, read back and shown beside
-//! this node's own (in `/api/moot/v1/directory`, `/api/v1/directory` and
+//! The sector directory: this node's groups anyone may find (and people
+//! who chose to be listed), published for its peers, and what its peers
+//! list, read back and shown beside this node's own (in `/api/moot/v1/directory`, `/api/v1/directory` and
 //! the web app's `/groups`).
 
 use chrono::{DateTime, Duration, Utc};
@@ -47,8 +47,8 @@ async fn with_accounts(
         .collect())
 }
 
-/// This node's groups anyone may find: open and approval ones, never
-/// private ones.
+/// This node's groups anyone may find (open and approval ones, never
+/// private ones), then its people who chose to be listed.
 pub async fn local(ctx: &Context) -> Result<Vec<Listing>, AppError> {
     let mut conn = ctx.db.conn().await?;
     let entries = store::local_directory(&mut conn, MOST_LISTED as i64).await?;
@@ -85,7 +85,7 @@ pub async fn store_read(ctx: &Context, peer: &str, read: Vec<Read>) -> Result<us
     let entries: Vec<Listed> = read
         .into_iter()
         .filter(|r| {
-            r.account.actor_type == "Group"
+            matches!(r.account.actor_type.as_str(), "Group" | "Person")
                 && r.account
                     .domain
                     .as_deref()

@@ -41,6 +41,8 @@ pub struct Account {
     pub silenced_at: Option<DateTime<Utc>>,
     /// Their files are always shown as sensitive.
     pub sensitized_at: Option<DateTime<Utc>>,
+    /// A local person who chose to be listed in the sector directory.
+    pub discoverable: bool,
 }
 
 /// Changes to a local profile; `None` leaves a field as it is.
@@ -51,6 +53,7 @@ pub struct ProfileChange {
     pub summary: Option<String>,
     pub note_source: Option<String>,
     pub manually_approves_followers: Option<bool>,
+    pub discoverable: Option<bool>,
     /// `Some(None)` removes the picture.
     pub avatar_url: Option<Option<String>>,
     pub header_url: Option<Option<String>>,

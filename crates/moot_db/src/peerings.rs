@@ -279,7 +279,9 @@ pub struct DirectoryEntry {
 }
 
 /// This node's groups anyone may find (open and approval ones, not
-/// private), with their most used hashtags, members and last public post.
+/// private), then its people who chose to be listed: each with the
+/// hashtags of its public posts (a group's: posted in it), its members (a
+/// person's followers) and its last public post.
 pub async fn local_directory(
     conn: &mut AsyncPgConnection,
     limit: i64,
@@ -287,17 +289,20 @@ pub async fn local_directory(
     diesel::sql_query(
         "SELECT a.id AS account_id, NULL::text AS peer,
                 ARRAY(SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id
-                       WHERE s.group_id = a.id AND s.deleted_at IS NULL
-                         AND s.visibility IN ('public', 'unlisted')
+                       WHERE (s.group_id = a.id OR (g.account_id IS NULL AND s.account_id = a.id))
+                         AND s.deleted_at IS NULL AND s.visibility IN ('public', 'unlisted')
                        GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 8) AS topics,
                 (SELECT count(*) FROM follows f WHERE f.target_id = a.id AND f.accepted) AS members,
                 (SELECT max(s.created_at) FROM statuses s
-                  WHERE s.group_id = a.id AND s.deleted_at IS NULL
+                  WHERE (s.group_id = a.id OR (g.account_id IS NULL AND s.account_id = a.id))
+                    AND s.deleted_at IS NULL
                     AND s.visibility IN ('public', 'unlisted')) AS last_active
-           FROM accounts a JOIN groups g ON g.account_id = a.id
+           FROM accounts a LEFT JOIN groups g ON g.account_id = a.id
           WHERE a.domain IS NULL AND a.suspended_at IS NULL
-            AND g.membership_mode IN ('open', 'approval')
-          ORDER BY last_active DESC NULLS LAST, a.id
+            AND (g.membership_mode IN ('open', 'approval')
+                 OR (g.account_id IS NULL AND a.actor_type = 'Person' AND a.discoverable
+                     AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = a.id AND u.approved)))
+          ORDER BY g.account_id IS NULL, last_active DESC NULLS LAST, a.id
           LIMIT $1",
     )
     .bind::<BigInt, _>(limit)

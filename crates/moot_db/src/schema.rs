@@ -26,6 +26,7 @@ diesel::table! {
         suspension_origin -> Nullable<Text>,
         silenced_at -> Nullable<Timestamptz>,
         sensitized_at -> Nullable<Timestamptz>,
+        discoverable -> Bool,
     }
 }
 

@@ -32,7 +32,7 @@ fn entry(ctx: &Context, listing: &Listing) -> Value {
     let account = &listing.account;
     json!({
         "id": ctx.urls.person(&account.username),
-        "type": "Group",
+        "type": account.actor_type,
         "preferredUsername": account.username,
         "name": account.display_name,
         "summary": account.summary,

@@ -455,8 +455,19 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
     let (a_admin, _) = a.create_admin("ada", "read admin:read");
     let alice = a.create_user("alice", "read write follow");
     let bob = b.create_user("bob", "read write follow");
+    b.create_user("dee", "read");
     let cal = c.create_user("cal", "read write follow");
     let housing = make_group(&b, &bob, "housing", "bob", "open").await;
+    // Bob chooses to be listed; Dee does not.
+    let (status, me) = b
+        .api_json(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            &bob,
+            json!({"discoverable": true}),
+        )
+        .await;
+    assert_eq!((status, &me["discoverable"]), (200, &json!(true)), "{me}");
     make_group(&b, &bob, "planning", "bob", "approval").await;
     make_group(&b, &bob, "cabinet", "bob", "private").await;
     make_group(&c, &cal, "waste", "cal", "open").await;
@@ -561,8 +572,14 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
         (Some(b.hostname.as_str()), Some(false))
     );
     assert!(listed["members"].as_i64().unwrap() >= 1, "{listed}");
+    let listed_accts = sector.to_string();
+    assert!(listed_accts.contains(&b.handle("bob")), "{sector}");
+    assert!(!listed_accts.contains(&b.handle("dee")), "{sector}");
     let peers = peer(&a, &a_admin, &b.hostname).await.unwrap();
-    assert_eq!(peers["directory"]["listed"], 2, "{peers}");
+    assert_eq!(
+        peers["directory"]["listed"], 3,
+        "two groups and Bob: {peers}"
+    );
     let page = a
         .http
         .get(format!("{}/groups", a.base_url))

@@ -331,6 +331,12 @@ fn profile_form(
                 }
                 (layout::file_input(&Input { hint: Some("A PNG, JPEG, GIF or WebP image. Leave empty to keep the current one."),
                     ..Input::new("avatar", "Picture (optional)") }, errors))
+                div class="field checkbox" {
+                    input type="checkbox" id="discoverable" name="discoverable" value="true" checked[account.discoverable]
+                        aria-describedby="discoverable-hint";
+                    label for="discoverable" { "List me in the sector directory" }
+                    span class="hint" id="discoverable-hint" { "Colleagues on this node and on the nodes it is peered with find you there, with the topics you write about." }
+                }
                 button type="submit" { "Save profile" }
             }
         },
@@ -357,6 +363,7 @@ async fn save_profile(
         display_name: Some(upload.field("display_name").to_owned()),
         note: Some(upload.field("note").to_owned()),
         avatar: upload.take_file("avatar"),
+        discoverable: Some(upload.field("discoverable") == "true"),
         ..Default::default()
     };
     match moot_app::profiles::update(&ctx, &me, input).await {

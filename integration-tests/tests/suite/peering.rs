@@ -535,7 +535,13 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
     assert!(search(&a, &alice, "confidential").await.is_empty());
 
     // A's directory lists B's groups anyone may find, none of C's.
-    let directory = wait::until("A has read B's directory", || async {
+    wait::until("A has read B's directory", || async {
+        peer(&a, &a_admin, &b.hostname)
+            .await
+            .filter(|p| p["directory"]["fetched_at"].is_string())
+    })
+    .await;
+    let directory = wait::until("A lists B's groups", || async {
         let (_, found) = a
             .api_json(
                 Method::GET,

@@ -183,3 +183,17 @@ pub async fn follow_by_uri(http: &reqwest::Client, base: &str, token: &str, acto
 pub fn percent_encode(raw: &str) -> String {
     url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
+
+/// Posts `text` as `token`'s owner on `node`; the new status.
+pub async fn say(node: &ProcessNode, token: &str, text: &str) -> Value {
+    let (status, body) = node
+        .api_json(
+            Method::POST,
+            "/api/v1/statuses",
+            token,
+            serde_json::json!({"status": text}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}

@@ -4,10 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use moot_testkit::social::{follow_across, make_group};
+use moot_testkit::social::{follow_across, make_group, say};
 use moot_testkit::{wait, ProcessNode};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const SENDERS: usize = 5;
 const EACH: usize = 100;
@@ -73,16 +73,12 @@ async fn five_hundred_posts_into_a_group_reach_every_member_node_once_and_in_ord
         let (b, group) = (&b, &group);
         async move {
             for i in 0..EACH {
-                let text = format!("@{group} Note from {name} number {i:03}.");
-                let (status, body) = b
-                    .api_json(
-                        Method::POST,
-                        "/api/v1/statuses",
-                        token,
-                        json!({"status": text}),
-                    )
-                    .await;
-                assert_eq!(status, 200, "{body}");
+                say(
+                    b,
+                    token,
+                    &format!("@{group} Note from {name} number {i:03}."),
+                )
+                .await;
             }
         }
     });

@@ -6,7 +6,7 @@
 use moot_testkit::documents::{upload, DRAFT_PDF};
 use moot_testkit::openapi::MastodonApi;
 use moot_testkit::relay::ApRelay;
-use moot_testkit::social::{follow_across, in_home, make_group, moot_api};
+use moot_testkit::social::{follow_across, in_home, make_group, moot_api, say};
 use moot_testkit::web::WebClient;
 use moot_testkit::{wait, FakePeer, ProcessNode, TestNode};
 use reqwest::Method;
@@ -229,18 +229,6 @@ async fn in_allowlist_mode_a_peering_lets_the_peer_in_its_end_shuts_it_out_and_a
         "blocked",
         "a blocked node's word changes nothing"
     );
-}
-
-async fn say(node: &ProcessNode, token: &str, text: &str) {
-    let (status, body) = node
-        .api_json(
-            Method::POST,
-            "/api/v1/statuses",
-            token,
-            json!({"status": text}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
 }
 
 /// Waits until `node` has nothing left to send `to` (delivered or refused).

@@ -146,14 +146,16 @@ pub async fn search(conn: &mut AsyncPgConnection, q: &Query<'_>) -> diesel::Quer
 pub struct Expert {
     #[diesel(sql_type = BigInt)]
     pub account_id: i64,
-    /// Public posts with the topic as a hashtag, and memberships of groups
-    /// about it (each worth five posts).
+    /// Public posts with the topic as a hashtag, memberships of groups
+    /// about it (each worth five posts), and a peer's directory listing the
+    /// person with the topic (worth three).
     #[diesel(sql_type = BigInt)]
     pub score: i64,
 }
 
-/// "Ask who knows": people who write about `topic` (as a hashtag, in public)
-/// or belong to open groups about it, the most active first.
+/// "Ask who knows": people who write about `topic` (as a hashtag, in public),
+/// belong to open groups about it, or are listed with it by a peered
+/// node's directory, the most active first.
 pub async fn who_knows(
     conn: &mut AsyncPgConnection,
     topic: &str,
@@ -173,6 +175,11 @@ pub async fn who_knows(
              JOIN groups m ON m.account_id = g.id AND m.membership_mode <> 'private'
             WHERE f.accepted
               AND (g.username ILIKE $2 OR g.display_name ILIKE $2 OR g.summary ILIKE $2)
+           UNION ALL
+           -- People a peered node lists in its directory with the topic.
+           SELECT d.account_id, 3
+             FROM peer_directory d JOIN peerings p ON p.domain = d.peer AND p.status = 'active'
+            WHERE lower($1) = ANY(d.topics)
          ) x JOIN accounts a ON a.id = x.account_id
          WHERE a.actor_type = 'Person'
          GROUP BY x.account_id

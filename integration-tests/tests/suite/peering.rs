@@ -456,6 +456,9 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
         )
         .await;
     assert_eq!((status, &me["discoverable"]), (200, &json!(true)), "{me}");
+    // Before the peering: a post of Bob's own (in no group, so it reaches
+    // no peer) gives him a topic in B's directory.
+    say(&b, &bob, "Cavity wall #retrofit: what worked for us").await;
     make_group(&b, &bob, "planning", "bob", "approval").await;
     make_group(&b, &bob, "cabinet", "bob", "private").await;
     make_group(&c, &cal, "waste", "cal", "open").await;
@@ -574,6 +577,19 @@ async fn peers_list_each_others_public_groups_and_their_public_knowledge_is_foun
         peers["directory"]["listed"], 3,
         "two groups and Bob: {peers}"
     );
+    // "Who knows" covers the peered sector: Bob, by the topic B's
+    // directory lists him with, though his post never reached A.
+    assert!(search(&a, &alice, "cavity").await.is_empty());
+    let (status, experts) = moot_api(
+        &a,
+        &alice,
+        Method::GET,
+        ("/directory", "/directory?topic=retrofit"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(experts[0]["account"]["acct"], b.handle("bob"), "{experts}");
     let page = a
         .http
         .get(format!("{}/groups", a.base_url))

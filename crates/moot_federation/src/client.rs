@@ -70,3 +70,16 @@ pub fn is_forbidden_literal_ip(url: &url::Url, settings: &Settings) -> bool {
         _ => false,
     }
 }
+
+/// A response's body, refused when it grows past `most` bytes (read in
+/// chunks, so a large body is never held whole).
+pub async fn read_capped(mut response: reqwest::Response, most: usize) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        body.extend_from_slice(&chunk);
+        if body.len() > most {
+            return Err(format!("larger than {most} bytes"));
+        }
+    }
+    Ok(body)
+}

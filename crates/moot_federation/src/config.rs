@@ -30,6 +30,17 @@ fn http_allowed(settings: &moot_core::Settings) -> bool {
 /// Whether this node may deal with `url` at all: its scheme, its address
 /// and the federation policy for its domain.
 pub fn check_url(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
+    check_address(ctx, url)?;
+    if !ctx.policy.allows(url) {
+        return Err(ProtocolError::UrlVerificationError(
+            "domain blocked by this node's federation policy",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `url`'s scheme and address may be fetched (the policy aside).
+pub fn check_address(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
     let settings = &ctx.settings;
     match url.scheme() {
         "https" => {}
@@ -38,11 +49,6 @@ pub fn check_url(ctx: &Context, url: &Url) -> Result<(), ProtocolError> {
     }
     if crate::client::is_forbidden_literal_ip(url, settings) {
         return Err(ProtocolError::UrlVerificationError("private address"));
-    }
-    if !ctx.policy.allows(url) {
-        return Err(ProtocolError::UrlVerificationError(
-            "domain blocked by this node's federation policy",
-        ));
     }
     Ok(())
 }

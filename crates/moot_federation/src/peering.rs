@@ -194,16 +194,11 @@ async fn fetch_instance_actor(
             &format!("could not read the proposing node's instance actor: {why}"),
         )
     };
-    match actor.scheme() {
-        "https" => {}
-        "http" if !ctx.settings.server.tls || ctx.settings.federation.allow_private_addresses => {}
-        _ => return Err(unreadable("scheme not allowed".into())),
-    }
-    if crate::client::is_forbidden_literal_ip(actor, &ctx.settings) {
-        return Err(unreadable("private address".into()));
-    }
+    // Its scheme and address as for any fetch; the policy is not asked (the
+    // node is not listed yet: that is what the proposal is about).
+    crate::config::check_address(ctx, actor).map_err(|e| unreadable(e.to_string()))?;
     let client = crate::client::build(&ctx.settings);
-    let mut response = client
+    let response = client
         .get(actor.clone())
         .header("Accept", "application/activity+json")
         .send()
@@ -212,17 +207,9 @@ async fn fetch_instance_actor(
     if !response.status().is_success() {
         return Err(unreadable(format!("it answered {}", response.status())));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
+    let body = crate::client::read_capped(response, MAX_ACTOR_BYTES)
         .await
-        .map_err(|e| unreadable(e.to_string()))?
-    {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_ACTOR_BYTES {
-            return Err(unreadable("the document is too large".into()));
-        }
-    }
+        .map_err(unreadable)?;
     let doc: InstanceActor =
         serde_json::from_slice(&body).map_err(|e| unreadable(e.to_string()))?;
     if doc.id != *actor || !matches!(doc.kind.as_str(), "Application" | "Service") {

@@ -45,16 +45,10 @@ async fn refresh(
 }
 
 async fn fetch(client: &reqwest::Client, url: &str) -> Result<String, String> {
-    let mut response = client.get(url).send().await.map_err(|e| e.to_string())?;
+    let response = client.get(url).send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("answered {}", response.status()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_LIST_BYTES {
-            return Err(format!("larger than {MAX_LIST_BYTES} bytes"));
-        }
-    }
+    let body = crate::client::read_capped(response, MAX_LIST_BYTES).await?;
     String::from_utf8(body).map_err(|_| "not UTF-8 text".to_owned())
 }

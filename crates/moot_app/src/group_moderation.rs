@@ -155,6 +155,14 @@ pub async fn is_closed(conn: &mut AsyncPgConnection, status_id: i64) -> Result<b
     Ok(moot_db::moderation::in_locked_thread(conn, status_id).await?)
 }
 
+/// Why a reply from another node into a locked thread is refused.
+pub(crate) fn closed() -> AppError {
+    AppError::Forbidden(CLOSED.into())
+}
+
+/// What a reply into a locked thread is told.
+pub(crate) const CLOSED: &str = "the discussion is closed to new replies";
+
 /// `is_closed`, on a connection of its own (for a thread's page).
 pub async fn thread_closed(ctx: &Context, status_id: i64) -> Result<bool, AppError> {
     let mut conn = ctx.db.conn().await?;

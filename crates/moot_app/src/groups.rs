@@ -176,10 +176,20 @@ pub async fn check_can_post(
     group: &Account,
     author: &Account,
 ) -> Result<(), AppError> {
-    if queries::is_banned(conn, group.id, author.id).await? {
+    let standing = queries::standings(conn, &[(group.id, author.id)]).await?;
+    match standing.first() {
+        Some(standing) => may_post(group, *standing),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Whether someone standing so in `group` may post in it: members who
+/// are not banned.
+pub(crate) fn may_post(group: &Account, standing: queries::Standing) -> Result<(), AppError> {
+    if standing.banned {
         return Err(AppError::Forbidden("you are banned from this group".into()));
     }
-    if !is_member(conn, group, author).await? {
+    if !standing.member {
         return Err(AppError::Forbidden(format!(
             "only members can post in {}",
             group.username
@@ -224,36 +234,63 @@ pub async fn announce(
     group: &Account,
     activity: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut inboxes = crate::outbound::follower_inboxes(conn, group.id).await?;
-    // The server the activity came from has it already, and some (Lemmy)
-    // refuse to be sent their own activity back.
-    let origin = moot_protocol::notes::ids(&activity["actor"])
-        .first()
-        .and_then(|actor| url::Url::parse(actor).ok())
-        .filter(|actor| actor.origin() != ctx.urls.base().origin());
-    if let Some(origin) = origin {
-        inboxes.retain(|inbox| inbox.origin() != origin.origin());
+    let announcing = Announcing::of(conn, group).await?;
+    if let Some((id, body, inboxes)) = announcing.announcement(ctx, activity) {
+        crate::outbound::queue(ctx, conn, group.id, &id, &body, &inboxes).await?;
     }
-    if inboxes.is_empty() {
-        return Ok(());
-    }
-    let group_uri = ctx.urls.person(&group.username);
-    let followers = ctx.urls.person_collection(&group.username, "followers");
-    let mut inner = activity.clone();
-    if let Some(map) = inner.as_object_mut() {
-        map.remove("@context");
-    }
-    let private = mode_of(conn, group).await? == Some(MembershipMode::Private);
-    let announce = activities::announce(
-        &ctx.urls.new_activity(),
-        &group_uri,
-        &followers,
-        &inner,
-        private,
-    );
-    let id = announce["id"].as_str().unwrap_or_default().to_owned();
-    crate::outbound::queue(ctx, conn, group.id, &id, &announce.to_string(), &inboxes).await?;
     Ok(())
+}
+
+/// What a local group needs to announce activities made in it: where its
+/// followers are and whether it is private. Read once for many
+/// announcements (a batch of received posts).
+pub(crate) struct Announcing {
+    username: String,
+    inboxes: Vec<url::Url>,
+    private: bool,
+}
+
+impl Announcing {
+    pub async fn of(conn: &mut AsyncPgConnection, group: &Account) -> Result<Self, AppError> {
+        Ok(Announcing {
+            username: group.username.clone(),
+            inboxes: crate::outbound::follower_inboxes(conn, group.id).await?,
+            private: mode_of(conn, group).await? == Some(MembershipMode::Private),
+        })
+    }
+
+    /// The group's `Announce` of `activity` (its id and body) and the
+    /// inboxes it goes to; none when nobody is to be told.
+    pub fn announcement(
+        &self,
+        ctx: &Context,
+        activity: &serde_json::Value,
+    ) -> Option<(String, String, Vec<url::Url>)> {
+        // The server the activity came from has it already, and some (Lemmy)
+        // refuse to be sent their own activity back.
+        let origin = moot_protocol::notes::ids(&activity["actor"])
+            .first()
+            .and_then(|actor| url::Url::parse(actor).ok())
+            .filter(|actor| actor.origin() != ctx.urls.base().origin());
+        let inboxes: Vec<url::Url> = self
+            .inboxes
+            .iter()
+            .filter(|inbox| origin.as_ref().is_none_or(|o| inbox.origin() != o.origin()))
+            .cloned()
+            .collect();
+        if inboxes.is_empty() {
+            return None;
+        }
+        let group_uri = ctx.urls.person(&self.username);
+        let followers = ctx.urls.person_collection(&self.username, "followers");
+        let mut inner = activity.clone();
+        if let Some(map) = inner.as_object_mut() {
+            map.remove("@context");
+        }
+        let id = ctx.urls.new_activity();
+        let announce = activities::announce(&id, &group_uri, &followers, &inner, self.private);
+        Some((id.to_string(), announce.to_string(), inboxes))
+    }
 }
 
 /// Requests to join a group, for its moderators.

@@ -44,6 +44,7 @@ pub mod profiles;
 pub mod push;
 pub mod reactions;
 pub mod read_cache;
+pub mod received_in_groups;
 pub mod received_posts;
 pub mod relays;
 pub mod remote;

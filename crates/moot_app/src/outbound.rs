@@ -15,7 +15,7 @@ pub async fn queue(
     ap_id: &str,
     body: &str,
     inboxes: &[url::Url],
-) -> diesel::QueryResult<i64> {
+) -> diesel::QueryResult<()> {
     queue_from(ctx, conn, Some(actor_id), ap_id, body, inboxes).await
 }
 
@@ -26,7 +26,7 @@ pub async fn queue_as_node(
     ap_id: &str,
     body: &str,
     inboxes: &[url::Url],
-) -> diesel::QueryResult<i64> {
+) -> diesel::QueryResult<()> {
     queue_from(ctx, conn, None, ap_id, body, inboxes).await
 }
 
@@ -37,18 +37,50 @@ async fn queue_from(
     ap_id: &str,
     body: &str,
     inboxes: &[url::Url],
-) -> diesel::QueryResult<i64> {
-    // The node's own voice (peering) reaches every node that is not
-    // blocked; what its people and groups send, only nodes it federates with.
-    let allowed: Vec<url::Url> = inboxes
+) -> diesel::QueryResult<()> {
+    let allowed = reachable(ctx, actor_id, inboxes);
+    outbox::enqueue(conn, actor_id, ap_id, body, &allowed)
+        .await
+        .map(|_| ())
+}
+
+/// Queues several activities by local accounts at once, each as `queue`
+/// would (a batch of received group posts, each announced by its group):
+/// `(actor_id, ap_id, body, inboxes)`.
+pub async fn queue_many(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    activities: &[(i64, String, String, Vec<url::Url>)],
+) -> diesel::QueryResult<()> {
+    let allowed: Vec<Vec<url::Url>> = activities
+        .iter()
+        .map(|(actor, _, _, inboxes)| reachable(ctx, Some(*actor), inboxes))
+        .collect();
+    let outgoing: Vec<outbox::Outgoing> = activities
+        .iter()
+        .zip(&allowed)
+        .map(|((actor, ap_id, body, _), inboxes)| outbox::Outgoing {
+            actor_id: Some(*actor),
+            ap_id,
+            body,
+            inboxes,
+        })
+        .collect();
+    outbox::enqueue_many(conn, &outgoing).await.map(|_| ())
+}
+
+/// Those of `inboxes` an activity by `actor_id` may go to. The node's own
+/// voice (peering) reaches every node that is not blocked; what its people
+/// and groups send, only nodes it federates with.
+fn reachable(ctx: &Context, actor_id: Option<i64>, inboxes: &[url::Url]) -> Vec<url::Url> {
+    inboxes
         .iter()
         .filter(|inbox| match actor_id {
             Some(_) => ctx.policy.allows(inbox),
             None => !ctx.policy.blocks(inbox),
         })
         .cloned()
-        .collect();
-    outbox::enqueue(conn, actor_id, ap_id, body, &allowed).await
+        .collect()
 }
 
 /// The inboxes of `account_id`'s followers on other nodes (shared ones

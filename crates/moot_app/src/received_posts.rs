@@ -12,8 +12,10 @@
 //! a stored one. When nothing else is waiting a batch is one post, with no
 //! added wait.
 //!
-//! Only posts with no local side effects beyond storage come here (see
-//! [`ReceivedPost::plain`]); the rest take `statuses::receive_create`.
+//! Plain posts (no local side effects beyond storage, see
+//! [`ReceivedPost::plain`]) and posts made in one of this node's groups
+//! (checked against its rules and announced, see `received_in_groups`)
+//! come here; the rest take `statuses::receive_create` one at a time.
 //! Either way a post is checked into a [`ReceivedPost`] and stored by
 //! [`store_in`]: one path for every received or fetched post.
 
@@ -32,6 +34,7 @@ use moot_protocol::notes::{RemoteNote, Visibility};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use url::Url;
 
+use crate::received_in_groups::{InGroup, LocalGroups};
 use crate::{AppError, Context};
 
 /// Writers storing batches at once: one can fill its next batch while the
@@ -69,6 +72,8 @@ pub struct ReceivedPost {
     emojis: Vec<(String, String)>,
     /// The post it quotes.
     quote_ap_id: Option<String>,
+    /// The group here it is made in, if it goes through the writers.
+    group: Option<InGroup>,
 }
 
 impl ReceivedPost {
@@ -114,7 +119,30 @@ impl ReceivedPost {
             hashtags: note.hashtags(),
             emojis: note.emojis(),
             quote_ap_id: note.quoted().map(String::from),
+            group: None,
         })
+    }
+
+    /// `from_note`, without the files of a domain whose media this node
+    /// rejects.
+    pub fn checked(
+        ctx: &Context,
+        author: &Account,
+        author_uri: &Url,
+        note: &RemoteNote,
+        content: String,
+    ) -> Result<ReceivedPost, AppError> {
+        let post = ReceivedPost::from_note(&ctx.urls, author, author_uri, note, content)?;
+        Ok(match crate::statuses::media_rejected(ctx, author) {
+            true => post.without_media(),
+            false => post,
+        })
+    }
+
+    /// The post as made in the local `group`, which announces `activity`.
+    pub(crate) fn in_group(mut self, group: Account, activity: serde_json::Value) -> Self {
+        self.group = Some(InGroup { group, activity });
+        self
     }
 
     /// The post without its files (from a domain whose media this node
@@ -144,11 +172,7 @@ impl ReceivedPost {
         if !ReceivedPost::is_plain(&ctx.urls, note) {
             return None;
         }
-        let post = ReceivedPost::from_note(&ctx.urls, author, author_uri, note, content()).ok()?;
-        Some(match crate::statuses::media_rejected(ctx, author) {
-            true => post.without_media(),
-            false => post,
-        })
+        ReceivedPost::checked(ctx, author, author_uri, note, content()).ok()
     }
 
     fn row(&self, in_reply_to_id: Option<i64>) -> NewStatus<'_> {
@@ -166,21 +190,27 @@ impl ReceivedPost {
             language: self.language.as_deref(),
             url: self.url.as_deref(),
             created_at: self.created_at,
-            group_id: None,
+            group_id: self.group.as_ref().map(|g| g.group.id),
             quote_ap_id: self.quote_ap_id.as_deref(),
         }
     }
 }
 
+/// What a writer answers for one post: stored (or known already), refused,
+/// or not taken (its group is gone: the one-at-a-time path decides).
+type Answer = Result<bool, AppError>;
+
 struct Job {
     post: ReceivedPost,
-    done: oneshot::Sender<Result<(), AppError>>,
+    done: oneshot::Sender<Answer>,
 }
 
 /// The queue to the writers, started on first use.
 #[derive(Default)]
 pub struct ReceivedPosts {
     queue: OnceLock<mpsc::Sender<Job>>,
+    /// This node's groups, by name, for telling group posts apart.
+    pub(crate) groups: LocalGroups,
 }
 
 impl ReceivedPosts {
@@ -200,8 +230,9 @@ impl ReceivedPosts {
         })
     }
 
-    /// Stores `post` with others waiting; returns once it is committed.
-    pub async fn store(&self, ctx: &Context, post: ReceivedPost) -> Result<(), AppError> {
+    /// Stores `post` with others waiting; returns once it is committed:
+    /// true, or false if it was not taken (see [`Answer`]).
+    pub async fn store(&self, ctx: &Context, post: ReceivedPost) -> Answer {
         let (done, answer) = oneshot::channel();
         self.sender(ctx)
             .send(Job { post, done })
@@ -223,46 +254,83 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         }
         let posts: Vec<&ReceivedPost> = jobs.iter().map(|j| &j.post).collect();
         match store_batch(&ctx, &posts).await {
-            Ok(()) => jobs.into_iter().for_each(|j| drop(j.done.send(Ok(())))),
+            Ok(answers) => {
+                for (job, answer) in jobs.into_iter().zip(answers) {
+                    let _ = job.done.send(answer);
+                }
+            }
             Err(e) if jobs.len() == 1 => drop(jobs.pop().map(|j| j.done.send(Err(e)))),
             Err(e) => {
                 // One bad post must not fail the others: each on its own.
                 tracing::info!(error = %e, posts = jobs.len(), "a batch of received posts failed; storing them one by one");
                 for job in jobs {
-                    let result = store_batch(&ctx, &[&job.post]).await;
-                    let _ = job.done.send(result);
+                    let answer = match store_batch(&ctx, &[&job.post]).await {
+                        Ok(mut answers) => answers.pop().unwrap_or(Err(AppError::Busy)),
+                        Err(e) => Err(e),
+                    };
+                    let _ = job.done.send(answer);
                 }
             }
         }
     }
 }
 
-async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<(), AppError> {
+/// Stores a batch in one transaction; each post's answer, in order.
+async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<Vec<Answer>, AppError> {
     let mut conn = ctx.db.conn().await?;
-    let created = conn
+    let (verdicts, created) = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let wanted = wanted(conn, posts).await?;
-            if wanted.len() < posts.len() {
+            let parents = stored_parents(conn, posts).await?;
+            let checks: Vec<_> = posts
+                .iter()
+                .map(|p| {
+                    let parent = p.in_reply_to_ap_id.as_deref();
+                    let parent = p.in_reply_to_id.or_else(|| parents.get(parent?).copied());
+                    (p.group.as_ref(), p.account_id, parent)
+                })
+                .collect();
+            let verdicts = crate::received_in_groups::admit(conn, &checks).await?;
+            let admitted: Vec<&ReceivedPost> = posts
+                .iter()
+                .zip(&verdicts)
+                .filter(|(_, verdict)| matches!(verdict, Some(Ok(()))))
+                .map(|(p, _)| *p)
+                .collect();
+            let wanted = wanted(conn, &admitted).await?;
+            if wanted.len() < admitted.len() {
                 tracing::debug!(
-                    dropped = posts.len() - wanted.len(),
+                    dropped = admitted.len() - wanted.len(),
                     "posts from people nobody here follows, to nobody here"
                 );
             }
-            store_in(conn, &wanted).await
+            let created = store_in(conn, &wanted).await?;
+            let in_groups: Vec<(&Status, &InGroup)> = received_for(&wanted, &created)
+                .filter_map(|(status, post)| Some((status, post.group.as_ref()?)))
+                .collect();
+            crate::received_in_groups::after_store(ctx, conn, &in_groups).await?;
+            Ok((verdicts, created))
         })
         .await?;
     for status in &created {
         crate::cards::attach_later(ctx, status);
     }
-    Ok(())
+    Ok(verdicts
+        .into_iter()
+        .map(|verdict| match verdict {
+            Some(Ok(())) => Ok(true),
+            Some(Err(refused)) => Err(refused),
+            None => Ok(false),
+        })
+        .collect())
 }
 
 /// The posts someone here wants, as Mastodon decides it: their author is
 /// followed here (or asked to be), they reply to a post stored here, or
-/// they are made in a group followed here. A public post from a stranger
-/// to nobody here is left out: otherwise anyone could fill the node's
-/// timelines and search. (Posts to someone or some group here do not come
-/// this way: see `ReceivedPost::is_plain`.)
+/// they are made in a group followed here or in one of this node's groups
+/// (and admitted by its rules). A public post from a stranger to nobody
+/// here is left out: otherwise anyone could fill the node's timelines and
+/// search. (Posts to someone here do not come this way: see
+/// `ReceivedPost::is_plain`.)
 async fn wanted<'a>(
     conn: &mut AsyncPgConnection,
     posts: &[&'a ReceivedPost],
@@ -272,7 +340,9 @@ async fn wanted<'a>(
         .await?
         .into_iter()
         .collect();
-    let known = |p: &ReceivedPost| followed.contains(&p.account_id) || p.in_reply_to_id.is_some();
+    let known = |p: &ReceivedPost| {
+        followed.contains(&p.account_id) || p.in_reply_to_id.is_some() || p.group.is_some()
+    };
     let strangers: Vec<&ReceivedPost> = posts.iter().copied().filter(|p| !known(p)).collect();
     if strangers.is_empty() {
         return Ok(posts.to_vec());

@@ -648,7 +648,7 @@ async fn store_new_post(
         if crate::group_moderation::is_closed(&mut conn, parent.id).await? {
             return Err(AppError::invalid(
                 "in_reply_to_id",
-                "the discussion is closed to new replies",
+                crate::group_moderation::CLOSED,
             ));
         }
     }
@@ -1050,7 +1050,19 @@ pub async fn receive_create(
     let author_uri = actor_id(ctx, actor)?;
     let content = || remote_content(ctx, actor, note);
     if let Some(post) = ReceivedPost::plain(ctx, actor, &author_uri, note, content) {
-        return ctx.received_posts.store(ctx, post).await;
+        return ctx.received_posts.store(ctx, post).await.map(|_| ());
+    }
+    if let Some(group) = crate::received_in_groups::group_of(ctx, note).await? {
+        let name = group.username.clone();
+        let post = ReceivedPost::checked(ctx, actor, &author_uri, note, content())?;
+        if ctx
+            .received_posts
+            .store(ctx, post.in_group(group, activity.clone()))
+            .await?
+        {
+            return Ok(());
+        }
+        ctx.received_posts.groups.forget(&name);
     }
     let mut conn = ctx.db.conn().await?;
     let stored = conn
@@ -1119,10 +1131,7 @@ async fn store_remote_in(
 ) -> Result<Status, AppError> {
     let author_uri = actor_id(ctx, author)?;
     let content = remote_content(ctx, author, note);
-    let mut post = ReceivedPost::from_note(&ctx.urls, author, &author_uri, note, content.clone())?;
-    if media_rejected(ctx, author) {
-        post = post.without_media();
-    }
+    let post = ReceivedPost::checked(ctx, author, &author_uri, note, content.clone())?;
     let created = crate::received_posts::store_in(conn, &[&post]).await?;
     let status = match created.into_iter().next() {
         Some(status) => {
@@ -1361,12 +1370,10 @@ async fn check_thread_open(
     let Some(parent_id) = parent_id else {
         return Ok(());
     };
-    if crate::group_moderation::is_closed(conn, parent_id).await? {
-        return Err(AppError::Forbidden(
-            "the discussion is closed to new replies".into(),
-        ));
+    match crate::group_moderation::is_closed(conn, parent_id).await? {
+        true => Err(crate::group_moderation::closed()),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 /// The deletion of a remote post by its author: it becomes a tombstone.

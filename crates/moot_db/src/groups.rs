@@ -375,3 +375,37 @@ pub async fn standing_in(
         .map(|(id, accepted, role)| (id, (accepted, role)))
         .collect())
 }
+
+/// Where an author stands in a group.
+#[derive(Debug, Clone, Copy, QueryableByName)]
+pub struct Standing {
+    /// The group is (still) one of this node's groups.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub group: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub member: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub banned: bool,
+}
+
+/// Where each author stands in each group, for `(group, author)` pairs, in
+/// their order: one query for a batch of received group posts.
+pub async fn standings(
+    conn: &mut AsyncPgConnection,
+    pairs: &[(i64, i64)],
+) -> QueryResult<Vec<Standing>> {
+    use diesel::sql_types::{Array, BigInt};
+    let (groups, authors): (Vec<i64>, Vec<i64>) = pairs.iter().copied().unzip();
+    diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM groups g WHERE g.account_id = t.g) AS group,
+                EXISTS (SELECT 1 FROM follows f
+                        WHERE f.follower_id = t.a AND f.target_id = t.g AND f.accepted) AS member,
+                EXISTS (SELECT 1 FROM group_bans b
+                        WHERE b.group_id = t.g AND b.account_id = t.a) AS banned
+         FROM unnest($1::int8[], $2::int8[]) WITH ORDINALITY AS t(g, a, n) ORDER BY t.n",
+    )
+    .bind::<Array<BigInt>, _>(&groups)
+    .bind::<Array<BigInt>, _>(&authors)
+    .load(conn)
+    .await
+}

@@ -333,3 +333,31 @@ pub async fn is_locked(conn: &mut AsyncPgConnection, status_id: i64) -> QueryRes
         .get_result(conn)
         .await
 }
+
+/// Those of `status_ids` that are in a locked thread (themselves locked,
+/// or below a locked post), in one query for a batch of replies.
+pub async fn in_locked_threads(
+    conn: &mut AsyncPgConnection,
+    status_ids: &[i64],
+) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seed: i64,
+    }
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Found> = diesel::sql_query(
+        "WITH RECURSIVE up(seed, id, parent, depth) AS (
+             SELECT id, id, in_reply_to_id, 0 FROM statuses WHERE id = ANY($1)
+             UNION ALL
+             SELECT up.seed, s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s
+             JOIN up ON s.id = up.parent WHERE up.depth < 200)
+         SELECT DISTINCT up.seed FROM up JOIN thread_locks l ON l.status_id = up.id",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(status_ids)
+    .load(conn)
+    .await?;
+    Ok(found.into_iter().map(|f| f.seed).collect())
+}

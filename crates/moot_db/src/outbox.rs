@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use diesel::sql_types::{Array, BigInt, Bool, Double, Integer, Nullable, Text, Timestamptz};
 
-use crate::schema::{accounts, outbox, peers};
+use crate::schema::{accounts, peers};
 
 /// The peer (`host[:port]`) an inbox URL belongs to.
 pub fn peer_domain(inbox: &url::Url) -> Option<String> {
@@ -23,8 +23,8 @@ pub fn peer_domain(inbox: &url::Url) -> Option<String> {
 }
 
 /// Stores an activity and the inboxes it goes to (one row per distinct
-/// inbox), in three statements however many inboxes there are. The actor
-/// is a local account, or `None` for the node's instance actor.
+/// inbox), however many inboxes there are. The actor is a local account,
+/// or `None` for the node's instance actor.
 pub async fn enqueue(
     conn: &mut AsyncPgConnection,
     actor_id: Option<i64>,
@@ -32,35 +32,98 @@ pub async fn enqueue(
     body: &str,
     inboxes: &[url::Url],
 ) -> QueryResult<i64> {
-    let outbox_id: i64 = diesel::insert_into(outbox::table)
-        .values((
-            outbox::actor_id.eq(actor_id),
-            outbox::ap_id.eq(ap_id),
-            outbox::body.eq(body),
-        ))
-        .returning(outbox::id)
-        .get_result(conn)
-        .await?;
-    let mut targets: Vec<(String, String)> = inboxes
-        .iter()
-        .filter_map(|inbox| Some((peer_domain(inbox)?, inbox.to_string())))
-        .collect();
+    let activity = Outgoing {
+        actor_id,
+        ap_id,
+        body,
+        inboxes,
+    };
+    let ids = enqueue_many(conn, &[activity]).await?;
+    ids.into_iter()
+        .next()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// One activity for [`enqueue_many`]: its actor (`None` for the node's
+/// instance actor), id, body and the inboxes it goes to.
+pub struct Outgoing<'a> {
+    pub actor_id: Option<i64>,
+    pub ap_id: &'a str,
+    pub body: &'a str,
+    pub inboxes: &'a [url::Url],
+}
+
+/// Stores several activities and their inboxes in four statements however
+/// many there are (a batch of received group posts, each announced):
+/// outbox ids follow the order given, so each peer receives them in it.
+/// Their ids, in that order.
+pub async fn enqueue_many(
+    conn: &mut AsyncPgConnection,
+    activities: &[Outgoing<'_>],
+) -> QueryResult<Vec<i64>> {
+    if activities.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(QueryableByName)]
+    struct Stored {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let actors: Vec<Option<i64>> = activities.iter().map(|a| a.actor_id).collect();
+    let ap_ids: Vec<&str> = activities.iter().map(|a| a.ap_id).collect();
+    let bodies: Vec<&str> = activities.iter().map(|a| a.body).collect();
+    // Numbered in the order given; ids are drawn in that order.
+    let mut stored: Vec<Stored> = diesel::sql_query(
+        "WITH new AS (
+             INSERT INTO outbox (actor_id, ap_id, body)
+             SELECT t.actor, t.ap_id, t.body
+             FROM unnest($1::int8[], $2::text[], $3::text[]) WITH ORDINALITY AS t(actor, ap_id, body, n)
+             ORDER BY t.n
+             RETURNING id, ap_id)
+         SELECT new.id, t.n FROM new
+         JOIN unnest($2::text[]) WITH ORDINALITY AS t(ap_id, n) ON t.ap_id = new.ap_id",
+    )
+    .bind::<Array<Nullable<BigInt>>, _>(&actors)
+    .bind::<Array<Text>, _>(&ap_ids)
+    .bind::<Array<Text>, _>(&bodies)
+    .load(conn)
+    .await?;
+    stored.sort_by_key(|row| row.n);
+    let mut targets: Vec<(String, String, i64)> = Vec::new();
+    for row in &stored {
+        let Some(activity) = activities.get(row.n as usize - 1) else {
+            continue;
+        };
+        targets.extend(
+            activity
+                .inboxes
+                .iter()
+                .filter_map(|inbox| Some((peer_domain(inbox)?, inbox.to_string(), row.id))),
+        );
+    }
     if !targets.is_empty() {
         // Sorted, so concurrent transactions adding the same new peers take
         // their row locks in the same order and cannot deadlock.
         targets.sort();
         targets.dedup();
-        let (domains, inbox_urls): (Vec<String>, Vec<String>) = targets.into_iter().unzip();
+        let mut domains: Vec<String> = targets.iter().map(|t| t.0.clone()).collect();
+        domains.dedup();
         add_peers(conn, &domains).await?;
+        let (domains, rest): (Vec<String>, Vec<(String, i64)>) =
+            targets.into_iter().map(|(d, i, o)| (d, (i, o))).unzip();
+        let (inbox_urls, outbox_ids): (Vec<String>, Vec<i64>) = rest.into_iter().unzip();
         diesel::sql_query(
             "INSERT INTO outbox_deliveries (peer_id, outbox_id, inbox_url)
-             SELECT p.id, $3, t.inbox FROM unnest($1::text[], $2::text[]) AS t(domain, inbox)
+             SELECT p.id, t.outbox_id, t.inbox
+             FROM unnest($1::text[], $2::text[], $3::int8[]) AS t(domain, inbox, outbox_id)
              JOIN peers p ON p.domain = t.domain
              ON CONFLICT DO NOTHING",
         )
         .bind::<Array<Text>, _>(&domains)
         .bind::<Array<Text>, _>(&inbox_urls)
-        .bind::<BigInt, _>(outbox_id)
+        .bind::<Array<BigInt>, _>(&outbox_ids)
         .execute(conn)
         .await?;
     }
@@ -68,7 +131,7 @@ pub async fn enqueue(
     diesel::sql_query("NOTIFY moot_outbox")
         .execute(conn)
         .await?;
-    Ok(outbox_id)
+    Ok(stored.iter().map(|row| row.id).collect())
 }
 
 /// Makes sure every domain (sorted) has a peer row.

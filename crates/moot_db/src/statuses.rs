@@ -80,9 +80,29 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewStatus<'_>) -> QueryR
 /// A group shares each post made in it: the boost through which its
 /// members' home timelines show the post.
 async fn add_group_share(conn: &mut AsyncPgConnection, group_id: i64, id: i64) -> QueryResult<()> {
-    crate::reactions::add_reblog(conn, group_id, id, &format!("urn:moot:group-share:{id}"))
-        .await
-        .map(|_| ())
+    add_group_shares(conn, &[(group_id, id)]).await
+}
+
+/// Each group shares the post made in it, as `(group, post)` pairs: the
+/// group's boost, which shows the post on the group's profile.
+pub async fn add_group_shares(
+    conn: &mut AsyncPgConnection,
+    pairs: &[(i64, i64)],
+) -> QueryResult<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let (groups, posts): (Vec<i64>, Vec<i64>) = pairs.iter().copied().unzip();
+    diesel::sql_query(
+        "INSERT INTO reblogs (account_id, status_id, ap_id)
+         SELECT t.g, t.s, 'urn:moot:group-share:' || t.s FROM unnest($1::int8[], $2::int8[]) AS t(g, s)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Array<BigInt>, _>(&groups)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(&posts)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Stores a remote post unless its id is known already; returns the row.
@@ -421,21 +441,20 @@ pub async fn follower_inboxes(
     Ok(rows.into_iter().map(|r| r.inbox).collect())
 }
 
-/// Records who a post mentions.
-pub async fn add_mentions(
+/// Adds mentions as `(post, account)` pairs, in one statement.
+pub async fn add_mentions_many(
     conn: &mut AsyncPgConnection,
-    status_id: i64,
-    account_ids: &[i64],
+    pairs: &[(i64, i64)],
 ) -> QueryResult<()> {
-    if account_ids.is_empty() {
+    if pairs.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = account_ids
+    let rows: Vec<_> = pairs
         .iter()
-        .map(|id| {
+        .map(|(status_id, account_id)| {
             (
-                status_mentions::status_id.eq(status_id),
-                status_mentions::account_id.eq(*id),
+                status_mentions::status_id.eq(*status_id),
+                status_mentions::account_id.eq(*account_id),
             )
         })
         .collect();
@@ -445,6 +464,16 @@ pub async fn add_mentions(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Records who a post mentions.
+pub async fn add_mentions(
+    conn: &mut AsyncPgConnection,
+    status_id: i64,
+    account_ids: &[i64],
+) -> QueryResult<()> {
+    let pairs: Vec<(i64, i64)> = account_ids.iter().map(|id| (status_id, *id)).collect();
+    add_mentions_many(conn, &pairs).await
 }
 
 /// Whether a post mentions `account_id`.

@@ -29,6 +29,7 @@ mod fixtures;
 mod follow_requests;
 mod group_moderation;
 mod group_pins;
+mod group_traffic;
 mod groups;
 mod health;
 mod hostile;

@@ -71,6 +71,9 @@ pub async fn enqueue_many(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
+    if activities.iter().any(|a| !a.inboxes.is_empty()) {
+        take_turn_to_enqueue(conn).await?;
+    }
     let actors: Vec<Option<i64>> = activities.iter().map(|a| a.actor_id).collect();
     let ap_ids: Vec<&str> = activities.iter().map(|a| a.ap_id).collect();
     let bodies: Vec<&str> = activities.iter().map(|a| a.body).collect();
@@ -132,6 +135,26 @@ pub async fn enqueue_many(
         .execute(conn)
         .await?;
     Ok(stored.iter().map(|row| row.id).collect())
+}
+
+/// Waits until no other transaction that queued deliveries is still open,
+/// and holds the turn until this one ends.
+///
+/// A peer's deliveries are read in outbox id order, after the last one it
+/// received; ids are drawn when rows are inserted but seen only at commit.
+/// Were two transactions to draw ids 1 and 2 and the second commit first,
+/// a worker could deliver 2, and 1, seen afterwards, would never go. Taking
+/// turns from drawing ids to commit makes commit order id order. The turn
+/// is taken at the end of a change (queuing is its last step) and held
+/// through its commit: a few milliseconds.
+async fn take_turn_to_enqueue(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    /// The advisory lock's key: "moot_out".
+    const TURN: i64 = 0x6d6f_6f74_5f6f_7574;
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<BigInt, _>(TURN)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Makes sure every domain (sorted) has a peer row.

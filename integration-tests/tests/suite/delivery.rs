@@ -158,3 +158,68 @@ async fn batches_hold_whole_activities_and_progress_counts_failures() {
     assert_eq!(rest.len(), 2);
     assert!(rest.iter().all(|r| r.outbox_id == ids[2]));
 }
+
+/// Two changes queue for the same peer at once: the one that draws the
+/// later outbox id commits after the other, so a worker reading what is
+/// committed never passes over an earlier activity still to come.
+#[tokio::test]
+async fn changes_queuing_at_once_commit_in_the_order_of_their_ids() {
+    use diesel_async::RunQueryDsl;
+    let node = TestNode::start_without_delivery().await;
+    node.create_user("sender", "read").await;
+    let (account, _) = moot_app::accounts::find_local(&node.db, "sender")
+        .await
+        .unwrap()
+        .unwrap();
+    let inbox = [Url::parse("https://peer.example/inbox").unwrap()];
+    // A peer known already (a new one's row would make them wait anyway).
+    queue_for(&node, &["https://peer.example/inbox"]).await;
+    let (mut first, mut second) = (node.db.conn().await.unwrap(), node.db.conn().await.unwrap());
+    let begin = || diesel::sql_query("BEGIN");
+    begin().execute(&mut first).await.unwrap();
+    let early = outbox::enqueue(
+        &mut first,
+        Some(account.id),
+        "https://x.example/a/1",
+        "{}",
+        &inbox,
+    )
+    .await
+    .unwrap();
+    let second_done = std::sync::atomic::AtomicBool::new(false);
+    let later = async {
+        begin().execute(&mut second).await.unwrap();
+        let id = outbox::enqueue(
+            &mut second,
+            Some(account.id),
+            "https://x.example/a/2",
+            "{}",
+            &inbox,
+        )
+        .await
+        .unwrap();
+        diesel::sql_query("COMMIT")
+            .execute(&mut second)
+            .await
+            .unwrap();
+        second_done.store(true, std::sync::atomic::Ordering::SeqCst);
+        id
+    };
+    let first_commits = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        // (`load` by path: diesel's `load` is in scope too.)
+        let waited =
+            !std::sync::atomic::AtomicBool::load(&second_done, std::sync::atomic::Ordering::SeqCst);
+        diesel::sql_query("COMMIT")
+            .execute(&mut first)
+            .await
+            .unwrap();
+        waited
+    };
+    let (late, waited) = tokio::join!(later, first_commits);
+    assert!(
+        waited,
+        "the second change committed while the first, with an earlier id, was open"
+    );
+    assert!(late > early);
+}

@@ -27,6 +27,8 @@ struct PeerState {
     /// Fields laid over an actor's document (a changed name, a picture).
     profiles: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Value>>,
+    /// Activity types only counted, not kept (a load run's announces).
+    counted_only: Mutex<HashMap<String, u64>>,
     fetches: AtomicUsize,
     /// Statuses to answer the next inbox POSTs with, in order (then 202).
     script: Mutex<std::collections::VecDeque<u16>>,
@@ -188,7 +190,11 @@ async fn receive(body: web::Bytes, state: web::Data<Arc<PeerState>>) -> HttpResp
     let status = state.script.lock().unwrap().pop_front().unwrap_or(202);
     if (200..300).contains(&status) {
         if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
-            state.received.lock().unwrap().push(activity);
+            let kind = activity["type"].as_str().unwrap_or_default();
+            match state.counted_only.lock().unwrap().get_mut(kind) {
+                Some(count) => *count += 1,
+                None => state.received.lock().unwrap().push(activity),
+            }
         }
     }
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
@@ -319,6 +325,22 @@ impl FakePeer {
     }
 
     /// What other servers delivered to this peer's inboxes.
+    /// From now on, activities of type `kind` are counted, not kept.
+    pub fn count_only(&self, kind: &str) {
+        self.state
+            .counted_only
+            .lock()
+            .unwrap()
+            .entry(kind.to_owned())
+            .or_default();
+    }
+
+    /// How many activities of type `kind` were counted (see `count_only`).
+    pub fn counted(&self, kind: &str) -> u64 {
+        let counts = self.state.counted_only.lock().unwrap();
+        counts.get(kind).copied().unwrap_or_default()
+    }
+
     pub fn received(&self) -> Vec<Value> {
         self.state.received.lock().unwrap().clone()
     }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use activitypub_federation::resolver::ValidatingDnsResolver;
 use moot_core::Settings;
+
+use crate::dns_cache::CachingResolver;
 use reqwest::redirect::Policy;
 
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,10 +43,10 @@ fn builder(settings: &Settings) -> reqwest::ClientBuilder {
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(90))
-        .dns_resolver(ValidatingDnsResolver::new(
+        .dns_resolver(CachingResolver::new(ValidatingDnsResolver::new(
             Vec::new(),
             !settings.federation.allow_private_addresses,
-        ))
+        )))
 }
 
 /// Whether a literal IP in a URL is one we must not contact (DNS names are

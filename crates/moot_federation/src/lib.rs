@@ -9,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod delivery;
 pub mod discovery;
+pub mod dns_cache;
 pub mod error;
 pub mod files;
 pub mod group_objects;

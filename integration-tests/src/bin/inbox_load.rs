@@ -12,6 +12,11 @@
 //! `cargo run --release -p moot_testkit --bin inbox_load -- --inbox http://localhost:8080/inbox \
 //!     --follow http://localhost:8080/users/jo --token TOKEN --rate 1000 --duration 20`
 //!
+//! With `--group URL` the actors join that group and post into it, as a
+//! member's app does, and three more actors on another port join it to
+//! receive its announces (the group does not send a post back to the
+//! server it came from).
+//!
 //! The actors follow `--follow` and are followed by the owner of `--token`
 //! (servers keep public posts only from people someone there follows), then send `Create(Note)` (or the `--mix`)
 //! at a fixed `--rate` or `--concurrency`; refused requests can be retried
@@ -27,6 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use moot_testkit::load::process::cpu_seconds;
 use moot_testkit::load::{baseline, drive, Kind, Mix, Outcome, Pace, Prepared, Swarm, Work};
 use url::Url;
 
@@ -39,6 +45,9 @@ struct Cli {
     /// The actor (a person or a group) the remote actors follow first.
     #[arg(long, requires = "inbox")]
     follow: Option<Url>,
+    /// A group (its actor id) the actors join and post into.
+    #[arg(long, requires = "inbox")]
+    group: Option<Url>,
     /// An access token (scope `follow`) of someone on the server, who then
     /// follows the actors: servers keep public posts only from people
     /// someone there follows.
@@ -84,9 +93,18 @@ struct Cli {
     /// Connections for the storage baseline.
     #[arg(long, default_value_t = 8)]
     baseline_clients: usize,
+    /// The suite's sections to run after the sustained one (default all):
+    /// group, fixed, overload, flood, mix.
+    #[arg(long, value_delimiter = ',')]
+    sections: Vec<String>,
 }
 
 impl Cli {
+    /// Whether the suite runs `section`.
+    fn runs(&self, section: &str) -> bool {
+        self.sections.is_empty() || self.sections.iter().any(|s| s == section)
+    }
+
     /// `per_second` from the actors as peers, each with its bounded workers.
     fn peers_at(&self, per_second: f64) -> Pace {
         Pace::Rate {
@@ -132,6 +150,10 @@ struct Bench {
     inbox: Url,
     api: Url,
     ledger: Ledger,
+    /// The node's process, when it runs here: its CPU time is measured.
+    node_pid: Option<u32>,
+    /// CPU seconds the node used while the last run sent.
+    last_node_cpu: std::sync::Mutex<f64>,
 }
 
 impl Bench {
@@ -144,6 +166,8 @@ impl Bench {
             inbox,
             api,
             ledger: Ledger::default(),
+            node_pid: None,
+            last_node_cpu: Default::default(),
         }
     }
 
@@ -189,7 +213,7 @@ impl Bench {
                 .peer
                 .received()
                 .iter()
-                .filter(|a| a["type"] == "Accept")
+                .filter(|a| a["type"] == "Accept" && accepted_follow_of(a) == target.as_str())
                 .count();
             if accepts >= self.swarm.names.len() || Instant::now() > deadline {
                 break accepts;
@@ -263,8 +287,10 @@ impl Bench {
             "  (signed {count} activities in {:.1} s beforehand)",
             signing.elapsed().as_secs_f64()
         );
+        let cpu = || self.node_pid.map_or(0.0, cpu_seconds);
+        let cpu_before = cpu();
         let valid = self.send(work, pace, duration);
-        match bad {
+        let outcomes = match bad {
             Some(bad) => {
                 let flood = drive::run(
                     &self.http,
@@ -277,7 +303,54 @@ impl Bench {
                 (valid, Some(flood))
             }
             None => (valid.await, None),
+        };
+        *self.last_node_cpu.lock().unwrap() = cpu() - cpu_before;
+        outcomes
+    }
+
+    /// The node's CPU seconds per post accepted in the last run.
+    fn node_cpu_per_post(&self, outcome: &Outcome) -> f64 {
+        *self.last_node_cpu.lock().unwrap() / outcome.accepted().max(1) as f64
+    }
+}
+
+/// The actor whose follow an `Accept` answers (the follow may be given
+/// whole or by its id alone; then the accepting actor).
+fn accepted_follow_of(accept: &serde_json::Value) -> &str {
+    accept["object"]["object"]
+        .as_str()
+        .or_else(|| accept["actor"].as_str())
+        .unwrap_or_default()
+}
+
+/// Actors on a node of their own who join `group` through `inbox` and
+/// count the announces it sends them.
+async fn group_members(inbox: &Url, group: &Url) -> Bench {
+    let members = Bench::new(3, inbox.clone(), None).await;
+    members.swarm.peer.count_only("Announce");
+    members.follow(group).await;
+    members
+}
+
+/// Waits until `members` have had `expected` announces (or no more come
+/// for two minutes: a failed delivery is retried after a back-off); says
+/// how many came.
+async fn announces_received(members: &Bench, expected: u64) -> u64 {
+    let mut last = (0, Instant::now());
+    loop {
+        let received = members.swarm.peer.counted("Announce");
+        if received >= expected || last.1.elapsed() > Duration::from_secs(120) {
+            let verdict = match received == expected {
+                true => " (each once)",
+                false => " (DIFFERENT)",
+            };
+            println!("  announces received by a member node: {received} of {expected}{verdict}");
+            return received;
         }
+        if received > last.0 {
+            last = (received, Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
@@ -287,6 +360,14 @@ async fn one_run(cli: &Cli, inbox: Url) {
     if let Some(target) = &cli.follow {
         bench.follow(target).await;
     }
+    let members = match &cli.group {
+        Some(group) => {
+            bench.follow(group).await;
+            bench.swarm.post_into(Some(group.as_str()));
+            Some(group_members(&bench.inbox, group).await)
+        }
+        None => None,
+    };
     if let Some(token) = &cli.token {
         bench.followed_by(token).await;
     }
@@ -316,6 +397,9 @@ async fn one_run(cli: &Cli, inbox: Url) {
         println!("bad requests: {}", flood_summary(&flood));
     }
     bench.check_stored().await;
+    if let Some(members) = members {
+        announces_received(&members, outcome.accepted()).await;
+    }
 }
 
 fn planned(cli: &Cli) -> u64 {
@@ -484,16 +568,86 @@ impl Drop for OwnNode {
     }
 }
 
+/// Posts into a group on the node: first with every member on the
+/// generator's node (the group sends nothing back to the node a post came
+/// from), compared with the plain sustained `rate`; then with three more
+/// members on another node, so each post is also announced, signed and
+/// delivered there.
+async fn group_runs(
+    node: &OwnNode,
+    bench: &Bench,
+    (pace, count, duration): (Pace, u64, Duration),
+    rate: f64,
+    plain_cpu: f64,
+) {
+    let creates = Mix::creates_only();
+    println!("\n1b. The same into a group, {pace:?}, 20 s; the actors are its members:");
+    node.admin(&[
+        "create-group",
+        "--name",
+        "commons",
+        "--owner",
+        "target",
+        "--mode",
+        "open",
+    ]);
+    let group = Url::parse(&format!("{}/users/commons", node.base)).unwrap();
+    bench.follow(&group).await;
+    bench.swarm.post_into(Some(group.as_str()));
+    let (in_group, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
+    let group_cpu = bench.node_cpu_per_post(&in_group);
+    println!("  {}", in_group.summary());
+    let stored_ok = bench.check_stored().await;
+    let group_rate = in_group.accepted_per_second();
+    println!(
+        "  => group: {group_rate:.0} accepted and stored per second = {:.0} % of the plain sustained rate (goals: 50 %, p99 {:.1} ms under 100 ms; stored = accepted: {stored_ok}; node CPU per post {:.0} µs, plain {:.0} µs)",
+        100.0 * group_rate / rate,
+        in_group.accepted_ms(0.99),
+        group_cpu * 1e6,
+        plain_cpu * 1e6
+    );
+
+    println!("\n1c. The same for 10 s with three more members on another node, which receive the group's announces:");
+    let members = group_members(&bench.inbox, &group).await;
+    let (announced, _) = bench
+        .run(
+            &creates,
+            pace,
+            Duration::from_secs(10),
+            count / 2,
+            false,
+            0.0,
+        )
+        .await;
+    let announced_cpu = bench.node_cpu_per_post(&announced);
+    bench.swarm.post_into(None);
+    println!("  {}", announced.summary());
+    let stored_ok = bench.check_stored().await;
+    let received = announces_received(&members, announced.accepted()).await;
+    println!(
+        "  => announced group: {:.0} accepted and stored per second = {:.0} % of the plain sustained rate (stored = accepted: {stored_ok}; each announced once: {}; node CPU per post {:.0} µs, signing one announce included)",
+        announced.accepted_per_second(),
+        100.0 * announced.accepted_per_second() / rate,
+        received == announced.accepted(),
+        announced_cpu * 1e6
+    );
+}
+
 /// Everything the issue asks to measure, against a node of our own.
 async fn suite(cli: &Cli) {
-    let exe = std::env::current_exe().expect("this program's path");
-    std::env::set_var("TESTKIT_MOOT_BIN", exe.with_file_name("moot"));
+    // The `moot` built beside this program, unless another one is named
+    // (to compare builds).
+    if std::env::var_os("TESTKIT_MOOT_BIN").is_none() {
+        let exe = std::env::current_exe().expect("this program's path");
+        std::env::set_var("TESTKIT_MOOT_BIN", exe.with_file_name("moot"));
+    }
     let node = Arc::new(OwnNode::start().await);
     node.create_user("target");
     let token = node.token("target");
     let inbox = Url::parse(&format!("{}/inbox", node.base)).unwrap();
     let target = Url::parse(&format!("{}/users/target", node.base)).unwrap();
     let mut bench = Bench::new(cli.actors, inbox, None).await;
+    bench.node_pid = Some(node.child.id());
     let creates = Mix::creates_only();
     let pace = Pace::Concurrency(cli.concurrency);
     println!(
@@ -523,57 +677,63 @@ async fn suite(cli: &Cli) {
         100.0 * rate / insert_rate
     );
 
-    println!("\n2. Fixed rate, 1,000 Create(Note) per second, 15 s:");
-    let (fixed, _) = bench
-        .run(
-            &creates,
-            Pace::rate(1000.0),
-            Duration::from_secs(15),
-            15_000,
-            false,
-            0.0,
-        )
-        .await;
-    println!("  {}", fixed.summary());
-    println!(
-        "  => p99 {:.1} ms (goal: under 50 ms)",
-        fixed.accepted_ms(0.99)
-    );
-    bench.check_stored().await;
-
-    let overload_rate = rate * 10.0;
-    println!(
+    if cli.runs("group") {
+        let plain_cpu = bench.node_cpu_per_post(&sustained);
+        group_runs(&node, &bench, (pace, count, duration), rate, plain_cpu).await;
+    }
+    if cli.runs("fixed") {
+        println!("\n2. Fixed rate, 1,000 Create(Note) per second, 15 s:");
+        let (fixed, _) = bench
+            .run(
+                &creates,
+                Pace::rate(1000.0),
+                Duration::from_secs(15),
+                15_000,
+                false,
+                0.0,
+            )
+            .await;
+        println!("  {}", fixed.summary());
+        println!(
+            "  => p99 {:.1} ms (goal: under 50 ms)",
+            fixed.accepted_ms(0.99)
+        );
+        bench.check_stored().await;
+    }
+    if cli.runs("overload") {
+        let overload_rate = rate * 10.0;
+        println!(
         "\n3. Overload: {overload_rate:.0} requests per second (ten times the sustained rate) for 30 s, \
          refused ones retried at once, each actor with at most {} unanswered:",
         cli.in_flight_per_actor
     );
-    let peak = Arc::new(std::sync::Mutex::new(0.0f64));
-    let sampler = {
-        let (node, peak) = (node.clone(), peak.clone());
-        tokio::spawn(async move {
-            loop {
-                let rss = node.rss_mib();
-                {
-                    let mut peak = peak.lock().unwrap();
-                    *peak = peak.max(rss);
+        let peak = Arc::new(std::sync::Mutex::new(0.0f64));
+        let sampler = {
+            let (node, peak) = (node.clone(), peak.clone());
+            tokio::spawn(async move {
+                loop {
+                    let rss = node.rss_mib();
+                    {
+                        let mut peak = peak.lock().unwrap();
+                        *peak = peak.max(rss);
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        })
-    };
-    let (overload, _) = bench
-        .run(
-            &creates,
-            cli.peers_at(overload_rate),
-            Duration::from_secs(30),
-            (rate * 30.0 * 1.5) as u64,
-            true,
-            0.0,
-        )
-        .await;
-    sampler.abort();
-    println!("  {}", overload.summary());
-    println!(
+            })
+        };
+        let (overload, _) = bench
+            .run(
+                &creates,
+                cli.peers_at(overload_rate),
+                Duration::from_secs(30),
+                (rate * 30.0 * 1.5) as u64,
+                true,
+                0.0,
+            )
+            .await;
+        sampler.abort();
+        println!("  {}", overload.summary());
+        println!(
         "  offered {:.0}/s; refused {} (p99 {:.1} ms, slowest {:.1} ms; goal: under 100 ms; without Retry-After: {}); not started (generator's own cap): {}",
         overload.sent() as f64 / overload.elapsed.as_secs_f64(),
         overload.refused(),
@@ -582,53 +742,66 @@ async fn suite(cli: &Cli) {
         overload.refused_without_retry_after,
         overload.skipped
     );
-    println!(
-        "  node resident memory: peak {:.0} MiB (goal: under 300 MB)",
-        *peak.lock().unwrap()
-    );
-    println!(
-        "  afterwards: /healthz {}",
-        if node.healthy(&bench.http).await {
-            "answers"
-        } else {
-            "DOES NOT ANSWER"
-        }
-    );
-    bench.check_stored().await;
-
-    // Compared with a clean run just before it, on the database as it is
-    // now: the runs above have grown it, and the overload left work behind
-    // (autovacuum), which would count against the flood.
-    println!("\n4. Sustained again, then the same with 5,000 unsigned or wrongly signed requests per second mixed in:");
-    let (clean, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
-    println!("  without them: {}", clean.summary());
-    let (flooded, flood) = bench
-        .run(&creates, pace, duration, count, false, 5_000.0)
-        .await;
-    println!("  valid: {}", flooded.summary());
-    if let Some(flood) = flood {
-        println!("  bad: {}", flood_summary(&flood));
+        println!(
+            "  node resident memory: peak {:.0} MiB (goal: under 300 MB)",
+            *peak.lock().unwrap()
+        );
+        println!(
+            "  afterwards: /healthz {}",
+            if node.healthy(&bench.http).await {
+                "answers"
+            } else {
+                "DOES NOT ANSWER"
+            }
+        );
+        bench.check_stored().await;
     }
-    println!(
-        "  => valid throughput {:.0} % of the run without them (goal: drop under 20 %)",
-        100.0 * flooded.accepted_per_second() / clean.accepted_per_second()
+    if cli.runs("flood") {
+        // Compared with a clean run just before it, on the database as it is
+        // now: the runs above have grown it, and the overload left work behind
+        // (autovacuum), which would count against the flood.
+        println!("\n4. Sustained again, then the same with 5,000 unsigned or wrongly signed requests per second mixed in:");
+        let (clean, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
+        let clean_cpu = bench.node_cpu_per_post(&clean);
+        println!("  without them: {}", clean.summary());
+        let (flooded, flood) = bench
+            .run(&creates, pace, duration, count, false, 5_000.0)
+            .await;
+        let flooded_cpu = bench.node_cpu_per_post(&flooded);
+        println!("  valid: {}", flooded.summary());
+        if let Some(flood) = flood {
+            println!("  bad: {}", flood_summary(&flood));
+        }
+        println!(
+            "  => valid throughput {:.0} % of the run without them (goal: drop under 20 %)",
+            100.0 * flooded.accepted_per_second() / clean.accepted_per_second()
+        );
+        println!(
+        "  => flood: node CPU per valid post +{:.0} % ({:.0} µs without the flood, {:.0} µs with it; goal: under 20 %)",
+        100.0 * (flooded_cpu / clean_cpu - 1.0),
+        clean_cpu * 1e6,
+        flooded_cpu * 1e6
     );
-    bench.check_stored().await;
-
-    println!("\n5. A mix (create 60, like 15, announce 10, update 10, delete 5), {pace:?}, 10 s:");
-    let mix: Mix = "create=60,like=15,announce=10,update=10,delete=5"
-        .parse()
-        .unwrap();
-    let count = (rate * 10.0 * 1.2) as u64;
-    bench
-        .seed(mix.count_of(Kind::Delete, count) as usize / cli.actors + 2)
-        .await;
-    let (mixed, _) = bench
-        .run(&mix, pace, Duration::from_secs(10), count, false, 0.0)
-        .await;
-    println!("  {}", mixed.summary());
-    println!("  accepted by kind: {:?}", mixed.accepted_by_kind);
-    bench.check_stored().await;
+        bench.check_stored().await;
+    }
+    if cli.runs("mix") {
+        println!(
+            "\n5. A mix (create 60, like 15, announce 10, update 10, delete 5), {pace:?}, 10 s:"
+        );
+        let mix: Mix = "create=60,like=15,announce=10,update=10,delete=5"
+            .parse()
+            .unwrap();
+        let count = (rate * 10.0 * 1.2) as u64;
+        bench
+            .seed(mix.count_of(Kind::Delete, count) as usize / cli.actors + 2)
+            .await;
+        let (mixed, _) = bench
+            .run(&mix, pace, Duration::from_secs(10), count, false, 0.0)
+            .await;
+        println!("  {}", mixed.summary());
+        println!("  accepted by kind: {:?}", mixed.accepted_by_kind);
+        bench.check_stored().await;
+    }
 }
 
 fn cores() -> usize {

@@ -117,6 +117,8 @@ pub struct Swarm {
     seeds: HashMap<usize, Vec<String>>,
     /// How many of each actor's seeds have been deleted.
     deleted: Mutex<Vec<usize>>,
+    /// The group new posts are made in, if any.
+    group: Mutex<Option<String>>,
 }
 
 impl Swarm {
@@ -137,6 +139,7 @@ impl Swarm {
             turn: AtomicU64::new(0),
             seeds: HashMap::new(),
             deleted: Mutex::new(vec![0; actors]),
+            group: Mutex::new(None),
         }
     }
 
@@ -149,7 +152,8 @@ impl Swarm {
         (0..self.names.len())
             .map(|i| {
                 let actor = self.actor(i);
-                let id = format!("{actor}/follows/{}", self.run);
+                let n = self.next.fetch_add(1, Ordering::Relaxed);
+                let id = format!("{actor}/follows/{}-{n}", self.run);
                 (
                     i,
                     json!({
@@ -274,8 +278,29 @@ impl Swarm {
         (note_id, create)
     }
 
+    /// Posts signed from now on are made in `group` (an actor's id), or
+    /// in no group.
+    pub fn post_into(&self, group: Option<&str>) {
+        *self.group.lock().unwrap() = group.map(String::from);
+    }
+
     fn note(&self, i: usize, id: &str, text: &str) -> Value {
         let actor = self.actor(i);
+        if let Some(group) = self.group.lock().unwrap().as_deref() {
+            // As a member's app sends a post into a group (Lemmy's shape).
+            return json!({
+                "id": id,
+                "type": "Note",
+                "attributedTo": actor,
+                "content": format!("<p>{text} It asks the group what others learned about \
+                    commissioning, housing repairs and data sharing, at the length \
+                    of an ordinary post.</p>"),
+                "published": now(),
+                "audience": group,
+                "to": [group, PUBLIC],
+                "cc": [format!("{actor}/followers")],
+            });
+        }
         json!({
             "id": id,
             "type": "Note",

@@ -1,0 +1,112 @@
+//! Remembered DNS answers for outbound connections.
+//!
+//! Every new connection asks the resolver, and a lookup is a blocking
+//! `getaddrinfo` on a helper thread: on first contact with many peers (a
+//! post to a thousand followers' nodes) that costs the node a good part of
+//! what signing costs. Answers are kept for a minute. Only answers that
+//! passed the private-address check are kept, and the check runs again
+//! when one is looked up anew, so a cached answer never lets a request
+//! reach an address the guard would refuse.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+/// How long an answer is used.
+const KEEP: Duration = Duration::from_secs(60);
+/// Most names remembered; the oldest answers go first beyond it.
+const MOST: usize = 10_000;
+
+/// Answers by name, with when they were had.
+type Answers = HashMap<String, (Instant, Vec<SocketAddr>)>;
+
+/// A resolver that remembers what `inner` answered.
+pub struct CachingResolver<R> {
+    inner: Arc<R>,
+    answers: Arc<Mutex<Answers>>,
+}
+
+impl<R> CachingResolver<R> {
+    pub fn new(inner: R) -> Self {
+        CachingResolver {
+            inner: Arc::new(inner),
+            answers: Arc::default(),
+        }
+    }
+}
+
+impl<R: Resolve + 'static> Resolve for CachingResolver<R> {
+    fn resolve(&self, name: Name) -> Resolving {
+        let key = name.as_str().to_ascii_lowercase();
+        if let Some((at, addrs)) = self.answers.lock().unwrap().get(&key) {
+            if at.elapsed() < KEEP {
+                let addrs: Addrs = Box::new(addrs.clone().into_iter());
+                return Box::pin(async move { Ok(addrs) });
+            }
+        }
+        let (inner, answers) = (self.inner.clone(), self.answers.clone());
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = inner.resolve(name).await?.collect();
+            let mut kept = answers.lock().unwrap();
+            if kept.len() >= MOST {
+                kept.retain(|_, (at, _)| at.elapsed() < KEEP);
+            }
+            if kept.len() < MOST {
+                kept.insert(key, (Instant::now(), addrs.clone()));
+            }
+            let addrs: Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Answers 192.0.2.1 and counts the questions; refuses "bad.example".
+    #[derive(Default)]
+    struct Counting(Arc<AtomicUsize>);
+
+    impl Resolve for Counting {
+        fn resolve(&self, name: Name) -> Resolving {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            let refused = name.as_str() == "bad.example";
+            Box::pin(async move {
+                if refused {
+                    return Err("a private address".into());
+                }
+                let addrs: Addrs =
+                    Box::new(vec![SocketAddr::from(([192, 0, 2, 1], 0))].into_iter());
+                Ok(addrs)
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_asked_once_and_a_refusal_is_never_kept() {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let resolver = CachingResolver::new(Counting(asked.clone()));
+        for _ in 0..3 {
+            let addrs: Vec<SocketAddr> = resolver
+                .resolve(Name::from_str("Peer.example").unwrap())
+                .await
+                .unwrap()
+                .collect();
+            assert_eq!(addrs, vec![SocketAddr::from(([192, 0, 2, 1], 0))]);
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        for _ in 0..2 {
+            let refused = resolver
+                .resolve(Name::from_str("bad.example").unwrap())
+                .await;
+            assert!(refused.is_err());
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 3, "a refusal is asked again");
+    }
+}

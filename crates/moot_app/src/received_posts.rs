@@ -175,6 +175,13 @@ impl ReceivedPost {
         ReceivedPost::checked(ctx, author, author_uri, note, content()).ok()
     }
 
+    /// The stored post it replies to: a local one, or among `stored` (see
+    /// `stored_parents`).
+    fn parent_id(&self, stored: &HashMap<String, i64>) -> Option<i64> {
+        let parent = self.in_reply_to_ap_id.as_deref();
+        self.in_reply_to_id.or_else(|| stored.get(parent?).copied())
+    }
+
     fn row(&self, in_reply_to_id: Option<i64>) -> NewStatus<'_> {
         NewStatus {
             ap_id: Some(&self.ap_id),
@@ -280,14 +287,18 @@ async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<Vec<Answe
     let mut conn = ctx.db.conn().await?;
     let (verdicts, created) = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let parents = stored_parents(conn, posts).await?;
+            // Replies in groups are checked against closed threads: their
+            // parents are looked up here (the others' when they are stored).
+            let in_groups: Vec<&ReceivedPost> = posts
+                .iter()
+                .copied()
+                .filter(|p| p.group.is_some())
+                .collect();
+            moot_db::plan_for_these_values(conn).await?;
+            let parents = stored_parents(conn, &in_groups).await?;
             let checks: Vec<_> = posts
                 .iter()
-                .map(|p| {
-                    let parent = p.in_reply_to_ap_id.as_deref();
-                    let parent = p.in_reply_to_id.or_else(|| parents.get(parent?).copied());
-                    (p.group.as_ref(), p.account_id, parent)
-                })
+                .map(|p| (p.group.as_ref(), p.account_id, p.parent_id(&parents)))
                 .collect();
             let verdicts = crate::received_in_groups::admit(conn, &checks).await?;
             let admitted: Vec<&ReceivedPost> = posts
@@ -380,13 +391,7 @@ pub async fn store_in(
 ) -> Result<Vec<Status>, AppError> {
     moot_db::plan_for_these_values(conn).await?;
     let parents = stored_parents(conn, posts).await?;
-    let rows: Vec<NewStatus> = posts
-        .iter()
-        .map(|p| {
-            let parent = p.in_reply_to_ap_id.as_deref();
-            p.row(p.in_reply_to_id.or_else(|| parents.get(parent?).copied()))
-        })
-        .collect();
+    let rows: Vec<NewStatus> = posts.iter().map(|p| p.row(p.parent_id(&parents))).collect();
     let created = queries::insert_remote_many(conn, &rows).await?;
     after_insert(conn, &created).await?;
     add_remote_mentions(conn, posts, &created).await?;

@@ -311,19 +311,7 @@ pub async fn set_thread_lock(
 /// Whether the post `status_id`, or one it replies to (up to 200 levels
 /// up), is locked: replies to it are refused.
 pub async fn in_locked_thread(conn: &mut AsyncPgConnection, status_id: i64) -> QueryResult<bool> {
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        locked: bool,
-    }
-    let found: Found = diesel::sql_query(format!(
-        "{} SELECT EXISTS (SELECT 1 FROM thread_locks l JOIN up ON l.status_id = up.id) AS locked",
-        crate::statuses::THREAD_UP
-    ))
-    .bind::<diesel::sql_types::BigInt, _>(status_id)
-    .get_result(conn)
-    .await?;
-    Ok(found.locked)
+    Ok(!in_locked_threads(conn, &[status_id]).await?.is_empty())
 }
 
 /// Whether this very post is locked.

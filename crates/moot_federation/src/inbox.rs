@@ -1,21 +1,21 @@
 //! The shared inbox and the per-actor inboxes.
 //!
 //! Cheapest checks first, so that what is refused costs little: the
-//! signature header must parse, be fresh and cover the body's digest; the
-//! signer's domain must be one we federate with; a signature by a key we
-//! know is verified before anything else (no body parsing, no database).
-//! Then the request waits for a turn ([`InboxGate`]), the digest is checked
-//! against the body, the activity is parsed and its ids checked against
-//! the signer, an unknown key is looked up through its actor (fetched if
-//! need be), and the activity's own rules run. Handlers record each
-//! activity id so a repeat has no effect.
+//! request's headers are screened before anything else ([`screen`], in the
+//! outermost middleware: signed, fresh, covering a digest, from a domain we
+//! federate with, and verified if the key is one we know). Then the request
+//! waits for a turn ([`InboxGate`]), the digest is checked against the
+//! body, the activity is parsed and its ids checked against the signer, an
+//! unknown key is looked up through its actor (fetched if need be), and the
+//! activity's own rules run. Handlers record each activity id so a repeat
+//! has no effect.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Activity as _, Actor as _};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use http_signature_normalization::verify::Unverified;
 use moot_app::Context;
 use moot_core::Settings;
@@ -24,6 +24,7 @@ use url::Url;
 use crate::activities::InboxActivity;
 use crate::error::FederationError;
 use crate::inbox_gate::InboxGate;
+use crate::inbox_screen::{screen, Screened, Standing, KEY_REFRESH_AFTER};
 use crate::inbox_signatures::{self as signatures, KeyCache};
 use crate::objects::actor::ApActor;
 use crate::origin::same_origin;
@@ -31,8 +32,8 @@ use crate::origin::same_origin;
 /// What the inbox keeps between requests: the keys it knows and its gate.
 /// One per server, shared by its workers.
 pub struct InboxState {
-    gate: InboxGate,
-    keys: KeyCache,
+    pub(crate) gate: InboxGate,
+    pub(crate) keys: KeyCache,
 }
 
 impl InboxState {
@@ -67,37 +68,23 @@ async fn inbox(
     state: web::Data<InboxState>,
 ) -> Result<HttpResponse, FederationError> {
     let ctx = data.app_data();
-    if state.gate.is_full() {
-        return Err(FederationError::Busy);
-    }
-    let signed = signatures::parse(&req, &ctx.settings.server.hostname)?;
-    let key_id = Url::parse(signed.key_id())
-        .map_err(|_| unauthorized("the signature's keyId is not a URL"))?;
-    // The policy decides on the domain alone, before any key is fetched.
-    if !ctx.policy.allows(&key_id) {
-        if !crate::peering::may_propose(ctx, &key_id) {
-            return Err(FederationError::refused(
-                StatusCode::FORBIDDEN,
-                "this node does not federate with your domain",
-            ));
+    let screened = req.extensions_mut().remove::<Screened>();
+    let Screened {
+        signed,
+        key_id,
+        standing,
+    } = match screened {
+        Some(screened) => screened,
+        None => screen(&req, ctx, &state)?,
+    };
+    let verified_for = match standing {
+        Standing::VerifiedFor(actor) => Some(actor),
+        Standing::KeyToLookUp => None,
+        Standing::Proposal => {
+            let _turn = state.gate.admit().await?;
+            crate::peering::receive_unlisted(ctx, &req, &signed, &key_id, &body).await?;
+            return Ok(HttpResponse::Accepted().finish());
         }
-        // Not listed, not blocked: heard only as a proposal of peering.
-        let _turn = state.gate.admit().await?;
-        crate::peering::receive_unlisted(ctx, &req, &signed, &key_id, &body).await?;
-        return Ok(HttpResponse::Accepted().finish());
-    }
-    let known = state.keys.get(key_id.as_str());
-    let verified_for = match &known {
-        Some(key) if signatures::verify(&signed, &key.key) => Some(key.actor.clone()),
-        Some(key) if !key.may_be_stale(KEY_REFRESH_AFTER) => {
-            return Err(unauthorized("the signature does not verify"))
-        }
-        Some(_) => {
-            // Worth one look at the actor (a new key?), not one per request.
-            state.keys.touch(key_id.as_str());
-            None
-        }
-        None => None,
     };
 
     let _turn = state.gate.admit().await?;
@@ -160,10 +147,6 @@ async fn verify_with_actor(
     keys.insert(key_id.as_str(), actor.clone(), key);
     Ok(())
 }
-
-/// How old a stored key must be before a failing signature makes us fetch
-/// the actor again (so a flood of bad signatures cannot make us fetch much).
-const KEY_REFRESH_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Re-fetches a remote actor whose stored key may be stale; its key if it
 /// changed.

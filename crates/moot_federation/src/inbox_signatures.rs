@@ -4,10 +4,13 @@
 //!
 //! A request signed with a key we know is checked from its headers alone,
 //! before its body is read or parsed and without touching the database, so
-//! a flood of forged requests costs one RSA verification each.
+//! a flood of forged requests costs one RSA verification each, and a
+//! forged request sent again costs a hash lookup.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::RwLock;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
@@ -109,10 +112,20 @@ impl KnownKey {
     }
 }
 
+/// Refused signatures remembered at most; past it they are forgotten.
+const MOST_REFUSALS: usize = 8_192;
+
 /// Public keys by `keyId`, parsed once.
 #[derive(Default)]
 pub struct KeyCache {
     keys: RwLock<HashMap<String, KnownKey>>,
+    /// Signatures that did not verify with a kept key, by a keyed hash of
+    /// the key id, the signing string and the signature: the same forged
+    /// request sent again is refused without another RSA operation. The
+    /// answer for that triple cannot change while the key stays, so this
+    /// is emptied whenever a key is added or replaced.
+    refused: Mutex<HashSet<u64>>,
+    hasher: RandomState,
 }
 
 impl KeyCache {
@@ -131,7 +144,33 @@ impl KeyCache {
         }
     }
 
+    /// Whether `known`, kept for `key_id`, made the signature; a refusal is
+    /// remembered (see `refused`).
+    pub fn verify_kept(&self, signed: &Unverified, key_id: &str, known: &KnownKey) -> bool {
+        let fingerprint =
+            self.hasher
+                .hash_one((key_id, signed.signing_string(), signed.signature()));
+        if self
+            .refused
+            .lock()
+            .expect("refusals")
+            .contains(&fingerprint)
+        {
+            return false;
+        }
+        if verify(signed, &known.key) {
+            return true;
+        }
+        let mut refused = self.refused.lock().expect("refusals");
+        if refused.len() >= MOST_REFUSALS {
+            refused.clear();
+        }
+        refused.insert(fingerprint);
+        false
+    }
+
     pub fn insert(&self, key_id: &str, actor: Url, key: PKey<Public>) {
+        self.refused.lock().expect("refusals").clear();
         let mut keys = self.keys.write().expect("key cache");
         if keys.len() >= MOST_KEYS {
             let mut ages: Vec<Instant> = keys.values().map(|k| k.since).collect();
@@ -148,4 +187,54 @@ impl KeyCache {
 pub fn public_key(pem: &str) -> Result<PKey<Public>, FederationError> {
     PKey::public_key_from_pem(pem.as_bytes())
         .map_err(|_| unauthorized("the actor's public key cannot be read"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+    use openssl::pkey::Private;
+    use openssl::rsa::Rsa;
+
+    const KEY_ID: &str = "https://peer.example/users/jo#main-key";
+
+    /// A POST of `body` to /inbox carrying the signature made for `signed_body`.
+    fn request(key: &PKey<Private>, body: &[u8], signed_body: &[u8]) -> HttpRequest {
+        let inbox = Url::parse("https://node.example/inbox").unwrap();
+        let key_id = Url::parse(KEY_ID).unwrap();
+        let honest = crate::signing::sign_post(key, &key_id, &inbox, body).unwrap();
+        let used = crate::signing::sign_post(key, &key_id, &inbox, signed_body).unwrap();
+        TestRequest::post()
+            .uri("/inbox")
+            .insert_header(("host", "node.example"))
+            .insert_header(("date", honest.date))
+            .insert_header(("digest", honest.digest))
+            .insert_header(("signature", used.signature))
+            .to_http_request()
+    }
+
+    #[test]
+    fn a_forged_signature_is_refused_again_from_memory_until_a_key_changes() {
+        let private = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let public =
+            public_key(&String::from_utf8(private.public_key_to_pem().unwrap()).unwrap()).unwrap();
+        let cache = KeyCache::default();
+        let actor = Url::parse("https://peer.example/users/jo").unwrap();
+        cache.insert(KEY_ID, actor.clone(), public.clone());
+        let known = cache.get(KEY_ID).unwrap();
+
+        let forged = parse(&request(&private, b"mine", b"another"), "node.example").unwrap();
+        assert!(!cache.verify_kept(&forged, KEY_ID, &known));
+        assert!(!cache.verify_kept(&forged, KEY_ID, &known));
+        assert_eq!(cache.refused.lock().unwrap().len(), 1, "remembered once");
+
+        let genuine = parse(&request(&private, b"mine", b"mine"), "node.example").unwrap();
+        assert!(cache.verify_kept(&genuine, KEY_ID, &known));
+
+        cache.insert(KEY_ID, actor, public);
+        assert!(
+            cache.refused.lock().unwrap().is_empty(),
+            "a new key forgets"
+        );
+    }
 }

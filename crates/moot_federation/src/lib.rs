@@ -15,6 +15,7 @@ pub mod files;
 pub mod group_objects;
 pub mod inbox;
 pub mod inbox_gate;
+pub mod inbox_screen;
 pub mod inbox_signatures;
 pub mod metrics;
 pub mod metrics_endpoint;

@@ -136,6 +136,10 @@ pub fn build_server(
             .wrap(middleware::NormalizePath::trim())
             .wrap(cors())
             .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("moot::http"))
+            // Outermost: a forged inbox POST is refused before the rest.
+            .wrap(middleware::from_fn(
+                moot_federation::inbox_screen::refuse_early,
+            ))
             .configure(configure)
             .default_service(web::to(|req: actix_web::HttpRequest| async move {
                 if moot_web::wants_html(&req) {

@@ -144,6 +144,10 @@ pub async fn refuse_early(
                 }
             }
             let response = refusal.error_response();
+            let status = response.status().as_u16();
+            crate::metrics::inbox_refusals()
+                .get_or_create(&crate::metrics::StatusLabel { status })
+                .inc();
             Ok(req.into_response(response).map_into_right_body())
         }
     }

@@ -1,7 +1,8 @@
 //! Delivery metrics in Prometheus' text format: counters and a latency
 //! histogram kept by this process's workers, and gauges read from the
 //! database at each scrape (so every process reports the whole node's
-//! backlog, whichever process delivers).
+//! backlog, whichever process delivers); and the inbox's refusals at its
+//! screen, by status, so an admin sees a flood of forged requests.
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,11 @@ use prometheus_client::registry::Registry;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
     pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -40,6 +46,14 @@ pub fn delivery() -> &'static DeliveryMetrics {
     })
 }
 
+/// Inbox POSTs this process refused at the screen (see `inbox_screen`),
+/// by status: 401 unsigned or forged, 403 from a domain we do not
+/// federate with, 503 busy.
+pub fn inbox_refusals() -> &'static Family<StatusLabel, Counter> {
+    static REFUSALS: OnceLock<Family<StatusLabel, Counter>> = OnceLock::new();
+    REFUSALS.get_or_init(Family::default)
+}
+
 /// Renders every metric, reading the per-peer gauges from the database.
 pub async fn render(ctx: &moot_app::Context) -> Result<String, moot_app::AppError> {
     let mut conn = ctx.db.conn().await?;
@@ -55,6 +69,11 @@ pub async fn render(ctx: &moot_app::Context) -> Result<String, moot_app::AppErro
         "delivery_request_seconds",
         "Time taken by inbox POSTs",
         metrics.latency.clone(),
+    );
+    registry.register(
+        "inbox_screen_refusals",
+        "Inbox POSTs refused before their body was read, by status",
+        inbox_refusals().clone(),
     );
     let queued: Gauge = Gauge::default();
     queued.set(peers.iter().map(|p| p.backlog).sum());

@@ -711,16 +711,11 @@ async fn delivery_is_observable_in_metrics_and_the_cli() {
 
     let url = format!("{}/metrics", a.base_url);
     assert_eq!(a.http.get(&url).send().await.unwrap().status(), 401);
-    let text = a
-        .http
-        .get(&url)
-        .bearer_auth("s3cret-token")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let scrape = || async {
+        let response = a.http.get(&url).bearer_auth("s3cret-token").send();
+        response.await.unwrap().text().await.unwrap()
+    };
+    let text = scrape().await;
     assert!(
         text.contains("moot_delivery_attempts_total{outcome=\"delivered\"} 1"),
         "{text}"
@@ -737,6 +732,21 @@ async fn delivery_is_observable_in_metrics_and_the_cli() {
         "{text}"
     );
     assert!(text.contains("moot_outbox_queued 0"), "{text}");
+    // A forged request to the inbox is counted where it was refused.
+    let forged = a
+        .http
+        .post(format!("{}/inbox", a.base_url))
+        .header("content-type", "application/activity+json")
+        .body(r#"{"type":"Create"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+    let text = scrape().await;
+    assert!(
+        text.contains("moot_inbox_screen_refusals_total{status=\"401\"} 1"),
+        "{text}"
+    );
     // Without metrics enabled the endpoint does not exist.
     assert_eq!(
         b.http

@@ -26,6 +26,11 @@ impl FederationError {
         FederationError::Refused(status, message.into())
     }
 
+    /// Not signed, or not by whom it claims (401).
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        FederationError::refused(StatusCode::UNAUTHORIZED, message)
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         FederationError::refused(StatusCode::BAD_REQUEST, message)
     }

@@ -57,10 +57,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/users/{username}/inbox", web::post().to(inbox));
 }
 
-fn unauthorized(why: &str) -> FederationError {
-    FederationError::refused(StatusCode::UNAUTHORIZED, why.to_owned())
-}
-
 async fn inbox(
     req: HttpRequest,
     body: Bytes,
@@ -105,7 +101,7 @@ async fn inbox(
 fn check_ids(ctx: &Context, activity: &InboxActivity, key_id: &Url) -> Result<(), FederationError> {
     let (id, actor) = (activity.id(), activity.actor());
     if !same_origin(key_id, actor) {
-        return Err(unauthorized(
+        return Err(FederationError::unauthorized(
             "the activity was signed by a key of another origin than its actor",
         ));
     }
@@ -141,7 +137,11 @@ async fn verify_with_actor(
         // The actor may have rotated its key: try once more with a new one.
         match refresh_stale_key(&found, data).await {
             Some(fresh) if signatures::verify(signed, &fresh) => key = fresh,
-            _ => return Err(unauthorized("the signature does not verify")),
+            _ => {
+                return Err(FederationError::unauthorized(
+                    "the signature does not verify",
+                ))
+            }
         }
     }
     keys.insert(key_id.as_str(), actor.clone(), key);

@@ -46,10 +46,6 @@ pub enum Standing {
     Proposal,
 }
 
-fn unauthorized(why: &str) -> FederationError {
-    FederationError::refused(StatusCode::UNAUTHORIZED, why.to_owned())
-}
-
 /// The checks, in order of cost. Reads headers only.
 pub fn screen(
     req: &HttpRequest,
@@ -61,11 +57,13 @@ pub fn screen(
     }
     let headers = req.headers();
     if !headers.contains_key("signature") && !headers.contains_key("authorization") {
-        return Err(unauthorized("inbox requests must be signed"));
+        return Err(FederationError::unauthorized(
+            "inbox requests must be signed",
+        ));
     }
     let signed = signatures::parse(req, &ctx.settings.server.hostname)?;
     let key_id = Url::parse(signed.key_id())
-        .map_err(|_| unauthorized("the signature's keyId is not a URL"))?;
+        .map_err(|_| FederationError::unauthorized("the signature's keyId is not a URL"))?;
     // The policy decides on the domain alone, before any key is fetched.
     if !ctx.policy.allows(&key_id) {
         if !crate::peering::may_propose(ctx, &key_id) {
@@ -92,7 +90,11 @@ pub fn screen(
         }
         Some(known) => match state.keys.verify_kept(&signed, key_id.as_str(), &known) {
             true => Standing::VerifiedFor(known.actor),
-            false => return Err(unauthorized("the signature does not verify")),
+            false => {
+                return Err(FederationError::unauthorized(
+                    "the signature does not verify",
+                ))
+            }
         },
         None => Standing::KeyToLookUp,
     };

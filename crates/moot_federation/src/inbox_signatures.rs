@@ -13,7 +13,6 @@ use std::hash::BuildHasher;
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -34,10 +33,6 @@ const MOST_KEYS: usize = 20_000;
 /// How long a kept key is trusted without a look at the stored actor (which
 /// an `Update` of the actor or another process may have changed).
 const KEY_TTL: Duration = Duration::from_secs(10 * 60);
-
-fn unauthorized(why: impl Into<String>) -> FederationError {
-    FederationError::refused(StatusCode::UNAUTHORIZED, why)
-}
 
 /// The request's signature, parsed and checked for age and for covering
 /// the body's digest, not yet verified.
@@ -60,7 +55,7 @@ pub fn parse(req: &HttpRequest, own_host: &str) -> Result<Unverified, Federation
         .set_expiration(SIGNATURE_LIFETIME)
         .require_digest()
         .begin_verify(req.method().as_str(), &path_and_query, headers)
-        .map_err(|e| unauthorized(format!("bad signature header: {e}")))
+        .map_err(|e| FederationError::unauthorized(format!("bad signature header: {e}")))
 }
 
 /// Whether `key` made the signature (RSA with SHA-256, which `hs2019` means
@@ -82,7 +77,9 @@ pub fn check_digest(req: &HttpRequest, body: &[u8]) -> Result<(), FederationErro
         .headers()
         .get("digest")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| unauthorized("inbox requests must carry a digest header"))?;
+        .ok_or_else(|| {
+            FederationError::unauthorized("inbox requests must carry a digest header")
+        })?;
     let ours = BASE64.encode(openssl::sha::sha256(body));
     let matches = header.split(',').any(|part| {
         part.trim()
@@ -93,7 +90,9 @@ pub fn check_digest(req: &HttpRequest, body: &[u8]) -> Result<(), FederationErro
     });
     match matches {
         true => Ok(()),
-        false => Err(unauthorized("the digest does not match the body")),
+        false => Err(FederationError::unauthorized(
+            "the digest does not match the body",
+        )),
     }
 }
 
@@ -186,7 +185,7 @@ impl KeyCache {
 /// Parses an actor's PEM public key.
 pub fn public_key(pem: &str) -> Result<PKey<Public>, FederationError> {
     PKey::public_key_from_pem(pem.as_bytes())
-        .map_err(|_| unauthorized("the actor's public key cannot be read"))
+        .map_err(|_| FederationError::unauthorized("the actor's public key cannot be read"))
 }
 
 #[cfg(test)]

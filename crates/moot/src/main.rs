@@ -15,6 +15,15 @@ use clap::{Parser, Subcommand};
 use moot_core::settings::CONFIG_FILE_ENV;
 use moot_core::Settings;
 
+/// mimalloc instead of the C library's allocator: a node makes and drops
+/// many small allocations per request (headers, JSON, query rows); under
+/// load glibc's `malloc` and `free` took about a sixth of its CPU (`perf`
+/// over `inbox_load`), and with mimalloc its CPU per received post is about
+/// a tenth lower. Built without transparent huge pages (`no_thp`): with
+/// them the node's peak memory in `delivery_bench` went from 64 to 108 MiB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "moot",

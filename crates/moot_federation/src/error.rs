@@ -39,6 +39,27 @@ impl FederationError {
     pub fn not_found() -> Self {
         FederationError::refused(StatusCode::NOT_FOUND, "Record not found")
     }
+
+    /// The answer a peer gets, without a log line: for refusals counted
+    /// elsewhere (the inbox screen's, which a flood makes by thousands a
+    /// second).
+    pub fn response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            "Internal server error".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The connection stays open: a peer that comes back reuses it.
+            // Closing it made every refusal cost a new handshake, and under
+            // a flood the node then answered a sixth as many (measured with
+            // `inbox_load`); an idle one still closes after the keep-alive.
+            response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
+        }
+        response.json(serde_json::json!({ "error": message }))
+    }
 }
 
 impl From<moot_db::DbError> for FederationError {
@@ -94,21 +115,11 @@ impl ResponseError for FederationError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "federation: internal error");
-            "Internal server error".to_owned()
         } else {
             tracing::info!(%status, error = %self, "federation: request refused");
-            self.to_string()
-        };
-        let mut response = HttpResponse::build(status);
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // The connection stays open: a peer that comes back reuses it.
-            // Closing it made every refusal cost a new handshake, and under
-            // a flood the node then answered a sixth as many (measured with
-            // `inbox_load`); an idle one still closes after the keep-alive.
-            response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
         }
-        response.json(serde_json::json!({ "error": message }))
+        self.response()
     }
 }

@@ -14,7 +14,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpRequest, ResponseError};
+use actix_web::{web, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use http_signature_normalization::verify::Unverified;
 use moot_app::Context;
@@ -145,8 +145,11 @@ pub async fn refuse_early(
                     None => break,
                 }
             }
-            let response = refusal.error_response();
+            // Counted rather than logged at `info`: a flood of forged
+            // requests would write thousands of lines a second.
+            let response = refusal.response();
             let status = response.status().as_u16();
+            tracing::debug!(status, error = %refusal, "federation: request refused at the screen");
             crate::metrics::inbox_refusals()
                 .get_or_create(&crate::metrics::StatusLabel { status })
                 .inc();

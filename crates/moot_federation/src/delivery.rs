@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::signing::{self, KeyCache};
+use crate::signing::{self, KeyCache, KeyError};
 
 /// How often a worker looks for due work without being woken (retries
 /// falling due, expired leases, a missed notification).
@@ -56,7 +56,7 @@ pub struct DeliveryWorker {
     ctx: Context,
     client: reqwest::Client,
     keys: KeyCache,
-    node_key: std::sync::OnceLock<PKey<Private>>,
+    node_key: tokio::sync::OnceCell<PKey<Private>>,
     shard: Shard,
     /// Requests in flight, across every peer.
     requests: Semaphore,
@@ -110,7 +110,7 @@ pub fn spawn(ctx: Context, shard: Shard) -> tokio::task::JoinHandle<()> {
         client: crate::client::build_for_delivery(&ctx.settings),
         requests: Semaphore::new(delivery.concurrency as usize),
         keys: KeyCache::default(),
-        node_key: std::sync::OnceLock::new(),
+        node_key: tokio::sync::OnceCell::new(),
         ctx,
         shard,
         progress,
@@ -440,33 +440,33 @@ impl DeliveryWorker {
 
     /// The node's own private key (its instance actor's), parsed once.
     async fn node_key(&self) -> Result<Option<PKey<Private>>, String> {
-        if let Some(key) = self.node_key.get() {
-            return Ok(Some(key.clone()));
-        }
-        let site = moot_app::site::instance_keys(&self.ctx.db)
+        self.node_key
+            .get_or_try_init(|| async {
+                let site = moot_app::site::instance_keys(&self.ctx.db)
+                    .await
+                    .map_err(|e| format!("reading the node's key: {e}"))?;
+                PKey::private_key_from_pem(site.private_key_pem.as_bytes())
+                    .map_err(|e| format!("parsing the node's key: {e}"))
+            })
             .await
-            .map_err(|e| format!("reading the node's key: {e}"))?;
-        let key = PKey::private_key_from_pem(site.private_key_pem.as_bytes())
-            .map_err(|e| format!("parsing the node's key: {e}"))?;
-        Ok(Some(self.node_key.get_or_init(|| key).clone()))
+            .map(|key| Some(key.clone()))
     }
 
     /// The actor's parsed private key, read from the database once.
     async fn signing_key(&self, actor_id: i64) -> Result<Option<PKey<Private>>, String> {
-        if let Some(key) = self.keys.get(actor_id) {
-            return Ok(Some(key));
+        let read_pem = || async {
+            let read = async {
+                let mut conn = self.ctx.db.conn().await?;
+                Ok::<_, moot_db::DbError>(outbox::signing_key(&mut conn, actor_id).await?)
+            };
+            read.await
+                .map_err(|e| format!("reading the signing key: {e}"))
+        };
+        match self.keys.get_or_read(actor_id, read_pem).await {
+            Ok(key) => Ok(Some(key)),
+            Err(KeyError::Missing) => Ok(None),
+            Err(KeyError::Failed(reason)) => Err(reason),
         }
-        let pem = async {
-            let mut conn = self.ctx.db.conn().await?;
-            Ok::<_, moot_db::DbError>(outbox::signing_key(&mut conn, actor_id).await?)
-        }
-        .await
-        .map_err(|e| format!("reading the signing key: {e}"))?;
-        let Some(pem) = pem else { return Ok(None) };
-        self.keys
-            .insert_pem(actor_id, &pem)
-            .map(Some)
-            .map_err(|e| format!("parsing the signing key: {e}"))
     }
 }
 

@@ -3,10 +3,12 @@
 //! Every new connection asks the resolver, and a lookup is a blocking
 //! `getaddrinfo` on a helper thread: on first contact with many peers (a
 //! post to a thousand followers' nodes) that costs the node a good part of
-//! what signing costs. Answers are kept for a minute. Only answers that
-//! passed the private-address check are kept, and the check runs again
-//! when one is looked up anew, so a cached answer never lets a request
-//! reach an address the guard would refuse.
+//! what signing costs. Answers are kept for a minute, and connections
+//! opened at the same moment to one name wait for a single lookup rather
+//! than each starting its own. Only answers that passed the
+//! private-address check are kept, and the check runs again when one is
+//! looked up anew, so a cached answer never lets a request reach an
+//! address the guard would refuse.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -14,19 +16,21 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use tokio::sync::OnceCell;
 
 /// How long an answer is used.
 const KEEP: Duration = Duration::from_secs(60);
 /// Most names remembered; the oldest answers go first beyond it.
 const MOST: usize = 10_000;
 
-/// Answers by name, with when they were had.
-type Answers = HashMap<String, (Instant, Vec<SocketAddr>)>;
+/// One name's answer and when it was had; empty while it is asked (or
+/// after a refusal, which is not kept).
+type Answer = Arc<OnceCell<(Instant, Vec<SocketAddr>)>>;
 
 /// A resolver that remembers what `inner` answered.
 pub struct CachingResolver<R> {
     inner: Arc<R>,
-    answers: Arc<Mutex<Answers>>,
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
 }
 
 impl<R> CachingResolver<R> {
@@ -36,28 +40,41 @@ impl<R> CachingResolver<R> {
             answers: Arc::default(),
         }
     }
+
+    /// The entry for `key`: its fresh answer, the lookup under way, or a
+    /// new one to make.
+    fn entry(&self, key: String) -> Answer {
+        let fresh = |answer: &Answer| answer.get().is_none_or(|(at, _)| at.elapsed() < KEEP);
+        let mut answers = self.answers.lock().unwrap();
+        if let Some(answer) = answers.get(&key).filter(|a| fresh(a)) {
+            return answer.clone();
+        }
+        if answers.len() >= MOST {
+            answers.retain(|_, answer| fresh(answer));
+        }
+        let answer = Answer::default();
+        if answers.len() < MOST {
+            answers.insert(key, answer.clone());
+        }
+        answer
+    }
 }
 
 impl<R: Resolve + 'static> Resolve for CachingResolver<R> {
     fn resolve(&self, name: Name) -> Resolving {
-        let key = name.as_str().to_ascii_lowercase();
-        if let Some((at, addrs)) = self.answers.lock().unwrap().get(&key) {
-            if at.elapsed() < KEEP {
-                let addrs: Addrs = Box::new(addrs.clone().into_iter());
-                return Box::pin(async move { Ok(addrs) });
-            }
-        }
-        let (inner, answers) = (self.inner.clone(), self.answers.clone());
+        let answer = self.entry(name.as_str().to_ascii_lowercase());
+        let inner = self.inner.clone();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = inner.resolve(name).await?.collect();
-            let mut kept = answers.lock().unwrap();
-            if kept.len() >= MOST {
-                kept.retain(|_, (at, _)| at.elapsed() < KEEP);
-            }
-            if kept.len() < MOST {
-                kept.insert(key, (Instant::now(), addrs.clone()));
-            }
-            let addrs: Addrs = Box::new(addrs.into_iter());
+            let (_, addrs) = answer
+                .get_or_try_init(|| async move {
+                    let addrs = inner.resolve(name).await?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
+                        Instant::now(),
+                        addrs.collect(),
+                    ))
+                })
+                .await?;
+            let addrs: Addrs = Box::new(addrs.clone().into_iter());
             Ok(addrs)
         })
     }
@@ -108,5 +125,16 @@ mod tests {
             assert!(refused.is_err());
         }
         assert_eq!(asked.load(Ordering::SeqCst), 3, "a refusal is asked again");
+    }
+
+    #[tokio::test]
+    async fn connections_opened_together_share_one_lookup() {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let resolver = CachingResolver::new(Counting(asked.clone()));
+        let lookups = (0..20).map(|_| resolver.resolve(Name::from_str("peer.example").unwrap()));
+        for answer in futures_util::future::join_all(lookups).await {
+            assert_eq!(answer.unwrap().count(), 1);
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
     }
 }

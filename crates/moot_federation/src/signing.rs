@@ -2,13 +2,15 @@
 //! Keys are parsed once and kept; each request is signed once.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::sign::Signer;
+use tokio::sync::OnceCell;
 use url::Url;
 
 /// The headers an inbox POST carries, signed.
@@ -23,29 +25,50 @@ pub fn digest(body: &[u8]) -> String {
     format!("SHA-256={}", BASE64.encode(openssl::sha::sha256(body)))
 }
 
-/// Parsed private keys by actor, so PEM is parsed once per actor.
+/// Parsed private keys by actor. Each actor's key is read and parsed once,
+/// however many deliveries ask for it at the same moment: a post to a
+/// thousand peers starts dozens of deliveries before the first has its key,
+/// and a key parsed anew also pays again for its first signature's set-up.
 #[derive(Default)]
 pub struct KeyCache {
-    keys: Mutex<HashMap<i64, PKey<Private>>>,
+    keys: Mutex<HashMap<i64, Arc<OnceCell<PKey<Private>>>>>,
+}
+
+/// Why a key could not be had.
+pub enum KeyError {
+    /// The actor has no private key.
+    Missing,
+    /// Reading or parsing it failed (not remembered: the next asks again).
+    Failed(String),
 }
 
 impl KeyCache {
-    pub fn get(&self, actor_id: i64) -> Option<PKey<Private>> {
-        self.keys.lock().expect("key cache").get(&actor_id).cloned()
-    }
-
-    /// Parses the actor's PEM key and keeps it.
-    pub fn insert_pem(
+    /// The actor's key, from `read_pem` (its PEM, if it has one) the first
+    /// time; callers asking while it is read wait for that one read.
+    pub async fn get_or_read<F, Fut>(
         &self,
         actor_id: i64,
-        pem: &str,
-    ) -> Result<PKey<Private>, openssl::error::ErrorStack> {
-        let key = PKey::private_key_from_pem(pem.as_bytes())?;
-        self.keys
+        read_pem: F,
+    ) -> Result<PKey<Private>, KeyError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<String>, String>>,
+    {
+        let cell = self
+            .keys
             .lock()
             .expect("key cache")
-            .insert(actor_id, key.clone());
-        Ok(key)
+            .entry(actor_id)
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| async {
+            let pem = read_pem().await.map_err(KeyError::Failed)?;
+            let pem = pem.ok_or(KeyError::Missing)?;
+            PKey::private_key_from_pem(pem.as_bytes())
+                .map_err(|e| KeyError::Failed(format!("parsing the signing key: {e}")))
+        })
+        .await
+        .cloned()
     }
 }
 
@@ -79,4 +102,39 @@ pub fn sign_post(
         date,
         digest,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_key_wanted_by_many_deliveries_at_once_is_read_once() {
+        let pem = openssl::rsa::Rsa::generate(2048)
+            .unwrap()
+            .private_key_to_pem()
+            .unwrap();
+        let pem = String::from_utf8(pem).unwrap();
+        let (cache, reads) = (KeyCache::default(), AtomicUsize::new(0));
+        let read = || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok(Some(pem.clone()))
+        };
+        let wanted = (0..20).map(|_| cache.get_or_read(7, read));
+        for key in futures_util::future::join_all(wanted).await {
+            assert!(key.is_ok());
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+
+        let missing = cache.get_or_read(8, || async { Ok(None) }).await;
+        assert!(matches!(missing, Err(KeyError::Missing)));
+        let failed = cache.get_or_read(9, || async { Err("down".into()) }).await;
+        assert!(matches!(failed, Err(KeyError::Failed(_))));
+        let later = cache
+            .get_or_read(9, || async { Ok(Some(pem.clone())) })
+            .await;
+        assert!(later.is_ok(), "a failed read is not remembered");
+    }
 }

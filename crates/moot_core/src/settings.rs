@@ -135,8 +135,8 @@ pub struct FederationSettings {
     pub mode: String,
     pub allowed_domains: Vec<String>,
     pub blocked_domains: Vec<String>,
-    /// Activities the inbox processes at once; 0 means four per database
-    /// connection.
+    /// Activities the inbox processes at once; 0 means sixteen per
+    /// database connection.
     pub inbox_concurrency: u32,
     /// Inbox requests that may wait for their turn before the rest are
     /// turned away with 503.

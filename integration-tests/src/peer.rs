@@ -32,6 +32,10 @@ struct PeerState {
     fetches: AtomicUsize,
     /// Statuses to answer the next inbox POSTs with, in order (then 202).
     script: Mutex<std::collections::VecDeque<u16>>,
+    /// A body to answer inbox POSTs with (some servers say `"ok"`).
+    answer_body: Mutex<Option<String>>,
+    /// The client ports inbox POSTs came from: one per connection.
+    inbox_connections: Mutex<std::collections::HashSet<u16>>,
     /// Secure mode ("authorized fetch"): GETs must be signed over
     /// `(request-target) host date`, as Mastodon's secure mode requires.
     secure: AtomicBool,
@@ -186,7 +190,18 @@ async fn serve_get(req: HttpRequest, state: web::Data<Arc<PeerState>>) -> HttpRe
     }
 }
 
-async fn receive(body: web::Bytes, state: web::Data<Arc<PeerState>>) -> HttpResponse {
+async fn receive(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<Arc<PeerState>>,
+) -> HttpResponse {
+    if let Some(client) = req.peer_addr() {
+        state
+            .inbox_connections
+            .lock()
+            .unwrap()
+            .insert(client.port());
+    }
     let status = state.script.lock().unwrap().pop_front().unwrap_or(202);
     if (200..300).contains(&status) {
         if let Ok(activity) = serde_json::from_slice::<Value>(&body) {
@@ -197,7 +212,11 @@ async fn receive(body: web::Bytes, state: web::Data<Arc<PeerState>>) -> HttpResp
             }
         }
     }
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
+    let mut answer = HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap());
+    match state.answer_body.lock().unwrap().clone() {
+        Some(body) => answer.content_type("application/json").body(body),
+        None => answer.finish(),
+    }
 }
 
 impl FakePeer {
@@ -322,6 +341,16 @@ impl FakePeer {
     /// again (only accepted ones count as received).
     pub fn answer_next(&self, statuses: &[u16]) {
         self.state.script.lock().unwrap().extend(statuses);
+    }
+
+    /// Answers inbox POSTs with `body` from now on.
+    pub fn answer_with_body(&self, body: &str) {
+        *self.state.answer_body.lock().unwrap() = Some(body.to_owned());
+    }
+
+    /// How many connections inbox POSTs have come over.
+    pub fn inbox_connections(&self) -> usize {
+        self.state.inbox_connections.lock().unwrap().len()
     }
 
     /// What other servers delivered to this peer's inboxes.

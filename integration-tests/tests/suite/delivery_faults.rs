@@ -30,6 +30,37 @@ async fn follower_on(node: &TestNode, peer: &FakePeer) {
     assert_eq!(status, 202, "{body}");
 }
 
+/// Some servers answer a delivery with a body (`"ok"`); the node reads it,
+/// so the peer's connection is used again rather than opened anew for each
+/// activity.
+/// Posts each of `texts`, in order, as the token's owner.
+async fn post_each(node: &TestNode, token: &str, texts: &[String]) {
+    for text in texts {
+        node.post(token, text).await;
+    }
+}
+
+#[tokio::test]
+async fn a_peer_answering_with_a_body_keeps_one_connection() {
+    let node = TestNode::start().await;
+    let token = node.create_user("author", "read write").await;
+    let peer = FakePeer::start().await;
+    peer.answer_with_body("\"ok\"");
+    follower_on(&node, &peer).await;
+    let expected: Vec<String> = (1..=3).map(|i| format!("note {i}")).collect();
+    post_each(&node, &token, &expected).await;
+    wait::until("every post arrives", || async {
+        (posts(&peer).len() == expected.len()).then_some(())
+    })
+    .await;
+    assert_eq!(posts(&peer), expected);
+    assert_eq!(
+        peer.inbox_connections(),
+        1,
+        "one connection for every delivery"
+    );
+}
+
 #[tokio::test]
 async fn failing_and_refusing_peers_get_what_they_should_in_order() {
     let node = TestNode::start().await;
@@ -54,17 +85,7 @@ async fn failing_and_refusing_peers_get_what_they_should_in_order() {
     .await;
 
     let expected: Vec<String> = (1..=5).map(|i| format!("update {i}")).collect();
-    for text in &expected {
-        let (status, _) = node
-            .api_json(
-                Method::POST,
-                "/api/v1/statuses",
-                &token,
-                json!({"status": text}),
-            )
-            .await;
-        assert_eq!(status, 200);
-    }
+    post_each(&node, &token, &expected).await;
 
     // The healthy peer has everything while the other is still failing.
     wait::until("the healthy peer has all five", || async {
@@ -110,17 +131,7 @@ async fn several_requests_per_peer_under_a_small_total_deliver_everything_once()
         follower_on(&node, peer).await;
     }
     let mut expected: Vec<String> = (1..=40).map(|i| format!("note {i}")).collect();
-    for text in &expected {
-        let (status, _) = node
-            .api_json(
-                Method::POST,
-                "/api/v1/statuses",
-                &token,
-                json!({"status": text}),
-            )
-            .await;
-        assert_eq!(status, 200);
-    }
+    post_each(&node, &token, &expected).await;
     expected.sort();
     for peer in &peers {
         let mut got = wait::until("a peer has all forty", || async {

@@ -50,7 +50,12 @@ impl<R> CachingResolver<R> {
             return answer.clone();
         }
         if answers.len() >= MOST {
-            answers.retain(|_, answer| fresh(answer));
+            // Kept: fresh answers, and empty entries someone is asking
+            // through (not those a refusal left behind).
+            answers.retain(|_, answer| match answer.get() {
+                Some(_) => fresh(answer),
+                None => Arc::strong_count(answer) > 1,
+            });
         }
         let answer = Answer::default();
         if answers.len() < MOST {
@@ -93,7 +98,7 @@ mod tests {
     impl Resolve for Counting {
         fn resolve(&self, name: Name) -> Resolving {
             self.0.fetch_add(1, Ordering::SeqCst);
-            let refused = name.as_str() == "bad.example";
+            let refused = name.as_str().starts_with("bad");
             Box::pin(async move {
                 if refused {
                     return Err("a private address".into());
@@ -125,6 +130,25 @@ mod tests {
             assert!(refused.is_err());
         }
         assert_eq!(asked.load(Ordering::SeqCst), 3, "a refusal is asked again");
+    }
+
+    #[tokio::test]
+    async fn refusals_do_not_fill_the_cache() {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let resolver = CachingResolver::new(Counting(asked.clone()));
+        for n in 0..MOST {
+            let name = Name::from_str(&format!("bad{n}.example")).unwrap();
+            assert!(resolver.resolve(name).await.is_err());
+        }
+        for _ in 0..2 {
+            let name = Name::from_str("peer.example").unwrap();
+            assert!(resolver.resolve(name).await.is_ok());
+        }
+        assert_eq!(
+            asked.load(Ordering::SeqCst),
+            MOST + 1,
+            "the good answer is kept"
+        );
     }
 
     #[tokio::test]

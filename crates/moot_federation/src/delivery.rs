@@ -455,12 +455,8 @@ impl DeliveryWorker {
     /// The actor's parsed private key, read from the database once.
     async fn signing_key(&self, actor_id: i64) -> Result<Option<PKey<Private>>, String> {
         let read_pem = || async {
-            let read = async {
-                let mut conn = self.ctx.db.conn().await?;
-                Ok::<_, moot_db::DbError>(outbox::signing_key(&mut conn, actor_id).await?)
-            };
-            read.await
-                .map_err(|e| format!("reading the signing key: {e}"))
+            let mut conn = self.ctx.db.conn().await?;
+            Ok::<_, moot_db::DbError>(outbox::signing_key(&mut conn, actor_id).await?)
         };
         match self.keys.get_or_read(actor_id, read_pem).await {
             Ok(key) => Ok(Some(key)),

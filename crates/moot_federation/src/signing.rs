@@ -45,14 +45,15 @@ pub enum KeyError {
 impl KeyCache {
     /// The actor's key, from `read_pem` (its PEM, if it has one) the first
     /// time; callers asking while it is read wait for that one read.
-    pub async fn get_or_read<F, Fut>(
+    pub async fn get_or_read<F, Fut, E>(
         &self,
         actor_id: i64,
         read_pem: F,
     ) -> Result<PKey<Private>, KeyError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<String>, String>>,
+        Fut: Future<Output = Result<Option<String>, E>>,
+        E: std::fmt::Display,
     {
         let cell = self
             .keys
@@ -62,7 +63,9 @@ impl KeyCache {
             .or_default()
             .clone();
         cell.get_or_try_init(|| async {
-            let pem = read_pem().await.map_err(KeyError::Failed)?;
+            let pem = read_pem()
+                .await
+                .map_err(|e| KeyError::Failed(format!("reading the signing key: {e}")))?;
             let pem = pem.ok_or(KeyError::Missing)?;
             PKey::private_key_from_pem(pem.as_bytes())
                 .map_err(|e| KeyError::Failed(format!("parsing the signing key: {e}")))
@@ -120,7 +123,7 @@ mod tests {
         let read = || async {
             reads.fetch_add(1, Ordering::SeqCst);
             tokio::task::yield_now().await;
-            Ok(Some(pem.clone()))
+            Ok::<_, String>(Some(pem.clone()))
         };
         let wanted = (0..20).map(|_| cache.get_or_read(7, read));
         for key in futures_util::future::join_all(wanted).await {
@@ -128,12 +131,14 @@ mod tests {
         }
         assert_eq!(reads.load(Ordering::SeqCst), 1);
 
-        let missing = cache.get_or_read(8, || async { Ok(None) }).await;
+        let missing = cache
+            .get_or_read(8, || async { Ok::<_, String>(None) })
+            .await;
         assert!(matches!(missing, Err(KeyError::Missing)));
-        let failed = cache.get_or_read(9, || async { Err("down".into()) }).await;
+        let failed = cache.get_or_read(9, || async { Err("down") }).await;
         assert!(matches!(failed, Err(KeyError::Failed(_))));
         let later = cache
-            .get_or_read(9, || async { Ok(Some(pem.clone())) })
+            .get_or_read(9, || async { Ok::<_, String>(Some(pem.clone())) })
             .await;
         assert!(later.is_ok(), "a failed read is not remembered");
     }

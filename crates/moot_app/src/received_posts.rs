@@ -314,7 +314,7 @@ async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<Vec<Answe
                     "posts from people nobody here follows, to nobody here"
                 );
             }
-            let created = store_in(conn, &wanted).await?;
+            let created = store_planned(conn, &wanted).await?;
             let in_groups: Vec<(&Status, &InGroup)> = received_for(&wanted, &created)
                 .filter_map(|(status, post)| Some((status, post.group.as_ref()?)))
                 .collect();
@@ -390,6 +390,16 @@ pub async fn store_in(
     posts: &[&ReceivedPost],
 ) -> Result<Vec<Status>, AppError> {
     moot_db::plan_for_these_values(conn).await?;
+    store_planned(conn, posts).await
+}
+
+/// [`store_in`] in a transaction already under
+/// [`moot_db::plan_for_these_values`] (a batch writer's): one round trip
+/// fewer per batch.
+async fn store_planned(
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+) -> Result<Vec<Status>, AppError> {
     let parents = stored_parents(conn, posts).await?;
     let rows: Vec<NewStatus> = posts.iter().map(|p| p.row(p.parent_id(&parents))).collect();
     let created = queries::insert_remote_many(conn, &rows).await?;

@@ -36,11 +36,11 @@ use actix_web::web;
 /// Most fetches one incoming request may cause (actors, keys, threads).
 pub const MAX_FETCHES_PER_REQUEST: u32 = 20;
 
-/// Registers the federation endpoints.
+/// Registers the federation endpoints except the inboxes (see
+/// [`inbox::configure`]).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     discovery::configure(cfg);
     actors::configure(cfg);
-    inbox::configure(cfg);
     posts::configure(cfg);
     group_objects::configure(cfg);
     metrics_endpoint::configure(cfg);

@@ -13,6 +13,9 @@ use moot_api::errors::{payload_error, ApiError};
 
 /// Registers every route; shared by the real server and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Routes are tried in order, each a pattern match: the inboxes, which
+    // take most of a busy node's requests, come first.
+    moot_federation::inbox::configure(cfg);
     cfg.service(moot_api::health::healthz)
         .service(moot_api::health::health);
     // Calendar feeds before the actors' paths, which would take them.

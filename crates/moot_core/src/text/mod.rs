@@ -215,7 +215,12 @@ pub fn subject_line(source: &str, group_username: &str) -> String {
 
 /// The text of sanitized HTML, markup removed (entities stay escaped).
 pub fn plain_text(html: &str) -> String {
-    ammonia::Builder::empty().clean(html).to_string()
+    // Made once: a builder costs more to make than a short post to clean.
+    static TEXT_ONLY: OnceLock<Builder<'static>> = OnceLock::new();
+    TEXT_ONLY
+        .get_or_init(Builder::empty)
+        .clean(html)
+        .to_string()
 }
 
 /// A post's HTML as words for a place that shows no markup (a phone's

@@ -1269,6 +1269,9 @@ pub async fn receive_update(
 pub fn hashtags_of(source: Option<&str>, content: &str) -> Vec<String> {
     match source {
         Some(source) => text::hashtags(source),
+        // Reading HTML as text costs a parse: with no `#` (nor `&num;`,
+        // which reads as one) there is no hashtag to find.
+        None if !content.contains('#') && !content.contains("&num;") => Vec::new(),
         None => text::hashtags(&text::plain_text(content)),
     }
 }
@@ -1417,4 +1420,18 @@ pub async fn confirm_gone(ctx: &Context, uri: &Url) -> Result<(), AppError> {
         queries::mark_deleted(&mut conn, status.id).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hashtags_of;
+
+    #[test]
+    fn a_remote_posts_hashtags_are_read_from_its_html() {
+        let tagged = r#"<p>Tips: <a href="https://a.example/tags/housing">#<span>Housing</span></a> &num;Damp &#35;repairs</p>"#;
+        assert_eq!(hashtags_of(None, tagged), ["housing", "damp", "repairs"]);
+        assert_eq!(hashtags_of(None, "<p>Spelt &num;Damp</p>"), ["damp"]);
+        assert!(hashtags_of(None, "<p>No tags, 50&#37; fewer</p>").is_empty());
+        assert_eq!(hashtags_of(Some("About #Housing"), ""), ["housing"]);
+    }
 }

@@ -702,6 +702,11 @@ async fn suite(cli: &Cli) {
     let count = (probe_rate * 20.0 * 1.4) as u64;
     let (sustained, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
     println!("  {}", sustained.summary());
+    // On a small machine the node's own cost per post bounds the rate.
+    println!(
+        "  node CPU per post: {:.0} µs",
+        1e6 * bench.node_cpu_per_post(&sustained)
+    );
     let stored_ok = bench.check_stored().await;
     let rate = sustained.accepted_per_second();
     println!(

@@ -1036,10 +1036,10 @@ pub(crate) async fn remove_in(
 /// A post made in one of our groups is checked against the group's rules
 /// (members only, no bans); if refused, nothing is stored and nobody hears
 /// of it. Otherwise the group announces the activity, unchanged, to its
-/// followers.
+/// followers: `activity` rebuilds it as received (only group posts need it).
 pub async fn receive_create(
     ctx: &Context,
-    activity: &serde_json::Value,
+    activity: impl Fn() -> serde_json::Value + Sync,
     activity_id: &Url,
     actor: &Account,
     note: &RemoteNote,
@@ -1057,7 +1057,7 @@ pub async fn receive_create(
         let post = ReceivedPost::checked(ctx, actor, &author_uri, note, content())?;
         if ctx
             .received_posts
-            .store(ctx, post.in_group(group, activity.clone()))
+            .store(ctx, post.in_group(group, activity()))
             .await?
         {
             return Ok(());
@@ -1078,7 +1078,7 @@ pub async fn receive_create(
             let status = store_remote_in(ctx, conn, actor, note).await?;
             if let Some(group) = &group {
                 queries::set_group(conn, status.id, group.id).await?;
-                crate::groups::announce(ctx, conn, group, activity).await?;
+                crate::groups::announce(ctx, conn, group, &activity()).await?;
             }
             Ok(Some(status))
         })

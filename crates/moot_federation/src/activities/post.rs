@@ -202,20 +202,23 @@ impl Activity for CreateOrUpdate {
         if let (CreateOrUpdateType::Create, Some(quoted)) = (self.kind, note.quoted()) {
             fetch_parent(data, quoted).await;
         }
-        let raw = as_received(
-            &self.id,
-            &format!("{:?}", self.kind),
-            self.actor.inner(),
-            &self.object,
-            &self.rest,
-        );
+        // Rebuilt only where it is needed: a group announces it unchanged.
+        let raw = || {
+            as_received(
+                &self.id,
+                &format!("{:?}", self.kind),
+                self.actor.inner(),
+                &self.object,
+                &self.rest,
+            )
+        };
         match self.kind {
             CreateOrUpdateType::Create => {
-                moot_app::statuses::receive_create(ctx, &raw, &self.id, actor.account()?, &note)
+                moot_app::statuses::receive_create(ctx, raw, &self.id, actor.account()?, &note)
                     .await?
             }
             CreateOrUpdateType::Update => {
-                moot_app::statuses::receive_update(ctx, &raw, &self.id, actor.account()?, &note)
+                moot_app::statuses::receive_update(ctx, &raw(), &self.id, actor.account()?, &note)
                     .await?
             }
         }

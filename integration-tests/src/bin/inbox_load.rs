@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use moot_testkit::load::process::cpu_seconds;
+use moot_testkit::load::process::{cpu_by_name, cpu_seconds, cpu_used_since};
 use moot_testkit::load::{baseline, drive, Kind, Mix, Outcome, Pace, Prepared, Swarm, Work};
 use url::Url;
 
@@ -181,6 +181,8 @@ struct Bench {
     node_pid: Option<u32>,
     /// CPU seconds the node used while the last run sent.
     last_node_cpu: std::sync::Mutex<f64>,
+    /// CPU seconds this machine's PostgreSQL used while the last run sent.
+    last_database_cpu: std::sync::Mutex<f64>,
 }
 
 impl Bench {
@@ -195,6 +197,7 @@ impl Bench {
             ledger: Ledger::default(),
             node_pid: None,
             last_node_cpu: Default::default(),
+            last_database_cpu: Default::default(),
         }
     }
 
@@ -316,6 +319,7 @@ impl Bench {
         );
         let cpu = || self.node_pid.map_or(0.0, cpu_seconds);
         let cpu_before = cpu();
+        let database_before = cpu_by_name("postgres");
         let valid = self.send(work, pace, duration);
         let outcomes = match bad {
             Some(bad) => {
@@ -332,12 +336,18 @@ impl Bench {
             None => (valid.await, None),
         };
         *self.last_node_cpu.lock().unwrap() = cpu() - cpu_before;
+        *self.last_database_cpu.lock().unwrap() = cpu_used_since("postgres", &database_before);
         outcomes
     }
 
     /// The node's CPU seconds per post accepted in the last run.
     fn node_cpu_per_post(&self, outcome: &Outcome) -> f64 {
         self.last_cpu() / outcome.accepted().max(1) as f64
+    }
+
+    /// PostgreSQL's CPU seconds per post accepted in the last run.
+    fn database_cpu_per_post(&self, outcome: &Outcome) -> f64 {
+        *self.last_database_cpu.lock().unwrap() / outcome.accepted().max(1) as f64
     }
 
     /// The node's CPU seconds over the last run.
@@ -702,10 +712,11 @@ async fn suite(cli: &Cli) {
     let count = (probe_rate * 20.0 * 1.4) as u64;
     let (sustained, _) = bench.run(&creates, pace, duration, count, false, 0.0).await;
     println!("  {}", sustained.summary());
-    // On a small machine the node's own cost per post bounds the rate.
+    // On a small machine the cost per post bounds the rate.
     println!(
-        "  node CPU per post: {:.0} µs",
-        1e6 * bench.node_cpu_per_post(&sustained)
+        "  node CPU per post: {:.0} µs; PostgreSQL's: {:.0} µs",
+        1e6 * bench.node_cpu_per_post(&sustained),
+        1e6 * bench.database_cpu_per_post(&sustained)
     );
     let stored_ok = bench.check_stored().await;
     let rate = sustained.accepted_per_second();

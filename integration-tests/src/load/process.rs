@@ -17,6 +17,31 @@ pub fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
+/// CPU seconds used so far by each running process named `name`, by pid.
+pub fn cpu_by_name(name: &str) -> std::collections::HashMap<u32, f64> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Default::default();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .map(|pid| (pid, cpu_seconds(pid)))
+        .collect()
+}
+
+/// CPU seconds the processes named `name` used since `before` (from
+/// [`cpu_by_name`]): those started since count whole; those that ended
+/// since are not counted (a database's pooled connections live on).
+pub fn cpu_used_since(name: &str, before: &std::collections::HashMap<u32, f64>) -> f64 {
+    cpu_by_name(name)
+        .into_iter()
+        .map(|(pid, now)| now - before.get(&pid).copied().unwrap_or(0.0))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -30,5 +55,14 @@ mod tests {
         }
         let used = super::cpu_seconds(me) - before;
         assert!(used > 0.1, "{used} s for 0.2 s of spinning");
+    }
+
+    #[test]
+    fn processes_are_found_by_name() {
+        let me = std::process::id();
+        let name = std::fs::read_to_string(format!("/proc/{me}/comm")).unwrap();
+        let found = super::cpu_by_name(name.trim());
+        assert!(found.contains_key(&me), "{found:?}");
+        assert!(super::cpu_by_name("no-such-process-name").is_empty());
     }
 }

@@ -68,6 +68,17 @@ pub async fn next_id(conn: &mut AsyncPgConnection, sequence: &str) -> diesel::Qu
     .await
 }
 
+/// Undoes [`plan_for_these_values`] for the rest of the current
+/// transaction: statements plan as PostgreSQL usually does, keeping a
+/// generic plan once it serves as well.
+pub async fn plan_as_usual(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query("SET LOCAL plan_cache_mode = auto")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Makes the rest of the current transaction plan each statement for its
 /// own values. A prepared `= ANY($1)` look-up may otherwise keep a plan
 /// made while its table was nearly empty (a sequential scan) long after

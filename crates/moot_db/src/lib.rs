@@ -72,11 +72,7 @@ pub async fn next_id(conn: &mut AsyncPgConnection, sequence: &str) -> diesel::Qu
 /// transaction: statements plan as PostgreSQL usually does, keeping a
 /// generic plan once it serves as well.
 pub async fn plan_as_usual(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
-    use diesel_async::RunQueryDsl;
-    diesel::sql_query("SET LOCAL plan_cache_mode = auto")
-        .execute(conn)
-        .await
-        .map(|_| ())
+    set_plan_cache_mode(conn, "auto").await
 }
 
 /// Makes the rest of the current transaction plan each statement for its
@@ -84,8 +80,12 @@ pub async fn plan_as_usual(conn: &mut AsyncPgConnection) -> diesel::QueryResult<
 /// made while its table was nearly empty (a sequential scan) long after
 /// the table has grown; batch statements run rarely enough to plan anew.
 pub async fn plan_for_these_values(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    set_plan_cache_mode(conn, "force_custom_plan").await
+}
+
+async fn set_plan_cache_mode(conn: &mut AsyncPgConnection, mode: &str) -> diesel::QueryResult<()> {
     use diesel_async::RunQueryDsl;
-    diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan")
+    diesel::sql_query(format!("SET LOCAL plan_cache_mode = {mode}"))
         .execute(conn)
         .await
         .map(|_| ())

@@ -251,6 +251,10 @@ impl ReceivedPosts {
 
 /// One writer: takes what is waiting, stores it, answers, and again.
 async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    // Its own connection, so that PostgreSQL's answers are read on this
+    // runtime (see `OwnConnection`): two writers on pooled connections
+    // stored a quarter to a half fewer posts a second.
+    let mut own = moot_db::OwnConnection::default();
     loop {
         let mut jobs = Vec::with_capacity(MOST_PER_BATCH);
         {
@@ -260,7 +264,11 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
         }
         let posts: Vec<&ReceivedPost> = jobs.iter().map(|j| &j.post).collect();
-        match store_batch(&ctx, &posts).await {
+        let stored = match own.get(&ctx.db).await {
+            Ok(conn) => store_batch(&ctx, conn, &posts).await,
+            Err(e) => Err(e.into()),
+        };
+        match stored {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
                     let _ = job.done.send(answer);
@@ -271,7 +279,7 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 // One bad post must not fail the others: each on its own.
                 tracing::info!(error = %e, posts = jobs.len(), "a batch of received posts failed; storing them one by one");
                 for job in jobs {
-                    let answer = match store_batch(&ctx, &[&job.post]).await {
+                    let answer = match store_alone(&ctx, &job.post).await {
                         Ok(mut answers) => answers.pop().unwrap_or(Err(AppError::Busy)),
                         Err(e) => Err(e),
                     };
@@ -282,9 +290,18 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     }
 }
 
-/// Stores a batch in one transaction; each post's answer, in order.
-async fn store_batch(ctx: &Context, posts: &[&ReceivedPost]) -> Result<Vec<Answer>, AppError> {
+/// Stores one post on a pooled connection (see `store_batch`).
+async fn store_alone(ctx: &Context, post: &ReceivedPost) -> Result<Vec<Answer>, AppError> {
     let mut conn = ctx.db.conn().await?;
+    store_batch(ctx, &mut conn, &[post]).await
+}
+
+/// Stores a batch in one transaction; each post's answer, in order.
+async fn store_batch(
+    ctx: &Context,
+    conn: &mut AsyncPgConnection,
+    posts: &[&ReceivedPost],
+) -> Result<Vec<Answer>, AppError> {
     let (verdicts, created) = conn
         .transaction::<_, AppError, _>(async |conn| {
             // Replies in groups are checked against closed threads: their

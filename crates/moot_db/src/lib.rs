@@ -47,7 +47,7 @@ pub mod wiki;
 pub mod window;
 
 pub use diesel_async::AsyncPgConnection;
-pub use pool::{Database, DbError, DbPool, MIGRATIONS};
+pub use pool::{Database, DbError, DbPool, OwnConnection, MIGRATIONS};
 
 /// `text` with LIKE's wildcards escaped, to match literally in a pattern.
 pub(crate) fn escape_like(text: &str) -> String {

@@ -150,6 +150,35 @@ impl Database {
     }
 }
 
+/// A connection of a long-lived task's own, outside the pool, opened on
+/// the task's runtime and opened again when it breaks. PostgreSQL's answers
+/// on a connection are read by the runtime that opened it: a pooled one was
+/// opened by whichever request first needed it, and that server thread's
+/// other work delays every answer a busy task waits for.
+#[derive(Default)]
+pub struct OwnConnection(Option<AsyncPgConnection>);
+
+impl OwnConnection {
+    /// The connection, opened now if there is none or it broke.
+    pub async fn get(&mut self, db: &Database) -> Result<&mut AsyncPgConnection, DbError> {
+        use deadpool::managed::Manager;
+        use diesel_async::pooled_connection::PoolableConnection;
+        if self.0.as_mut().is_some_and(|conn| conn.is_broken()) {
+            self.0 = None;
+        }
+        let conn = match self.0.take() {
+            Some(conn) => conn,
+            None => db
+                .pool
+                .manager()
+                .create()
+                .await
+                .map_err(|e| DbError::Pool(e.to_string()))?,
+        };
+        Ok(self.0.insert(conn))
+    }
+}
+
 /// Where a connection string points, without its password, for messages.
 pub fn describe_target(url: &str) -> String {
     if url.contains("://") {

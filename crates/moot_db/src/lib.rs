@@ -83,10 +83,16 @@ pub async fn plan_for_these_values(conn: &mut AsyncPgConnection) -> diesel::Quer
     set_plan_cache_mode(conn, "force_custom_plan").await
 }
 
+/// Makes the rest of the current transaction keep one generic plan per
+/// statement, for a query whose planning costs as much as running it.
+pub async fn plan_generically(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    set_plan_cache_mode(conn, "force_generic_plan").await
+}
+
+/// Sent as a simple query: one round trip, where `sql_query` (never a
+/// cached statement) would take two, a prepare and an execute.
 async fn set_plan_cache_mode(conn: &mut AsyncPgConnection, mode: &str) -> diesel::QueryResult<()> {
-    use diesel_async::RunQueryDsl;
-    diesel::sql_query(format!("SET LOCAL plan_cache_mode = {mode}"))
-        .execute(conn)
+    use diesel_async::SimpleAsyncConnection;
+    conn.batch_execute(&format!("SET LOCAL plan_cache_mode = {mode}"))
         .await
-        .map(|_| ())
 }

@@ -61,9 +61,7 @@ pub async fn home(
     // made once per connection (`KeptSql`), serves every viewer and page.
     let lines = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
-            diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
-                .execute(conn)
-                .await?;
+            crate::plan_generically(conn).await?;
             home_lines(conn, viewer, window).await
         })
         .await?;

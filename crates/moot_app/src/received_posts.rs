@@ -42,6 +42,9 @@ use crate::{AppError, Context};
 /// four, eight take fewer), and connections are left to everything else.
 const WRITERS: usize = 2;
 
+/// The writers' name for PostgreSQL (`application_name`).
+pub const WRITER_NAME: &str = "moot: received posts";
+
 /// Most posts stored in one transaction.
 const MOST_PER_BATCH: usize = 64;
 
@@ -254,7 +257,7 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     // Its own connection, so that PostgreSQL's answers are read on this
     // runtime (see `OwnConnection`): two writers on pooled connections
     // stored a quarter to a half fewer posts a second.
-    let mut own = moot_db::OwnConnection::default();
+    let mut own = moot_db::OwnConnection::named(WRITER_NAME);
     loop {
         let mut jobs = Vec::with_capacity(MOST_PER_BATCH);
         {
@@ -264,10 +267,7 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
         }
         let posts: Vec<&ReceivedPost> = jobs.iter().map(|j| &j.post).collect();
-        let stored = match own.get(&ctx.db).await {
-            Ok(conn) => store_batch(&ctx, conn, &posts).await,
-            Err(e) => Err(e.into()),
-        };
+        let stored = store_on_own(&ctx, &mut own, &posts).await;
         match stored {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
@@ -287,6 +287,29 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 }
             }
         }
+    }
+}
+
+/// Stores a batch on the writer's own connection; once more on a new one
+/// if the connection broke under it (the database restarted, the backend
+/// killed: the client may learn of it only from the batch's first
+/// statement), rather than fail every request waiting. Storing again is
+/// safe: a post already stored is known by its id.
+async fn store_on_own(
+    ctx: &Context,
+    own: &mut moot_db::OwnConnection,
+    posts: &[&ReceivedPost],
+) -> Result<Vec<Answer>, AppError> {
+    let first = match own.get(&ctx.db).await {
+        Ok(conn) => store_batch(ctx, conn, posts).await,
+        Err(e) => Err(e.into()),
+    };
+    match first {
+        Err(e) if own.is_broken() => {
+            tracing::info!(error = %e, "a writer's database connection broke; storing on a new one");
+            store_batch(ctx, own.get(&ctx.db).await?, posts).await
+        }
+        stored => stored,
     }
 }
 

@@ -155,27 +155,48 @@ impl Database {
 /// on a connection are read by the runtime that opened it: a pooled one was
 /// opened by whichever request first needed it, and that server thread's
 /// other work delays every answer a busy task waits for.
-#[derive(Default)]
-pub struct OwnConnection(Option<AsyncPgConnection>);
+pub struct OwnConnection {
+    conn: Option<AsyncPgConnection>,
+    /// Its `application_name`, which PostgreSQL shows in `pg_stat_activity`.
+    name: &'static str,
+}
 
 impl OwnConnection {
+    /// A connection to open when first wanted, named `name` for PostgreSQL.
+    pub fn named(name: &'static str) -> Self {
+        OwnConnection { conn: None, name }
+    }
+
+    /// Whether the connection broke (its server went away, or a
+    /// transaction could not be rolled back).
+    pub fn is_broken(&mut self) -> bool {
+        use diesel_async::pooled_connection::PoolableConnection;
+        self.conn.as_mut().is_some_and(|conn| conn.is_broken())
+    }
+
     /// The connection, opened now if there is none or it broke.
     pub async fn get(&mut self, db: &Database) -> Result<&mut AsyncPgConnection, DbError> {
         use deadpool::managed::Manager;
-        use diesel_async::pooled_connection::PoolableConnection;
-        if self.0.as_mut().is_some_and(|conn| conn.is_broken()) {
-            self.0 = None;
+        use diesel_async::SimpleAsyncConnection;
+        if self.is_broken() {
+            self.conn = None;
         }
-        let conn = match self.0.take() {
+        let conn = match self.conn.take() {
             Some(conn) => conn,
-            None => db
-                .pool
-                .manager()
-                .create()
-                .await
-                .map_err(|e| DbError::Pool(e.to_string()))?,
+            None => {
+                let mut conn = db
+                    .pool
+                    .manager()
+                    .create()
+                    .await
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
+                let name = self.name.replace('\'', "''");
+                conn.batch_execute(&format!("SET application_name = '{name}'"))
+                    .await?;
+                conn
+            }
         };
-        Ok(self.0.insert(conn))
+        Ok(self.conn.insert(conn))
     }
 }
 

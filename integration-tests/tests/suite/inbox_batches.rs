@@ -47,15 +47,25 @@ fn create(peer: &FakePeer, n: usize, reader: &str) -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_of_posts_is_stored_as_each_would_be_alone() {
+/// A node whose reader follows ana, on a peer.
+struct Start {
+    node: TestNode,
+    peer: FakePeer,
+    /// The reader's token.
+    reader: String,
+    reader_uri: String,
+    /// Ana's account id on the node.
+    ana_id: String,
+}
+
+/// The reader follows ana (and asks to hear of her posts), and ana's
+/// server accepts.
+async fn start() -> Start {
     let node = TestNode::start().await;
     let reader = node.create_user("reader", "read write follow").await;
     let reader_uri = node.url("/users/reader");
     let peer = FakePeer::start().await;
     let ana = peer.add_actor("ana");
-
-    // The reader follows ana and asks to hear of her posts.
     let found = node
         .resolve_account(&reader, &format!("ana@{}", peer.host()))
         .await;
@@ -79,6 +89,67 @@ async fn a_burst_of_posts_is_stored_as_each_would_be_alone() {
     });
     let (status, body) = peer.post_signed("ana", &node.url("/inbox"), &accept).await;
     assert_eq!(status, 202, "{body}");
+    Start {
+        node,
+        peer,
+        reader,
+        reader_uri,
+        ana_id,
+    }
+}
+
+/// A writer whose database connection was cut (the database restarted, its
+/// backend killed) opens a new one: no post is refused for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_whose_connection_was_cut_opens_a_new_one() {
+    let run = start().await;
+    let inbox = run.node.url("/inbox");
+    let (peer, inbox, reader_uri) = (&run.peer, &inbox, &run.reader_uri);
+    let send = |n: usize| async move {
+        let note = create(peer, n, reader_uri);
+        peer.post_signed("ana", inbox, &note).await
+    };
+    // One at a time, so that the writers take turns: each opens its own.
+    for n in 0..4 {
+        let (status, body) = send(n).await;
+        assert_eq!(status, 202, "{body}");
+    }
+
+    // The writers' connections are cut.
+    let database = &run.node.database.url;
+    let (client, connection) = tokio_postgres::connect(database, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let cut = client
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = $1",
+            &[&moot_app::received_posts::WRITER_NAME],
+        )
+        .await
+        .unwrap();
+    let cut: Vec<bool> = cut.iter().map(|row| row.get(0)).collect();
+    assert!(!cut.is_empty() && cut.iter().all(|c| *c), "cut: {cut:?}");
+
+    for n in 4..8 {
+        let (status, body) = send(n).await;
+        assert_eq!(status, 202, "post {n} after the cut: {body}");
+    }
+    let path = format!("/api/v1/accounts/{}/statuses", run.ana_id);
+    let (_, posts) = run.node.api(Method::GET, &path, &run.reader).await;
+    assert_eq!(posts.as_array().map(Vec::len), Some(8), "{posts}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_posts_is_stored_as_each_would_be_alone() {
+    let Start {
+        node,
+        peer,
+        reader,
+        reader_uri,
+        ana_id,
+    } = start().await;
 
     let stream = node
         .http

@@ -267,8 +267,7 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
         }
         let posts: Vec<&ReceivedPost> = jobs.iter().map(|j| &j.post).collect();
-        let stored = store_on_own(&ctx, &mut own, &posts).await;
-        match stored {
+        match store_on_own(&ctx, &mut own, &posts).await {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
                     let _ = job.done.send(answer);
@@ -279,7 +278,7 @@ async fn write_batches(ctx: Context, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 // One bad post must not fail the others: each on its own.
                 tracing::info!(error = %e, posts = jobs.len(), "a batch of received posts failed; storing them one by one");
                 for job in jobs {
-                    let answer = match store_alone(&ctx, &job.post).await {
+                    let answer = match store_on_own(&ctx, &mut own, &[&job.post]).await {
                         Ok(mut answers) => answers.pop().unwrap_or(Err(AppError::Busy)),
                         Err(e) => Err(e),
                     };
@@ -311,12 +310,6 @@ async fn store_on_own(
         }
         stored => stored,
     }
-}
-
-/// Stores one post on a pooled connection (see `store_batch`).
-async fn store_alone(ctx: &Context, post: &ReceivedPost) -> Result<Vec<Answer>, AppError> {
-    let mut conn = ctx.db.conn().await?;
-    store_batch(ctx, &mut conn, &[post]).await
 }
 
 /// Stores a batch in one transaction; each post's answer, in order.

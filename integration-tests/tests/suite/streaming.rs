@@ -56,6 +56,22 @@ async fn server_sent_events_carry_home_posts_and_notifications() {
     assert_eq!(update["id"], posted["id"]);
     MastodonApi::get().assert_valid("GET", "/api/v1/statuses/{id}", 200, &update);
 
+    // What sam boosts reaches jo too, as sam's boost (boosts are announced
+    // by statement, like new posts).
+    let kim = node.create_user("kim", "read write").await;
+    let shared = node.post(&kim, "Our consultation toolkit").await;
+    let id = shared["id"].as_str().unwrap();
+    let (code, _) = node
+        .api(Method::POST, &format!("/api/v1/statuses/{id}/reblog"), &sam)
+        .await;
+    assert_eq!(code, 200);
+    let boost: Value =
+        serde_json::from_str(&sse::next(&mut body, &mut buffer, "update").await).unwrap();
+    assert_eq!(
+        (boost["account"]["acct"].as_str(), &boost["reblog"]["id"]),
+        (Some("sam"), &shared["id"])
+    );
+
     node.post(&sam, "Thanks @jo for the review").await;
     let notification: Value =
         serde_json::from_str(&sse::next(&mut body, &mut buffer, "notification").await).unwrap();
